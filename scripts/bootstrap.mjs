@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Entry point of every npm script that must work on a fresh clone: installs what is missing
+// (node_modules, then the Temporal CLI inside the TypeScript scripts), then runs the command.
+// Plain JavaScript on purpose: it runs before any dependency exists.
+import { spawnSync, spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [command = 'start', ...rest] = process.argv.slice(2);
+const commands = { start: 'scripts/start.ts', test: 'scripts/test.ts', sandbox: 'scripts/sandbox.ts',
+  'dev-server': 'scripts/dev-server.ts', bench: 'bench/run.ts', chaos: 'bench/chaos.ts' };
+
+function needsInstall() {
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (!existsSync(marker)) return true;
+  return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs + 1000;
+}
+
+if (!commands[command]) {
+  console.error(`unknown command "${command}"; expected one of ${Object.keys(commands).join(', ')}`);
+  process.exit(2);
+}
+if (needsInstall()) {
+  console.log('[makini-writes] installing npm dependencies (npm ci)...');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const child = spawn(tsx, [commands[command], ...rest], { cwd: root, stdio: 'inherit' });
+// Forward Ctrl-C / SIGTERM once; the child shuts its services down cleanly.
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));

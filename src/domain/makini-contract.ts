@@ -1,0 +1,70 @@
+// The Makini API contract as this project uses it: every path, header and error code, in ONE place.
+// Facts marked [assumed] in shared/makini-api.md are not published by Makini; change them here only.
+
+/** Default production base URL [spec]. */
+export const MAKINI_DEFAULT_BASE_URL = 'https://api.makini.io';
+
+/** HTTP headers read or written. */
+export const MakiniHeader = {
+  authorization: 'authorization',
+  requestId: 'x-request-id', // [assumed]
+  processingTimeMs: 'x-processing-time-ms', // [assumed]
+  retryAfter: 'retry-after', // RFC 9110
+  webhookSignature: 'x-webhook-signature', // [older docs]
+  webhookTimestamp: 'x-webhook-timestamp', // [assumed]
+  webhookId: 'x-webhook-id', // [assumed]
+} as const;
+
+/** Paths (relative to the base URL). Keys are Makini entity keys, encoded here. */
+export const MakiniPath = {
+  integrationCurrent: () => '/api/integrations/current',
+  purchaseOrders: () => '/api/eam/purchase-orders',
+  purchaseOrder: (key: string) => `/api/eam/purchase-orders/${encodeURIComponent(key)}`,
+  purchaseOrderStatus: (key: string) => `/api/eam/purchase-orders/${encodeURIComponent(key)}/status`,
+  purchaseOrderLineItemsOf: (key: string) => `/api/eam/purchase-orders/${encodeURIComponent(key)}/line-items`, // [assumed]
+  purchaseOrderLineItems: () => '/api/eam/purchase-orders.line-items',
+  purchaseOrderLineItem: (key: string) => `/api/eam/purchase-orders.line-items/${encodeURIComponent(key)}`,
+  workOrders: () => '/api/eam/work-orders',
+  workOrder: (key: string) => `/api/eam/work-orders/${encodeURIComponent(key)}`,
+  workOrderStatus: (key: string) => `/api/eam/work-orders/${encodeURIComponent(key)}/status`,
+  workOrderMaterials: (key: string) => `/api/eam/work-orders/${encodeURIComponent(key)}/materials`,
+  workOrderMaterial: (key: string, materialKey: string) =>
+    `/api/eam/work-orders/${encodeURIComponent(key)}/materials/${encodeURIComponent(materialKey)}`,
+  inventory: (key: string) => `/api/eam/inventories/${encodeURIComponent(key)}`,
+  materialInventory: (materialKey: string) => `/api/eam/materials/${encodeURIComponent(materialKey)}/inventory`,
+  vendors: () => '/api/eam/vendors',
+  statuses: (entity: 'purchase-orders' | 'work-orders') => `/api/eam/statuses/${entity}`,
+} as const;
+
+/** Error codes in `{ error: { code } }` bodies. */
+export const MakiniErrorCode = {
+  validationFailed: 'VALIDATION_FAILED', // 400 [assumed]
+  authenticationFailed: 'AUTHENTICATION_FAILED', // 401 [docs]
+  permissionDenied: 'PERMISSION_DENIED', // 403 [assumed]
+  notFound: 'NOT_FOUND', // 404 [assumed]
+  writeNotAllowed: 'WRITE_NOT_ALLOWED', // 409 [assumed]
+  rateLimitExceeded: 'RATE_LIMIT_EXCEEDED', // 429 [docs]
+  internalError: 'INTERNAL_ERROR', // 500 [assumed]
+  serviceUnavailable: 'SERVICE_UNAVAILABLE', // 503 [assumed]
+} as const;
+export type MakiniErrorCode = (typeof MakiniErrorCode)[keyof typeof MakiniErrorCode];
+
+/** Error `type` values paired with the codes above [assumed]. */
+export const MakiniErrorType: Record<MakiniErrorCode, string> = {
+  VALIDATION_FAILED: 'invalid_request_error',
+  AUTHENTICATION_FAILED: 'authentication_error',
+  PERMISSION_DENIED: 'permission_error',
+  NOT_FOUND: 'invalid_request_error',
+  WRITE_NOT_ALLOWED: 'invalid_request_error',
+  RATE_LIMIT_EXCEEDED: 'rate_limit_error',
+  INTERNAL_ERROR: 'api_error',
+  SERVICE_UNAVAILABLE: 'api_error',
+};
+
+/** Query-string builders of Makini's list endpoints [spec]. */
+export const MakiniQuery = {
+  filter: (field: string, op?: 'contains' | 'gt' | 'lt' | 'gte' | 'lte') => `filter[${field}${op ? `:${op}` : ''}]`,
+  sort: (field: string) => `sort[${field}]`,
+  page: 'page',
+  perPage: 'per_page',
+} as const;

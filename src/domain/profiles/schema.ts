@@ -1,0 +1,77 @@
+// The write profile of a system, as data: what each entity and operation allows, requires and
+// refuses. Built-in profiles live in `profiles/*.yaml`; connections may override them.
+import { z } from 'zod';
+
+/** Entities makini-writes writes. */
+export const ENTITIES = ['purchaseOrder', 'workOrder', 'inventory'] as const;
+export const entitySchema = z.enum(ENTITIES);
+export type Entity = z.infer<typeof entitySchema>;
+
+/** Operations per entity (`addLine`: a PO line after the header; `addMaterials`: WO materials). */
+export const OPERATIONS = ['create', 'update', 'changeStatus', 'cancel', 'addLine', 'addMaterials', 'adjust'] as const;
+export const operationSchema = z.enum(OPERATIONS);
+export type Operation = z.infer<typeof operationSchema>;
+
+/** Lookups a field's value must pass in the target before a write (e.g. a vendor code exists). */
+export const referenceLookupSchema = z.enum(['vendor']);
+
+export const operationRuleSchema = z.strictObject({
+  allowed: z.boolean().default(true),
+  /** Why the operation is not allowed (shown in the violation). */
+  reason: z.string().optional(),
+  required: z.array(z.string()).default([]),
+  readOnly: z.array(z.string()).default([]),
+  /** Fields whose values must exist in the target system. */
+  mustExist: z.array(z.strictObject({ field: z.string(), lookup: referenceLookupSchema })).default([]),
+  /** Required fields of each line item (PO create / addLine). */
+  lineRequired: z.array(z.string()).default([]),
+  /** Maximum number of lines in one request. */
+  maxLines: z.number().int().positive().optional(),
+});
+export type OperationRule = z.infer<typeof operationRuleSchema>;
+
+export const stateRuleSchema = z.strictObject({
+  /** Record states (Makini `status`) this rule applies to. */
+  states: z.array(z.string()).min(1),
+  /** Operations refused in those states. */
+  refuses: z.array(operationSchema).min(1),
+  /** Status changes still allowed in those states (target statuses). */
+  allowedStatusChanges: z.array(z.string()).default([]),
+  reason: z.string(),
+});
+export type StateRule = z.infer<typeof stateRuleSchema>;
+
+export const deletePolicySchema = z.discriminatedUnion('by', [
+  z.strictObject({ by: z.literal('status'), status: z.string() }),
+  z.strictObject({ by: z.literal('impossible'), reason: z.string() }),
+]);
+
+export const entityProfileSchema = z.strictObject({
+  operations: z.partialRecord(operationSchema, operationRuleSchema).default({}),
+  stateRules: z.array(stateRuleSchema).default([]),
+  delete: deletePolicySchema.default({ by: 'impossible', reason: 'no DELETE in the Makini API' }),
+  /** Field carrying the caller's idempotency key, for lookups after an ambiguous create. */
+  referenceField: z.string().default('code'),
+  /** Custom fields (`customFields.<name>`) that may be written; others are refused. */
+  writableCustomFields: z.array(z.string()).default([]),
+});
+export type EntityProfile = z.infer<typeof entityProfileSchema>;
+
+export const purchaseOrderProfileSchema = entityProfileSchema.extend({
+  /** How PO lines reach the system: only in the header request, only one by one, or either. */
+  lines: z.enum(['with-header', 'separately', 'both']).default('both'),
+});
+
+export const writeProfileSchema = z.strictObject({
+  /** Provider as Makini names it (`sap`, `emaint`, ...). */
+  system: z.string().min(1),
+  displayName: z.string(),
+  category: z.enum(['erp', 'cmms', 'eam']),
+  /** Default write budget per connection. */
+  writesPerMinute: z.number().positive().default(60),
+  purchaseOrder: purchaseOrderProfileSchema.default(purchaseOrderProfileSchema.parse({})),
+  workOrder: entityProfileSchema.default(entityProfileSchema.parse({})),
+  inventory: entityProfileSchema.default(entityProfileSchema.parse({})),
+});
+export type WriteProfile = z.infer<typeof writeProfileSchema>;
+export type WriteProfileInput = z.input<typeof writeProfileSchema>;

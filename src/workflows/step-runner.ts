@@ -1,0 +1,107 @@
+// Runs an activity as a named step: times it, classifies its failures, waits on durable timers
+// (honouring Retry-After) and tries again within a budget; after an ambiguous write it first
+// checks whether the write landed. Every attempt and every wait is an event in the history.
+import { ApplicationFailure, setCurrentDetails, sleep } from '@temporalio/workflow';
+import type { ActivityResult } from '../activities/activity-result.js';
+import { WriteFailureType, type MakiniFailureInfo } from '../domain/failures.js';
+import type { RetryBudget, StepRecord } from '../domain/steps.js';
+import { failureInfoOf, shortCause } from './failure-info.js';
+
+export interface StepOptions<T> {
+  /** Summary of each activity attempt in the UI ("POST purchase order 12 lines"). */
+  summary: string;
+  /** After an ambiguous failure: whether the write landed; its result if so. */
+  checkLanded?: () => Promise<T | undefined>;
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+/** Runs steps and keeps the step table (returned by the workflows and their `steps` query). */
+export class StepRunner {
+  readonly steps: StepRecord[] = [];
+
+  constructor(private readonly budget: RetryBudget, private readonly label: string) {}
+
+  /** Exponential backoff with jitter; `Math.random` is seeded per workflow, so replay-safe. */
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.budget.maxBackoffMs, this.budget.baseBackoffMs * 2 ** (attempt - 1));
+    return Math.round(exp * (0.5 + Math.random() * 0.5));
+  }
+
+  private details(text: string) {
+    setCurrentDetails(`${this.label}\n\n${text}`);
+  }
+
+  /** Records a step that did not call Makini (a check), for the step table. */
+  note(name: string, outcome: StepRecord['outcome'], note: string): void {
+    this.steps.push({ name, startedAt: new Date().toISOString(), durationMs: 0, attempts: 0, requestIds: [], makiniProcessingMs: 0, outcome, waits: [], note });
+  }
+
+  /** Runs `call` until it succeeds, fails for good, or the budget runs out. */
+  async run<T>(name: string, call: (summary: string) => Promise<ActivityResult<T>>, opts: StepOptions<T>): Promise<T> {
+    const started = Date.now();
+    const rec: StepRecord = { name, startedAt: new Date(started).toISOString(), durationMs: 0, attempts: 0, requestIds: [], makiniProcessingMs: 0, outcome: 'running', waits: [] };
+    this.steps.push(rec);
+    const finish = (outcome: StepRecord['outcome'], note?: string) => {
+      rec.outcome = outcome;
+      rec.durationMs = Date.now() - started;
+      if (note) rec.note = note;
+    };
+    for (;;) {
+      rec.attempts += 1;
+      this.details(`step ${this.steps.length}: ${name}, attempt ${rec.attempts}`);
+      let info: MakiniFailureInfo;
+      try {
+        const res = await call(rec.attempts === 1 ? opts.summary : `${opts.summary} (attempt ${rec.attempts})`);
+        rec.requestIds.push(...res.call.requestIds);
+        rec.makiniProcessingMs += res.call.processingTimeMs;
+        finish('succeeded');
+        return res.value;
+      } catch (err) {
+        info = failureInfoOf(err);
+      }
+      if (info.requestId) rec.requestIds.push(info.requestId);
+      rec.makiniProcessingMs += info.processingTimeMs ?? 0;
+      if (!info.retryable) {
+        finish('failed', info.message);
+        throw ApplicationFailure.create({
+          type: info.type,
+          message: `step "${name}" failed: ${info.message}${info.requestId ? ` (request ${info.requestId})` : ''}`,
+          nonRetryable: true,
+          details: [{ step: name, failure: info }],
+        });
+      }
+      if (info.ambiguous && opts.checkLanded) {
+        // Never repeat a write that may have happened: look first.
+        this.details(`step ${this.steps.length}: ${name} — ${shortCause(info)} may have applied the write; checking`);
+        const landed = await opts.checkLanded();
+        if (landed !== undefined) {
+          finish('succeeded', `${shortCause(info)} after the write had landed; found it`);
+          return landed;
+        }
+      }
+      const wantsRetryAfter = info.retryAfterMs !== undefined;
+      const delay = wantsRetryAfter ? Math.max(info.retryAfterMs ?? 0, 0) : this.backoff(rec.attempts);
+      const elapsed = Date.now() - started;
+      const cause = `${shortCause(info)}, ${wantsRetryAfter ? `Retry-After ${seconds(delay)}` : `backoff ${seconds(delay)}`}${info.requestId ? `, ${info.requestId}` : ''}`;
+      const outOfAttempts = rec.attempts >= this.budget.maxAttempts;
+      const outOfTime = elapsed + delay > this.budget.maxTotalMs;
+      if (outOfAttempts || outOfTime) {
+        const why = outOfAttempts
+          ? `${rec.attempts} attempts used (budget ${this.budget.maxAttempts})`
+          : `waiting ${seconds(delay)} would exceed the step's time budget of ${seconds(this.budget.maxTotalMs)} (${seconds(elapsed)} used)`;
+        finish('failed', `${cause}; ${why}`);
+        throw ApplicationFailure.create({
+          type: WriteFailureType.retryBudgetExhausted,
+          message: `step "${name}" gave up: last answer ${cause}; ${why}`,
+          nonRetryable: true,
+          details: [{ step: name, failure: info }],
+        });
+      }
+      rec.waits.push({ cause, ms: delay });
+      this.details(`step ${this.steps.length}: ${name} — waiting ${seconds(delay)}: ${cause}`);
+      await sleep(Math.max(delay, 1), { summary: cause });
+    }
+  }
+}
+
