@@ -30,6 +30,8 @@ export const WriteFailureType = {
   retryBudgetExhausted: 'RetryBudgetExhausted',
   /** A step failed for good and what was already written has been undone. */
   compensated: 'WriteCompensated',
+  /** The idempotency key already names a record that was cancelled: a new write needs a new key. */
+  idempotencyKeyUsed: 'IdempotencyKeyAlreadyUsed',
   /** The write was applied but reading it back shows something else. */
   verificationFailed: 'WriteVerificationFailed',
 } as const;

@@ -66,6 +66,14 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
 
     // An earlier run (failed or reset) may have created it already.
     const earlier = await find();
+    const del = poProfile.delete;
+    if (earlier && del.by === 'status' && earlier.status === del.status) {
+      throw ApplicationFailure.create({
+        type: WriteFailureType.idempotencyKeyUsed, nonRetryable: true,
+        message: `purchase order ${earlier.key} with ${ref}=${idempotencyKey} exists and is ${earlier.status} ` +
+          '(compensated by an earlier run, or cancelled by hand); start the write again with a new idempotency key',
+      });
+    }
     const body = { ...header, [ref]: idempotencyKey };
     let po: PoSnapshot;
     if (poProfile.lines !== 'separately') {

@@ -1,0 +1,71 @@
+// `npm start`: the whole stack on this machine — Temporal dev server (unless TEMPORAL_ADDRESS
+// points elsewhere), the Makini sandbox (unless MAKINI_BASE_URL is set) and the worker.
+// Ctrl-C stops all three cleanly, worker first.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSandbox, type StartedSandbox } from '../src/sandbox/index.js';
+import { startDevServer, type DevServer } from './lib/dev-server.js';
+import { DEMO_CONNECTIONS } from './lib/demo-connections.js';
+
+const root = join(import.meta.dirname, '..');
+const dataDir = join(root, '.data');
+mkdirSync(dataDir, { recursive: true });
+const env: NodeJS.ProcessEnv = { ...process.env };
+const stops: (() => Promise<void>)[] = [];
+
+let server: DevServer | undefined;
+if (!process.env.TEMPORAL_ADDRESS) {
+  console.log('[start] starting the Temporal dev server (SQLite: .data/temporal.db)...');
+  server = await startDevServer({
+    port: Number(process.env.TEMPORAL_PORT ?? 7233),
+    uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+    dbFilename: join(dataDir, 'temporal.db'),
+    logFile: join(dataDir, 'temporal.log'),
+  });
+  env.TEMPORAL_ADDRESS = server.address;
+  stops.push(() => server!.stop());
+}
+
+let sandbox: StartedSandbox | undefined;
+if (!process.env.MAKINI_BASE_URL) {
+  sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8787), connections: DEMO_CONNECTIONS });
+  env.MAKINI_BASE_URL = sandbox.url;
+  // The demo connections' tokens reach the worker by env var, as production tokens would.
+  const file = join(dataDir, 'connections.sandbox.yaml');
+  writeFileSync(file, `# written by npm start for the sandbox's demo connections\nconnections:\n${DEMO_CONNECTIONS.map((c) =>
+    `  - id: ${c.id}\n    token: { env: ${c.tokenEnv} }\n`).join('')}`);
+  for (const c of DEMO_CONNECTIONS) env[c.tokenEnv] = c.token;
+  env.MAKINI_CONNECTIONS_FILE ??= file;
+  stops.unshift(() => sandbox!.close());
+}
+
+const worker = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'worker.ts')], { env, stdio: 'inherit' });
+const workerExited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+
+console.log(`
+makini-writes is running
+  Temporal        ${env.TEMPORAL_ADDRESS}${server ? ` (dev server, data in .data/)` : ''}
+  Temporal UI     ${server?.uiUrl ?? '(your cluster\'s UI)'}
+  Makini          ${env.MAKINI_BASE_URL}${sandbox ? ' (sandbox; demo connections: ' + DEMO_CONNECTIONS.map((c) => c.id).join(', ') + ')' : ''}
+  worker          task queue ${env.TEMPORAL_TASK_QUEUE ?? 'makini-writes'}
+
+Start a first write (in another terminal):
+  npm run cli -- start createPurchaseOrder examples/purchase-order.sap.json --wait
+then open the UI above and look at the workflow "purchase-order/create/demo-sap/...".
+Ctrl-C stops everything.
+`);
+
+let stopping = false;
+async function stopAll(code: number) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\n[start] stopping: worker, then sandbox and Temporal...');
+  if (worker.exitCode === null) worker.kill('SIGTERM');
+  await workerExited;
+  for (const stop of stops) await stop();
+  console.log('[start] stopped');
+  process.exit(code);
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void stopAll(0));
+void workerExited.then((code) => { if (!stopping) { console.error(`[start] the worker exited (code ${code})`); void stopAll(code ?? 1); } });
