@@ -7,6 +7,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterSt
 import { loadConnectionsFile, type ConnectionsFile } from './config/connections.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { buildActivities } from './worker-deps.js';
+import { dataConverterFromSetting } from './codec/data-converter.js';
 
 /** Path of the workflows bundle entry (bundled by the SDK). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     workflowsPath: WORKFLOWS_PATH,
     activities: buildActivities({ settings, connections }),
     shutdownGraceTime: settings.WORKER_SHUTDOWN_GRACE_MS,
+    dataConverter: dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS),
   });
   console.log(`[worker] polling task queue "${settings.TEMPORAL_TASK_QUEUE}" on ${address} (namespace ${namespace}); ` +
     `Makini at ${settings.MAKINI_BASE_URL}; ${connections.connections.length} connection(s)`);

@@ -6,6 +6,7 @@ import {
   DEFAULT_TASK_QUEUE, getSteps, InvalidWriteInputError, startCancelPurchaseOrder, startCreatePurchaseOrder, startUpdatePurchaseOrder,
 } from '../client/index.js';
 import type { StepRecord } from '../domain/steps.js';
+import { dataConverterFromSetting } from '../codec/data-converter.js';
 
 const USAGE = `usage:
   makini-writes start <createPurchaseOrder|updatePurchaseOrder|cancelPurchaseOrder> <input.json> [--wait]
@@ -30,7 +31,8 @@ export function formatSteps(steps: StepRecord[]): string {
 async function connect(): Promise<{ client: Client; connection: Connection }> {
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await Connection.connect({ ...connectionOptions, address: connectionOptions.address ?? 'localhost:7233' });
-  return { client: new Client({ connection, namespace: namespace ?? 'default' }), connection };
+  const dataConverter = dataConverterFromSetting(process.env.MAKINI_WRITES_ENCRYPTION_KEYS);
+  return { client: new Client({ connection, namespace: namespace ?? 'default', dataConverter }), connection };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { MAKINI_DEFAULT_BASE_URL } from '../domain/makini-contract.js';
 import { formatZodIssues } from './format-issues.js';
+import { parseEncryptionKeys } from '../codec/encryption-codec.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -20,6 +21,15 @@ export const settingsSchema = z.object({
   METRICS_PORT: port.optional(),
   /** How long a stopping worker lets in-flight activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_MS: positiveMs.default(10_000),
+  /** `keyId:base64Key[,...]`, newest first: AES-256-GCM encryption of every payload (see README). */
+  MAKINI_WRITES_ENCRYPTION_KEYS: z.string().optional().superRefine((v, ctx) => {
+    if (!v) return;
+    try {
+      parseEncryptionKeys(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^MAKINI_WRITES_ENCRYPTION_KEYS:? ?/, '') });
+    }
+  }),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
 });
 export type Settings = z.infer<typeof settingsSchema>;
