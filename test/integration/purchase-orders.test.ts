@@ -108,7 +108,7 @@ describe('purchase order workflows', () => {
     const step = result.steps.find((s) => s.name.startsWith('create purchase order'))!;
     expect(step.attempts).toBe(2);
     expect(step.waits[0]?.cause).toMatch(/^429 RATE_LIMIT_EXCEEDED, Retry-After 2\.0 s, req_/);
-    const { events = [] } = await handle.fetchHistory();
+    const events = (await handle.fetchHistory()).events ?? [];
     const creates = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createPurchaseOrder');
     const failedAt = events.find((e) => e.activityTaskFailedEventAttributes)!;
     const ms = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);

@@ -1,13 +1,16 @@
 // The restrictions check: one write request against one system's profile → every violated rule.
 // Pure and total: it never throws, whatever the request holds (property-tested).
 import type { Violation } from '../failures.js';
-import type { Entity, EntityProfile, Operation, WriteProfile } from './schema.js';
+import { isSystemManaged, requestShape } from './makini-fields.js';
+import { ENTITIES, OPERATIONS, type Entity, type EntityProfile, type Operation, type OperationRule, type WriteProfile } from './schema.js';
 
 /** Rule names reported in violations (stable: callers match on them). */
 export const Rule = {
   operationNotAllowed: 'operation-not-allowed',
   required: 'required',
   readOnly: 'read-only',
+  /** The system accepts only a listed set of fields for this operation (`writable`), and this is not one. */
+  fieldNotWritable: 'field-not-writable',
   customFieldNotWritable: 'custom-field-not-writable',
   stateLocked: 'state-locked',
   referenceNotFound: 'reference-not-found',
@@ -34,19 +37,43 @@ export interface WriteCheckRequest {
 
 const isBlank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const hasOwn = (obj: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(obj, k);
 
-/** Reads `a.b` paths; `parts.*.x` style paths are checked per element by the caller. */
+/** Any value as text, never throwing (symbols, BigInts, null-prototype objects). */
+function show(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    try { return String(v); } catch { return '(unprintable)'; }
+  }
+}
+
+/** Reads `a.b` paths; `parts.*.x` style paths are checked per element by `elementPaths`. */
 function valueAt(obj: Record<string, unknown>, path: string): unknown {
   let cur: unknown = obj;
   for (const part of path.split('.')) {
     if (!isRecord(cur)) return undefined;
-    cur = Object.prototype.hasOwnProperty.call(cur, part) ? cur[part] : undefined;
+    cur = hasOwn(cur, part) ? cur[part] : undefined;
   }
   return cur;
 }
 
-function entityOf(profile: WriteProfile, entity: Entity): EntityProfile & { lines?: string } {
-  return profile[entity];
+/** `parts.*.partKey` → { array: 'parts', key: 'partKey' }; undefined for a plain path. */
+function elementPath(path: string): { array: string; key: string } | undefined {
+  const i = path.indexOf('.*.');
+  if (i <= 0) return undefined;
+  return { array: path.slice(0, i), key: path.slice(i + 3) };
+}
+
+/** The entity profile, only for a known entity (a cast string like `constructor` must not reach the prototype). */
+function entityOf(profile: WriteProfile, entity: unknown): (EntityProfile & { lines?: string }) | undefined {
+  if (typeof entity !== 'string' || !(ENTITIES as readonly string[]).includes(entity) || !hasOwn(profile, entity)) return undefined;
+  return profile[entity as Entity];
+}
+
+function operationOf(ent: EntityProfile, operation: Operation): OperationRule | undefined {
+  return isRecord(ent.operations) && hasOwn(ent.operations, operation) ? ent.operations[operation] : undefined;
 }
 
 /**
@@ -58,38 +85,81 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
   const system = profile.system;
   const out: Violation[] = [];
   const add = (field: string, rule: string, message: string, hint?: string) => out.push({ field, rule, system, message, hint });
-  const ent = entityOf(profile, req.entity);
+  const request: Partial<WriteCheckRequest> = isRecord(req) ? req : {};
+  const ent = entityOf(profile, request.entity);
   if (!ent) {
-    add('(entity)', Rule.operationNotAllowed, `${system} has no write profile for ${String(req.entity)}`);
+    add('(entity)', Rule.operationNotAllowed, `${system} has no write profile for ${show(request.entity)}`);
     return out;
   }
-  const fields = isRecord(req.fields) ? req.fields : {};
-  const op = ent.operations[req.operation];
-  if (op && !op.allowed) {
-    add('(operation)', Rule.operationNotAllowed, `${system} does not allow ${req.operation} on ${req.entity}${op.reason ? `: ${op.reason}` : ''}`);
+  const entity = request.entity as Entity;
+  if (typeof request.operation !== 'string' || !(OPERATIONS as readonly string[]).includes(request.operation)) {
+    add('(operation)', Rule.operationNotAllowed, `unknown operation ${show(request.operation)} on ${entity} (${system})`,
+      `one of ${OPERATIONS.join(', ')}`);
+    return out;
   }
-  if (req.entity === 'purchaseOrder' && req.operation === 'addLine' && profile.purchaseOrder.lines === 'with-header') {
+  const operation = request.operation;
+  const fields = isRecord(request.fields) ? request.fields : {};
+  const lines: unknown[] = Array.isArray(request.lines) ? request.lines : [];
+  const op = operationOf(ent, operation);
+  if (op && !op.allowed) {
+    add('(operation)', Rule.operationNotAllowed, `${system} does not allow ${operation} on ${entity}${op.reason ? `: ${op.reason}` : ''}`);
+  }
+  if (entity === 'purchaseOrder' && operation === 'addLine' && profile.purchaseOrder.lines === 'with-header') {
     add('lineItems', Rule.linesWithHeaderOnly, `${system} creates purchase order lines only in the same request as the header`,
       'send every line in createPurchaseOrder; an existing PO cannot get new lines');
   }
-  if (req.operation === 'cancel' && ent.delete.by === 'impossible') {
-    add('(operation)', Rule.deleteImpossible, `${system} cannot cancel or delete a ${req.entity}: ${ent.delete.reason}`);
+  if (operation === 'cancel' && ent.delete.by === 'impossible') {
+    add('(operation)', Rule.deleteImpossible, `${system} cannot cancel or delete a ${entity}: ${ent.delete.reason}`);
   }
+
+  // Keys, timestamps and computed counts are the system's on every entity [spec].
+  const shape = requestShape(entity, operation);
+  const readOnlyReported = new Set<string>();
+  for (const f of Object.keys(fields)) {
+    if (isSystemManaged(shape.fields, f)) {
+      readOnlyReported.add(f);
+      add(f, Rule.readOnly, `${f} is set by ${system}, never by a write (${entity} ${operation})`, `remove ${f} from the write`);
+    }
+  }
+  if (shape.lineFields) {
+    const lineFields = shape.lineFields;
+    lines.forEach((line, i) => {
+      if (!isRecord(line)) return;
+      for (const f of Object.keys(line)) {
+        if (isSystemManaged(lineFields, f)) add(`lineItems[${i}].${f}`, Rule.readOnly, `line ${i + 1}: ${f} is set by ${system}`, `remove ${f} from the line`);
+      }
+    });
+  }
+
   if (op) {
     for (const f of op.required) {
-      if (f.includes('*')) continue; // element paths are checked on lines below
-      if (isBlank(valueAt(fields, f))) add(f, Rule.required, `${f} is required by ${system} for ${req.entity} ${req.operation}`, `set ${f}`);
+      const el = elementPath(f);
+      if (el) {
+        const arr = valueAt(fields, el.array);
+        if (!Array.isArray(arr)) continue; // the array itself is optional unless listed on its own
+        arr.forEach((item, i) => {
+          if (isBlank(isRecord(item) ? valueAt(item, el.key) : undefined)) {
+            add(`${el.array}[${i}].${el.key}`, Rule.required, `${el.array}[${i}].${el.key} is required by ${system} for ${entity} ${operation}`, `set ${el.key} on every ${el.array} element`);
+          }
+        });
+        continue;
+      }
+      if (isBlank(valueAt(fields, f))) add(f, Rule.required, `${f} is required by ${system} for ${entity} ${operation}`, `set ${f}`);
     }
     for (const f of op.readOnly) {
-      if (valueAt(fields, f) !== undefined) add(f, Rule.readOnly, `${f} is read-only on ${system} (${req.entity} ${req.operation})`, `remove ${f} from the write`);
+      if (readOnlyReported.has(f)) continue;
+      if (valueAt(fields, f) !== undefined) {
+        readOnlyReported.add(f);
+        add(f, Rule.readOnly, `${f} is read-only on ${system} (${entity} ${operation})`, `remove ${f} from the write`);
+      }
     }
+    if (op.writable) checkWhitelist(op, op.writable, fields, readOnlyReported, (field, message, hint) => add(field, Rule.fieldNotWritable, message, hint), system, entity, operation);
     for (const m of op.mustExist) {
-      if (req.references?.[m.field] === false) {
-        add(m.field, Rule.referenceNotFound, `${m.field} "${String(valueAt(fields, m.field))}" does not exist in ${system} (${m.lookup} lookup)`,
+      if (isRecord(request.references) && request.references[m.field] === false) {
+        add(m.field, Rule.referenceNotFound, `${m.field} "${show(valueAt(fields, m.field))}" does not exist in ${system} (${m.lookup} lookup)`,
           `use an existing ${m.lookup} of this connection`);
       }
     }
-    const lines = Array.isArray(req.lines) ? req.lines : [];
     if (op.maxLines !== undefined && lines.length > op.maxLines) {
       add('lineItems', Rule.tooManyLines, `${system} accepts at most ${op.maxLines} lines per request; got ${lines.length}`);
     }
@@ -102,21 +172,57 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
   }
   const custom = fields.customFields;
   if (isRecord(custom)) {
+    const map: Record<string, string> = isRecord(ent.customFieldMap) ? ent.customFieldMap : {};
     for (const name of Object.keys(custom)) {
-      if (!ent.writableCustomFields.includes(name)) {
-        add(`customFields.${name}`, Rule.customFieldNotWritable, `custom field ${name} is not writable on ${system}`,
+      const target = hasOwn(map, name) ? map[name]! : name;
+      if (!ent.writableCustomFields.includes(target)) {
+        add(`customFields.${name}`, Rule.customFieldNotWritable,
+          target === name ? `custom field ${name} is not writable on ${system}` : `custom field ${name} (${system} field ${target}) is not writable on ${system}`,
           'map it as writable in the connection overrides if the customer system allows it');
       }
     }
   }
-  if (req.currentStatus !== undefined) {
+  if (request.currentStatus !== undefined) {
     for (const rule of ent.stateRules) {
-      if (!rule.states.includes(req.currentStatus) || !rule.refuses.includes(req.operation)) continue;
-      const statusChange = req.operation === 'changeStatus' || req.operation === 'cancel';
-      if (statusChange && req.targetStatus !== undefined && rule.allowedStatusChanges.includes(req.targetStatus)) continue;
-      add('status', Rule.stateLocked, `${req.entity} in status "${req.currentStatus}" refuses ${req.operation} on ${system}: ${rule.reason}`,
+      if (!rule.states.includes(request.currentStatus) || !rule.refuses.includes(operation)) continue;
+      const statusChange = operation === 'changeStatus' || operation === 'cancel';
+      if (statusChange && request.targetStatus !== undefined && rule.allowedStatusChanges.includes(request.targetStatus)) continue;
+      add('status', Rule.stateLocked, `${entity} in status "${show(request.currentStatus)}" refuses ${operation} on ${system}: ${rule.reason}`,
         rule.allowedStatusChanges.length ? `still allowed: status change to ${rule.allowedStatusChanges.join(', ')}` : undefined);
     }
   }
   return out;
+}
+
+/** Fields outside `required` ∪ `writable` (and array elements with keys outside their `a.*.b` list). */
+function checkWhitelist(
+  op: OperationRule, writable: readonly string[], fields: Record<string, unknown>, readOnlyReported: Set<string>,
+  report: (field: string, message: string, hint: string) => void, system: string, entity: string, operation: string,
+) {
+  const listed = [...op.required, ...writable];
+  const top = new Set(listed.map((f) => f.split('.')[0]!));
+  const elementKeys = new Map<string, Set<string>>();
+  for (const f of listed) {
+    const el = elementPath(f);
+    if (!el) continue;
+    const keys = elementKeys.get(el.array) ?? new Set<string>();
+    keys.add(el.key.split('.')[0]!);
+    elementKeys.set(el.array, keys);
+  }
+  const accepted = [...top].join(', ') || '(none)';
+  for (const name of Object.keys(fields)) {
+    if (name === 'customFields' || top.has(name) || readOnlyReported.has(name)) continue;
+    const label = name === '' ? '(empty field name)' : name;
+    report(label, `${label} is not accepted by ${system} for ${entity} ${operation}`, `fields accepted: ${accepted}`);
+  }
+  for (const [array, keys] of elementKeys) {
+    const arr = fields[array];
+    if (!hasOwn(fields, array) || !Array.isArray(arr)) continue;
+    arr.forEach((item, i) => {
+      if (!isRecord(item)) return;
+      for (const k of Object.keys(item)) {
+        if (!keys.has(k)) report(`${array}[${i}].${k}`, `${array}[${i}].${k} is not accepted by ${system} for ${entity} ${operation}`, `${array} elements accept: ${[...keys].join(', ')}`);
+      }
+    });
+  }
 }

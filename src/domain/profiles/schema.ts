@@ -21,6 +21,11 @@ export const operationRuleSchema = z.strictObject({
   reason: z.string().optional(),
   required: z.array(z.string()).default([]),
   readOnly: z.array(z.string()).default([]),
+  /**
+   * Fields the system accepts besides `required` (whitelist). Absent: every field of the Makini
+   * spec that is not read-only may be written. `a.*.b` names the keys allowed in elements of array `a`.
+   */
+  writable: z.array(z.string()).optional(),
   /** Fields whose values must exist in the target system. */
   mustExist: z.array(z.strictObject({ field: z.string(), lookup: referenceLookupSchema })).default([]),
   /** Required fields of each line item (PO create / addLine). */
@@ -54,6 +59,11 @@ export const entityProfileSchema = z.strictObject({
   referenceField: z.string().default('code'),
   /** Custom fields (`customFields.<name>`) that may be written; others are refused. */
   writableCustomFields: z.array(z.string()).default([]),
+  /**
+   * Caller's custom-field name → the target system's custom-field name (checked and written under
+   * the target name; see `mapCustomFields`).
+   */
+  customFieldMap: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 export type EntityProfile = z.infer<typeof entityProfileSchema>;
 
@@ -66,7 +76,8 @@ export const writeProfileSchema = z.strictObject({
   /** Provider as Makini names it (`sap`, `emaint`, ...). */
   system: z.string().min(1),
   displayName: z.string(),
-  category: z.enum(['erp', 'cmms', 'eam']),
+  /** `unknown`: the generic conservative profile of a system without a built-in one. */
+  category: z.enum(['erp', 'cmms', 'eam', 'unknown']),
   /** Default write budget per connection. */
   writesPerMinute: z.number().positive().default(60),
   purchaseOrder: purchaseOrderProfileSchema.default(purchaseOrderProfileSchema.parse({})),

@@ -1,0 +1,81 @@
+// The connection itself, reference data (vendors, statuses) and inventories.
+import { notFound, validationFailed, type FieldProblem } from './errors.js';
+import { param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
+import { listPage } from './listing.js';
+import { bodyObject, collect, INVENTORY_READ_ONLY, inventoryBodySchema, withoutReadOnly } from './schemas.js';
+import { PO_STATUSES, poStatusKey, WO_STATUSES, woStatusKey, type InventoryRecord } from './store.js';
+
+/** GET /integrations/current: which system this connection is [spec]. */
+export function integrationCurrent(ctx: HandlerContext): HandlerResult {
+  return read({
+    id: ctx.connectionId,
+    provider: ctx.system.provider,
+    company_name: `Sandbox Industries (${ctx.system.displayName})`,
+    email: `makini-sandbox+${ctx.connectionId}@example.com`,
+    sync_status: 'completed',
+    updated_at: ctx.store.connectedAt,
+    sync_updated_at: ctx.now.toISOString(),
+  });
+}
+
+export function listVendors(ctx: HandlerContext): HandlerResult {
+  return { status: 200, body: listPage([...ctx.store.vendors.values()], ctx.query, ctx.endpointUrl), applied: false };
+}
+
+const label = (s: string) => s.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+const SEED_TIME = '2025-01-01T00:00:00.000Z';
+
+const statusRecords = (scope: string, statuses: readonly string[], keyOf: (s: string) => string) =>
+  statuses.map((s) => ({ key: keyOf(s), name: label(s), code: s, scope, isActive: true, createdAt: SEED_TIME, updatedAt: SEED_TIME }));
+
+export function purchaseOrderStatuses(ctx: HandlerContext): HandlerResult {
+  const rows = statusRecords('purchase-orders', PO_STATUSES, (s) => poStatusKey(s as (typeof PO_STATUSES)[number]));
+  return { status: 200, body: listPage(rows, ctx.query, ctx.endpointUrl), applied: false };
+}
+
+export function workOrderStatuses(ctx: HandlerContext): HandlerResult {
+  const rows = statusRecords('work-orders', WO_STATUSES, (s) => woStatusKey(s as (typeof WO_STATUSES)[number]));
+  return { status: 200, body: listPage(rows, ctx.query, ctx.endpointUrl), applied: false };
+}
+
+export function listInventories(ctx: HandlerContext): HandlerResult {
+  return { status: 200, body: listPage([...ctx.store.inventories.values()], ctx.query, ctx.endpointUrl), applied: false };
+}
+
+function getInv(ctx: HandlerContext, key: string): InventoryRecord {
+  const inv = ctx.store.inventories.get(key);
+  if (!inv) throw notFound(`inventory "${key}"`);
+  return inv;
+}
+
+export function getInventory(ctx: HandlerContext): HandlerResult {
+  return read(getInv(ctx, param(ctx)));
+}
+
+/** Absolute values (not deltas): a repeated PUT leaves the same state. `updatedAt` always moves forward. */
+function applyInventory(ctx: HandlerContext, inv: InventoryRecord): HandlerResult {
+  const raw = bodyObject(ctx.body);
+  const problems: FieldProblem[] = [];
+  const { rest, problems: readOnly } = withoutReadOnly(raw, INVENTORY_READ_ONLY);
+  problems.push(...readOnly);
+  const changes = collect(inventoryBodySchema, rest, problems);
+  if (Object.keys(raw).length === 0) problems.push({ field: '(body)', message: 'names no field to change' });
+  if (problems.length || !changes) throw validationFailed(problems, `Inventory ${inv.key} was not changed`);
+  for (const [k, v] of Object.entries(changes)) {
+    if (v !== undefined && v !== null) (inv as unknown as Record<string, unknown>)[k] = v;
+  }
+  // Strictly increasing, so that clients comparing updatedAt see every write.
+  inv.updatedAt = new Date(Math.max(ctx.now.getTime(), Date.parse(inv.updatedAt) + 1)).toISOString();
+  return wrote(inv);
+}
+
+export function updateInventory(ctx: HandlerContext): HandlerResult {
+  return applyInventory(ctx, getInv(ctx, param(ctx)));
+}
+
+/** PUT /materials/{key}/inventory: the material's own inventory record. */
+export function updateMaterialInventory(ctx: HandlerContext): HandlerResult {
+  const material = ctx.store.materials.get(param(ctx));
+  if (!material) throw notFound(`material "${param(ctx)}"`);
+  return applyInventory(ctx, getInv(ctx, material.inventoryKey));
+}
