@@ -1,9 +1,11 @@
 // Purchase orders end to end: real Temporal dev server, production worker, sandbox over HTTP.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { WorkflowFailedError, type Client, type Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { ApplicationFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
 import {
   createPurchaseOrderWorkflowId, startCreatePurchaseOrder, startUpdatePurchaseOrder, startCancelPurchaseOrder,
   WriteFailureType, type CreatePurchaseOrderInput,
@@ -18,11 +20,16 @@ const po = (connectionId: string, idempotencyKey: string, n = 3): CreatePurchase
 });
 
 /** Saves a finished run's history as a replay fixture when RECORD_HISTORIES=1. */
-async function maybeRecord(client: Client, workflowId: string, name: string) {
+/** With RECORD_HISTORIES=1, saves the run's history as a replay fixture, exported by the CLI in
+ * the same JSON as `temporal workflow show -o json` and the UI's download. */
+function maybeRecord(workflowId: string, name: string) {
   if (!process.env.RECORD_HISTORIES) return;
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const cli = findTemporalCli();
+  if (!cli) throw new Error('RECORD_HISTORIES needs the temporal CLI');
+  const out = execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json',
+    '--address', inject('temporalAddress'), '--namespace', inject('temporalNamespace')], { encoding: 'utf8' });
   mkdirSync('test/histories', { recursive: true });
-  writeFileSync(`test/histories/${name}.json`, JSON.stringify(history, null, 1));
+  writeFileSync(`test/histories/${name}.json`, out);
 }
 
 describe('purchase order workflows', () => {
@@ -66,7 +73,7 @@ describe('purchase order workflows', () => {
     expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual(['POST /api/eam/purchase-orders']);
     expect(result.steps.map((s) => s.name)).toContain('create purchase order with 20 lines');
     expect(result.steps.every((s) => s.outcome === 'succeeded')).toBe(true);
-    await maybeRecord(client, handle.workflowId, 'create-po-sap-20-lines');
+    maybeRecord(handle.workflowId, 'create-po-sap-20-lines');
   });
 
   it('creates header then each line on the line-by-line system', async () => {
@@ -79,7 +86,7 @@ describe('purchase order workflows', () => {
     expect(created?.lineItems?.map((l) => Number(l.lineNo)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const writes = (await sb.sandbox.admin.requestLog('dyn-1')).filter((r) => r.method === 'POST' && r.path.includes(created!.key));
     expect(writes).toHaveLength(20);
-    await maybeRecord(client, handle.workflowId, 'create-po-dynamics-20-lines');
+    maybeRecord(handle.workflowId, 'create-po-dynamics-20-lines');
   });
 
   it('cancels the header when a line is refused for good, naming the line and the rule', async () => {
@@ -97,7 +104,7 @@ describe('purchase order workflows', () => {
     expect(cause.message).toMatch(/compensated: cancelled purchase order/);
     const [created] = await posWithCode('dyn-1', k);
     expect(created?.status).toBe('cancelled');
-    await maybeRecord(client, handle.workflowId, 'create-po-dynamics-line-refused');
+    maybeRecord(handle.workflowId, 'create-po-dynamics-line-refused');
   });
 
   it('waits for Retry-After on 429 before the next attempt (from history timestamps)', async () => {
@@ -117,7 +124,7 @@ describe('purchase order workflows', () => {
     const timer = events.find((e) => e.timerStartedEventAttributes);
     expect(Number(timer?.timerStartedEventAttributes?.startToFireTimeout?.seconds)).toBe(2);
     expect((await posWithCode('sap-1', k))).toHaveLength(1);
-    await maybeRecord(client, handle.workflowId, 'create-po-sap-429-retry-after');
+    maybeRecord(handle.workflowId, 'create-po-sap-429-retry-after');
   });
 
   it('retries 503 three times with backoff, then succeeds', async () => {
@@ -129,7 +136,7 @@ describe('purchase order workflows', () => {
     expect(step.attempts).toBe(4);
     expect(step.waits.map((w) => w.cause.slice(0, 27))).toEqual(Array(3).fill('503 SERVICE_UNAVAILABLE, ba'));
     expect((await posWithCode('sap-1', k))).toHaveLength(1);
-    await maybeRecord(client, handle.workflowId, 'create-po-sap-503-three-times');
+    maybeRecord(handle.workflowId, 'create-po-sap-503-three-times');
   });
 
   it('creates exactly one PO when the create commits and then answers 504', async () => {
@@ -146,7 +153,7 @@ describe('purchase order workflows', () => {
     expect(step.note).toMatch(/504.*landed/);
     const posts = (await sb.sandbox.admin.requestLog('sap-1')).filter((r) => r.method === 'POST' && r.path === '/api/eam/purchase-orders');
     expect(posts.filter((p) => p.time >= step.startedAt).length).toBe(1);
-    await maybeRecord(client, handle.workflowId, 'create-po-sap-commit-then-504');
+    maybeRecord(handle.workflowId, 'create-po-sap-commit-then-504');
   });
 
   it('runs one execution and creates one PO when the same key is started twice', async () => {
@@ -185,7 +192,7 @@ describe('purchase order workflows', () => {
     expect(cause.details?.[0]).toMatchObject({ system: 'sap', violations: [{ field: 'status', rule: 'state-locked', system: 'sap' }] });
     const after = (await sb.sandbox.admin.requestLog('sap-1')).slice(before);
     expect(after.filter((r) => r.method !== 'GET')).toEqual([]);
-    await maybeRecord(client, handle.workflowId, 'update-po-sap-after-approval-refused');
+    maybeRecord(handle.workflowId, 'update-po-sap-after-approval-refused');
   });
 
   it('updates and cancels a draft PO, reading back to confirm', async () => {
