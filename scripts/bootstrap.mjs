@@ -5,7 +5,7 @@
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [command = 'start', ...rest] = process.argv.slice(2);
@@ -27,8 +27,9 @@ if (needsInstall()) {
   const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const child = spawn(tsx, [commands[command], ...rest], { cwd: root, stdio: 'inherit' });
+// One node process with tsx as a loader (not the tsx CLI, which would sit between us and it).
+const tsxLoader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const child = spawn(process.execPath, ['--import', tsxLoader, commands[command], ...rest], { cwd: root, stdio: 'inherit' });
 // Forward Ctrl-C / SIGTERM once; the child shuts its services down cleanly.
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 130 : 1)));

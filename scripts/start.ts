@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { startSandbox, type StartedSandbox } from '../src/sandbox/index.js';
 import { startDevServer, type DevServer } from './lib/dev-server.js';
 import { DEMO_CONNECTIONS } from './lib/demo-connections.js';
+import { nodeTs } from './lib/node-ts.js';
 
 const root = join(import.meta.dirname, '..');
 const dataDir = join(root, '.data');
@@ -40,7 +41,7 @@ if (!process.env.MAKINI_BASE_URL) {
   stops.unshift(() => sandbox!.close());
 }
 
-const worker = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'worker.ts')], { env, stdio: 'inherit' });
+const worker = spawn(...nodeTs('src/worker.ts'), { env, stdio: 'inherit' });
 const workerExited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
 
 console.log(`
