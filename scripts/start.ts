@@ -10,14 +10,15 @@ import { DEMO_CONNECTIONS } from './lib/demo-connections.js';
 import { nodeTs } from './lib/node-ts.js';
 
 const root = join(import.meta.dirname, '..');
-const dataDir = join(root, '.data');
+// MAKINI_WRITES_DATA_DIR: where the dev server's SQLite file and logs go (default .data/).
+const dataDir = process.env.MAKINI_WRITES_DATA_DIR ?? join(root, '.data');
 mkdirSync(dataDir, { recursive: true });
 const env: NodeJS.ProcessEnv = { ...process.env };
 const stops: (() => Promise<void>)[] = [];
 
 let server: DevServer | undefined;
 if (!process.env.TEMPORAL_ADDRESS) {
-  console.log('[start] starting the Temporal dev server (SQLite: .data/temporal.db)...');
+  console.log(`[start] starting the Temporal dev server (SQLite: ${join(dataDir, 'temporal.db')})...`);
   server = await startDevServer({
     port: Number(process.env.TEMPORAL_PORT ?? 7233),
     uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
@@ -46,7 +47,7 @@ const workerExited = new Promise<number | null>((resolve) => worker.once('exit',
 
 console.log(`
 makini-writes is running
-  Temporal        ${env.TEMPORAL_ADDRESS}${server ? ` (dev server, data in .data/)` : ''}
+  Temporal        ${env.TEMPORAL_ADDRESS}${server ? ` (dev server, data in ${dataDir})` : ''}
   Temporal UI     ${server?.uiUrl ?? '(your cluster\'s UI)'}
   Makini          ${env.MAKINI_BASE_URL}${sandbox ? ' (sandbox; demo connections: ' + DEMO_CONNECTIONS.map((c) => c.id).join(', ') + ')' : ''}
   worker          task queue ${env.TEMPORAL_TASK_QUEUE ?? 'makini-writes'}
