@@ -39,12 +39,14 @@ export interface TestWorkerOptions {
   connections: ConnectionsFile;
   env?: NodeJS.ProcessEnv;
   requestTimeoutMs?: number;
+  /** Another server than the shared one (tests that restart their own). */
+  address?: string;
 }
 
 /** A real worker running the production workflows and activities against the sandbox. */
 export async function createProductionWorker(opts: TestWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   installQuietRuntime();
-  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
   const worker = await Worker.create({
     connection,
     namespace: temporalNamespace(),

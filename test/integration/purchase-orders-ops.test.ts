@@ -1,0 +1,86 @@
+// What ops rely on while a PO write runs: the step table by query, current details, search
+// attributes, timer summaries; a Retry-After beyond the budget fails at once with a clear reason.
+import { WorkflowFailedError, type Client, type Connection } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getSteps, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
+import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../src/domain/search-attributes.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
+
+const po = (idempotencyKey: string, extra: Partial<CreatePurchaseOrderInput> = {}): CreatePurchaseOrderInput => ({
+  connectionId: 'sap-1', idempotencyKey, ...extra,
+  purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: 'ops', lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 2 }] },
+});
+
+describe('purchase order writes, as ops see them', () => {
+  let sb: TestSandbox;
+  let worker: Worker;
+  let running: Promise<void>;
+  let client: Client;
+  let connection: Connection;
+  const taskQueue = uniqueTaskQueue('po-ops');
+  let seq = 0;
+  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+
+  beforeAll(async () => {
+    sb = await startTestSandbox([{ id: 'sap-1', system: 'sap' }]);
+    ({ worker } = await createProductionWorker({ taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env }));
+    running = worker.run();
+    ({ client, connection } = await connectClient());
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await connection?.close();
+    await sb?.sandbox.close();
+  });
+
+  it('while waiting on a Retry-After: steps query, current details and attributes say so; then succeeded', async () => {
+    const k = key('waiting');
+    await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'rate-limit', method: 'POST', retryAfterSeconds: 4 }]);
+    const handle = await startCreatePurchaseOrder(client, po(k), { taskQueue });
+    let steps = await getSteps(handle);
+    while (!steps.some((s) => s.waits.length > 0)) {
+      await new Promise((r) => setTimeout(r, 100));
+      steps = await getSteps(handle);
+    }
+    const waiting = steps.find((s) => s.waits.length > 0)!;
+    expect(waiting).toMatchObject({ name: 'create purchase order with 1 lines', outcome: 'running', attempts: 1 });
+    expect(waiting.waits[0]!.cause).toMatch(/^429 RATE_LIMIT_EXCEEDED, Retry-After 4\.0 s, req_/);
+    const meta = await handle.query<{ currentDetails: string }>('__temporal_workflow_metadata');
+    expect(meta.currentDetails).toMatch(/waiting 4\.0 s: 429 RATE_LIMIT_EXCEEDED/);
+    const during = (await handle.describe()).typedSearchAttributes;
+    expect(during.get(SA_OUTCOME)).toBe('running');
+    expect(during.get(SA_SYSTEM)).toBe('sap');
+
+    await handle.result();
+    const after = (await handle.describe()).typedSearchAttributes;
+    expect([after.get(SA_CONNECTION_ID), after.get(SA_ENTITY), after.get(SA_OPERATION), after.get(SA_OUTCOME)])
+      .toEqual(['sap-1', 'purchase-order', 'create', 'succeeded']);
+    // The timer carries the cause as its summary in the UI.
+    const { events } = await handle.fetchHistory();
+    const timer = events?.find((e) => e.timerStartedEventAttributes);
+    expect(timer?.userMetadata?.summary?.data).toBeDefined();
+    expect(Buffer.from(timer!.userMetadata!.summary!.data!).toString()).toContain('429 RATE_LIMIT_EXCEEDED, Retry-After 4.0 s');
+    // The execution is findable by its attributes.
+    const found: string[] = [];
+    for await (const w of client.workflow.list({ query: `MakiniConnectionId = "sap-1" AND MakiniOutcome = "succeeded" AND WorkflowId = "${handle.workflowId}"` })) found.push(w.workflowId);
+    expect(found).toEqual([handle.workflowId]);
+  });
+
+  it('a Retry-After beyond the step budget fails at once, saying why, without a write', async () => {
+    const k = key('budget');
+    await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'rate-limit', method: 'POST', retryAfterSeconds: 3600 }]);
+    const started = Date.now();
+    const handle = await startCreatePurchaseOrder(client, po(k, { retryBudget: { maxTotalMs: 60_000 } }), { taskQueue });
+    const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
+    expect(Date.now() - started).toBeLessThan(30_000); // did not sleep for the hour
+    const cause = err.cause as ApplicationFailure;
+    expect(cause.type).toBe(WriteFailureType.retryBudgetExhausted);
+    expect(cause.message).toMatch(/Retry-After 3600 s.*waiting 3600 s would exceed the step's time budget of 60 s/);
+    expect((await sb.sandbox.admin.state('sap-1')).purchaseOrders.filter((p) => p.code === k)).toEqual([]);
+    expect((await handle.describe()).typedSearchAttributes.get(SA_OUTCOME)).toBe('failed');
+  });
+});
