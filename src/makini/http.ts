@@ -102,7 +102,8 @@ export async function makiniRequest<S extends z.ZodType>(opts: HttpOptions, req:
       status: res.status,
       message: `${req.method} ${req.path} → ${res.status} with a body that breaks the contract (${json === undefined ? 'not JSON' : where})`,
       requestId: meta.requestId,
-      retryable: false,
+      // A read can be repeated safely (a garbled answer may be a proxy's); a write cannot.
+      retryable: req.method === 'GET',
       // The call succeeded as far as HTTP goes: a write did happen, we just cannot read its answer.
       ambiguous: req.method !== 'GET',
       method: req.method,

@@ -62,6 +62,23 @@ export class StepRunner {
       }
       if (info.requestId) rec.requestIds.push(info.requestId);
       rec.makiniProcessingMs += info.processingTimeMs ?? 0;
+      if (info.ambiguous && opts.checkLanded) {
+        // Never repeat a write that may have happened, nor fail one that did (a 2xx with a
+        // garbled body is not retryable, yet applied): look first.
+        this.details(`step ${this.steps.length}: ${name} — ${shortCause(info)} may have applied the write; checking`);
+        let landed: T | undefined;
+        try {
+          landed = await opts.checkLanded();
+        } catch (err) {
+          // The check itself decided to stop (it cannot tell whether the write landed).
+          finish('failed', `${shortCause(info)}; ${err instanceof Error ? err.message : String(err)}`);
+          throw err;
+        }
+        if (landed !== undefined) {
+          finish('succeeded', `${shortCause(info)} after the write had landed; found it`);
+          return landed;
+        }
+      }
       if (!info.retryable) {
         finish('failed', info.message);
         throw ApplicationFailure.create({
@@ -70,15 +87,6 @@ export class StepRunner {
           nonRetryable: true,
           details: [{ step: name, failure: info }],
         });
-      }
-      if (info.ambiguous && opts.checkLanded) {
-        // Never repeat a write that may have happened: look first.
-        this.details(`step ${this.steps.length}: ${name} — ${shortCause(info)} may have applied the write; checking`);
-        const landed = await opts.checkLanded();
-        if (landed !== undefined) {
-          finish('succeeded', `${shortCause(info)} after the write had landed; found it`);
-          return landed;
-        }
       }
       const wantsRetryAfter = info.retryAfterMs !== undefined;
       const delay = wantsRetryAfter ? Math.max(info.retryAfterMs ?? 0, 0) : this.backoff(rec.attempts);

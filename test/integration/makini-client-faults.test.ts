@@ -111,6 +111,14 @@ describe('Makini client: every fault kind classified (real HTTP against the sand
     expect(info.message).toMatch(/key/);
   });
 
+  it('malformed-success on a read → retryable (repeating a read is safe)', async () => {
+    await sb.sandbox.admin.reset();
+    const created = await makini.createPurchaseOrder('sap-1', header(`read-${n++}`));
+    await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'malformed-success', method: 'GET' }]);
+    const error = await makini.getPurchaseOrder('sap-1', created.data.data.key).then(() => undefined, (e: unknown) => e);
+    expect((error as MakiniError).info).toMatchObject({ type: MakiniFailureType.malformedResponse, retryable: true, ambiguous: false });
+  });
+
   it('unauthorized → authentication, not retryable by backoff, no token in the message', async () => {
     const { info, error } = await failedCreate({ kind: 'unauthorized' });
     expect(info).toMatchObject({ type: MakiniFailureType.authentication, status: 401, code: 'AUTHENTICATION_FAILED', retryable: false });
