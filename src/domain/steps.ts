@@ -25,6 +25,12 @@ export const retryBudgetSchema = z.object({
   maxTotalMs: z.number().int().positive().default(15 * 60_000),
   baseBackoffMs: z.number().int().positive().default(1_000),
   maxBackoffMs: z.number().int().positive().default(60_000),
+  /**
+   * After an ambiguous write (timeout, dropped connection, 502/504), how long to wait before
+   * looking whether it landed: a request the client gave up on may still be applied a moment
+   * later, and a retry sent before that would write twice.
+   */
+  ambiguousSettleMs: z.number().int().nonnegative().default(5_000),
 });
 export type RetryBudget = z.infer<typeof retryBudgetSchema>;
 export const DEFAULT_RETRY_BUDGET: RetryBudget = retryBudgetSchema.parse({});

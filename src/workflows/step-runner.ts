@@ -1,11 +1,12 @@
 // Runs an activity as a named step: times it, classifies its failures, waits on durable timers
 // (honouring Retry-After) and tries again within a budget; after an ambiguous write it first
 // checks whether the write landed. Every attempt and every wait is an event in the history.
-import { ApplicationFailure, setCurrentDetails, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setCurrentDetails, sleep } from '@temporalio/workflow';
 import type { ActivityResult } from '../activities/activity-result.js';
 import { WriteFailureType, type MakiniFailureInfo } from '../domain/failures.js';
 import type { RetryBudget, StepRecord } from '../domain/steps.js';
 import { failureInfoOf, shortCause } from './failure-info.js';
+import { observeLandedCheck, observeStep, observeWait, type LogContext } from './step-observer.js';
 
 export interface StepOptions<T> {
   /** Summary of each activity attempt in the UI ("POST purchase order 12 lines"). */
@@ -14,11 +15,16 @@ export interface StepOptions<T> {
   checkLanded?: () => Promise<T | undefined>;
 }
 
+/** Patch id of the settle delay before checking an ambiguous write (see `patched`). */
+export const SETTLE_BEFORE_CHECK_PATCH = 'settle-before-checking-ambiguous-write';
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
 /** Runs steps and keeps the step table (returned by the workflows and their `steps` query). */
 export class StepRunner {
   readonly steps: StepRecord[] = [];
+  /** Log attributes of the write (connection id, system, ...), set by `beginWrite`. */
+  readonly logContext: LogContext = {};
 
   constructor(private readonly budget: RetryBudget, private readonly label: string) {}
 
@@ -34,7 +40,9 @@ export class StepRunner {
 
   /** Records a step that did not call Makini (a check), for the step table. */
   note(name: string, outcome: StepRecord['outcome'], note: string): void {
-    this.steps.push({ name, startedAt: new Date().toISOString(), durationMs: 0, attempts: 0, requestIds: [], makiniProcessingMs: 0, outcome, waits: [], note });
+    const rec: StepRecord = { name, startedAt: new Date().toISOString(), durationMs: 0, attempts: 0, requestIds: [], makiniProcessingMs: 0, outcome, waits: [], note };
+    this.steps.push(rec);
+    observeStep(rec, this.logContext);
   }
 
   /** Runs `call` until it succeeds, fails for good, or the budget runs out. */
@@ -46,7 +54,9 @@ export class StepRunner {
       rec.outcome = outcome;
       rec.durationMs = Date.now() - started;
       if (note) rec.note = note;
+      observeStep(rec, this.logContext);
     };
+    let sawAmbiguous = false;
     for (;;) {
       rec.attempts += 1;
       this.details(`step ${this.steps.length}: ${name}, attempt ${rec.attempts}`);
@@ -62,9 +72,19 @@ export class StepRunner {
       }
       if (info.requestId) rec.requestIds.push(info.requestId);
       rec.makiniProcessingMs += info.processingTimeMs ?? 0;
-      if (info.ambiguous && opts.checkLanded) {
-        // Never repeat a write that may have happened, nor fail one that did (a 2xx with a
-        // garbled body is not retryable, yet applied): look first.
+      // Look before repeating a write that may have happened, and before failing one that did: a
+      // garbled 2xx is not retryable yet applied; a refusal after an earlier ambiguous attempt may
+      // be that attempt landing late ("line 7 already exists").
+      const lookFirst = info.ambiguous || (!info.retryable && sawAmbiguous);
+      sawAmbiguous ||= info.ambiguous;
+      if (lookFirst && opts.checkLanded) {
+        // Histories from before the settle delay replay without it.
+        if (info.ambiguous && this.budget.ambiguousSettleMs > 0 && patched(SETTLE_BEFORE_CHECK_PATCH)) {
+          const settle = `${shortCause(info)}: letting the write settle ${seconds(this.budget.ambiguousSettleMs)} before looking`;
+          this.details(`step ${this.steps.length}: ${name} — ${settle}`);
+          rec.waits.push({ cause: settle, ms: this.budget.ambiguousSettleMs });
+          await sleep(this.budget.ambiguousSettleMs, { summary: settle });
+        }
         this.details(`step ${this.steps.length}: ${name} — ${shortCause(info)} may have applied the write; checking`);
         let landed: T | undefined;
         try {
@@ -74,6 +94,7 @@ export class StepRunner {
           finish('failed', `${shortCause(info)}; ${err instanceof Error ? err.message : String(err)}`);
           throw err;
         }
+        observeLandedCheck(name, landed !== undefined, this.logContext);
         if (landed !== undefined) {
           finish('succeeded', `${shortCause(info)} after the write had landed; found it`);
           return landed;
@@ -106,6 +127,7 @@ export class StepRunner {
           details: [{ step: name, failure: info }],
         });
       }
+      observeWait(name, info, delay, wantsRetryAfter, rec.attempts, this.logContext);
       rec.waits.push({ cause, ms: delay });
       this.details(`step ${this.steps.length}: ${name} — waiting ${seconds(delay)}: ${cause}`);
       await sleep(Math.max(delay, 1), { summary: cause });

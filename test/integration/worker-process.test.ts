@@ -1,46 +1,18 @@
 // The worker as ops run it: a separate process (src/worker.ts under node with the tsx loader) configured by env and a
 // connections file. Killed with SIGKILL mid-write, restarted: exactly one PO with all its lines.
 // Stopped with SIGTERM: exits cleanly. No server: a clear error. Tokens: never in history or logs.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/dev-server.js';
-import { nodeTs } from '../../scripts/lib/node-ts.js';
+import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process.js';
 import { startCreatePurchaseOrder, type CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/domain/makini-contract.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { connectClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
 
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `tsx src/worker.ts`; resolves once it polls (or exits). */
-async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(...nodeTs('src/worker.ts'), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await Promise.race([
-    exited,
-    new Promise<void>((resolve, reject) => {
-      const started = Date.now();
-      const timer = setInterval(() => {
-        if (out.includes('[worker] polling')) { clearInterval(timer); resolve(); }
-        if (Date.now() - started > 90_000) { clearInterval(timer); reject(new Error(`worker did not start:\n${out}`)); }
-      }, 100);
-      void exited.then(() => clearInterval(timer));
-    }),
-  ]);
-  return { child, output: () => out, exited };
-}
 
 /** True when a text occurs anywhere in a decoded history: strings and payload bytes alike. */
 function containsText(value: unknown, text: string): boolean {
