@@ -24,6 +24,10 @@ export function buildActivities(opts: BuildOptions) {
   return createActivities({
     makini,
     connection: (id) => byId.get(id),
-    profileFor: (system, connection) => effectiveProfile(builtins, system, connection.overrides, connection.id),
+    profileFor: (system, connection) => {
+      const profile = effectiveProfile(builtins, system, connection.overrides, connection.id);
+      // The connection's own write budget wins over its system profile's (connections config).
+      return connection.writesPerMinute === undefined ? profile : { ...profile, writesPerMinute: connection.writesPerMinute };
+    },
   });
 }

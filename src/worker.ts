@@ -3,11 +3,15 @@
 // finish, then are cancelled; their workflows carry on elsewhere (nothing is lost).
 import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { DefaultLogger, NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
 import { loadConnectionsFile, type ConnectionsFile } from './config/connections.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { buildActivities } from './worker-deps.js';
 import { dataConverterFromSetting } from './codec/data-converter.js';
+import { createJsonLogger } from './observability/json-logger.js';
+import { knownSecrets } from './observability/redact.js';
+import { tokenEnvNames, workerServices } from './worker-services.js';
+import { createWriteCallsWorker, runAlongside } from './connections/write-calls-worker.js';
 
 /** Path of the workflows bundle entry (bundled by the SDK). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -37,7 +41,8 @@ async function main(): Promise<void> {
     console.warn('[worker] no connections configured (MAKINI_CONNECTIONS_FILE unset or empty): every write will fail with MakiniConnectionConfigError');
   }
   Runtime.install({
-    logger: new DefaultLogger(settings.LOG_LEVEL),
+    // JSON lines with workflowId, connectionId, step and requestId; known secrets blanked out.
+    logger: createJsonLogger(settings.LOG_LEVEL, { secrets: knownSecrets(process.env, tokenEnvNames(connections)) }),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
       ...(settings.METRICS_PORT ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${settings.METRICS_PORT}` } } } : {}),
@@ -53,15 +58,24 @@ async function main(): Promise<void> {
       '[worker] start it with `npm start`, or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY');
     process.exit(1);
   }
+  const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS);
+  const services = workerServices({ connection, namespace, connections, dataConverter });
+  const activities = { ...buildActivities({ settings, connections }), ...services.activities };
   const worker = await Worker.create({
     connection,
     namespace,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
     workflowsPath: WORKFLOWS_PATH,
-    activities: buildActivities({ settings, connections }),
+    activities,
+    interceptors: services.interceptors,
     shutdownGraceTime: settings.WORKER_SHUTDOWN_GRACE_MS,
-    dataConverter: dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS),
+    dataConverter,
   });
+  // Write calls (POST/PUT) run on their own queue, paced per connection by the server (docs/connections.md).
+  runAlongside(worker, await createWriteCallsWorker({
+    connection, namespace, taskQueue: settings.TEMPORAL_TASK_QUEUE, activities, interceptors: services.interceptors,
+    shutdownGraceTime: settings.WORKER_SHUTDOWN_GRACE_MS, dataConverter,
+  }));
   console.log(`[worker] polling task queue "${settings.TEMPORAL_TASK_QUEUE}" on ${address} (namespace ${namespace}); ` +
     `Makini at ${settings.MAKINI_BASE_URL}; ${connections.connections.length} connection(s)`);
   try {

@@ -110,7 +110,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     sandbox = await startSandbox({ seed: options.seed, connections: CONNECTIONS.map(({ id, token, system }) => ({ id, token, system })) });
     await sandbox.admin.setChaos('*', { seed: options.seed, rates: CHAOS_RATES, slowMs: SLOW_MS, retryAfterSeconds: 1 });
     const connectionsFile = join(dir, 'connections.json');
-    writeFileSync(connectionsFile, JSON.stringify({ connections: CONNECTIONS.map((c) => ({ id: c.id, system: c.system, token: { env: c.env } })) }));
+    // The sandbox sets no write limit here: pacing at the profiles' rates would only slow the run (docs/connections.md).
+    writeFileSync(connectionsFile, JSON.stringify({ connections: CONNECTIONS.map((c) => ({ id: c.id, system: c.system, token: { env: c.env }, writesPerMinute: 60_000 })) }));
     const taskQueue = `chaos-${options.seed}`;
     const env: NodeJS.ProcessEnv = {
       ...Object.fromEntries(CONNECTIONS.map((c) => [c.env, c.token])),
@@ -171,9 +172,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     plan.sort((a, b) => a.at - b.at);
 
     const deadline = started + options.timeoutMs;
+    let lastLog = 0;
     for (;;) {
-      const running = await runningCount().catch(() => -1);
+      const running = await runningCount().catch((err: unknown) => { log(`cannot count running writes: ${(err as Error).message}`); return -1; });
       if (running === 0) break;
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log(`${running} of ${planned.length} writes running, ${workers.size} worker(s), ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      }
       const doneShare = running < 0 ? 0 : 1 - running / planned.length;
       while (plan[0] && doneShare >= plan[0].at) {
         const step = plan.shift()!;
@@ -211,6 +217,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const found = state[p.input.connectionId]!.filter((po) => po.code === p.input.idempotencyKey);
       const outcome = await handle.result().then((r: CreatePurchaseOrderResult) => ({ ok: true as const, r }), (e: unknown) => ({ ok: false as const, e }));
       const name = `${p.input.idempotencyKey} (${p.system}, ${p.lines} lines)`;
+      if ((await handle.describe()).status.name === 'RUNNING') {
+        violations.push(`${name}: still running`);
+        continue;
+      }
       if (outcome.ok) {
         s.completed++;
         s.lines += p.lines;

@@ -26,9 +26,9 @@ export function callRecord(...metas: CallMeta[]): CallRecord {
   };
 }
 
-/** Wraps a value with the call record of the results it came from. */
-export function answer<T>(value: T, ...results: MakiniResult<unknown>[]): ActivityResult<T> {
-  return { value, call: callRecord(...results.map((r) => r.meta)) };
+/** Wraps a value with the call record of the results it came from (every page of a paged list). */
+export function answer<T>(value: T, ...results: (MakiniResult<unknown> & { pages?: CallMeta[] })[]): ActivityResult<T> {
+  return { value, call: callRecord(...results.flatMap((r) => r.pages ?? [r.meta])) };
 }
 
 /** Runs an activity body, turning a classified Makini error into an ApplicationFailure. */

@@ -7,8 +7,14 @@ import type { PoLineItem, PurchaseOrder } from '../domain/makini-entities.js';
 import type { WriteProfile } from '../domain/profiles/schema.js';
 import type { MakiniClient } from '../makini/client.js';
 import { answer, asActivity, type ActivityResult } from './activity-result.js';
+import { connectionProbeActivities } from './connection-probe.js';
+import { inventoryActivities } from './inventory.js';
+import { workOrderActivities } from './work-orders.js';
 
 export type { ActivityResult } from './activity-result.js';
+export type { ProbeResult } from './connection-probe.js';
+export type { WoMaterialSnapshot, WoSnapshot, WoStatusOption } from './work-orders.js';
+export type { GuardedWrite, InventorySnapshot } from './inventory.js';
 
 export interface ActivityDeps {
   makini: MakiniClient;
@@ -49,6 +55,9 @@ function snapshot(po: PurchaseOrder, referenceField: string, lines?: PoLineItem[
 export function createActivities(deps: ActivityDeps) {
   const { makini } = deps;
   return {
+    ...workOrderActivities(makini),
+    ...inventoryActivities(makini),
+    ...connectionProbeActivities(makini),
     /** Which system the connection is and the write profile that applies to it. */
     async resolveWriteProfile(connectionId: string): Promise<ActivityResult<ResolvedProfile>> {
       return asActivity(async () => {

@@ -1,13 +1,31 @@
 // `makini-writes` CLI (npm run cli -- <command>): one module per command under ./commands.
 import { DEFAULT_TASK_QUEUE } from '../client/index.js';
 import { EXIT_USAGE, type CliCommand } from './command.js';
+import { capabilitiesCommand } from './commands/capabilities.js';
+import { bulkCommand } from './commands/bulk.js';
+import { codecServerCommand } from './commands/codec-server.js';
+import { listFailedCommand } from './commands/list-failed.js';
+import { replayCommand } from './commands/replay.js';
+import { rerunFailedCommand } from './commands/rerun-failed.js';
 import { startCommand } from './commands/start.js';
 import { statusCommand } from './commands/status.js';
+import { connectionStatusCommand } from './commands/connection-status.js';
+import { reauthorizeCommand } from './commands/reauthorize.js';
+import { webhookSendCommand } from './commands/webhook-send.js';
 
 /** Every command, by name. Register a new command with one line here. */
 const commands: Record<string, CliCommand> = {
   start: startCommand,
   status: statusCommand,
+  capabilities: capabilitiesCommand,
+  bulk: bulkCommand,
+  'list-failed': listFailedCommand,
+  'rerun-failed': rerunFailedCommand,
+  replay: replayCommand,
+  'codec-server': codecServerCommand,
+  'connection-status': connectionStatusCommand,
+  reauthorize: reauthorizeCommand,
+  'webhook-send': webhookSendCommand,
 };
 
 const usage = () => `usage:\n${Object.values(commands).map((c) => `  makini-writes ${c.usage}`).join('\n')}

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { MAKINI_DEFAULT_BASE_URL } from '../domain/makini-contract.js';
 import { formatZodIssues } from './format-issues.js';
+import { Secret } from './secret.js';
 import { parseEncryptionKeys } from '../codec/encryption-codec.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -31,6 +32,12 @@ export const settingsSchema = z.object({
     }
   }),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  /** Makini's webhook signing secret (the receiver verifies every delivery with it); never logged. */
+  MAKINI_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').transform((v) => new Secret(v)).optional(),
+  /** Port of the webhook receiver (`npm run webhooks`). */
+  MAKINI_WEBHOOK_PORT: port.default(8790),
+  /** A delivery whose timestamp is further than this from now is refused as stale (seconds). */
+  MAKINI_WEBHOOK_TOLERANCE_S: z.coerce.number().int().positive().default(300),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -1,5 +1,6 @@
 // Failure types: exported constants used as `ApplicationFailure.type`, and the data they carry.
 import { z } from 'zod';
+import { connectionBlockSchema } from './connection-gate.js';
 
 /** Failure types of one Makini call, as classified by `classifyMakiniResponse`. */
 export const MakiniFailureType = {
@@ -17,6 +18,8 @@ export const MakiniFailureType = {
   malformedResponse: 'MakiniMalformedResponse',
   /** The connection id is unknown, or its token cannot be resolved. */
   connectionConfig: 'MakiniConnectionConfigError',
+  /** No call was made: the connection's gate held it back (reauthorization, breaker, rate); details say why. */
+  connectionBlocked: 'ConnectionBlocked',
 } as const;
 export type MakiniFailureType = (typeof MakiniFailureType)[keyof typeof MakiniFailureType];
 
@@ -34,6 +37,12 @@ export const WriteFailureType = {
   idempotencyKeyUsed: 'IdempotencyKeyAlreadyUsed',
   /** The write was applied but reading it back shows something else. */
   verificationFailed: 'WriteVerificationFailed',
+  /** A write may or may not have happened and the system offers no way to tell: a person must check before any retry. */
+  outcomeUnknown: 'WriteOutcomeUnknown',
+  /** The connection still needed reauthorization when the write's maximum connection wait ran out. */
+  reauthorizationTimedOut: 'ConnectionReauthorizationTimedOut',
+  /** The connection's circuit breaker was still open when the write's maximum connection wait ran out. */
+  connectionUnavailable: 'ConnectionUnavailable',
 } as const;
 export type WriteFailureType = (typeof WriteFailureType)[keyof typeof WriteFailureType];
 
@@ -52,6 +61,10 @@ export const makiniFailureInfoSchema = z.object({
   method: z.string().optional(),
   path: z.string().optional(),
   processingTimeMs: z.number().optional(),
+  /** connectionBlocked: what held the call back. */
+  connection: connectionBlockSchema.optional(),
+  /** A 429 on a paced write: the connection's adaptive write rate from now on (writes/s). */
+  rateCapPerSecond: z.number().positive().optional(),
 });
 export type MakiniFailureInfo = z.infer<typeof makiniFailureInfoSchema>;
 

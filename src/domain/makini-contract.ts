@@ -30,7 +30,10 @@ export const MakiniPath = {
   workOrderMaterials: (key: string) => `/api/eam/work-orders/${encodeURIComponent(key)}/materials`,
   workOrderMaterial: (key: string, materialKey: string) =>
     `/api/eam/work-orders/${encodeURIComponent(key)}/materials/${encodeURIComponent(materialKey)}`,
+  inventories: () => '/api/eam/inventories',
   inventory: (key: string) => `/api/eam/inventories/${encodeURIComponent(key)}`,
+  /** A material (Makini `Part`) with its `inventories` [spec]. */
+  material: (key: string) => `/api/eam/materials/${encodeURIComponent(key)}`,
   materialInventory: (materialKey: string) => `/api/eam/materials/${encodeURIComponent(materialKey)}/inventory`,
   vendors: () => '/api/eam/vendors',
   statuses: (entity: 'purchase-orders' | 'work-orders') => `/api/eam/statuses/${entity}`,
@@ -68,3 +71,19 @@ export const MakiniQuery = {
   page: 'page',
   perPage: 'per_page',
 } as const;
+
+/** Largest page a list serves [assumed]; bigger `per_page` values are clamped, so readers follow pages. */
+export const MAKINI_MAX_PER_PAGE = 200;
+
+/** Webhook event types this project acts on [docs: "connection needs reauthorization", "online/offline"; names assumed]. */
+export const MakiniWebhookEvent = {
+  connectionNeedsReauthorization: 'connection.needs_reauthorization',
+  connectionOnline: 'connection.online',
+  connectionOffline: 'connection.offline',
+} as const;
+
+/**
+ * What a webhook signature covers [assumed]: `<id>.<timestamp>.` followed by the raw body bytes
+ * (the Svix scheme), so neither the delivery id nor its time can change without breaking it.
+ */
+export const webhookSignedPrefix = (id: string, timestamp: string) => `${id}.${timestamp}.`;

@@ -56,7 +56,11 @@ export const workOrderMaterialSchema = z.looseObject({
   key: z.string().optional(),
   materialKey: z.string(),
   quantity: numberLike,
+  requiredQuantity: numberLike,
+  usedQuantity: numberLike,
+  storeroomKey: nullableString,
 });
+export type WorkOrderMaterial = z.infer<typeof workOrderMaterialSchema>;
 
 export const inventorySchema = z.looseObject({
   key: z.string(),
@@ -68,6 +72,15 @@ export const inventorySchema = z.looseObject({
   updatedAt: nullableString,
 });
 export type Inventory = z.infer<typeof inventorySchema>;
+
+/** A material (Makini `Part`) with the inventory records it is stocked in [spec]. */
+export const materialSchema = z.looseObject({
+  key: z.string(),
+  code: nullableString,
+  name: nullableString,
+  inventories: z.array(inventorySchema).nullable().optional(),
+});
+export type Material = z.infer<typeof materialSchema>;
 
 export const vendorSchema = z.looseObject({ key: z.string(), code: nullableString, name: nullableString });
 export type Vendor = z.infer<typeof vendorSchema>;

@@ -15,5 +15,10 @@ export const SA_OUTCOME = defineSearchAttributeKey('MakiniOutcome', SearchAttrib
 /** Failure type or Makini error code of a failed write. */
 export const SA_ERROR_CODE = defineSearchAttributeKey('MakiniErrorCode', SearchAttributeType.KEYWORD);
 
+/** A write held back by its connection: `reauthorization` or `connection-down` (absent otherwise). */
+export const SA_WAITING_FOR = defineSearchAttributeKey('MakiniWaitingFor', SearchAttributeType.KEYWORD);
+/** A connection's control workflow: `ok`, `rate-reduced`, `rate-paused`, `connection-down`, `needs-reauthorization`. */
+export const SA_CONNECTION_HEALTH = defineSearchAttributeKey('MakiniConnectionHealth', SearchAttributeType.KEYWORD);
+
 /** Every custom attribute, for server registration (`--search-attribute Name=Keyword`). */
-export const ALL_SEARCH_ATTRIBUTES = [SA_CONNECTION_ID, SA_SYSTEM, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_ERROR_CODE];
+export const ALL_SEARCH_ATTRIBUTES = [SA_CONNECTION_ID, SA_SYSTEM, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_ERROR_CODE, SA_WAITING_FOR, SA_CONNECTION_HEALTH];

@@ -31,6 +31,11 @@ export const retryBudgetSchema = z.object({
    * later, and a retry sent before that would write twice.
    */
   ambiguousSettleMs: z.number().int().nonnegative().default(5_000),
+  /**
+   * How long a write waits, in all, for its connection to be reauthorized or to answer again
+   * (breaker open) before it fails; these waits do not count against the budgets above.
+   */
+  maxConnectionWaitMs: z.number().int().positive().default(24 * 3600_000),
 });
 export type RetryBudget = z.infer<typeof retryBudgetSchema>;
 export const DEFAULT_RETRY_BUDGET: RetryBudget = retryBudgetSchema.parse({});

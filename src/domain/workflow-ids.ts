@@ -17,3 +17,25 @@ export const updatePurchaseOrderWorkflowId = (connectionId: string, idempotencyK
 /** Id of `cancelPurchaseOrder`. */
 export const cancelPurchaseOrderWorkflowId = (connectionId: string, idempotencyKey: string) =>
   writeWorkflowId('purchase-order', 'cancel', connectionId, idempotencyKey);
+
+/** Id of `createWorkOrder`. */
+export const createWorkOrderWorkflowId = (connectionId: string, idempotencyKey: string) =>
+  writeWorkflowId('work-order', 'create', connectionId, idempotencyKey);
+/** Id of `updateWorkOrder`. */
+export const updateWorkOrderWorkflowId = (connectionId: string, idempotencyKey: string) =>
+  writeWorkflowId('work-order', 'update', connectionId, idempotencyKey);
+/** Id of `changeWorkOrderStatus`. */
+export const changeWorkOrderStatusWorkflowId = (connectionId: string, idempotencyKey: string) =>
+  writeWorkflowId('work-order', 'changeStatus', connectionId, idempotencyKey);
+/** Id of `addWorkOrderMaterials`. */
+export const addWorkOrderMaterialsWorkflowId = (connectionId: string, idempotencyKey: string) =>
+  writeWorkflowId('work-order', 'addMaterials', connectionId, idempotencyKey);
+/** Id of `updateInventory`. */
+export const updateInventoryWorkflowId = (connectionId: string, idempotencyKey: string) =>
+  writeWorkflowId('inventory', 'update', connectionId, idempotencyKey);
+/** Id of `adjustInventory`. */
+export const adjustInventoryWorkflowId = (connectionId: string, idempotencyKey: string) =>
+  writeWorkflowId('inventory', 'adjust', connectionId, idempotencyKey);
+
+/** Id of the `connectionControl` workflow of a connection, per workflow task queue (the scope of its write pacing). */
+export const connectionControlWorkflowId = (taskQueue: string, connectionId: string) => `connection/${taskQueue}/${connectionId}`;

@@ -2,15 +2,15 @@
 // Resolves the connection's token per call; never retries (retries belong to the workflows).
 import { z } from 'zod';
 import {
-  envelope, integrationSchema, inventorySchema, listEnvelope, poLineItemSchema, purchaseOrderSchema,
+  envelope, integrationSchema, inventorySchema, listEnvelope, materialSchema, poLineItemSchema, purchaseOrderSchema,
   statusSchema, vendorSchema, workOrderMaterialSchema, workOrderSchema,
 } from '../domain/makini-entities.js';
 import { MakiniFailureType } from '../domain/failures.js';
-import { MakiniPath, MakiniQuery } from '../domain/makini-contract.js';
+import { MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from '../domain/makini-contract.js';
 import type { Secret } from '../config/secret.js';
 import { TokenUnavailableError, UnknownConnectionError, type TokenSource } from '../config/token-source.js';
 import { makiniErrorFrom } from './errors.js';
-import { makiniRequest, type HttpRequest, type MakiniResult } from './http.js';
+import { makiniRequest, type CallMeta, type HttpRequest, type MakiniResult } from './http.js';
 
 export interface MakiniClientOptions {
   baseUrl: string;
@@ -20,6 +20,21 @@ export interface MakiniClientOptions {
 }
 
 type Body = Record<string, unknown>;
+
+/** One list filter: `filter[field]=value`, or `filter[field:contains]=value` [spec]. */
+export interface ListFilter {
+  field: string;
+  value: string;
+  op?: 'contains';
+}
+
+/** Every record of a list, read page by page; `pages` holds each page's call meta (request ids). */
+export interface MakiniListResult<T> extends MakiniResult<{ data: T[] }> {
+  pages: CallMeta[];
+}
+
+/** A list longer than this many pages is refused rather than read forever (a server looping on `next`). */
+const MAX_LIST_PAGES = 500;
 
 /** The Makini client; one instance per worker, shared by all activities. */
 export class MakiniClient {
@@ -39,6 +54,32 @@ export class MakiniClient {
   private async call<S extends z.ZodType>(connectionId: string, req: Omit<HttpRequest, 'token'>, schema: S): Promise<MakiniResult<z.infer<S>>> {
     const token = await this.token(connectionId);
     return makiniRequest(this.opts, { ...req, token }, schema);
+  }
+
+  /**
+   * Reads every page of a list (`per_page` at Makini's maximum) until `links.next` (or, without
+   * links, `meta.current_page < meta.last_page`) says there is no more. Pages are requested by
+   * number on our own base URL rather than by following `links.next`, so the token never goes to a
+   * host the response names.
+   */
+  private async listAll<S extends z.ZodType>(connectionId: string, path: string, filters: Record<string, string> | ListFilter[], item: S): Promise<MakiniListResult<z.infer<S>>> {
+    const items: z.infer<S>[] = [];
+    const pages: CallMeta[] = [];
+    for (let page = 1; ; page += 1) {
+      const res = await this.call(connectionId, { method: 'GET', path, query: toQuery(filters, page, MAKINI_MAX_PER_PAGE) }, listEnvelope(item));
+      pages.push(res.meta);
+      items.push(...res.data.data);
+      const { links, meta } = res.data;
+      const more = links ? links.next != null : meta !== undefined && meta.current_page < meta.last_page;
+      if (!more || res.data.data.length === 0) return { data: { data: items }, meta: res.meta, pages };
+      if (page >= MAX_LIST_PAGES) {
+        throw makiniErrorFrom({
+          type: MakiniFailureType.malformedResponse, status: res.meta.status, retryable: false, ambiguous: false,
+          message: `GET ${path} still names a next page after ${MAX_LIST_PAGES} pages of ${MAKINI_MAX_PER_PAGE}; refusing to read further`,
+          requestId: res.meta.requestId, method: 'GET', path,
+        });
+      }
+    }
   }
 
   /** Which system the connection is (`data.provider`). */
@@ -72,10 +113,9 @@ export class MakiniClient {
     return this.call(connectionId, { method: 'POST', path: MakiniPath.purchaseOrderLineItemsOf(key), body: line }, envelope(poLineItemSchema));
   }
 
-  listPurchaseOrderLines(connectionId: string, purchaseOrderKey: string, page = 1, perPage = 200) {
-    return this.call(connectionId, {
-      method: 'GET', path: MakiniPath.purchaseOrderLineItems(), query: toQuery({ purchaseOrderKey }, page, perPage),
-    }, listEnvelope(poLineItemSchema));
+  /** Every line of a PO, all pages (a PO may have more lines than one page holds). */
+  listPurchaseOrderLines(connectionId: string, purchaseOrderKey: string) {
+    return this.listAll(connectionId, MakiniPath.purchaseOrderLineItems(), { purchaseOrderKey }, poLineItemSchema);
   }
 
   getWorkOrder(connectionId: string, key: string) {
@@ -85,6 +125,11 @@ export class MakiniClient {
   listWorkOrders(connectionId: string, filters: Record<string, string>, page = 1, perPage = 50) {
     return this.call(connectionId, { method: 'GET', path: MakiniPath.workOrders(), query: toQuery(filters, page, perPage) },
       listEnvelope(workOrderSchema));
+  }
+
+  /** Every work order matching the filters, all pages (idempotency lookups). */
+  findWorkOrders(connectionId: string, filters: ListFilter[]) {
+    return this.listAll(connectionId, MakiniPath.workOrders(), filters, workOrderSchema);
   }
 
   createWorkOrder(connectionId: string, body: Body) {
@@ -99,11 +144,17 @@ export class MakiniClient {
     return this.call(connectionId, { method: 'PUT', path: MakiniPath.workOrderStatus(key), body: { statusKey } }, envelope(workOrderSchema));
   }
 
-  addWorkOrderMaterial(connectionId: string, key: string, material: { materialKey: string; quantity: number }) {
+  /** Every material on a work order, all pages. */
+  listWorkOrderMaterials(connectionId: string, key: string) {
+    return this.listAll(connectionId, MakiniPath.workOrderMaterials(key), {}, workOrderMaterialSchema);
+  }
+
+  /** POST one material `{materialKey, requiredQuantity, usedQuantity?, storeroomKey?}` [spec]. */
+  addWorkOrderMaterial(connectionId: string, key: string, material: Body) {
     return this.call(connectionId, { method: 'POST', path: MakiniPath.workOrderMaterials(key), body: material }, envelope(workOrderMaterialSchema));
   }
 
-  updateWorkOrderMaterial(connectionId: string, key: string, materialKey: string, changes: { quantity: number }) {
+  updateWorkOrderMaterial(connectionId: string, key: string, materialKey: string, changes: Body) {
     return this.call(connectionId, { method: 'PUT', path: MakiniPath.workOrderMaterial(key, materialKey), body: changes },
       envelope(workOrderMaterialSchema));
   }
@@ -114,6 +165,11 @@ export class MakiniClient {
 
   updateInventory(connectionId: string, key: string, changes: Body) {
     return this.call(connectionId, { method: 'PUT', path: MakiniPath.inventory(key), body: changes }, envelope(inventorySchema));
+  }
+
+  /** A material with its inventory records (`data.inventories`). */
+  getMaterial(connectionId: string, materialKey: string) {
+    return this.call(connectionId, { method: 'GET', path: MakiniPath.material(materialKey) }, envelope(materialSchema));
   }
 
   updateMaterialInventory(connectionId: string, materialKey: string, changes: Body) {
@@ -129,8 +185,9 @@ export class MakiniClient {
   }
 }
 
-function toQuery(filters: Record<string, string>, page: number, perPage: number): Record<string, string | number> {
+function toQuery(filters: Record<string, string> | ListFilter[], page: number, perPage: number): Record<string, string | number> {
   const q: Record<string, string | number> = { [MakiniQuery.page]: page, [MakiniQuery.perPage]: perPage };
-  for (const [field, value] of Object.entries(filters)) q[MakiniQuery.filter(field)] = value;
+  const list: ListFilter[] = Array.isArray(filters) ? filters : Object.entries(filters).map(([field, value]) => ({ field, value }));
+  for (const f of list) q[MakiniQuery.filter(f.field, f.op)] = f.value;
   return q;
 }

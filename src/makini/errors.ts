@@ -15,6 +15,8 @@ export class MakiniAuthenticationError extends MakiniError { override name = 'Ma
 export class MakiniRejectedError extends MakiniError { override name = 'MakiniRejectedError'; }
 export class MakiniMalformedResponseError extends MakiniError { override name = 'MakiniMalformedResponseError'; }
 export class MakiniConnectionConfigError extends MakiniError { override name = 'MakiniConnectionConfigError'; }
+/** Not sent at all: the connection's gate held the call back (reauthorization, breaker, rate). */
+export class ConnectionBlockedError extends MakiniError { override name = 'ConnectionBlockedError'; }
 
 const CLASS_BY_TYPE: Record<MakiniFailureType, new (info: MakiniFailureInfo) => MakiniError> = {
   [MakiniFailureType.rateLimited]: MakiniRateLimitError,
@@ -24,6 +26,7 @@ const CLASS_BY_TYPE: Record<MakiniFailureType, new (info: MakiniFailureInfo) => 
   [MakiniFailureType.rejected]: MakiniRejectedError,
   [MakiniFailureType.malformedResponse]: MakiniMalformedResponseError,
   [MakiniFailureType.connectionConfig]: MakiniConnectionConfigError,
+  [MakiniFailureType.connectionBlocked]: ConnectionBlockedError,
 };
 
 /** The error instance matching a classified failure. */

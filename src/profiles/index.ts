@@ -7,6 +7,7 @@ export {
 } from './overrides.js';
 export { GENERIC_WRITES_PER_MINUTE, genericProfile } from './generic-profile.js';
 export { describeCapabilities, JSON_SCHEMA_DIALECT, type JsonSchema } from './capabilities.js';
+export { capabilitiesOf, CapabilitiesError, type CapabilitiesRequest } from './connection-capabilities.js';
 export { checkWrite, Rule, type WriteCheckRequest } from '../domain/profiles/check-write.js';
 export { mapCustomFields } from '../domain/profiles/custom-fields.js';
 export { requestShape, SYSTEM_MANAGED_FIELDS, type FieldSpec, type RequestShape } from '../domain/profiles/makini-fields.js';

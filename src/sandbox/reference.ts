@@ -73,6 +73,14 @@ export function updateInventory(ctx: HandlerContext): HandlerResult {
   return applyInventory(ctx, getInv(ctx, param(ctx)));
 }
 
+/** GET /materials/{key}: the material (Makini `Part`) with its `inventories` [spec]. */
+export function getMaterial(ctx: HandlerContext): HandlerResult {
+  const material = ctx.store.materials.get(param(ctx));
+  if (!material) throw notFound(`material "${param(ctx)}"`);
+  const inventory = ctx.store.inventories.get(material.inventoryKey);
+  return read({ ...material, inventories: inventory ? [inventory] : [] });
+}
+
 /** PUT /materials/{key}/inventory: the material's own inventory record. */
 export function updateMaterialInventory(ctx: HandlerContext): HandlerResult {
   const material = ctx.store.materials.get(param(ctx));

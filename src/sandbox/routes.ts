@@ -25,8 +25,6 @@ function route(template: string, operations: Route['operations']): Route {
 
 const op = (name: string, handler: Handler) => ({ name, handler });
 
-/** `/api/eam/inventories`: the list path is not in MakiniPath; derived from the keyed path. */
-const inventoriesPath = MakiniPath.inventory(K1).slice(0, -(`/${K1}`.length));
 
 export const ROUTES: readonly Route[] = [
   route(MakiniPath.integrationCurrent(), { GET: op('integration.current', ref.integrationCurrent) }),
@@ -41,8 +39,9 @@ export const ROUTES: readonly Route[] = [
   route(MakiniPath.workOrderStatus(K1), { PUT: op('workOrder.status', wo.setWorkOrderStatus) }),
   route(MakiniPath.workOrderMaterials(K1), { GET: op('workOrderMaterial.list', wo.listWorkOrderMaterials), POST: op('workOrder.addMaterial', wo.addWorkOrderMaterial) }),
   route(MakiniPath.workOrderMaterial(K1, K2), { PUT: op('workOrder.updateMaterial', wo.updateWorkOrderMaterial) }),
-  route(inventoriesPath, { GET: op('inventory.list', ref.listInventories) }),
+  route(MakiniPath.inventories(), { GET: op('inventory.list', ref.listInventories) }),
   route(MakiniPath.inventory(K1), { GET: op('inventory.get', ref.getInventory), PUT: op('inventory.update', ref.updateInventory) }),
+  route(MakiniPath.material(K1), { GET: op('material.get', ref.getMaterial) }),
   route(MakiniPath.materialInventory(K1), { PUT: op('material.updateInventory', ref.updateMaterialInventory) }),
   route(MakiniPath.vendors(), { GET: op('vendor.list', ref.listVendors) }),
   route(MakiniPath.statuses('purchase-orders'), { GET: op('status.purchaseOrders', ref.purchaseOrderStatuses) }),

@@ -4,6 +4,7 @@ import { ApplicationFailure, defineQuery, setHandler } from '@temporalio/workflo
 import type { PoSnapshot } from '../activities/index.js';
 import { WriteFailureType, type Violation } from '../domain/failures.js';
 import { checkWrite } from '../domain/profiles/check-write.js';
+import { mapCustomFields } from '../domain/profiles/custom-fields.js';
 import type { WriteProfile } from '../domain/profiles/schema.js';
 import {
   cancelPurchaseOrderInputSchema, createPurchaseOrderInputSchema, updatePurchaseOrderInputSchema,
@@ -14,6 +15,7 @@ import type { StepRecord } from '../domain/steps.js';
 import { Compensations } from './compensation.js';
 import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, withSummary } from './write-context.js';
 import { StepRunner } from './step-runner.js';
+import { VerdictGate } from './verdict.js';
 
 /** The step table of a write, at any moment. */
 export const stepsQuery = defineQuery<StepRecord[]>('steps');
@@ -40,7 +42,8 @@ async function checkReferences(runner: StepRunner, connectionId: string, profile
 export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): Promise<CreatePurchaseOrderResult> {
   const runner = new StepRunner(budgetOf(rawInput?.retryBudget), 'create purchase order');
   setHandler(stepsQuery, () => runner.steps);
-  return recordingOutcome(async () => {
+  const verdict = new VerdictGate(); // answers update-with-start callers once the rules are checked
+  return recordingOutcome(() => verdict.around(async () => {
     const input = parseInput(createPurchaseOrderInputSchema, rawInput, 'createPurchaseOrder');
     const { connectionId, idempotencyKey } = input;
     const { lineItems, ...header } = input.purchaseOrder;
@@ -58,6 +61,7 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
     }
     if (violations.length) refuse(runner, system, `this purchase order`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: every rule passed`);
+    verdict.accept(system);
 
     const find = async (): Promise<PoSnapshot | undefined> =>
       (await runner.run('look up by idempotency key',
@@ -74,7 +78,8 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
           '(compensated by an earlier run, or cancelled by hand); start the write again with a new idempotency key',
       });
     }
-    const body = { ...header, [ref]: idempotencyKey };
+    // Custom fields under the target system's names (connection overrides), after the check passed.
+    const body = { ...mapCustomFields(profile, 'purchaseOrder', header), [ref]: idempotencyKey };
     let po: PoSnapshot;
     if (poProfile.lines !== 'separately') {
       po = earlier ?? await runner.run(`create purchase order with ${lines.length} lines`,
@@ -101,7 +106,7 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
       foundExisting: earlier !== undefined,
       steps: runner.steps,
     };
-  });
+  }));
 }
 
 interface LineByLine {
@@ -173,6 +178,7 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
 const sameValue = (a: unknown, b: unknown) => {
   if (a === b) return true;
   if (a == null || b == null) return false;
+  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
   if (typeof a === 'string' && typeof b === 'string' && !Number.isNaN(Date.parse(a)) && Date.parse(a) === Date.parse(b) && /\d{4}-\d{2}-\d{2}/.test(a)) return true;
   return String(a) === String(b);
 };
@@ -195,7 +201,8 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
     }
     if (violations.length) refuse(runner, system, `this update of purchase order ${key} (status ${current.status})`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${current.status}`);
-    const pending = Object.fromEntries(Object.entries(changes).filter(([f, v]) => !sameValue(current.fields[f], v)));
+    const mapped = mapCustomFields(profile, 'purchaseOrder', changes);
+    const pending = Object.fromEntries(Object.entries(mapped).filter(([f, v]) => !sameValue(current.fields[f], v)));
     const changedFields = Object.keys(pending);
     if (changedFields.length === 0) {
       return { purchaseOrderKey: key, status: current.status, changedFields: [], alreadyApplied: true, steps: runner.steps };

@@ -3,8 +3,9 @@
 // checks whether the write landed. Every attempt and every wait is an event in the history.
 import { ApplicationFailure, patched, setCurrentDetails, sleep } from '@temporalio/workflow';
 import type { ActivityResult } from '../activities/activity-result.js';
-import { WriteFailureType, type MakiniFailureInfo } from '../domain/failures.js';
-import type { RetryBudget, StepRecord } from '../domain/steps.js';
+import { MakiniFailureType, WriteFailureType, type MakiniFailureInfo } from '../domain/failures.js';
+import { DEFAULT_RETRY_BUDGET, type RetryBudget, type StepRecord } from '../domain/steps.js';
+import { connectionBlockOf, ConnectionWaits } from './connection-wait.js';
 import { failureInfoOf, shortCause } from './failure-info.js';
 import { observeLandedCheck, observeStep, observeWait, type LogContext } from './step-observer.js';
 
@@ -25,8 +26,12 @@ export class StepRunner {
   readonly steps: StepRecord[] = [];
   /** Log attributes of the write (connection id, system, ...), set by `beginWrite`. */
   readonly logContext: LogContext = {};
+  /** The write's connection: pacing, and waits while it needs reauthorization or is down. */
+  readonly connection: ConnectionWaits;
 
-  constructor(private readonly budget: RetryBudget, private readonly label: string) {}
+  constructor(private readonly budget: RetryBudget, private readonly label: string) {
+    this.connection = new ConnectionWaits(budget.maxConnectionWaitMs ?? DEFAULT_RETRY_BUDGET.maxConnectionWaitMs);
+  }
 
   /** Exponential backoff with jitter; `Math.random` is seeded per workflow, so replay-safe. */
   private backoff(attempt: number): number {
@@ -57,9 +62,13 @@ export class StepRunner {
       observeStep(rec, this.logContext);
     };
     let sawAmbiguous = false;
+    // Attempts and time spent held back by the connection (not by this call) spend no budget.
+    let heldAttempts = 0;
+    let heldMs = 0;
     for (;;) {
       rec.attempts += 1;
       this.details(`step ${this.steps.length}: ${name}, attempt ${rec.attempts}`);
+      const resumeMark = this.connection.mark;
       let info: MakiniFailureInfo;
       try {
         const res = await call(rec.attempts === 1 ? opts.summary : `${opts.summary} (attempt ${rec.attempts})`);
@@ -72,6 +81,15 @@ export class StepRunner {
       }
       if (info.requestId) rec.requestIds.push(info.requestId);
       rec.makiniProcessingMs += info.processingTimeMs ?? 0;
+      this.connection.learn(info);
+      const block = connectionBlockOf(info);
+      if (block) {
+        // A call the gate never sent is no attempt; a 401 was one, but spends none of the budget.
+        if (info.type === MakiniFailureType.connectionBlocked) rec.attempts -= 1;
+        else heldAttempts += 1;
+        heldMs += await this.connection.hold(block, info, resumeMark, rec, (t) => this.details(`step ${this.steps.length}: ${name} — ${t}`));
+        continue;
+      }
       // Look before repeating a write that may have happened, and before failing one that did: a
       // garbled 2xx is not retryable yet applied; a refusal after an earlier ambiguous attempt may
       // be that attempt landing late ("line 7 already exists").
@@ -110,14 +128,15 @@ export class StepRunner {
         });
       }
       const wantsRetryAfter = info.retryAfterMs !== undefined;
-      const delay = wantsRetryAfter ? Math.max(info.retryAfterMs ?? 0, 0) : this.backoff(rec.attempts);
-      const elapsed = Date.now() - started;
+      const counted = rec.attempts - heldAttempts;
+      const delay = wantsRetryAfter ? Math.max(info.retryAfterMs ?? 0, 0) : this.backoff(counted);
+      const elapsed = Date.now() - started - heldMs;
       const cause = `${shortCause(info)}, ${wantsRetryAfter ? `Retry-After ${seconds(delay)}` : `backoff ${seconds(delay)}`}${info.requestId ? `, ${info.requestId}` : ''}`;
-      const outOfAttempts = rec.attempts >= this.budget.maxAttempts;
+      const outOfAttempts = counted >= this.budget.maxAttempts;
       const outOfTime = elapsed + delay > this.budget.maxTotalMs;
       if (outOfAttempts || outOfTime) {
         const why = outOfAttempts
-          ? `${rec.attempts} attempts used (budget ${this.budget.maxAttempts})`
+          ? `${counted} attempts used (budget ${this.budget.maxAttempts})`
           : `waiting ${seconds(delay)} would exceed the step's time budget of ${seconds(this.budget.maxTotalMs)} (${seconds(elapsed)} used)`;
         finish('failed', `${cause}; ${why}`);
         throw ApplicationFailure.create({

@@ -8,6 +8,7 @@ import { SA_CONNECTION_ID, SA_ENTITY, SA_ERROR_CODE, SA_OPERATION, SA_OUTCOME, S
 import { DEFAULT_RETRY_BUDGET, type RetryBudget } from '../domain/steps.js';
 import { inputProblems } from '../domain/write-common.js';
 import type { WriteEntity } from '../domain/workflow-ids.js';
+import { pacedCallOptions } from './connection-pacing.js';
 import { StepRunner } from './step-runner.js';
 
 /** Every Makini activity: one attempt per call; the step runner decides about retries. */
@@ -15,10 +16,10 @@ export const MAKINI_CALL: ActivityOptions = { startToCloseTimeout: '30 seconds',
 
 export const makini = proxyActivities<MakiniActivities>(MAKINI_CALL);
 
-/** Calls an activity with a per-call UI summary. */
+/** Calls an activity with a per-call UI summary; write calls are paced per connection (connection-pacing.ts). */
 export function withSummary<K extends keyof MakiniActivities & string>(name: K, summary: string, args: Parameters<MakiniActivities[K]>): ReturnType<MakiniActivities[K]> {
   const fn = makini[name] as unknown as { executeWithOptions(o: ActivityOptions, a: unknown[]): ReturnType<MakiniActivities[K]> };
-  return fn.executeWithOptions({ ...MAKINI_CALL, summary }, args);
+  return fn.executeWithOptions({ ...MAKINI_CALL, summary, ...pacedCallOptions(name, args[0]) }, args);
 }
 
 /** Validates a workflow input; every problem at once, non-retryably. */
@@ -53,10 +54,13 @@ export async function beginWrite(runner: StepRunner, entity: WriteEntity, operat
     { key: SA_OPERATION, value: operation },
     { key: SA_OUTCOME, value: 'running' },
   ]);
+  Object.assign(runner.logContext, { connectionId, entity, operation });
   const resolved = await runner.run('resolve write profile',
     (s) => withSummary('resolveWriteProfile', s, [connectionId]),
     { summary: `which system ${connectionId} is, and its write rules` });
   upsertSearchAttributes([{ key: SA_SYSTEM, value: resolved.system }]);
+  runner.connection.use(connectionId, resolved.profile.writesPerMinute);
+  runner.logContext.system = resolved.system;
   return resolved;
 }
 

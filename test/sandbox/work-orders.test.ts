@@ -128,4 +128,13 @@ describe('sandbox work orders and inventory', () => {
     // Each connection has its own system: eMaint's inventory is untouched.
     expect((await emaint('GET', MakiniPath.inventory('inv-1'))).json.data.quantity).toBe(120);
   });
+
+  it('serves a material with its inventory records (what PUT /materials/{key}/inventory writes)', async () => {
+    const material = await emaint('GET', MakiniPath.material('mat-3'));
+    expect(material.status).toBe(200);
+    expect(material.json.data).toMatchObject({ key: 'mat-3', code: 'M-1250', inventories: [{ key: 'inv-3', quantity: 0 }] });
+    await emaint('PUT', MakiniPath.materialInventory('mat-3'), { quantity: 4 });
+    expect((await emaint('GET', MakiniPath.material('mat-3'))).json.data.inventories[0].quantity).toBe(4);
+    expect((await emaint('GET', MakiniPath.material('mat-9'))).status).toBe(404);
+  });
 });

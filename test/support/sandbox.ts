@@ -8,8 +8,12 @@ export interface TestConnection {
   /** Leave the system out of the worker's config so it is read from /integrations/current. */
   discoverSystem?: boolean;
   overrides?: Record<string, unknown>;
+  /** The sandbox's write limit AND the worker's configured pacing for it; absent: no limit, no real pacing. */
   writesPerMinute?: number;
 }
+
+/** Pacing of test connections without a limit: high enough never to slow a test. */
+const UNLIMITED_WRITES_PER_MINUTE = 60_000;
 
 export interface TestSandbox {
   sandbox: StartedSandbox;
@@ -33,6 +37,7 @@ export async function startTestSandbox(conns: TestConnection[]): Promise<TestSan
       connections: conns.map((c) => ({
         id: c.id,
         token: { env: envName(c.id) },
+        writesPerMinute: c.writesPerMinute ?? UNLIMITED_WRITES_PER_MINUTE,
         ...(c.discoverSystem ? {} : { system: c.system }),
         ...(c.overrides ? { overrides: c.overrides } : {}),
       })),

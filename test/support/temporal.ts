@@ -4,8 +4,11 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ConnectionsFile } from '../../src/config/connections.js';
+import { createWriteCallsWorker, runAlongside } from '../../src/connections/write-calls-worker.js';
+import type { ConnectionPolicyInput } from '../../src/domain/connection-control.js';
 import { WORKFLOWS_PATH } from '../../src/worker.js';
 import { buildActivities } from '../../src/worker-deps.js';
+import { workerServices } from '../../src/worker-services.js';
 
 let runtimeInstalled = false;
 /** Runtime.install once per process, quiet. */
@@ -41,22 +44,34 @@ export interface TestWorkerOptions {
   requestTimeoutMs?: number;
   /** Another server than the shared one (tests that restart their own). */
   address?: string;
+  /** Policy of the connection control workflows this worker starts (short breaker times in tests). */
+  connectionPolicy?: ConnectionPolicyInput;
 }
 
 /** A real worker running the production workflows and activities against the sandbox. */
 export async function createProductionWorker(opts: TestWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
+  // Composed as src/worker.ts composes it: bulk-result activities, call metrics, the connection gate.
+  const services = workerServices({ connection, namespace: temporalNamespace(), connections: opts.connections, connectionPolicy: opts.connectionPolicy });
+  const activities = {
+    ...buildActivities({
+      settings: { MAKINI_BASE_URL: opts.makiniBaseUrl, MAKINI_REQUEST_TIMEOUT_MS: opts.requestTimeoutMs ?? 5_000 },
+      connections: opts.connections,
+      env: opts.env,
+    }),
+    ...services.activities,
+  };
+  const { interceptors } = services;
   const worker = await Worker.create({
     connection,
     namespace: temporalNamespace(),
     taskQueue: opts.taskQueue,
     workflowBundle: await workflowBundle(),
-    activities: buildActivities({
-      settings: { MAKINI_BASE_URL: opts.makiniBaseUrl, MAKINI_REQUEST_TIMEOUT_MS: opts.requestTimeoutMs ?? 5_000 },
-      connections: opts.connections,
-      env: opts.env,
-    }),
+    activities,
+    interceptors,
   });
+  // Write calls run on the paced write-calls queue; its worker runs and stops with `worker`.
+  runAlongside(worker, await createWriteCallsWorker({ connection, namespace: temporalNamespace(), taskQueue: opts.taskQueue, activities, interceptors }));
   return { worker, connection };
 }

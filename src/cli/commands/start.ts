@@ -1,7 +1,10 @@
 // `start <workflowType> <input.json> [--wait]`: starts a write (idempotent: same key, same execution).
 import { readFileSync } from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
-import { InvalidWriteInputError, startCancelPurchaseOrder, startCreatePurchaseOrder, startUpdatePurchaseOrder } from '../../client/index.js';
+import {
+  InvalidWriteInputError, startAddWorkOrderMaterials, startAdjustInventory, startCancelPurchaseOrder, startChangeWorkOrderStatus,
+  startCreatePurchaseOrder, startCreateWorkOrder, startUpdateInventory, startUpdatePurchaseOrder, startUpdateWorkOrder,
+} from '../../client/index.js';
 import { EXIT_USAGE, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
 import { formatSteps } from '../format-steps.js';
@@ -11,6 +14,12 @@ const starters = {
   createPurchaseOrder: startCreatePurchaseOrder,
   updatePurchaseOrder: startUpdatePurchaseOrder,
   cancelPurchaseOrder: startCancelPurchaseOrder,
+  createWorkOrder: startCreateWorkOrder,
+  updateWorkOrder: startUpdateWorkOrder,
+  changeWorkOrderStatus: startChangeWorkOrderStatus,
+  addWorkOrderMaterials: startAddWorkOrderMaterials,
+  updateInventory: startUpdateInventory,
+  adjustInventory: startAdjustInventory,
 } as const;
 
 export const startCommand: CliCommand = {

@@ -1,0 +1,64 @@
+// The benchmarks of `npm run bench`, in run order, and their sizes (default and --quick).
+import { benchHistoryEvents } from '../history-events.js';
+import { benchMemory } from '../memory.js';
+import { benchOverhead } from '../overhead.js';
+import { benchThroughput } from '../throughput.js';
+import type { BenchStack } from './stack.js';
+import type { BenchTable } from './table.js';
+
+export interface BenchSizes {
+  overhead: { iterations: number; warmup: number; lines: number };
+  throughput: { writes: number; lines: number; warmup: number; startConcurrency: number };
+  history: { lines: number[] };
+  memory: { workflows: number; retryAfterSeconds: number; startConcurrency: number; warmup: number };
+}
+
+export const DEFAULT_SIZES: BenchSizes = {
+  overhead: { iterations: 40, warmup: 5, lines: 5 },
+  throughput: { writes: 200, lines: 3, warmup: 10, startConcurrency: 50 },
+  history: { lines: [1, 20, 200] },
+  memory: { workflows: 1000, retryAfterSeconds: 600, startConcurrency: 50, warmup: 5 },
+};
+
+export const QUICK_SIZES: BenchSizes = {
+  overhead: { iterations: 5, warmup: 1, lines: 5 },
+  throughput: { writes: 20, lines: 3, warmup: 2, startConcurrency: 10 },
+  history: { lines: [1, 5, 20] },
+  memory: { workflows: 50, retryAfterSeconds: 600, startConcurrency: 10, warmup: 2 },
+};
+
+const positiveInt = (flag: string, raw: string) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${flag} must be a positive whole number, got "${raw}"`);
+  return n;
+};
+
+interface SizeFlag {
+  help: string;
+  get(s: BenchSizes): string;
+  set(s: BenchSizes, raw: string): void;
+}
+
+const intFlag = (flag: string, help: string, get: (s: BenchSizes) => number, set: (s: BenchSizes, n: number) => void): [string, SizeFlag] =>
+  [flag, { help, get: (s) => String(get(s)), set: (s, raw) => set(s, positiveInt(flag, raw)) }];
+
+/** Command-line flags overriding one size each. */
+export const sizeFlags: Record<string, SizeFlag> = Object.fromEntries([
+  intFlag('overhead-writes', 'PO creates measured for overhead', (s) => s.overhead.iterations, (s, n) => { s.overhead.iterations = n; }),
+  intFlag('throughput-writes', 'workflows of each kind for throughput', (s) => s.throughput.writes, (s, n) => { s.throughput.writes = n; }),
+  intFlag('memory-workflows', 'workflows left waiting for memory', (s) => s.memory.workflows, (s, n) => { s.memory.workflows = n; }),
+  ['history-lines', {
+    help: 'line counts for history events', get: (s) => s.history.lines.join(','),
+    set: (s, raw) => { s.history.lines = raw.split(',').map((x) => positiveInt('history-lines', x.trim())); },
+  }],
+]);
+
+export const BENCH_NAMES = ['overhead', 'throughput', 'history', 'memory'] as const;
+export type BenchName = (typeof BENCH_NAMES)[number];
+
+export const BENCHMARKS: Record<BenchName, (stack: BenchStack, sizes: BenchSizes) => Promise<BenchTable>> = {
+  overhead: async (stack, s) => (await benchOverhead(stack, s.overhead)).table,
+  throughput: async (stack, s) => (await benchThroughput(stack, s.throughput)).table,
+  history: async (stack, s) => (await benchHistoryEvents(stack, s.history)).table,
+  memory: async (stack, s) => (await benchMemory(stack, s.memory)).table,
+};

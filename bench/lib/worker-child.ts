@@ -1,0 +1,78 @@
+// A worker in its own process (as ops run it), so that its memory can be measured alone: the
+// production worker (main + write-calls), or the baseline worker running bench/workflows. Configured by BENCH_WORKER_CONFIG (JSON); answers IPC messages:
+//   { type: 'sample' } → { type: 'sample', memory, workflowThreads, status } after a full GC in
+//                        every thread (main: --expose-gc; workflow threads: the inspector)
+//   { type: 'status' } → { type: 'status', status, writeCallsStatus } (cheap: no GC)
+//   { type: 'stop' }   → drains and exits.
+import { NativeConnection, Worker, type WorkerStatus } from '@temporalio/worker';
+import { benchActivities } from '../workflows/activities.js';
+import { createProductionWorker, installQuietRuntime } from './production-worker.js';
+import { WorkerThreadHeaps, type ThreadHeaps } from './thread-heaps.js';
+import { workerConfig, type BenchConnection } from './worker-config.js';
+
+export interface ChildConfig {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  makiniBaseUrl: string;
+  conns: BenchConnection[];
+  bundlePath: string;
+  kind: 'production' | 'baseline';
+}
+
+export type ChildMessage =
+  | { type: 'ready'; maxCachedWorkflows: number; pid: number }
+  | { type: 'status'; status: WorkerStatus; writeCallsStatus?: WorkerStatus }
+  | { type: 'sample'; memory: NodeJS.MemoryUsage; workflowThreads: ThreadHeaps; status: WorkerStatus; writeCallsStatus?: WorkerStatus };
+
+const send = (m: ChildMessage) => process.send!(m);
+
+function fullGc(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('worker-child needs node --expose-gc');
+  for (let i = 0; i < 3; i += 1) gc();
+}
+
+/** The bench's own workflows (a bare timer) with default worker options: Temporal's own cost. */
+async function createBaselineWorker(cfg: ChildConfig): Promise<{ worker: Worker; writeCalls?: Worker; connection: NativeConnection }> {
+  installQuietRuntime();
+  const connection = await NativeConnection.connect({ address: cfg.address });
+  const worker = await Worker.create({
+    connection, namespace: cfg.namespace, taskQueue: cfg.taskQueue, workflowBundle: { codePath: cfg.bundlePath }, activities: benchActivities,
+  });
+  return { worker, connection };
+}
+
+async function main(): Promise<void> {
+  const cfg = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '') as ChildConfig;
+  const { worker, writeCalls, connection } = cfg.kind === 'production'
+    ? await createProductionWorker({
+      address: cfg.address, namespace: cfg.namespace, taskQueue: cfg.taskQueue, makiniBaseUrl: cfg.makiniBaseUrl,
+      ...workerConfig(cfg.conns), workflowBundle: { codePath: cfg.bundlePath },
+    })
+    : await createBaselineWorker(cfg);
+  const threads = new WorkerThreadHeaps();
+  await threads.start();
+  const running = worker.run();
+  process.on('message', (msg: { type: string }) => {
+    if (msg.type === 'sample') {
+      void threads.collectAndMeasure().then((workflowThreads) => {
+        fullGc();
+        send({ type: 'sample', memory: process.memoryUsage(), workflowThreads, status: worker.getStatus(), writeCallsStatus: writeCalls?.getStatus() });
+      });
+    } else if (msg.type === 'status') {
+      send({ type: 'status', status: worker.getStatus(), writeCallsStatus: writeCalls?.getStatus() });
+    } else if (msg.type === 'stop' && worker.getState() === 'RUNNING') {
+      worker.shutdown();
+    }
+  });
+  send({ type: 'ready', maxCachedWorkflows: worker.options.maxCachedWorkflows, pid: process.pid });
+  await running;
+  await connection.close();
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(`[bench worker] ${(err as Error).stack ?? err}`);
+  process.exit(1);
+});

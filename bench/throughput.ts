@@ -1,0 +1,103 @@
+// Throughput on one worker: PO creates per second with the sandbox answering at once, vs a minimal
+// workflow making the same number of sequential no-op activities (Temporal's own ceiling here).
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { startCreatePurchaseOrder } from '../src/client/index.js';
+import type { BenchStack } from './lib/stack.js';
+import { createPoInput, uniqueKey } from './lib/po-input.js';
+import { fmt, mapLimit, percentile } from './lib/stats.js';
+import type { BenchTable } from './lib/table.js';
+
+export interface ThroughputOptions {
+  writes: number;
+  lines: number;
+  warmup: number;
+  /** Start calls in flight at once from the client. */
+  startConcurrency: number;
+}
+
+export interface ThroughputPhase {
+  label: string;
+  workflows: number;
+  activitiesEach: number;
+  elapsedMs: number;
+  perSecond: number;
+  latencyMs: number[];
+}
+
+export interface ThroughputResult {
+  product: ThroughputPhase;
+  minimal: ThroughputPhase;
+  /** product.perSecond / minimal.perSecond */
+  keptRatio: number;
+  table: BenchTable;
+}
+
+type Start = (i: number) => Promise<WorkflowHandle>;
+
+/** Starts `n` workflows as fast as the client can and waits for every result. */
+async function phase(label: string, n: number, concurrency: number, activitiesEach: number, start: Start): Promise<ThroughputPhase> {
+  const t0 = performance.now();
+  const latencyMs = await mapLimit(Array.from({ length: n }, (_, i) => i), concurrency, async (i) => {
+    const t = performance.now();
+    const handle = await start(i);
+    // The result is awaited in the background so the lane can start the next workflow.
+    return { t, done: handle.result().then(() => performance.now() - t) };
+  }).then((started) => Promise.all(started.map((s) => s.done)));
+  const elapsedMs = performance.now() - t0;
+  return { label, workflows: n, activitiesEach, elapsedMs, perSecond: n / (elapsedMs / 1000), latencyMs };
+}
+
+async function activityCount(handle: WorkflowHandle): Promise<number> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  return events.filter((e) => e.activityTaskScheduledEventAttributes).length;
+}
+
+export async function benchThroughput(stack: BenchStack, opts: ThroughputOptions): Promise<ThroughputResult> {
+  const client: Client = stack.client;
+  const conn = await stack.connection('throughput-sap', 'sap');
+
+  const poQueue = stack.taskQueue('throughput-po');
+  const poWorker = await stack.productionWorker(poQueue, [conn]);
+  let activitiesEach = 0;
+  let product: ThroughputPhase;
+  try {
+    const startPo: Start = (_i) => startCreatePurchaseOrder(client, createPoInput(conn.id, uniqueKey('tput'), opts.lines), { taskQueue: poQueue });
+    const first = await startPo(0);
+    await first.result();
+    activitiesEach = await activityCount(first);
+    await Promise.all(Array.from({ length: opts.warmup }, async (_, i) => (await startPo(i)).result()));
+    product = await phase('PO create (makini-writes, production worker)', opts.writes, opts.startConcurrency, activitiesEach, startPo);
+  } finally {
+    await poWorker.stop();
+  }
+
+  const minQueue = stack.taskQueue('throughput-min');
+  const minWorker = await stack.benchWorker(minQueue);
+  let minimal: ThroughputPhase;
+  try {
+    const startMin: Start = (i) => client.workflow.start('minimalWorkflow', { taskQueue: minQueue, workflowId: uniqueKey(`min-${i}`), args: [activitiesEach] });
+    await Promise.all(Array.from({ length: opts.warmup + 1 }, async (_, i) => (await startMin(i)).result()));
+    minimal = await phase(`minimal workflow, ${activitiesEach} no-op activities`, opts.writes, opts.startConcurrency, activitiesEach, startMin);
+  } finally {
+    await minWorker.stop();
+  }
+  const keptRatio = product.perSecond / minimal.perSecond;
+  return { product, minimal, keptRatio, table: throughputTable(product, minimal, keptRatio, opts) };
+}
+
+function throughputTable(product: ThroughputPhase, minimal: ThroughputPhase, kept: number, opts: ThroughputOptions): BenchTable {
+  const row = (p: ThroughputPhase, share: string) => [p.label, p.workflows, p.activitiesEach, fmt(p.elapsedMs / 1000, 2), fmt(p.perSecond, 1),
+    fmt(percentile(p.latencyMs, 50), 0), fmt(percentile(p.latencyMs, 95), 0), share];
+  return {
+    title: 'Throughput on one worker',
+    description: `${opts.writes} workflows of each kind started at once (${opts.startConcurrency} start calls in flight) on ONE in-process worker ` +
+      `with default options; the sandbox answers at once. PO creates carry ${opts.lines} lines on the SAP-like system (one POST). ` +
+      'The minimal workflow makes the same number of sequential activity calls, each a no-op: what Temporal itself allows on this machine.',
+    columns: ['workload', 'workflows', 'activities each', 'took (s)', 'workflows/s', 'latency p50 ms', 'latency p95 ms', 'share of Temporal ceiling'],
+    rows: [row(product, `${fmt(kept * 100, 0)} %`), row(minimal, '100 %')],
+    notes: [
+      'Both run on the same dev server, one after the other, each after its own warm-up; the client, the sandbox and the worker share the process (and the 2 cores with the dev server).',
+      'What the product adds per workflow: search-attribute upserts, the step table, input validation with zod, the write-rule check, the Makini HTTP calls and their parsing.',
+    ],
+  };
+}

@@ -1,0 +1,121 @@
+// The connection gate: an activity interceptor around every Makini activity of a configured
+// connection. Before the call it asks the connection's control workflow (a query: no history
+// events) whether the call may go; after it, it reports 429 / 5xx / no answer / 401 (and the first
+// success after failures) by signal-with-start. It never blocks a call because Temporal is slow:
+// without an answer within the timeout the call goes.
+import type { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
+import { connectionPolicySchema, reducedCap, type ConnectionPolicyInput, type ConnectionReport, type GateView } from '../domain/connection-control.js';
+import { gateDecision, isLastingBlock, workflowQueueOf, writesPerSecondOfWeight, WRITE_CALLS_QUEUE_SUFFIX } from '../domain/connection-gate.js';
+import { makiniFailureInfoSchema, MakiniFailureType, type MakiniFailureInfo } from '../domain/failures.js';
+import { connectionControlWorkflowId } from '../domain/workflow-ids.js';
+import {
+  CONNECTION_CONTROL_WORKFLOW, connectionGateQuery, connectionReportSignal, type ConnectionControlInput,
+} from '../workflows/connection-signals.js';
+
+export interface ConnectionGateOptions {
+  /** A client of the worker's namespace. */
+  client: Client;
+  /** The configured connections: only calls whose first argument is one of these pass the gate. */
+  connectionIds: Iterable<string>;
+  /** Policy a control workflow starts with when this worker starts it. */
+  policy?: ConnectionPolicyInput;
+  /** How long to wait for the control workflow's answer before letting the call go (default 2 s). */
+  queryTimeoutMs?: number;
+}
+
+/** What a failed call tells the connection, if anything. */
+export function reportOfFailure(err: unknown, callStartedAt: number, pacedAt: number | undefined, waiter: string): ConnectionReport | undefined {
+  if (!(err instanceof ApplicationFailure)) return undefined;
+  const parsed = makiniFailureInfoSchema.safeParse(err.details?.[0]);
+  if (!parsed.success) return undefined;
+  const info = parsed.data;
+  const at = Date.now();
+  const common = { at, message: info.message, ...(info.requestId ? { requestId: info.requestId } : {}) };
+  switch (info.type) {
+    case MakiniFailureType.rateLimited:
+      return { kind: 'rate-limited', ...common, retryAfterMs: info.retryAfterMs, writesPerSecond: pacedAt };
+    case MakiniFailureType.serverError:
+    case MakiniFailureType.network:
+      return { kind: 'server-error', ...common, status: info.status, code: info.code };
+    case MakiniFailureType.authentication:
+      return { kind: 'auth-failed', ...common, callStartedAt, waiter };
+    default:
+      return undefined;
+  }
+}
+
+class ConnectionGate implements ActivityInboundCallsInterceptor {
+  constructor(private readonly ctx: Context, private readonly opts: ConnectionGateOptions, private readonly ids: ReadonlySet<string>) {}
+
+  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    const info = this.ctx.info;
+    const connectionId = input.args[0];
+    const waiter = info.workflowExecution?.workflowId;
+    // The control workflow's own probe must pass while the breaker is open.
+    if (typeof connectionId !== 'string' || !this.ids.has(connectionId) || !waiter || info.workflowType === CONNECTION_CONTROL_WORKFLOW) {
+      return next(input);
+    }
+    const taskQueue = workflowQueueOf(info.taskQueue);
+    const weight = info.priority?.fairnessWeight;
+    const pacedAt = info.taskQueue.endsWith(WRITE_CALLS_QUEUE_SUFFIX) && weight ? writesPerSecondOfWeight(weight) : undefined;
+    const view = await this.view(taskQueue, connectionId);
+    const decision = gateDecision(view, pacedAt, Date.now());
+    if (!decision.proceed) {
+      const { proceed: _p, message, ...block } = decision;
+      if (isLastingBlock(decision.block)) await this.report(taskQueue, connectionId, { kind: 'waiting', at: Date.now(), waiter });
+      const failure: MakiniFailureInfo = { type: MakiniFailureType.connectionBlocked, message: `not sent: ${message}`, retryable: true, ambiguous: false, connection: block };
+      throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true, details: [failure] });
+    }
+    const startedAt = Date.now();
+    try {
+      const out = await next(input);
+      if (view && view.consecutiveFailures > 0) await this.report(taskQueue, connectionId, { kind: 'succeeded', at: Date.now() });
+      return out;
+    } catch (err) {
+      const report = reportOfFailure(err, startedAt, pacedAt, waiter);
+      if (report) await this.report(taskQueue, connectionId, report);
+      if (report?.kind === 'rate-limited' && pacedAt !== undefined && err instanceof ApplicationFailure) {
+        // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
+        const rateCapPerSecond = reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? connectionPolicySchema.parse(this.opts.policy ?? {}));
+        throw ApplicationFailure.create({ type: err.type ?? undefined, message: err.message, nonRetryable: err.nonRetryable ?? undefined,
+          details: [{ ...(err.details?.[0] as object), rateCapPerSecond }] });
+      }
+      throw err;
+    }
+  }
+
+  private async view(taskQueue: string, connectionId: string): Promise<GateView | undefined> {
+    const { client } = this.opts;
+    const handle = client.workflow.getHandle(connectionControlWorkflowId(taskQueue, connectionId));
+    try {
+      return await client.connection.withDeadline(Date.now() + (this.opts.queryTimeoutMs ?? 2_000), () => handle.query(connectionGateQuery));
+    } catch (err) {
+      // No control workflow yet: nothing has gone wrong on this connection.
+      if (!(err instanceof WorkflowNotFoundError)) this.ctx.log.warn(`connection gate: no answer from ${handle.workflowId}; the call goes`, { connectionId, error: (err as Error).message });
+      return undefined;
+    }
+  }
+
+  private async report(taskQueue: string, connectionId: string, report: ConnectionReport): Promise<void> {
+    const { client } = this.opts;
+    const workflowId = connectionControlWorkflowId(taskQueue, connectionId);
+    const args: [ConnectionControlInput] = [{ connectionId, ...(this.opts.policy ? { policy: this.opts.policy } : {}) }];
+    try {
+      await client.connection.withDeadline(Date.now() + 10_000, () => client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
+        workflowId, taskQueue, args, signal: connectionReportSignal, signalArgs: [report],
+      }));
+    } catch (err) {
+      // The write's own handling (its retry, its wait with a periodic re-check) does not depend on this.
+      this.ctx.log.warn(`connection gate: could not report ${report.kind} to ${workflowId}`, { connectionId, error: (err as Error).message });
+    }
+  }
+}
+
+/** The gate as an activity interceptor factory (see src/worker-services.ts). */
+export function connectionGateInterceptors(opts: ConnectionGateOptions): ActivityInterceptorsFactory {
+  const ids = new Set(opts.connectionIds);
+  return (ctx) => ({ inbound: new ConnectionGate(ctx, opts, ids) });
+}

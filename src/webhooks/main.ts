@@ -1,0 +1,46 @@
+// `npm run webhooks`: the webhook receiver process. Settings: MAKINI_WEBHOOK_SECRET (required),
+// MAKINI_WEBHOOK_PORT, MAKINI_WEBHOOK_TOLERANCE_S, TEMPORAL_TASK_QUEUE and the Temporal connection
+// variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY).
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { deliverConnectionEvent } from '../client/connections.js';
+import { dataConverterFromSetting } from '../codec/data-converter.js';
+import { loadSettings } from '../config/settings.js';
+import { createWebhookReceiver, WEBHOOK_PATH } from './receiver.js';
+
+async function main(): Promise<void> {
+  let settings;
+  try {
+    settings = loadSettings();
+  } catch (err) {
+    console.error(`[webhooks] cannot start: ${(err as Error).message}`);
+    process.exit(2);
+  }
+  const secret = settings.MAKINI_WEBHOOK_SECRET;
+  if (!secret) {
+    console.error('[webhooks] cannot start: MAKINI_WEBHOOK_SECRET is not set (the secret Makini signs deliveries with)');
+    process.exit(2);
+  }
+  const { connectionOptions, namespace = 'default' } = loadClientConnectConfig();
+  const connection = await Connection.connect({ ...connectionOptions, address: connectionOptions.address ?? 'localhost:7233' });
+  const client = new Client({ connection, namespace, dataConverter: dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS) });
+  const taskQueue = settings.TEMPORAL_TASK_QUEUE;
+  const server = createWebhookReceiver({
+    secret,
+    toleranceS: settings.MAKINI_WEBHOOK_TOLERANCE_S,
+    deliver: (event) => deliverConnectionEvent(client, event, { taskQueue }),
+  });
+  server.listen(settings.MAKINI_WEBHOOK_PORT, '0.0.0.0', () => {
+    console.log(`[webhooks] receiving on http://0.0.0.0:${settings.MAKINI_WEBHOOK_PORT}${WEBHOOK_PATH}; events go to task queue "${taskQueue}" (namespace ${namespace})`);
+  });
+  const stop = () => {
+    server.close(() => void connection.close().then(() => process.exit(0)));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`[webhooks] fatal: ${(err as Error).message}`);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+// The benchmarks' own code, run small against the tests' dev server: the figures `npm run bench`
+// publishes come out as numbers with the structure docs/benchmarks.md shows (no timing claims).
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { benchHistoryEvents } from '../../bench/history-events.js';
+import { benchOverhead } from '../../bench/overhead.js';
+import { BenchStack } from '../../bench/lib/stack.js';
+import { formatTable, type BenchTable } from '../../bench/lib/table.js';
+
+const isNumberCell = (cell: string | number) => typeof cell === 'number' || /^-?\d+(\.\d+)?$/.test(cell);
+
+function expectWellFormed(table: BenchTable) {
+  expect(table.rows.length).toBeGreaterThan(0);
+  for (const row of table.rows) expect(row).toHaveLength(table.columns.length);
+  expect(formatTable(table)).toContain(`## ${table.title}`);
+}
+
+describe('benchmarks (quick sizes)', () => {
+  let stack: BenchStack;
+  beforeAll(async () => {
+    stack = await BenchStack.start({ address: inject('temporalAddress'), namespace: inject('temporalNamespace') });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('counts history events per PO; line by line grows with the lines, lines-with-header does not', async () => {
+    const lines = [1, 4, 8];
+    const { rows, table } = await benchHistoryEvents(stack, { lines });
+    expect(rows.map((r) => `${r.system}:${r.lines}`)).toEqual([...lines.map((n) => `sap:${n}`), ...lines.map((n) => `dynamics:${n}`)]);
+    for (const r of rows) {
+      for (const n of [r.events, r.activities, r.historyBytes, r.durationMs]) expect(Number.isFinite(n) && n > 0).toBe(true);
+    }
+    const events = (system: string) => rows.filter((r) => r.system === system).map((r) => r.events);
+    const [d1, d4, d8] = events('dynamics');
+    expect(d1!).toBeLessThan(d4!);
+    expect(d4!).toBeLessThan(d8!);
+    // One activity per extra line on the line-by-line system.
+    const dynActivities = rows.filter((r) => r.system === 'dynamics').map((r) => r.activities);
+    expect(dynActivities[2]! - dynActivities[0]!).toBe(7);
+    // Lines travel in the header request on the SAP-like system: the same events whatever the count.
+    expect(new Set(events('sap')).size).toBe(1);
+    expectWellFormed(table);
+    expect(table.rows.every((r) => isNumberCell(r[2]!))).toBe(true);
+  });
+
+  it('measures each step of a PO create against the same direct Makini calls', async () => {
+    const iterations = 3;
+    const result = await benchOverhead(stack, { iterations, warmup: 0, lines: 2 });
+    const names = result.steps.map((s) => s.step);
+    expect(names).toEqual(expect.arrayContaining(['resolve write profile', 'look up by idempotency key', 'create purchase order with N lines', 'read back']));
+    for (const s of result.steps) {
+      expect(s.workflowMs).toHaveLength(iterations);
+      expect(s.directMs).toHaveLength(iterations);
+      for (const ms of [...s.workflowMs, ...s.directMs]) expect(Number.isFinite(ms) && ms >= 0).toBe(true);
+    }
+    // The direct client made a real call for every step that has one.
+    const create = result.steps.find((s) => s.step === 'create purchase order with N lines')!;
+    expect(create.direct).toMatch(/^POST /);
+    expect(create.directMs.every((ms) => ms > 0)).toBe(true);
+    expect(result.totalWorkflowMs).toHaveLength(iterations);
+    expectWellFormed(result.table);
+    expect(result.table.rows.at(-1)![0]).toBe('whole write (client start → result)');
+    for (const row of result.table.rows) expect(row.slice(2).every(isNumberCell)).toBe(true);
+  });
+});

@@ -1,0 +1,265 @@
+// One connection, many writes: pacing by task queue fairness, a 429 slowing every write, the
+// circuit breaker, 401 → durable wait → reauthorization (signed webhook, CLI), the maximum wait,
+// and forged/stale/replayed webhooks changing nothing. Real dev server, production worker,
+// sandbox and webhook receiver over HTTP; figures come from the sandbox's request log.
+import { execFile } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { promisify } from 'node:util';
+import { WorkflowFailedError, type Client, type Connection } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nodeTs } from '../../scripts/lib/node-ts.js';
+import {
+  deliverConnectionEvent, getConnectionStatus, listBlockedWrites, startCreatePurchaseOrder, WriteFailureType,
+  type CreatePurchaseOrderInput,
+} from '../../src/client/index.js';
+import { Secret } from '../../src/config/secret.js';
+import { MakiniHeader, MakiniWebhookEvent } from '../../src/domain/makini-contract.js';
+import { connectionControlWorkflowId } from '../../src/domain/workflow-ids.js';
+import type { RequestLogEntry } from '../../src/sandbox/index.js';
+import { createWebhookReceiver, WEBHOOK_PATH } from '../../src/webhooks/receiver.js';
+import { signWebhook } from '../../src/webhooks/signature.js';
+import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';
+import { connectClient, createProductionWorker, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const t = (r: RequestLogEntry) => Date.parse(r.time);
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+const po = (connectionId: string, idempotencyKey: string): CreatePurchaseOrderInput => ({
+  connectionId, idempotencyKey,
+  purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: `PO ${idempotencyKey}`, lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 10 }] },
+});
+
+describe('one connection, many writes', () => {
+  let sb: TestSandbox;
+  let worker: Worker;
+  let running: Promise<void>;
+  let client: Client;
+  let connection: Connection;
+  let receiver: Server;
+  let webhookUrl: string;
+  const secret = new Secret('whsec-integration-0123456789');
+  const taskQueue = uniqueTaskQueue('conn');
+  let seq = 0;
+  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+  const status = (id: string) => getConnectionStatus(client, id, { taskQueue });
+  const createPosts = async (id: string) =>
+    (await sb.sandbox.admin.requestLog(id)).filter((r) => r.method === 'POST' && r.path === '/api/eam/purchase-orders');
+  const posWithCode = async (id: string, code: string) => (await sb.sandbox.admin.state(id)).purchaseOrders.filter((p) => p.code === code);
+  const startAll = (id: string, keys: string[], retryBudget?: CreatePurchaseOrderInput['retryBudget']) =>
+    Promise.all(keys.map((k) => startCreatePurchaseOrder(client, { ...po(id, k), ...(retryBudget ? { retryBudget } : {}) }, { taskQueue })));
+  const tokenEnv = (id: string) => {
+    const spec = sb.connections.connections.find((c) => c.id === id)!.token;
+    return 'env' in spec ? spec.env : '';
+  };
+  const cli = (args: string[]) => {
+    const [cmd, argv] = nodeTs('src/cli/main.ts', args);
+    return run(cmd, argv, { env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_NAMESPACE: temporalNamespace(),
+      TEMPORAL_TASK_QUEUE: taskQueue, MAKINI_WEBHOOK_SECRET: secret.reveal() } });
+  };
+
+  beforeAll(async () => {
+    sb = await startTestSandbox([
+      { id: 'pace-1', system: 'sap', writesPerMinute: 120 },
+      { id: 'rl-1', system: 'sap', writesPerMinute: 600 },
+      { id: 'down-1', system: 'sap' },
+      { id: 'auth-1', system: 'sap' },
+      { id: 'auth-2', system: 'sap' },
+      { id: 'auth-3', system: 'sap' },
+    ]);
+    ({ worker } = await createProductionWorker({
+      taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env,
+      connectionPolicy: { breakerThreshold: 3, breakerOpenMs: 1_500, breakerMaxOpenMs: 3_000, rateRecoveryMs: 60_000 },
+    }));
+    running = worker.run();
+    ({ client, connection } = await connectClient());
+    receiver = createWebhookReceiver({ secret, toleranceS: 300, deliver: (e) => deliverConnectionEvent(client, e, { taskQueue }), log: () => undefined });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${WEBHOOK_PATH}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => receiver?.close(r));
+    worker?.shutdown();
+    await running;
+    await connection?.close();
+    await sb?.sandbox.close();
+  });
+
+  it('paces concurrent writes on one connection at its configured rate (measured from the sandbox request log)', async () => {
+    const n = 16;
+    const handles = await startAll('pace-1', range(n).map((i) => key(`pace${i}`)));
+    await Promise.all(handles.map((h) => h.result()));
+    const posts = await createPosts('pace-1');
+    const times = posts.map(t).sort((a, b) => a - b);
+    expect(times).toHaveLength(n);
+    expect(posts.filter((p) => p.status === 429)).toEqual([]);
+    // 120 writes/min configured → paced at 95%: 1.9/s. The server lets a burst of one or two through first.
+    const steady = (n - 3) / ((times[n - 1]! - times[2]!) / 1000);
+    const maxIn = (windowMs: number) => Math.max(...times.map((s) => times.filter((x) => x >= s && x < s + windowMs).length));
+    console.log(`[figure] pace-1: ${n} concurrent creates, configured 120/min: steady ${steady.toFixed(2)} writes/s ` +
+      `(${(steady * 60).toFixed(1)}/min), span ${((times[n - 1]! - times[0]!) / 1000).toFixed(1)} s, max ${maxIn(5_000)} in any 5 s, no 429`);
+    // Never faster than the connection's limit (2/s); unpaced, the 16 would arrive within a second.
+    expect(steady).toBeGreaterThan(1.5);
+    expect(steady).toBeLessThanOrEqual(2.0);
+    expect(maxIn(5_000)).toBeLessThanOrEqual(5 * 2 + 3);
+    expect(times[n - 1]! - times[0]!).toBeGreaterThan(6_000);
+  });
+
+  it('a 429 on one write pauses the other writes on the connection for Retry-After and lowers its rate', async () => {
+    await sb.sandbox.admin.scriptFaults('rl-1', [{ kind: 'rate-limit', method: 'POST', pathPrefix: '/api/eam/purchase-orders', skip: 3, retryAfterSeconds: 4 }]);
+    const keys = range(12).map((i) => key(`rl${i}`));
+    const handles = await startAll('rl-1', keys);
+    await Promise.all(handles.map((h) => h.result()));
+    const posts = await createPosts('rl-1');
+    const limited = posts.filter((p) => p.status === 429);
+    expect(limited).toHaveLength(1);
+    const t429 = t(limited[0]!);
+    // Calls already dispatched when the 429 came may still land; after that, none before Retry-After.
+    const later = posts.filter((p) => t(p) > t429 + 1_000);
+    expect(later.length).toBeGreaterThan(0);
+    for (const p of later) expect(t(p) - t429).toBeGreaterThanOrEqual(3_900);
+    for (const k of keys) expect(await posWithCode('rl-1', k)).toHaveLength(1);
+    const s = await status('rl-1');
+    expect(s?.state.rate.rateLimitedCount).toBe(1);
+    // 600/min at 95% = 9.5/s; cut to 80% after the 429.
+    expect(s?.state.rate.capPerSecond).toBeCloseTo(9.5 * 0.8, 5);
+    expect(s?.health).toBe('rate-reduced');
+  });
+
+  it('opens the breaker after repeated 503s: writes pause (durably, no calls), a probe finds the system back, all complete once', async () => {
+    const id = 'down-1';
+    await sb.sandbox.admin.scriptFaults(id, [{ kind: 'server-error', status: 503, times: 100_000 }]);
+    const keys = range(4).map((i) => key(`down${i}`));
+    const handles = await startAll(id, keys, { baseBackoffMs: 200, maxBackoffMs: 1_000, maxAttempts: 30 });
+    const opened = await waitFor('the breaker to open', async () => {
+      const s = await status(id);
+      return s && s.state.breaker.state !== 'closed' ? s : undefined;
+    });
+    expect(opened.health).toBe('connection-down');
+    // Ops can list the writes held by the connection (search attribute MakiniWaitingFor).
+    const blocked = await waitFor('4 writes listed as waiting', async () => {
+      const list = await listBlockedWrites(client, id);
+      return list.length === 4 ? list : undefined;
+    });
+    expect(blocked.map((b) => b.waitingFor)).toEqual(Array(4).fill('connection-down'));
+    await waitFor('a failed probe', async () => (await status(id))?.state.breaker.lastProbe?.outcome === 'down');
+    await sb.sandbox.admin.clearFaults(id); // the system is back
+    await Promise.all(handles.map((h) => h.result()));
+    const log = await sb.sandbox.admin.requestLog(id);
+    const probes = log.filter((r) => r.path === '/api/integrations/current');
+    const firstUp = probes.find((r) => r.status === 200);
+    expect(probes.filter((r) => r.status === 503).length).toBeGreaterThanOrEqual(1);
+    expect(firstUp).toBeDefined();
+    // While open, only probes reached the system (a second for calls already under way).
+    const openedAt = opened.state.breaker.openedAt!;
+    const during = log.filter((r) => t(r) > openedAt + 1_000 && t(r) < t(firstUp!) && r.path !== '/api/integrations/current');
+    expect(during).toEqual([]);
+    for (const k of keys) expect(await posWithCode(id, k)).toHaveLength(1);
+    const after = await status(id);
+    expect(after?.health).toBe('ok');
+    expect(after?.state.breaker).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+  });
+
+  it('401 mid-batch: writes wait; forged and stale webhooks change nothing; a signed webhook resumes them with the new token; none duplicated', async () => {
+    const id = 'auth-1';
+    const oldToken = sb.env[tokenEnv(id)]!;
+    await sb.sandbox.admin.scriptFaults(id, [{ kind: 'unauthorized', method: 'POST', skip: 2 }]);
+    const keys = range(6).map((i) => key(`auth${i}`));
+    const handles = await startAll(id, keys);
+    await waitFor('every unfinished write to wait for reauthorization', async () => {
+      const [list, states] = await Promise.all([listBlockedWrites(client, id), Promise.all(handles.map((h) => h.describe()))]);
+      const done = states.filter((d) => d.status.name === 'COMPLETED').length;
+      return list.length > 0 && list.length + done === keys.length && list.every((b) => b.waitingFor === 'reauthorization');
+    });
+    const waiting = await status(id);
+    expect(waiting?.health).toBe('needs-reauthorization');
+    expect(waiting?.state.reauth.reason).toMatch(/401 AUTHENTICATION_FAILED/);
+    const callsWhileWaiting = (await sb.sandbox.admin.requestLog(id)).length;
+
+    const online = (opts: { id?: string; timestamp?: number } = {}) => signedDelivery(secret, { type: MakiniWebhookEvent.connectionOnline, connectionId: id }, opts);
+    const forged = online();
+    forged.headers[MakiniHeader.webhookSignature] = signWebhook(new Secret('not-the-real-secret-0000'), forged.headers[MakiniHeader.webhookId]!,
+      forged.headers[MakiniHeader.webhookTimestamp]!, Buffer.from(forged.body));
+    expect((await postDelivery(webhookUrl, forged)).status).toBe(401);
+    const stale = online({ timestamp: Math.floor(Date.now() / 1000) - 3_600 });
+    expect((await postDelivery(webhookUrl, stale)).status).toBe(401);
+    await sleep(1_000);
+    const unchanged = await status(id);
+    expect(unchanged?.health).toBe('needs-reauthorization');
+    expect(unchanged?.state.recentEvents).toEqual([]);
+    expect(unchanged?.state.waiters).toEqual(waiting?.state.waiters);
+    // No busy retry while waiting: the writes sent nothing.
+    expect((await sb.sandbox.admin.requestLog(id)).length).toBe(callsWhileWaiting);
+
+    // The customer reconnects: a new token (the old one stops working), then Makini's webhook.
+    const newToken = `tok-${id}-renewed-${Date.now()}`;
+    await sb.sandbox.admin.reauthorize(id, newToken);
+    sb.env[tokenEnv(id)] = newToken;
+    // Makini's delivery, as `makini-writes webhook-send` produces it.
+    const eventId = `evt-${key('online')}`;
+    const sent = await cli(['webhook-send', id, MakiniWebhookEvent.connectionOnline, '--url', webhookUrl, '--id', eventId]);
+    expect(sent.stdout).toContain(`→ 200 {"received":true,"id":"${eventId}"}`);
+    // The same delivery id again (freshly timestamped and signed): refused.
+    expect((await postDelivery(webhookUrl, online({ id: eventId }))).status).toBe(409);
+
+    await Promise.all(handles.map((h) => h.result()));
+    for (const k of keys) expect(await posWithCode(id, k)).toHaveLength(1);
+    const log = await sb.sandbox.admin.requestLog(id);
+    expect(log.filter((r) => r.status === 401).every((r) => !r.writeApplied)).toBe(true);
+    const after = await status(id);
+    expect(after?.health).toBe('ok');
+    expect(after?.state.recentEvents.map((e) => e.id)).toEqual([eventId]);
+    expect(after?.state.reauth.lastReauthorizedBy).toMatch(/webhook connection\.online/);
+    // Tokens never reach workflow history (the writes and the connection's control workflow).
+    for (const wfId of [handles[0]!.workflowId, connectionControlWorkflowId(taskQueue, id)]) {
+      const history = JSON.stringify(await client.workflow.getHandle(wfId).fetchHistory());
+      expect(history).not.toContain(oldToken);
+      expect(history).not.toContain(newToken);
+    }
+  });
+
+  it('`connection-status` shows the waiting writes and `reauthorize` (CLI) resumes them', async () => {
+    const id = 'auth-2';
+    await sb.sandbox.admin.requireReauthorization(id);
+    const handles = await startAll(id, [key('cli0'), key('cli1')]);
+    await waitFor('both writes to wait', async () => (await status(id))?.state.waiters.length === 2);
+    const shown = await cli(['connection-status', id]);
+    expect(shown.stdout).toMatch(new RegExp(`connection ${id}: needs-reauthorization`));
+    expect(shown.stdout).toMatch(/reauthorization: NEEDED since .*401 AUTHENTICATION_FAILED/);
+    expect(shown.stdout).toMatch(/waiting writes: 2/);
+    await sb.sandbox.admin.reauthorize(id); // same token valid again
+    const done = await cli(['reauthorize', id, '--note', 'customer re-entered credentials']);
+    expect(done.stdout).toMatch(/connection auth-2 marked reauthorized; 2 waiting write\(s\) go on/);
+    const results = await Promise.all(handles.map((h) => h.result()));
+    expect(results.every((r) => r.purchaseOrderKey)).toBe(true);
+    expect((await status(id))?.state.reauth).toMatchObject({ needed: false, lastReauthorizedBy: expect.stringMatching(/^cli/) });
+  });
+
+  it('fails with a clear reason once the maximum wait for reauthorization has passed', async () => {
+    const id = 'auth-3';
+    await sb.sandbox.admin.requireReauthorization(id);
+    const k = key('maxwait');
+    const [handle] = await startAll(id, [k], { maxConnectionWaitMs: 2_000 });
+    const err = await handle!.result().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(cause.type).toBe(WriteFailureType.reauthorizationTimedOut);
+    expect(cause.message).toMatch(/connection auth-3 still needs reauthorization after this write waited 2\.\d s .*makini-writes reauthorize auth-3/);
+    expect(await posWithCode(id, k)).toEqual([]);
+  });
+});
