@@ -145,9 +145,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const p of planned) handles.push(await startCreatePurchaseOrder(client, p.input, { taskQueue }));
     log(`started ${planned.length} writes on ${CONNECTIONS.length} connections`);
 
+    // Writes only: the per-connection control workflows (connectionControl) live on by design.
     const runningCount = async (): Promise<number> => {
       let n = 0;
-      for await (const _ of client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"` })) n++;
+      for await (const _ of client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND WorkflowType = "createPurchaseOrder" AND ExecutionStatus = "Running"` })) n++;
       return n;
     };
     // The disruption schedule, by share of writes finished.
