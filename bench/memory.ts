@@ -139,7 +139,7 @@ function memoryTable(product: WaitingMemory, baseline: WaitingMemory, served429:
     notes: [
       `maxCachedWorkflows is the SDK default in both, ${product.maxCachedWorkflows.toLocaleString('en')} here (it scales with the V8 heap limit), so every waiting workflow stays cached ` +
         '(the production count also holds the connection\'s control workflow). With a smaller cache, waiting workflows are evicted and replayed from history when their timer fires: memory is then capped by the cache size.',
-      'The workflow sandbox runs in a worker thread (reuseV8Context, one thread): its live heap is the "workflow thread heap" column, read through the inspector after a full GC there. ' +
+      `The workflow sandbox runs in a worker thread (reuseV8Context; ${product.waiting.workflowThreads.threads} such thread(s) in the production process): its live heap is the "workflow thread heap" column, read through the inspector after a full GC there. ` +
         'RSS also holds memory V8 and the Rust core have not returned to the OS, so its per-workflow figure is an upper bound.',
       `${served429.toLocaleString('en')} of the ${n} POSTs were answered 429 by the sandbox; the connection's control workflow then paused the connection for the Retry-After, ` +
         'and the connection gate held the other writes back before they reached Makini: they wait on the same pause.',

@@ -6,7 +6,7 @@ import { startCreatePurchaseOrder } from '../src/client/index.js';
 import { createTokenSource } from '../src/config/token-source.js';
 import { MakiniClient } from '../src/makini/client.js';
 import type { StepRecord } from '../src/domain/steps.js';
-import { workerConfig, type BenchConnection, type BenchStack } from './lib/stack.js';
+import { UNPACED_WRITES_PER_MINUTE, workerConfig, type BenchConnection, type BenchStack } from './lib/stack.js';
 import { createPoInput, uniqueKey, PO_HEADER, poLines } from './lib/po-input.js';
 import { fmt, percentile, sum } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
@@ -130,6 +130,8 @@ function overheadTable(steps: OverheadStep[], totalWf: number[], totalDirect: nu
     ],
     notes: [
       'Step durations are measured in workflow time (the start of the workflow task that scheduled the step to the start of the one that saw its result), so they include the workflow-task round trips, activity dispatch and the Makini call.',
+      'Each step is an activity: its task goes through the Temporal server, the connection gate queries the connection\'s control workflow first, and the POST runs on the separate write-calls queue ' +
+        `(the connection is configured at ${UNPACED_WRITES_PER_MINUTE.toLocaleString('en')} writes/min, so pacing never holds it back here).`,
       'The sandbox answers at once, so the added figures are the full cost of running a step durably; against a real Makini (hundreds of ms per call) they stay the same in absolute terms.',
     ],
   };

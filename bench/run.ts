@@ -12,6 +12,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string' },
+    'timeout-minutes': { type: 'string', default: '30' },
     help: { type: 'boolean', default: false },
     ...Object.fromEntries(Object.keys(sizeFlags).map((f) => [f, { type: 'string' as const }])),
   },
@@ -19,10 +20,11 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`npm run bench [-- options]
-  --quick            small sizes (smoke run); does not write docs/benchmarks.md unless --out is given
-  --only a,b         run only these: ${BENCH_NAMES.join(', ')}
-  --out FILE         where to write the tables (default docs/benchmarks.md; none with --quick)
-${Object.entries(sizeFlags).map(([f, s]) => `  --${f.padEnd(17)}${s.help} (default ${s.get(DEFAULT_SIZES)}, quick ${s.get(QUICK_SIZES)})`).join('\n')}`);
+  --quick              small sizes (smoke run); does not write docs/benchmarks.md unless --out is given
+  --only a,b           run only these: ${BENCH_NAMES.join(', ')}
+  --out FILE           where to write the tables (default docs/benchmarks.md; none with --quick)
+  --timeout-minutes    give up (exit 1) when the whole run takes longer (default 30)
+${Object.entries(sizeFlags).map(([f, s]) => `  --${f.padEnd(19)}${s.help} (default ${s.get(DEFAULT_SIZES)}, quick ${s.get(QUICK_SIZES)})`).join('\n')}`);
   process.exit(0);
 }
 
@@ -40,11 +42,32 @@ if (unknown.length) {
 const out = values.out ?? (values.quick ? undefined : 'docs/benchmarks.md');
 const command = ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
 
+const timeoutMinutes = Number(values['timeout-minutes']);
+if (!(timeoutMinutes > 0)) {
+  console.error(`--timeout-minutes must be a positive number, got "${values['timeout-minutes']}"`);
+  process.exit(2);
+}
+/** Set once the stack runs, for `abort`. */
+const current: { stack?: BenchStack } = {};
+/** Stops the dev server and worker processes (at most 15 s), then exits. */
+function abort(reason: string, code: number): void {
+  console.error(`[bench] ${reason}`);
+  // Calls still in flight fail once their connections close: that is expected now.
+  process.on('uncaughtException', () => undefined);
+  process.on('unhandledRejection', () => undefined);
+  const stopping = current.stack?.close() ?? Promise.resolve();
+  void Promise.race([stopping, new Promise((r) => setTimeout(r, 15_000))]).finally(() => process.exit(code));
+}
+// A wedged benchmark (a worker that died, a result that never comes) must not hang CI forever.
+setTimeout(() => abort(`gave up after ${timeoutMinutes} min`, 1), timeoutMinutes * 60_000).unref();
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => abort(`${sig}: stopping`, 130));
+
 const machine = machineInfo();
 const started = performance.now();
 const log = (line: string) => console.log(`[bench] ${line}`);
 log(`${command} on ${machine.cpu} (${machine.cores} cores), load ${machine.loadStart.toFixed(2)}`);
 const stack = await BenchStack.start({ log });
+current.stack = stack;
 const tables: BenchTable[] = [];
 try {
   for (const name of BENCH_NAMES.filter((n) => only.includes(n))) {

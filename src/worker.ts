@@ -9,6 +9,7 @@ import { loadSettings, type Settings } from './config/settings.js';
 import { buildActivities } from './worker-deps.js';
 import { dataConverterFromSetting } from './codec/data-converter.js';
 import { createJsonLogger } from './observability/json-logger.js';
+import { HISTOGRAM_BUCKETS } from './observability/metric-buckets.js';
 import { knownSecrets } from './observability/redact.js';
 import { tokenEnvNames, workerServices } from './worker-services.js';
 import { createWriteCallsWorker, runAlongside } from './connections/write-calls-worker.js';
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     logger: createJsonLogger(settings.LOG_LEVEL, { secrets: knownSecrets(process.env, tokenEnvNames(connections)) }),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      ...(settings.METRICS_PORT ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${settings.METRICS_PORT}` } } } : {}),
+      ...(settings.METRICS_PORT ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${settings.METRICS_PORT}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } } } : {}),
     },
   });
   const { connectionOptions, namespace = 'default' } = loadClientConnectConfig();

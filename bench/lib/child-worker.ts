@@ -1,5 +1,5 @@
-// Parent side of bench/lib/worker-child.ts: starts the production worker as its own process and
-// asks it for memory samples over IPC.
+// Parent side of bench/lib/worker-child.ts: starts a worker (production or baseline) as its own
+// process and asks it for its status and memory samples over IPC.
 import { spawn } from 'node:child_process';
 import { nodeTs } from '../../scripts/lib/node-ts.js';
 import type { ChildConfig, ChildMessage } from './worker-child.js';
@@ -41,7 +41,10 @@ export async function startChildWorker(cfg: ChildConfig, readyTimeoutMs = 120_00
       child.on('message', onMessage);
       void exited.then((code) => { clearTimeout(timer); reject(new Error(`bench worker exited (${code}) before "${type}":\n${output}`)); });
     });
-  const ready = await next('ready', readyTimeoutMs);
+  const ready = await next('ready', readyTimeoutMs).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
   return {
     pid: ready.pid,
     maxCachedWorkflows: ready.maxCachedWorkflows,

@@ -140,15 +140,20 @@ export class BenchStack {
   }
 
   private run(worker: Worker, connection: NativeConnection): RunningWorker {
-    const running = worker.run();
+    let failure: unknown;
+    const running = worker.run().catch((err: unknown) => {
+      failure = err;
+      this.log(`worker on ${worker.options.taskQueue} failed: ${(err as Error).stack ?? err}`);
+    });
     let stopped: Promise<void> | undefined;
     const handle: RunningWorker = {
       worker,
       stop: () => (stopped ??= (async () => {
         this.workers.delete(handle);
         if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running.catch(() => undefined);
+        await running;
         await connection.close();
+        if (failure) throw failure;
       })()),
     };
     this.workers.add(handle);
@@ -156,10 +161,13 @@ export class BenchStack {
   }
 
   async close(): Promise<void> {
-    for (const w of [...this.workers]) await w.stop();
-    await this.clientConnection.close();
-    await this.sandbox.close();
-    await this.devServer?.stop();
-    rmSync(this.dir, { recursive: true, force: true });
+    try {
+      for (const w of [...this.workers]) await w.stop().catch(() => undefined); // already logged
+      await this.clientConnection.close();
+      await this.sandbox.close();
+    } finally {
+      await this.devServer?.stop();
+      rmSync(this.dir, { recursive: true, force: true });
+    }
   }
 }

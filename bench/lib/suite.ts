@@ -2,6 +2,7 @@
 import { benchHistoryEvents } from '../history-events.js';
 import { benchMemory } from '../memory.js';
 import { benchOverhead } from '../overhead.js';
+import { benchRateLimited } from '../rate-limited.js';
 import { benchThroughput } from '../throughput.js';
 import type { BenchStack } from './stack.js';
 import type { BenchTable } from './table.js';
@@ -11,13 +12,15 @@ export interface BenchSizes {
   throughput: { writes: number; lines: number; warmup: number; startConcurrency: number };
   history: { lines: number[] };
   memory: { workflows: number; retryAfterSeconds: number; startConcurrency: number; warmup: number };
+  rate: { writes: number; perMinute: number; concurrent?: number };
 }
 
 export const DEFAULT_SIZES: BenchSizes = {
-  overhead: { iterations: 40, warmup: 5, lines: 5 },
-  throughput: { writes: 200, lines: 3, warmup: 10, startConcurrency: 50 },
+  overhead: { iterations: 30, warmup: 3, lines: 5 },
+  throughput: { writes: 100, lines: 3, warmup: 5, startConcurrency: 50 },
   history: { lines: [1, 20, 200] },
   memory: { workflows: 1000, retryAfterSeconds: 600, startConcurrency: 50, warmup: 5 },
+  rate: { writes: 45, perMinute: 30 },
 };
 
 export const QUICK_SIZES: BenchSizes = {
@@ -25,6 +28,7 @@ export const QUICK_SIZES: BenchSizes = {
   throughput: { writes: 20, lines: 3, warmup: 2, startConcurrency: 10 },
   history: { lines: [1, 5, 20] },
   memory: { workflows: 50, retryAfterSeconds: 600, startConcurrency: 10, warmup: 2 },
+  rate: { writes: 8, perMinute: 30 },
 };
 
 const positiveInt = (flag: string, raw: string) => {
@@ -47,13 +51,19 @@ export const sizeFlags: Record<string, SizeFlag> = Object.fromEntries([
   intFlag('overhead-writes', 'PO creates measured for overhead', (s) => s.overhead.iterations, (s, n) => { s.overhead.iterations = n; }),
   intFlag('throughput-writes', 'workflows of each kind for throughput', (s) => s.throughput.writes, (s, n) => { s.throughput.writes = n; }),
   intFlag('memory-workflows', 'workflows left waiting for memory', (s) => s.memory.workflows, (s, n) => { s.memory.workflows = n; }),
+  intFlag('rate-writes', 'PO creates in the rate-limited run', (s) => s.rate.writes, (s, n) => { s.rate.writes = n; }),
+  intFlag('rate-per-minute', 'sandbox write limit per minute', (s) => s.rate.perMinute, (s, n) => { s.rate.perMinute = n; }),
+  ['rate-concurrent', {
+    help: 'rate-limited writes in flight at once', get: (s) => String(s.rate.concurrent ?? 'all'),
+    set: (s, raw) => { s.rate.concurrent = positiveInt('rate-concurrent', raw); },
+  }],
   ['history-lines', {
     help: 'line counts for history events', get: (s) => s.history.lines.join(','),
     set: (s, raw) => { s.history.lines = raw.split(',').map((x) => positiveInt('history-lines', x.trim())); },
   }],
 ]);
 
-export const BENCH_NAMES = ['overhead', 'throughput', 'history', 'memory'] as const;
+export const BENCH_NAMES = ['overhead', 'throughput', 'history', 'memory', 'rate'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const BENCHMARKS: Record<BenchName, (stack: BenchStack, sizes: BenchSizes) => Promise<BenchTable>> = {
@@ -61,4 +71,5 @@ export const BENCHMARKS: Record<BenchName, (stack: BenchStack, sizes: BenchSizes
   throughput: async (stack, s) => (await benchThroughput(stack, s.throughput)).table,
   history: async (stack, s) => (await benchHistoryEvents(stack, s.history)).table,
   memory: async (stack, s) => (await benchMemory(stack, s.memory)).table,
+  rate: async (stack, s) => (await benchRateLimited(stack, s.rate)).table,
 };

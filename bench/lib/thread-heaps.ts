@@ -23,8 +23,9 @@ export class WorkerThreadHeaps {
   async start(): Promise<void> {
     this.session.connect();
     this.session.on('NodeWorker.attachedToWorker', (m) => {
-      const { sessionId } = m.params as { sessionId: string };
-      this.attached.set(sessionId, { sessionId });
+      const { sessionId, workerInfo } = m.params as { sessionId: string; workerInfo: { url: string } };
+      // Node's own threads (the ESM loader-hooks thread tsx runs in) are not the workflow sandbox.
+      if (!workerInfo.url.startsWith('node:internal')) this.attached.set(sessionId, { sessionId });
     });
     this.session.on('NodeWorker.detachedFromWorker', (m) => this.attached.delete((m.params as { sessionId: string }).sessionId));
     this.session.on('NodeWorker.receivedMessageFromWorker', (m) => {

@@ -66,6 +66,11 @@ async function main(): Promise<void> {
       worker.shutdown();
     }
   });
+  // The benchmark went away (crashed or gave up): do not outlive it.
+  process.on('disconnect', () => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  });
   send({ type: 'ready', maxCachedWorkflows: worker.options.maxCachedWorkflows, pid: process.pid });
   await running;
   await connection.close();

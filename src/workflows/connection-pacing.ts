@@ -36,9 +36,12 @@ export function setWritesPerMinute(connectionId: string, writesPerMinute: number
   entry(connectionId).writesPerMinute = writesPerMinute;
 }
 
-/** The adaptive cap the gate reported (after 429s); undefined forgets it. */
-export function learnRateCap(connectionId: string, capPerSecond: number | undefined): void {
-  entry(connectionId).cap = capPerSecond === undefined ? undefined : { perSecond: capPerSecond, until: Date.now() + LEARNED_CAP_TTL_MS };
+/**
+ * The adaptive cap the gate reported (after 429s). A write goes to one connection, so it applies to
+ * every connection this workflow paced (the failure that carries it does not name the connection).
+ */
+export function learnRateCap(capPerSecond: number): void {
+  for (const p of pacing.values()) p.cap = { perSecond: capPerSecond, until: Date.now() + LEARNED_CAP_TTL_MS };
 }
 
 /** The rate the next write call to this connection is paced at, in writes per second. */

@@ -32,6 +32,7 @@ export class ConnectionWaits {
   private resumes = 0;
   private waitedMs = 0;
   private connectionId = 'its connection';
+  private reschedules = 0;
 
   constructor(private readonly maxWaitMs: number) {
     setHandler(connectionResumedSignal, () => {
@@ -48,7 +49,7 @@ export class ConnectionWaits {
   /** Takes the connection's adaptive rate from a failure that carries it (a 429, a gate block). */
   learn(info: MakiniFailureInfo): void {
     const cap = info.rateCapPerSecond ?? info.connection?.capPerSecond;
-    if (cap !== undefined) learnRateCap(this.connectionId, cap);
+    if (cap !== undefined) learnRateCap(cap);
   }
 
   /** Taken before each call: a resume signal after it means "try again". */
@@ -62,8 +63,13 @@ export class ConnectionWaits {
    */
   async hold(block: ConnectionBlockKind, info: MakiniFailureInfo, mark: number, rec: StepRecord, details: (text: string) => void): Promise<number> {
     const started = Date.now();
-    // rate-reduced is not a wait: the call is scheduled again at once at the rate `learn` took.
-    if (block === 'rate-reduced') return 0;
+    // rate-reduced is not a wait: the call is scheduled again at once at the rate `learn` took
+    // (should it come back again and again, a short sleep keeps that from becoming a busy loop).
+    if (block === 'rate-reduced') {
+      if (++this.reschedules % 3 !== 0) return 0;
+      await sleep(1_000, { summary: 'rescheduled three times at a reduced rate; pausing 1 s' });
+      return Date.now() - started;
+    }
     if (block === 'rate-paused') {
       const delay = Math.max(info.connection?.retryAfterMs ?? 1000, 1);
       const cause = `writes to ${this.connectionId} paused ${seconds(delay)} after a 429 on another write`;

@@ -83,7 +83,7 @@ describe('bulkWrite', () => {
     const codes = [...(await sb.sandbox.admin.state(A)).purchaseOrders, ...(await sb.sandbox.admin.state(B)).purchaseOrders].map((p) => p.code);
     expect(codes).toHaveLength(999);
     expect(new Set(codes).size).toBe(999);
-  }, 600_000);
+  }, 900_000);
 
   it('refuses a bulk with a bad item before anything is sent, naming the item and field', async () => {
     const bad = [item(po(A, 'ok-1')), item({ ...po(A, 'x'), idempotencyKey: 'has spaces' }), { type: 'deleteEverything', input: {} }];

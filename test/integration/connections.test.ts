@@ -108,31 +108,44 @@ describe('one connection, many writes', () => {
     const times = posts.map(t).sort((a, b) => a - b);
     expect(times).toHaveLength(n);
     expect(posts.filter((p) => p.status === 429)).toEqual([]);
-    // 120 writes/min configured → paced at 95%: 1.9/s. The server lets a burst of one or two through first.
-    const steady = (n - 3) / ((times[n - 1]! - times[2]!) / 1000);
-    const maxIn = (windowMs: number) => Math.max(...times.map((s) => times.filter((x) => x >= s && x < s + windowMs).length));
-    console.log(`[figure] pace-1: ${n} concurrent creates, configured 120/min: steady ${steady.toFixed(2)} writes/s ` +
-      `(${(steady * 60).toFixed(1)}/min), span ${((times[n - 1]! - times[0]!) / 1000).toFixed(1)} s, max ${maxIn(5_000)} in any 5 s, no 429`);
-    // Never faster than the connection's limit (2/s); unpaced, the 16 would arrive within a second.
-    expect(steady).toBeGreaterThan(1.5);
-    expect(steady).toBeLessThanOrEqual(2.0);
-    expect(maxIn(5_000)).toBeLessThanOrEqual(5 * 2 + 3);
-    expect(times[n - 1]! - times[0]!).toBeGreaterThan(6_000);
+    // 120 writes/min configured → paced at 95%: 1.9/s. Judged as the sandbox sees it: at the
+    // connection's limit (2/s), any k consecutive writes span at least (k - burst) / 2 s; the burst
+    // allows the server's first one or two plus arrival jitter on a loaded machine.
+    const limitPerS = 2;
+    let excess = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) excess = Math.max(excess, j - i - limitPerS * ((times[j]! - times[i]!) / 1000));
+    const overall = (n - 1) / ((times[n - 1]! - times[0]!) / 1000);
+    console.log(`[figure] pace-1: ${n} concurrent creates, configured 120/min: ${overall.toFixed(2)} writes/s first to last ` +
+      `(${(overall * 60).toFixed(1)}/min, burst included), span ${((times[n - 1]! - times[0]!) / 1000).toFixed(1)} s, ` +
+      `most writes beyond 2/s at any point: ${excess.toFixed(1)}, no 429`);
+    // Unpaced, the 16 would arrive within a second (excess ≈ 14).
+    expect(excess).toBeLessThanOrEqual(4);
+    // The mechanism: the POST ran on the write-calls queue, keyed by connection, weighted at 1.9 writes/s.
+    const scheduled = ((await handles[0]!.fetchHistory()).events ?? [])
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .find((a) => a?.activityType?.name === 'createPurchaseOrder');
+    expect(scheduled?.taskQueue?.name).toBe(`${taskQueue}-write-calls`);
+    expect(scheduled?.priority?.fairnessKey).toBe('pace-1');
+    expect(scheduled?.priority?.fairnessWeight).toBeCloseTo(1.9, 5);
   });
 
   it('a 429 on one write pauses the other writes on the connection for Retry-After and lowers its rate', async () => {
     await sb.sandbox.admin.scriptFaults('rl-1', [{ kind: 'rate-limit', method: 'POST', pathPrefix: '/api/eam/purchase-orders', skip: 3, retryAfterSeconds: 4 }]);
     const keys = range(12).map((i) => key(`rl${i}`));
     const handles = await startAll('rl-1', keys);
-    await Promise.all(handles.map((h) => h.result()));
+    const results = await Promise.all(handles.map((h) => h.result()));
     const posts = await createPosts('rl-1');
     const limited = posts.filter((p) => p.status === 429);
     expect(limited).toHaveLength(1);
     const t429 = t(limited[0]!);
-    // Calls already dispatched when the 429 came may still land; after that, none before Retry-After.
-    const later = posts.filter((p) => t(p) > t429 + 1_000);
-    expect(later.length).toBeGreaterThan(0);
-    for (const p of later) expect(t(p) - t429).toBeGreaterThanOrEqual(3_900);
+    // Unpaused, the 8 writes left would follow within a second. Paused, only calls already under
+    // way when the 429 came (its report takes a moment) arrive before Retry-After has passed.
+    const after = posts.filter((p) => t(p) > t429);
+    expect(after.length).toBeGreaterThanOrEqual(8);
+    expect(after.filter((p) => t(p) - t429 < 3_900).length).toBeLessThanOrEqual(3);
+    // Writes that came to their POST during the pause say why they waited.
+    const pauses = results.flatMap((r) => r.steps.flatMap((st) => st.waits)).filter((w) => /^writes to rl-1 paused .* after a 429 on another write$/.test(w.cause));
+    expect(pauses.length).toBeGreaterThanOrEqual(1);
     for (const k of keys) expect(await posWithCode('rl-1', k)).toHaveLength(1);
     const s = await status('rl-1');
     expect(s?.state.rate.rateLimitedCount).toBe(1);
@@ -165,9 +178,9 @@ describe('one connection, many writes', () => {
     const firstUp = probes.find((r) => r.status === 200);
     expect(probes.filter((r) => r.status === 503).length).toBeGreaterThanOrEqual(1);
     expect(firstUp).toBeDefined();
-    // While open, only probes reached the system (a second for calls already under way).
+    // While open, only probes reached the system (two seconds for calls already under way).
     const openedAt = opened.state.breaker.openedAt!;
-    const during = log.filter((r) => t(r) > openedAt + 1_000 && t(r) < t(firstUp!) && r.path !== '/api/integrations/current');
+    const during = log.filter((r) => t(r) > openedAt + 2_000 && t(r) < t(firstUp!) && r.path !== '/api/integrations/current');
     expect(during).toEqual([]);
     for (const k of keys) expect(await posWithCode(id, k)).toHaveLength(1);
     const after = await status(id);

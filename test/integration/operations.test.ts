@@ -15,6 +15,7 @@ import { dataConverterFromSetting } from '../../src/codec/data-converter.js';
 import { startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { createPurchaseOrderWithVerdict } from '../../src/client/verdict.js';
 import { createJsonLogger } from '../../src/observability/json-logger.js';
+import { HISTOGRAM_BUCKETS } from '../../src/observability/metric-buckets.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { createOperationsWorker } from '../support/operations-worker.js';
 import { connectClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
@@ -79,7 +80,7 @@ describe('operations', () => {
       logger: createJsonLogger('INFO', { secrets: Object.values(sb.tokens), write: (l) => logLines.push(l) }),
       telemetryOptions: {
         logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-        metrics: { prometheus: { bindAddress: `127.0.0.1:${port}` } },
+        metrics: { prometheus: { bindAddress: `127.0.0.1:${port}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } },
       },
     });
     ({ worker, connection: workerConnection } = await createOperationsWorker({
@@ -179,7 +180,7 @@ describe('operations', () => {
     expect(has(/^makini_calls/, 'operation="findPurchaseOrderByReference"', 'status="200"')).toBe(true);
     expect(has(/^makini_call_duration/, 'operation="getPurchaseOrder"')).toBe(true);
     expect(has(/^makini_write_retries/, 'cause="MakiniRateLimited"', 'code="RATE_LIMIT_EXCEEDED"', 'wait="retry-after"')).toBe(true);
-    expect(has(/^makini_write_wait_duration/, 'cause="MakiniRateLimited"')).toBe(true);
+    expect(has(/^makini_write_wait_duration_bucket/, 'cause="MakiniRateLimited"', 'le="900000"')).toBe(true);
     expect(has(/^makini_write_step_duration/, 'step="create purchase order with N lines"', 'outcome="succeeded"')).toBe(true);
     // The SDK's own metrics share the endpoint.
     expect(body).toMatch(/temporal_workflow_completed|temporal_activity_execution/);

@@ -1,0 +1,118 @@
+// Rate-limited goodput: N PO creates on one connection that Makini (the sandbox) limits to R
+// writes per sliding minute. Naive: one activity with a plain Temporal RetryPolicy (exponential
+// backoff, blind to Retry-After). This design: the production workflows, writes paced per
+// connection by task queue fairness and the connection's control workflow, with one and with two
+// worker processes. All variants run at the same time, each on its own connection.
+import type { WorkflowHandle } from '@temporalio/client';
+import { startCreatePurchaseOrder } from '../src/client/index.js';
+import type { BenchConnection, BenchStack } from './lib/stack.js';
+import { startChildWorker, type ChildWorker } from './lib/child-worker.js';
+import { createPoInput, PO_HEADER, poLines, uniqueKey } from './lib/po-input.js';
+import { fmt, mapLimit } from './lib/stats.js';
+import type { BenchTable } from './lib/table.js';
+import { NAIVE_RETRY } from './workflows/naive.js';
+
+export interface RateLimitedOptions {
+  writes: number;
+  perMinute: number;
+  /** Writes in flight at once (the rest start as earlier ones finish); default all at once. */
+  concurrent?: number;
+}
+
+export interface RateVariant {
+  label: string;
+  workers: number;
+  completedMs: number;
+  writeCalls: number;
+  answered429: number;
+  created: number;
+  /** Most writes the sandbox admitted in any 60 s window. */
+  maxInWindow: number;
+}
+
+export interface RateLimitedResult {
+  /** N / R minutes: the time at the connection's steady rate. */
+  minimumMs: number;
+  variants: RateVariant[];
+  table: BenchTable;
+}
+
+const WINDOW_MS = 60_000;
+
+async function runVariant(stack: BenchStack, label: string, conn: BenchConnection, workers: number, opts: RateLimitedOptions,
+  start: (i: number) => Promise<WorkflowHandle>): Promise<RateVariant> {
+  const t0 = performance.now();
+  await mapLimit(Array.from({ length: opts.writes }, (_, i) => i), opts.concurrent ?? opts.writes, async (i) => (await start(i)).result());
+  const completedMs = performance.now() - t0;
+  const state = await stack.sandbox.admin.state(conn.id);
+  const admitted = (await stack.sandbox.admin.requestLog(conn.id))
+    .filter((r) => r.method === 'POST' && r.status !== 429).map((r) => Date.parse(r.time)).sort((a, b) => a - b);
+  let maxInWindow = 0;
+  for (let i = 0, j = 0; i < admitted.length; i += 1) {
+    while (admitted[j]! <= admitted[i]! - WINDOW_MS) j += 1;
+    maxInWindow = Math.max(maxInWindow, i - j + 1);
+  }
+  return {
+    label, workers, completedMs, maxInWindow,
+    writeCalls: state.writes.attempted + state.writes.rateLimited,
+    answered429: state.writes.rateLimited,
+    created: state.purchaseOrders.length,
+  };
+}
+
+export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptions): Promise<RateLimitedResult> {
+  const limit = { sandboxLimit: opts.perMinute, configuredRate: opts.perMinute };
+  const naiveConn = await stack.connection('rate-naive', 'sap', limit);
+  const designConns = [await stack.connection('rate-design-1w', 'sap', limit), await stack.connection('rate-design-2w', 'sap', limit)];
+
+  const naiveQueue = stack.taskQueue('rate-naive');
+  const naiveWorker = await stack.benchWorker(naiveQueue, [naiveConn]);
+  const bundlePath = await stack.bundleFile('production');
+  const designQueues = designConns.map((c) => stack.taskQueue(c.id));
+  const children: ChildWorker[] = [];
+  try {
+    // Worker processes start before the clock does: 1 for the first design connection, 2 for the second.
+    for (const [i, count] of [1, 2].entries()) {
+      for (let k = 0; k < count; k += 1) {
+        children.push(await startChildWorker({
+          address: stack.address, namespace: stack.namespace, taskQueue: designQueues[i]!, makiniBaseUrl: stack.sandbox.url,
+          conns: [designConns[i]!], bundlePath, kind: 'production',
+        }));
+      }
+    }
+    const body = (key: string) => ({ ...PO_HEADER, title: `bench ${key}`, code: key, lineItems: poLines(1) });
+    const variants = await Promise.all([
+      runVariant(stack, 'naive: Temporal RetryPolicy, ignores Retry-After', naiveConn, 1, opts, (i) => {
+        const key = uniqueKey(`naive${i}`);
+        return stack.client.workflow.start('naiveCreatePurchaseOrder', { taskQueue: naiveQueue, workflowId: key, args: [naiveConn.id, body(key), 'code'] });
+      }),
+      ...designConns.map((conn, i) => runVariant(stack, `makini-writes, ${i + 1} worker process${i ? 'es' : ''}`, conn, i + 1, opts,
+        (n) => startCreatePurchaseOrder(stack.client, createPoInput(conn.id, uniqueKey(`rate${n}`), 1), { taskQueue: designQueues[i]! }))),
+    ]);
+    const minimumMs = (opts.writes / opts.perMinute) * WINDOW_MS;
+    return { minimumMs, variants, table: rateTable(minimumMs, variants, opts) };
+  } finally {
+    await Promise.all(children.map((c) => c.stop()));
+    await naiveWorker.stop();
+  }
+}
+
+function rateTable(minimumMs: number, variants: RateVariant[], opts: RateLimitedOptions): BenchTable {
+  const floorMs = Math.floor((opts.writes - 1) / opts.perMinute) * WINDOW_MS;
+  return {
+    title: 'Rate-limited goodput',
+    description: `${opts.writes} PO creates (SAP-like, one POST each) on one connection that the sandbox limits to ${opts.perMinute} writes ` +
+      `per sliding minute, ${opts.concurrent ? `${opts.concurrent} in flight at once` : 'all started at once'}; each variant on its own connection, all variants at the same time. ` +
+      `Theoretical minimum at the connection's rate: ${opts.writes} / ${opts.perMinute} per minute = ${fmt(minimumMs / 1000, 0)} s.`,
+    columns: ['variant', 'completed in (s)', 'completion / minimum', 'write calls', '429 answers', '429 share', 'POs created', 'most writes in any 60 s'],
+    rows: variants.map((v) => [v.label, fmt(v.completedMs / 1000, 1), `${fmt((v.completedMs / minimumMs) * 100, 0)} %`, v.writeCalls, v.answered429,
+      `${fmt((v.answered429 / Math.max(1, v.writeCalls)) * 100, 1)} %`, `${v.created} of ${opts.writes}`, `${v.maxInWindow} (limit ${opts.perMinute})`]),
+    notes: [
+      `Naive retry policy: initial interval ${NAIVE_RETRY.initialInterval}, backoff ×${NAIVE_RETRY.backoffCoefficient}, at most ${NAIVE_RETRY.maximumInterval} between attempts, unlimited attempts.`,
+      `This design: the connection is configured at ${opts.perMinute} writes/min; write calls go through the write-calls task queue with the connection id as fairness key, ` +
+        'paced at 95 % of that rate by the server across all worker processes; a 429 pauses and slows every write of the connection (docs/connections.md).',
+      `Makini's window is sliding: a client that bursts may send ${opts.perMinute} writes at once, so the floor for a bursting client is ${fmt(floorMs / 1000, 0)} s; ` +
+        'a paced client spreads the writes evenly and cannot beat the minimum above.',
+    ],
+  };
+}
