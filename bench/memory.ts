@@ -11,6 +11,8 @@ import type { BenchTable } from './lib/table.js';
 
 export interface MemoryOptions {
   workflows: number;
+  /** Connections the writes are spread over (round robin); 1 is the hardest case for the connection gate. */
+  connections: number;
   /** Retry-After the sandbox answers each create with (under the step's 15-minute budget). */
   retryAfterSeconds: number;
   startConcurrency: number;
@@ -93,17 +95,24 @@ async function measure(stack: BenchStack, taskQueue: string, sc: Scenario, opts:
 }
 
 export async function benchMemory(stack: BenchStack, opts: MemoryOptions): Promise<MemoryResult> {
-  const conn = await stack.connection('memory-sap', 'sap');
+  const conns = await Promise.all(Array.from({ length: opts.connections }, (_, c) => stack.connection(`memory-sap-${c + 1}`, 'sap')));
+  const connOf = (i: number) => conns[i % conns.length]!;
+  const faultsEach = Math.ceil(opts.workflows / conns.length);
   const poQueue = stack.taskQueue('memory');
   const product = await measure(stack, poQueue, {
     kind: 'production',
-    start: (i, warm) => startCreatePurchaseOrder(stack.client, createPoInput(conn.id, uniqueKey(warm ? 'memwarm' : `mem${i}`), 3), { taskQueue: poQueue }),
+    start: (i, warm) => startCreatePurchaseOrder(stack.client, createPoInput(connOf(i).id, uniqueKey(warm ? 'memwarm' : `mem${i}`), 3), { taskQueue: poQueue }),
     prepare: async () => {
-      await stack.sandbox.admin.scriptFaults(conn.id, [{ kind: 'rate-limit', method: 'POST', retryAfterSeconds: opts.retryAfterSeconds, times: opts.workflows }]);
+      for (const c of conns) {
+        await stack.sandbox.admin.scriptFaults(c.id, [{ kind: 'rate-limit', method: 'POST', retryAfterSeconds: opts.retryAfterSeconds, times: faultsEach }]);
+      }
     },
-  }, opts, [conn]);
-  const served429 = opts.workflows - ((await stack.sandbox.admin.pendingFaults(conn.id))[0]?.remaining ?? 0);
-  await stack.sandbox.admin.clearFaults(conn.id);
+  }, opts, conns);
+  let served429 = 0;
+  for (const c of conns) {
+    served429 += faultsEach - ((await stack.sandbox.admin.pendingFaults(c.id))[0]?.remaining ?? 0);
+    await stack.sandbox.admin.clearFaults(c.id);
+  }
 
   const baseQueue = stack.taskQueue('memory-baseline');
   const baseline = await measure(stack, baseQueue, {
@@ -123,7 +132,7 @@ function memoryTable(product: WaitingMemory, baseline: WaitingMemory, served429:
   const per = (label: string, m: WaitingMemory) => [label, kib(m.perWorkflow.rss), kib(m.perWorkflow.workflowHeap), '', ''];
   return {
     title: `Worker memory with ${n} workflows waiting`,
-    description: `Production worker (main and write-calls workers, its own process): ${n} PO creates on one connection whose POST ` +
+    description: `Production worker (main and write-calls workers, its own process): ${n} PO creates ${opts.connections === 1 ? 'on one connection' : `spread over ${opts.connections} connections`} whose POST ` +
       `the sandbox answers 429 with Retry-After ${opts.retryAfterSeconds} s, so every write waits on a durable timer. Baseline: a bare ` +
       `Temporal worker (its own process) with ${n} workflows that only sleep ${opts.retryAfterSeconds} s. Memory is sampled inside each ` +
       `worker process after a full GC in every thread: idle (after ${opts.warmup} completed warm-up workflows), and once no task is queued or in flight.`,
@@ -138,11 +147,15 @@ function memoryTable(product: WaitingMemory, baseline: WaitingMemory, served429:
     ],
     notes: [
       `maxCachedWorkflows is the SDK default in both, ${product.maxCachedWorkflows.toLocaleString('en')} here (it scales with the V8 heap limit), so every waiting workflow stays cached ` +
-        '(the production count also holds the connection\'s control workflow). With a smaller cache, waiting workflows are evicted and replayed from history when their timer fires: memory is then capped by the cache size.',
+        `(the production count also holds the connections' control workflows). ` +
+        'With a smaller cache, waiting workflows are evicted and replayed from history when their timer fires: memory is then capped by the cache size.',
       `The workflow sandbox runs in a worker thread (reuseV8Context; ${product.waiting.workflowThreads.threads} such thread(s) in the production process): its live heap is the "workflow thread heap" column, read through the inspector after a full GC there. ` +
         'RSS also holds memory V8 and the Rust core have not returned to the OS, so its per-workflow figure is an upper bound.',
-      `${served429.toLocaleString('en')} of the ${n} POSTs were answered 429 by the sandbox; the connection's control workflow then paused the connection for the Retry-After, ` +
+      `${served429.toLocaleString('en')} of the ${n} POSTs were answered 429 by the sandbox; each connection's control workflow then paused it for the Retry-After, ` +
         'and the connection gate held the other writes back before they reached Makini: they wait on the same pause.',
+      `${opts.connections === 1 ? 'All writes are on ONE connection' : `The writes are spread over ${opts.connections} connections`}: ` +
+        'before every Makini call the connection gate needs the connection\'s state; one query per connection at a time per worker process ' +
+        'serves every waiting call (src/connections/gate-view-cache.ts), so the control workflow\'s query buffer is not flooded.',
       `Reaching the waiting state took ${fmt(product.parkMs / 1000, 1)} s for the ${n} writes, ${fmt(baseline.parkMs / 1000, 1)} s for the ${n} bare workflows.`,
     ],
   };

@@ -69,11 +69,21 @@ log(`${command} on ${machine.cpu} (${machine.cores} cores), load ${machine.loadS
 const stack = await BenchStack.start({ log });
 current.stack = stack;
 const tables: BenchTable[] = [];
+const failed: string[] = [];
 try {
   for (const name of BENCH_NAMES.filter((n) => only.includes(n))) {
     const t = performance.now();
     log(`${name}...`);
-    const table = await BENCHMARKS[name](stack, sizes);
+    let table: BenchTable;
+    try {
+      table = await BENCHMARKS[name](stack, sizes);
+    } catch (err) {
+      // One broken benchmark must not cost the others' figures; the run still exits non-zero.
+      failed.push(name);
+      const message = err instanceof Error ? err.message : String(err);
+      table = { title: `${name}: FAILED`, description: `This benchmark failed in this run: ${message}`, columns: [], rows: [], notes: [] };
+      console.error(`[bench] ${name} failed: ${err instanceof Error ? err.stack : message}`);
+    }
     log(`${name} done in ${((performance.now() - t) / 1000).toFixed(0)} s\n\n${formatTable(table)}\n`);
     tables.push(table);
   }
@@ -87,4 +97,5 @@ if (out) {
   writeReport(out, machine, command, elapsedMs, tables);
   log(`tables written to ${out}`);
 }
-process.exit(0);
+if (failed.length) log(`FAILED: ${failed.join(', ')}`);
+process.exit(failed.length ? 1 : 0);

@@ -11,7 +11,7 @@ export interface BenchSizes {
   overhead: { iterations: number; warmup: number; lines: number };
   throughput: { writes: number; lines: number; warmup: number; startConcurrency: number };
   history: { lines: number[] };
-  memory: { workflows: number; retryAfterSeconds: number; startConcurrency: number; warmup: number };
+  memory: { workflows: number; connections: number; retryAfterSeconds: number; startConcurrency: number; warmup: number };
   rate: { writes: number; perMinute: number; concurrent?: number };
 }
 
@@ -19,7 +19,7 @@ export const DEFAULT_SIZES: BenchSizes = {
   overhead: { iterations: 30, warmup: 3, lines: 5 },
   throughput: { writes: 100, lines: 3, warmup: 5, startConcurrency: 50 },
   history: { lines: [1, 20, 200] },
-  memory: { workflows: 1000, retryAfterSeconds: 600, startConcurrency: 50, warmup: 5 },
+  memory: { workflows: 1000, connections: 1, retryAfterSeconds: 600, startConcurrency: 50, warmup: 5 },
   rate: { writes: 45, perMinute: 30 },
 };
 
@@ -27,7 +27,7 @@ export const QUICK_SIZES: BenchSizes = {
   overhead: { iterations: 5, warmup: 1, lines: 5 },
   throughput: { writes: 20, lines: 3, warmup: 2, startConcurrency: 10 },
   history: { lines: [1, 5, 20] },
-  memory: { workflows: 50, retryAfterSeconds: 600, startConcurrency: 10, warmup: 2 },
+  memory: { workflows: 50, connections: 1, retryAfterSeconds: 600, startConcurrency: 10, warmup: 2 },
   rate: { writes: 8, perMinute: 30 },
 };
 
@@ -51,6 +51,7 @@ export const sizeFlags: Record<string, SizeFlag> = Object.fromEntries([
   intFlag('overhead-writes', 'PO creates measured for overhead', (s) => s.overhead.iterations, (s, n) => { s.overhead.iterations = n; }),
   intFlag('throughput-writes', 'workflows of each kind for throughput', (s) => s.throughput.writes, (s, n) => { s.throughput.writes = n; }),
   intFlag('memory-workflows', 'workflows left waiting for memory', (s) => s.memory.workflows, (s, n) => { s.memory.workflows = n; }),
+  intFlag('memory-connections', 'connections the waiting writes are spread over', (s) => s.memory.connections, (s, n) => { s.memory.connections = n; }),
   intFlag('rate-writes', 'PO creates in the rate-limited run', (s) => s.rate.writes, (s, n) => { s.rate.writes = n; }),
   intFlag('rate-per-minute', 'sandbox write limit per minute', (s) => s.rate.perMinute, (s, n) => { s.rate.perMinute = n; }),
   ['rate-concurrent', {

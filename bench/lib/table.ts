@@ -19,5 +19,6 @@ export function markdownTable(columns: readonly string[], rows: readonly (readon
 }
 
 export function formatTable(t: BenchTable): string {
-  return [`## ${t.title}`, '', t.description, '', markdownTable(t.columns, t.rows), '', ...t.notes.map((n) => `- ${n}`)].join('\n').trimEnd();
+  const table = t.columns.length ? [markdownTable(t.columns, t.rows), ''] : [];
+  return [`## ${t.title}`, '', t.description, '', ...table, ...t.notes.map((n) => `- ${n}`)].join('\n').trimEnd();
 }

@@ -1,12 +1,13 @@
 // The connection gate: an activity interceptor around every Makini activity of a configured
 // connection. Before the call it asks the connection's control workflow (a query: no history
-// events) whether the call may go; after it, it reports 429 / 5xx / no answer / 401 (and the first
+// events; one per connection at a time per worker process, see gate-view-cache.ts) whether the call may go; after it, it reports 429 / 5xx / no answer / 401 (and the first
 // success after failures) by signal-with-start. It never blocks a call because Temporal is slow:
 // without an answer within the timeout the call goes.
-import type { Context } from '@temporalio/activity';
+import { log, type Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
+import { GateViewCache } from './gate-view-cache.js';
 import { connectionPolicySchema, reducedCap, type ConnectionPolicyInput, type ConnectionReport, type GateView } from '../domain/connection-control.js';
 import { gateDecision, isLastingBlock, workflowQueueOf, writesPerSecondOfWeight, WRITE_CALLS_QUEUE_SUFFIX } from '../domain/connection-gate.js';
 import { makiniFailureInfoSchema, MakiniFailureType, type MakiniFailureInfo } from '../domain/failures.js';
@@ -24,6 +25,8 @@ export interface ConnectionGateOptions {
   policy?: ConnectionPolicyInput;
   /** How long to wait for the control workflow's answer before letting the call go (default 2 s). */
   queryTimeoutMs?: number;
+  /** How long one answer serves every call of this process on the connection (default 1 s). */
+  viewMaxAgeMs?: number;
 }
 
 /** What a failed call tells the connection, if anything. */
@@ -47,21 +50,29 @@ export function reportOfFailure(err: unknown, callStartedAt: number, pacedAt: nu
   }
 }
 
+/** What every gate of one worker process shares. */
+interface GateShared {
+  ids: ReadonlySet<string>;
+  views: GateViewCache<GateView | undefined>;
+}
+
+const viewKey = (taskQueue: string, connectionId: string) => connectionControlWorkflowId(taskQueue, connectionId);
+
 class ConnectionGate implements ActivityInboundCallsInterceptor {
-  constructor(private readonly ctx: Context, private readonly opts: ConnectionGateOptions, private readonly ids: ReadonlySet<string>) {}
+  constructor(private readonly ctx: Context, private readonly opts: ConnectionGateOptions, private readonly shared: GateShared) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const info = this.ctx.info;
     const connectionId = input.args[0];
     const waiter = info.workflowExecution?.workflowId;
     // The control workflow's own probe must pass while the breaker is open.
-    if (typeof connectionId !== 'string' || !this.ids.has(connectionId) || !waiter || info.workflowType === CONNECTION_CONTROL_WORKFLOW) {
+    if (typeof connectionId !== 'string' || !this.shared.ids.has(connectionId) || !waiter || info.workflowType === CONNECTION_CONTROL_WORKFLOW) {
       return next(input);
     }
     const taskQueue = workflowQueueOf(info.taskQueue);
     const weight = info.priority?.fairnessWeight;
     const pacedAt = info.taskQueue.endsWith(WRITE_CALLS_QUEUE_SUFFIX) && weight ? writesPerSecondOfWeight(weight) : undefined;
-    const view = await this.view(taskQueue, connectionId);
+    const view = await this.shared.views.get(viewKey(taskQueue, connectionId));
     const decision = gateDecision(view, pacedAt, Date.now());
     if (!decision.proceed) {
       const { proceed: _p, message, ...block } = decision;
@@ -87,18 +98,6 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     }
   }
 
-  private async view(taskQueue: string, connectionId: string): Promise<GateView | undefined> {
-    const { client } = this.opts;
-    const handle = client.workflow.getHandle(connectionControlWorkflowId(taskQueue, connectionId));
-    try {
-      return await client.connection.withDeadline(Date.now() + (this.opts.queryTimeoutMs ?? 2_000), () => handle.query(connectionGateQuery));
-    } catch (err) {
-      // No control workflow yet: nothing has gone wrong on this connection.
-      if (!(err instanceof WorkflowNotFoundError)) this.ctx.log.warn(`connection gate: no answer from ${handle.workflowId}; the call goes`, { connectionId, error: (err as Error).message });
-      return undefined;
-    }
-  }
-
   private async report(taskQueue: string, connectionId: string, report: ConnectionReport): Promise<void> {
     const { client } = this.opts;
     const workflowId = connectionControlWorkflowId(taskQueue, connectionId);
@@ -111,11 +110,29 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
       // The write's own handling (its retry, its wait with a periodic re-check) does not depend on this.
       this.ctx.log.warn(`connection gate: could not report ${report.kind} to ${workflowId}`, { connectionId, error: (err as Error).message });
     }
+    // The control's state has changed (or may have): the next call of this process asks again.
+    this.shared.views.invalidate(workflowId);
+  }
+}
+
+/** Asks a connection's control workflow what it knows; undefined when it does not exist or does not answer in time. */
+async function queryView(opts: ConnectionGateOptions, workflowId: string): Promise<GateView | undefined> {
+  const { client } = opts;
+  try {
+    return await client.connection.withDeadline(Date.now() + (opts.queryTimeoutMs ?? 2_000),
+      () => client.workflow.getHandle(workflowId).query(connectionGateQuery));
+  } catch (err) {
+    // No control workflow yet: nothing has gone wrong on this connection.
+    if (!(err instanceof WorkflowNotFoundError)) log.warn(`connection gate: no answer from ${workflowId}; the call goes`, { error: (err as Error).message });
+    return undefined;
   }
 }
 
 /** The gate as an activity interceptor factory (see src/worker-services.ts). */
 export function connectionGateInterceptors(opts: ConnectionGateOptions): ActivityInterceptorsFactory {
-  const ids = new Set(opts.connectionIds);
-  return (ctx) => ({ inbound: new ConnectionGate(ctx, opts, ids) });
+  const shared: GateShared = {
+    ids: new Set(opts.connectionIds),
+    views: new GateViewCache({ fetch: (workflowId) => queryView(opts, workflowId), maxAgeMs: opts.viewMaxAgeMs ?? 1_000 }),
+  };
+  return (ctx) => ({ inbound: new ConnectionGate(ctx, opts, shared) });
 }

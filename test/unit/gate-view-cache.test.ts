@@ -1,0 +1,87 @@
+// The connection gate's shared view: many calls on one connection cost one query, a fresh answer
+// is reused only briefly, and what this process reports is seen by its next call.
+import { describe, expect, it } from 'vitest';
+import { GateViewCache } from '../../src/connections/gate-view-cache.js';
+
+function setup(maxAgeMs = 1_000) {
+  let now = 0;
+  const asked: string[] = [];
+  const pending: Array<(v: string) => void> = [];
+  const cache = new GateViewCache<string>({
+    fetch: (key) => {
+      asked.push(key);
+      return new Promise((resolve) => pending.push(resolve));
+    },
+    maxAgeMs,
+    now: () => now,
+  });
+  const answer = async (v: string) => {
+    pending.shift()!(v);
+    await Promise.resolve();
+  };
+  return { cache, asked, answer, advance: (ms: number) => { now += ms; } };
+}
+
+describe('connection gate view cache', () => {
+  it('joins concurrent calls on one connection into one query', async () => {
+    const { cache, asked, answer } = setup();
+    const calls = Array.from({ length: 500 }, () => cache.get('conn-a'));
+    await answer('open');
+    expect(await Promise.all(calls)).toEqual(Array(500).fill('open'));
+    expect(asked).toEqual(['conn-a']);
+  });
+
+  it('asks each connection separately', async () => {
+    const { cache, asked, answer } = setup();
+    const a = cache.get('conn-a');
+    const b = cache.get('conn-b');
+    await answer('a-view');
+    await answer('b-view');
+    expect([await a, await b]).toEqual(['a-view', 'b-view']);
+    expect(asked).toEqual(['conn-a', 'conn-b']);
+  });
+
+  it('reuses an answer until it is maxAgeMs old, then asks again', async () => {
+    const { cache, asked, answer, advance } = setup(1_000);
+    const first = cache.get('conn-a');
+    advance(5_000); // a slow query: the age counts from the answer, not from the question
+    await answer('paused');
+    await first;
+    advance(999);
+    expect(await cache.get('conn-a')).toBe('paused');
+    expect(asked).toHaveLength(1);
+    advance(1);
+    const again = cache.get('conn-a');
+    await answer('clear');
+    expect(await again).toBe('clear');
+    expect(asked).toHaveLength(2);
+  });
+
+  it('asks again after invalidate, and a query in flight at that moment does not bring the old view back', async () => {
+    const { cache, asked, answer } = setup();
+    const stale = cache.get('conn-a');
+    cache.invalidate('conn-a');
+    const fresh = cache.get('conn-a');
+    await answer('before-report');
+    await answer('after-report');
+    expect(await stale).toBe('before-report');
+    expect(await fresh).toBe('after-report');
+    expect(await cache.get('conn-a')).toBe('after-report');
+    expect(asked).toHaveLength(2);
+  });
+
+  it('does not keep a failed query: the next call asks again', async () => {
+    let calls = 0;
+    const cache = new GateViewCache<string>({
+      fetch: async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('unreachable');
+        return 'view';
+      },
+      maxAgeMs: 60_000,
+    });
+    await expect(cache.get('conn-a')).rejects.toThrow('unreachable');
+    expect(await cache.get('conn-a')).toBe('view');
+    expect(calls).toBe(2);
+  });
+});
