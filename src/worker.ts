@@ -16,6 +16,8 @@ import { createWriteCallsWorker, runAlongside } from './connections/write-calls-
 
 /** Path of the workflows bundle entry (bundled by the SDK). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+/** Loaded once per workflow thread and shared by all workflows (see the module). */
+export const WORKFLOW_PRELOAD_MODULES = [fileURLToPath(new URL('./workflows/shared-modules.ts', import.meta.url))];
 
 export interface WorkerStartup {
   settings: Settings;
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
     namespace,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
     workflowsPath: WORKFLOWS_PATH,
+    bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
     activities,
     interceptors: services.interceptors,
     shutdownGraceTime: settings.WORKER_SHUTDOWN_GRACE_MS,
