@@ -1,4 +1,4 @@
-// `npm run chaos [-- --writes 500 --seed 7 --kills 3]`: the chaos run (bench/lib/chaos-run.ts).
+// `npm run chaos [-- --writes 500 --seed 7 --kills 3 --timeout-minutes 40]`: the chaos run (bench/lib/chaos-run.ts).
 // Prints one summary table; exits 1 on any violation.
 import { parseArgs } from 'node:util';
 import { formatChaosReport, runChaos } from './lib/chaos-run.js';
@@ -8,7 +8,7 @@ const { values } = parseArgs({
     writes: { type: 'string', default: '500' },
     seed: { type: 'string', default: '7' },
     kills: { type: 'string', default: '3' },
-    'timeout-minutes': { type: 'string', default: '20' },
+    'timeout-minutes': { type: 'string', default: '40' },
   },
 });
 const num = (name: keyof typeof values) => {

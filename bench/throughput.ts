@@ -1,6 +1,7 @@
 // Throughput on one worker: PO creates per second with the sandbox answering at once, vs a minimal
 // workflow making the same number of sequential no-op activities (Temporal's own ceiling here).
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { startCreatePurchaseOrder } from '../src/client/index.js';
 import { UNPACED_WRITES_PER_MINUTE, type BenchStack } from './lib/stack.js';
 import { createPoInput, uniqueKey } from './lib/po-input.js';
@@ -22,6 +23,15 @@ export interface ThroughputPhase {
   elapsedMs: number;
   perSecond: number;
   latencyMs: number[];
+  /** Where the slowest workflow of the phase spent its longest wait (from its history). */
+  slowest?: SlowestWorkflow;
+}
+
+export interface SlowestWorkflow {
+  latencyMs: number;
+  gapMs: number;
+  /** The events around the longest gap between consecutive history events. */
+  between: [string, string];
 }
 
 export interface ThroughputResult {
@@ -37,14 +47,36 @@ type Start = (i: number) => Promise<WorkflowHandle>;
 /** Starts `n` workflows as fast as the client can and waits for every result. */
 async function phase(label: string, n: number, concurrency: number, activitiesEach: number, start: Start): Promise<ThroughputPhase> {
   const t0 = performance.now();
-  const latencyMs = await mapLimit(Array.from({ length: n }, (_, i) => i), concurrency, async (i) => {
+  const runs = await mapLimit(Array.from({ length: n }, (_, i) => i), concurrency, async (i) => {
     const t = performance.now();
     const handle = await start(i);
     // The result is awaited in the background so the lane can start the next workflow.
-    return { t, done: handle.result().then(() => performance.now() - t) };
-  }).then((started) => Promise.all(started.map((s) => s.done)));
+    return { handle, done: handle.result().then(() => performance.now() - t) };
+  }).then((started) => Promise.all(started.map(async (s) => ({ handle: s.handle, ms: await s.done }))));
   const elapsedMs = performance.now() - t0;
-  return { label, workflows: n, activitiesEach, elapsedMs, perSecond: n / (elapsedMs / 1000), latencyMs };
+  const latencyMs = runs.map((r) => r.ms);
+  const worst = runs.reduce((a, b) => (b.ms > a.ms ? b : a));
+  return { label, workflows: n, activitiesEach, elapsedMs, perSecond: n / (elapsedMs / 1000), latencyMs, slowest: await longestGap(worst.handle, worst.ms) };
+}
+
+const eventName = (t: number | null | undefined) => {
+  const name = proto.temporal.api.enums.v1.EventType[t ?? 0] ?? String(t);
+  return name.replace(/^EVENT_TYPE_/, '').toLowerCase().replace(/_(\w)/g, (_m, c: string) => c.toUpperCase());
+};
+
+/** The longest pause between consecutive events of a workflow: where an outlier lost its time. */
+async function longestGap(handle: WorkflowHandle, latencyMs: number): Promise<SlowestWorkflow> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  const at = (i: number) => {
+    const t = events[i]!.eventTime;
+    return Number(t?.seconds ?? 0) * 1000 + (t?.nanos ?? 0) / 1e6;
+  };
+  let best = { gapMs: 0, i: 1 };
+  for (let i = 1; i < events.length; i += 1) {
+    const gapMs = at(i) - at(i - 1);
+    if (gapMs > best.gapMs) best = { gapMs, i };
+  }
+  return { latencyMs, gapMs: best.gapMs, between: [eventName(events[best.i - 1]?.eventType), eventName(events[best.i]?.eventType)] };
 }
 
 async function activityCount(handle: WorkflowHandle): Promise<number> {
@@ -100,6 +132,8 @@ function throughputTable(product: ThroughputPhase, minimal: ThroughputPhase, kep
       'What the product adds per workflow: search-attribute upserts, the step table, input validation with zod, the write-rule check, the connection gate ' +
         '(a query to the connection\'s control workflow before each Makini call), the POST on the separate write-calls queue, the Makini HTTP calls and their parsing.',
       `The connection is configured at ${UNPACED_WRITES_PER_MINUTE.toLocaleString('en')} writes/min, so pacing never holds a write back here; the rate-limited benchmark measures pacing.`,
+      ...[product, minimal].filter((p) => p.slowest).map((p) => `Slowest of "${p.label}": ${fmt(p.slowest!.latencyMs / 1000, 1)} s; its longest pause, ` +
+        `${fmt(p.slowest!.gapMs / 1000, 1)} s, lies between ${p.slowest!.between[0]} and ${p.slowest!.between[1]} (from its history).`),
     ],
   };
 }

@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     activities,
     interceptors: services.interceptors,
     shutdownGraceTime: settings.WORKER_SHUTDOWN_GRACE_MS,
+    ...(settings.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     dataConverter,
   });
   // Write calls (POST/PUT) run on their own queue, paced per connection by the server (docs/connections.md).

@@ -1,3 +1,3 @@
 // The bench's own workflows: baselines the product is compared with.
-export { minimalWorkflow, sleepingWorkflow } from './minimal.js';
+export { minimalWorkflow, sleepingWorkflow, timedNoopWorkflow } from './minimal.js';
 export { naiveCreatePurchaseOrder } from './naive.js';

@@ -10,6 +10,17 @@ export async function minimalWorkflow(activities: number): Promise<number> {
   return activities;
 }
 
+/** Temporal's own cost per step: each no-op activity's duration in workflow time, as the product's steps are measured. */
+export async function timedNoopWorkflow(activities: number): Promise<number[]> {
+  const took: number[] = [];
+  for (let i = 0; i < activities; i += 1) {
+    const t = Date.now();
+    await noop();
+    took.push(Date.now() - t);
+  }
+  return took;
+}
+
 /** Temporal's own cost of a waiting workflow: nothing but a durable timer. */
 export async function sleepingWorkflow(seconds: number): Promise<void> {
   await sleep(seconds * 1000);

@@ -22,6 +22,11 @@ export const settingsSchema = z.object({
   METRICS_PORT: port.optional(),
   /** How long a stopping worker lets in-flight activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_MS: positiveMs.default(10_000),
+  /**
+   * Workflows the worker keeps in memory (SDK default: scaled to the V8 heap). A waiting write
+   * costs about 0.9 MiB cached (docs/benchmarks.md); evicted ones replay from history when they wake.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** `keyId:base64Key[,...]`, newest first: AES-256-GCM encryption of every payload (see README). */
   MAKINI_WRITES_ENCRYPTION_KEYS: z.string().optional().superRefine((v, ctx) => {
     if (!v) return;

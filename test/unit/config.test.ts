@@ -15,6 +15,12 @@ describe('settings', () => {
     expect(s.TEMPORAL_TASK_QUEUE).toBe('makini-writes');
     expect(s.MAKINI_BASE_URL).toBe('https://api.makini.io');
   });
+  it('caps the workflow cache only when asked, and refuses a negative cap', () => {
+    expect(loadSettings({}).WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
+    expect(loadSettings({ WORKER_MAX_CACHED_WORKFLOWS: '200' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(200);
+    expect(() => loadSettings({ WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
+  });
+
   it('names every bad setting and what was expected', () => {
     expect(() => loadSettings({ MAKINI_BASE_URL: 'not a url', METRICS_PORT: '99999', LOG_LEVEL: 'LOUD' }))
       .toThrow(/MAKINI_BASE_URL[\s\S]*METRICS_PORT[\s\S]*LOG_LEVEL/);
