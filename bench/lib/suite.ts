@@ -20,7 +20,7 @@ export const DEFAULT_SIZES: BenchSizes = {
   throughput: { writes: 100, lines: 3, warmup: 5, startConcurrency: 50 },
   history: { lines: [1, 20, 200] },
   memory: { workflows: 1000, connections: 1, retryAfterSeconds: 600, startConcurrency: 50, warmup: 5 },
-  rate: { writes: 45, perMinute: 30 },
+  rate: { writes: 200, perMinute: 60, concurrent: 50 },
 };
 
 export const QUICK_SIZES: BenchSizes = {

@@ -3,7 +3,8 @@
 // hundreds of writes on one connection each query the connection's control workflow before every
 // call, and Temporal refuses queries beyond a workflow's buffer ("consistent query buffer is full").
 // A view at most `maxAgeMs` old is safe: the gate is advisory (pacing is the server's fairness
-// limit), and this process drops a connection's view as soon as it reports something to it.
+// limit), and from the moment this process reports something to a connection, its calls wait for
+// the report and a fresh answer.
 
 export interface GateViewCacheOptions<V> {
   /** Asks the control workflow; must not reject (the gate turns errors into "no view"). */
@@ -31,17 +32,25 @@ export class GateViewCache<V> {
   get(key: string): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && (hit.settledAt === undefined || this.now() - hit.settledAt < this.opts.maxAgeMs)) return hit.value;
-    const entry: Entry<V> = { value: this.opts.fetch(key) };
+    return this.install(key, this.opts.fetch(key));
+  }
+
+  /**
+   * This process is changing the connection's state (`change`: a report to its control workflow).
+   * Calls from now on wait for it and then see a fresh answer, never the view from before it.
+   */
+  refreshAfter(key: string, change: Promise<unknown>): void {
+    const fetch = () => this.opts.fetch(key);
+    void this.install(key, change.then(fetch, fetch));
+  }
+
+  private install(key: string, value: Promise<V>): Promise<V> {
+    const entry: Entry<V> = { value };
     this.entries.set(key, entry);
-    entry.value.then(
+    value.then(
       () => { entry.settledAt = this.now(); },
       () => { if (this.entries.get(key) === entry) this.entries.delete(key); },
     );
-    return entry.value;
-  }
-
-  /** Forgets the view, so the next call asks again (after this process changed the connection's state). */
-  invalidate(key: string): void {
-    this.entries.delete(key);
+    return value;
   }
 }

@@ -83,7 +83,10 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     const startedAt = Date.now();
     try {
       const out = await next(input);
-      if (view && view.consecutiveFailures > 0) await this.report(taskQueue, connectionId, { kind: 'succeeded', at: Date.now() });
+      // The view as of now, not as of the start: failures reported meanwhile (this process drops
+      // its view when it reports one) must be reset by this success, or the breaker counts on.
+      const after = await this.shared.views.get(viewKey(taskQueue, connectionId));
+      if (after && after.consecutiveFailures > 0) await this.report(taskQueue, connectionId, { kind: 'succeeded', at: Date.now() });
       return out;
     } catch (err) {
       const report = reportOfFailure(err, startedAt, pacedAt, waiter);
@@ -102,16 +105,15 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     const { client } = this.opts;
     const workflowId = connectionControlWorkflowId(taskQueue, connectionId);
     const args: [ConnectionControlInput] = [{ connectionId, ...(this.opts.policy ? { policy: this.opts.policy } : {}) }];
-    try {
-      await client.connection.withDeadline(Date.now() + 10_000, () => client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
-        workflowId, taskQueue, args, signal: connectionReportSignal, signalArgs: [report],
-      }));
-    } catch (err) {
+    const sent = client.connection.withDeadline(Date.now() + 10_000, () => client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
+      workflowId, taskQueue, args, signal: connectionReportSignal, signalArgs: [report],
+    })).then(() => undefined, (err: unknown) => {
       // The write's own handling (its retry, its wait with a periodic re-check) does not depend on this.
       this.ctx.log.warn(`connection gate: could not report ${report.kind} to ${workflowId}`, { connectionId, error: (err as Error).message });
-    }
-    // The control's state has changed (or may have): the next call of this process asks again.
-    this.shared.views.invalidate(workflowId);
+    });
+    // The control's state is changing: this process's next calls wait for the report, then ask again.
+    this.shared.views.refreshAfter(workflowId, sent);
+    await sent;
   }
 }
 

@@ -57,17 +57,32 @@ describe('connection gate view cache', () => {
     expect(asked).toHaveLength(2);
   });
 
-  it('asks again after invalidate, and a query in flight at that moment does not bring the old view back', async () => {
+  it('after a report, calls wait for it and then see a fresh answer; a query in flight then does not bring the old view back', async () => {
     const { cache, asked, answer } = setup();
     const stale = cache.get('conn-a');
-    cache.invalidate('conn-a');
-    const fresh = cache.get('conn-a');
+    let reported!: () => void;
+    cache.refreshAfter('conn-a', new Promise<void>((resolve) => { reported = resolve; }));
+    const during = cache.get('conn-a');
     await answer('before-report');
-    await answer('after-report');
     expect(await stale).toBe('before-report');
-    expect(await fresh).toBe('after-report');
+    expect(asked).toHaveLength(1); // nothing asked until the report is through
+    reported();
+    await new Promise((r) => setImmediate(r));
+    expect(asked).toHaveLength(2);
+    await answer('after-report');
+    expect(await during).toBe('after-report');
     expect(await cache.get('conn-a')).toBe('after-report');
     expect(asked).toHaveLength(2);
+  });
+
+  it('asks again after a report that failed to go through', async () => {
+    const { cache, asked, answer } = setup();
+    cache.refreshAfter('conn-a', Promise.reject(new Error('Temporal unreachable')));
+    const view = cache.get('conn-a');
+    await new Promise((r) => setImmediate(r));
+    await answer('fresh');
+    expect(await view).toBe('fresh');
+    expect(asked).toEqual(['conn-a']);
   });
 
   it('does not keep a failed query: the next call asks again', async () => {
