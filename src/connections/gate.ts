@@ -54,6 +54,11 @@ export function reportOfFailure(err: unknown, callStartedAt: number, pacedAt: nu
 interface GateShared {
   ids: ReadonlySet<string>;
   views: GateViewCache<GateView | undefined>;
+  /**
+   * Per connection: 5xx / unanswered calls this process reported since it last reported a
+   * success. Known here at once, unlike the control's count, which a view shows a moment late.
+   */
+  failuresSinceSuccess: Map<string, number>;
 }
 
 const viewKey = (taskQueue: string, connectionId: string) => connectionControlWorkflowId(taskQueue, connectionId);
@@ -83,13 +88,22 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     const startedAt = Date.now();
     try {
       const out = await next(input);
-      // The view as of now, not as of the start: failures reported meanwhile (this process drops
-      // its view when it reports one) must be reset by this success, or the breaker counts on.
-      const after = await this.shared.views.get(viewKey(taskQueue, connectionId));
-      if (after && after.consecutiveFailures > 0) await this.report(taskQueue, connectionId, { kind: 'succeeded', at: Date.now() });
+      // A success resets the breaker's count of consecutive failures: it is reported when this
+      // process reported a failure since its last success, or the control's view (as of now, not
+      // as of the start) shows failures. Without it, failures of concurrent calls add up.
+      const key = viewKey(taskQueue, connectionId);
+      const after = await this.shared.views.get(key);
+      if ((this.shared.failuresSinceSuccess.get(key) ?? 0) > 0 || (after && after.consecutiveFailures > 0)) {
+        this.shared.failuresSinceSuccess.delete(key);
+        await this.report(taskQueue, connectionId, { kind: 'succeeded', at: Date.now() });
+      }
       return out;
     } catch (err) {
       const report = reportOfFailure(err, startedAt, pacedAt, waiter);
+      if (report?.kind === 'server-error') {
+        const key = viewKey(taskQueue, connectionId);
+        this.shared.failuresSinceSuccess.set(key, (this.shared.failuresSinceSuccess.get(key) ?? 0) + 1);
+      }
       if (report) await this.report(taskQueue, connectionId, report);
       if (report?.kind === 'rate-limited' && pacedAt !== undefined && err instanceof ApplicationFailure) {
         // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
@@ -135,6 +149,7 @@ export function connectionGateInterceptors(opts: ConnectionGateOptions): Activit
   const shared: GateShared = {
     ids: new Set(opts.connectionIds),
     views: new GateViewCache({ fetch: (workflowId) => queryView(opts, workflowId), maxAgeMs: opts.viewMaxAgeMs ?? 1_000 }),
+    failuresSinceSuccess: new Map(),
   };
   return (ctx) => ({ inbound: new ConnectionGate(ctx, opts, shared) });
 }
