@@ -91,10 +91,13 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
       // A success resets the breaker's count of consecutive failures: it is reported when this
       // process reported a failure since its last success, or the control's view (as of now, not
       // as of the start) shows failures. Without it, failures of concurrent calls add up.
+      // The local count is checked first and without waiting, so the success is reported as
+      // promptly as failures are: the control counts reports in the order they arrive.
       const key = viewKey(taskQueue, connectionId);
-      const after = await this.shared.views.get(key);
-      if ((this.shared.failuresSinceSuccess.get(key) ?? 0) > 0 || (after && after.consecutiveFailures > 0)) {
+      if ((this.shared.failuresSinceSuccess.get(key) ?? 0) > 0) {
         this.shared.failuresSinceSuccess.delete(key);
+        await this.report(taskQueue, connectionId, { kind: 'succeeded', at: Date.now() });
+      } else if (((await this.shared.views.get(key))?.consecutiveFailures ?? 0) > 0) {
         await this.report(taskQueue, connectionId, { kind: 'succeeded', at: Date.now() });
       }
       return out;

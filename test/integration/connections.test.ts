@@ -78,6 +78,7 @@ describe('one connection, many writes', () => {
       { id: 'pace-1', system: 'sap', writesPerMinute: 120 },
       { id: 'rl-1', system: 'sap', writesPerMinute: 600 },
       { id: 'down-1', system: 'sap' },
+      { id: 'flaky-1', system: 'sap' },
       { id: 'auth-1', system: 'sap' },
       { id: 'auth-2', system: 'sap' },
       { id: 'auth-3', system: 'sap' },
@@ -186,6 +187,26 @@ describe('one connection, many writes', () => {
     const after = await status(id);
     expect(after?.health).toBe('ok');
     expect(after?.state.breaker).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+  });
+
+  it('a flaky connection (a few 5xx among successes, concurrent writes) never opens the breaker: successes reset the count', async () => {
+    const id = 'flaky-1';
+    // Threshold 3 here: 2 failures a round, 3 rounds. Were successes not counted, round 2 would open it.
+    for (const round of range(3)) {
+      await sb.sandbox.admin.scriptFaults(id, [{ kind: 'server-error', status: 503, method: 'POST', times: 2 }]);
+      const keys = range(6).map((i) => key(`flaky${round}-${i}`));
+      const handles = await startAll(id, keys, { baseBackoffMs: 200, maxBackoffMs: 1_000, maxAttempts: 10 });
+      await Promise.all(handles.map((h) => h.result()));
+      for (const k of keys) expect(await posWithCode(id, k)).toHaveLength(1);
+      const s = await waitFor('the last success to reach the connection', async () => {
+        const st = await status(id);
+        return st?.state.breaker.consecutiveFailures === 0 ? st : undefined;
+      }, 5_000);
+      expect(s.state.breaker.state).toBe('closed');
+    }
+    const log = await sb.sandbox.admin.requestLog(id);
+    expect(log.filter((r) => r.status === 503)).toHaveLength(6);
+    expect(log.filter((r) => r.path === '/api/integrations/current')).toEqual([]); // never probed: never open
   });
 
   it('401 mid-batch: writes wait; forged and stale webhooks change nothing; a signed webhook resumes them with the new token; none duplicated', async () => {
