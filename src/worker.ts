@@ -16,8 +16,12 @@ import { createWriteCallsWorker, runAlongside } from './connections/write-calls-
 
 /** Path of the workflows bundle entry (bundled by the SDK). */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
-/** Loaded once per workflow thread and shared by all workflows (see the module). */
-export const WORKFLOW_PRELOAD_MODULES = [fileURLToPath(new URL('./workflows/shared-modules.ts', import.meta.url))];
+/** How the production workflows are bundled, wherever they are (worker, tests, benchmarks). */
+export const WORKFLOW_BUNDLE = {
+  workflowsPath: WORKFLOWS_PATH,
+  /** Loaded once per workflow thread and shared by all workflows (see the module). */
+  preloadModules: [fileURLToPath(new URL('./workflows/shared-modules.ts', import.meta.url))],
+};
 
 export interface WorkerStartup {
   settings: Settings;
@@ -68,8 +72,8 @@ async function main(): Promise<void> {
     connection,
     namespace,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
-    workflowsPath: WORKFLOWS_PATH,
-    bundlerOptions: { preloadModules: WORKFLOW_PRELOAD_MODULES },
+    workflowsPath: WORKFLOW_BUNDLE.workflowsPath,
+    bundlerOptions: { preloadModules: WORKFLOW_BUNDLE.preloadModules },
     activities,
     interceptors: services.interceptors,
     shutdownGraceTime: settings.WORKER_SHUTDOWN_GRACE_MS,

@@ -4,7 +4,7 @@
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ConnectionsFile } from '../../src/config/connections.js';
 import { createWriteCallsWorker, runAlongside } from '../../src/connections/write-calls-worker.js';
-import { WORKFLOW_PRELOAD_MODULES, WORKFLOWS_PATH } from '../../src/worker.js';
+import { WORKFLOW_BUNDLE } from '../../src/worker.js';
 import { buildActivities } from '../../src/worker-deps.js';
 import { workerServices } from '../../src/worker-services.js';
 
@@ -18,7 +18,7 @@ export function installQuietRuntime(): void {
 
 /** Bundles the production workflows (the same entry point src/worker.ts uses). */
 export function bundleProductionWorkflows() {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: WORKFLOW_PRELOAD_MODULES, logger: new DefaultLogger('WARN') });
+  return bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: new DefaultLogger('WARN') });
 }
 
 export interface ProductionWorkerOptions {

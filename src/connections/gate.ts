@@ -1,7 +1,8 @@
 // The connection gate: an activity interceptor around every Makini activity of a configured
 // connection. Before the call it asks the connection's control workflow (a query: no history
-// events; one per connection at a time per worker process, see gate-view-cache.ts) whether the call may go; after it, it reports 429 / 5xx / no answer / 401 (and the first
-// success after failures) by signal-with-start. It never blocks a call because Temporal is slow:
+// events; one per connection at a time per worker process, see gate-view-cache.ts) whether the
+// call may go; after it, it reports 429 / 5xx / no answer / 401 (and the first success after
+// failures) by signal-with-start. It never blocks a call because Temporal is slow:
 // without an answer within the timeout the call goes.
 import { log, type Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
@@ -55,13 +56,11 @@ interface GateShared {
   ids: ReadonlySet<string>;
   views: GateViewCache<GateView | undefined>;
   /**
-   * Per connection: 5xx / unanswered calls this process reported since it last reported a
-   * success. Known here at once, unlike the control's count, which a view shows a moment late.
+   * Connections (by control workflow id) this process reported a 5xx / unanswered call to since
+   * it last reported a success. Known here at once; the control's count reaches a view late.
    */
-  failuresSinceSuccess: Map<string, number>;
+  failuresSinceSuccess: Set<string>;
 }
-
-const viewKey = (taskQueue: string, connectionId: string) => connectionControlWorkflowId(taskQueue, connectionId);
 
 class ConnectionGate implements ActivityInboundCallsInterceptor {
   constructor(private readonly ctx: Context, private readonly opts: ConnectionGateOptions, private readonly shared: GateShared) {}
@@ -77,11 +76,13 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     const taskQueue = workflowQueueOf(info.taskQueue);
     const weight = info.priority?.fairnessWeight;
     const pacedAt = info.taskQueue.endsWith(WRITE_CALLS_QUEUE_SUFFIX) && weight ? writesPerSecondOfWeight(weight) : undefined;
-    const view = await this.shared.views.get(viewKey(taskQueue, connectionId));
+    // The control workflow's id keys everything this process knows of the connection.
+    const controlId = connectionControlWorkflowId(taskQueue, connectionId);
+    const view = await this.shared.views.get(controlId);
     const decision = gateDecision(view, pacedAt, Date.now());
     if (!decision.proceed) {
       const { proceed: _p, message, ...block } = decision;
-      if (isLastingBlock(decision.block)) await this.report(taskQueue, connectionId, { kind: 'waiting', at: Date.now(), waiter });
+      if (isLastingBlock(decision.block)) await this.report(taskQueue, connectionId, controlId, { kind: 'waiting', at: Date.now(), waiter });
       const failure: MakiniFailureInfo = { type: MakiniFailureType.connectionBlocked, message: `not sent: ${message}`, retryable: true, ambiguous: false, connection: block };
       throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true, details: [failure] });
     }
@@ -89,25 +90,19 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     try {
       const out = await next(input);
       // A success resets the breaker's count of consecutive failures: it is reported when this
-      // process reported a failure since its last success, or the control's view (as of now, not
-      // as of the start) shows failures. Without it, failures of concurrent calls add up.
-      // The local count is checked first and without waiting, so the success is reported as
-      // promptly as failures are: the control counts reports in the order they arrive.
-      const key = viewKey(taskQueue, connectionId);
-      if ((this.shared.failuresSinceSuccess.get(key) ?? 0) > 0) {
-        this.shared.failuresSinceSuccess.delete(key);
-        await this.report(taskQueue, connectionId, { kind: 'succeeded', at: Date.now() });
-      } else if (((await this.shared.views.get(key))?.consecutiveFailures ?? 0) > 0) {
-        await this.report(taskQueue, connectionId, { kind: 'succeeded', at: Date.now() });
+      // process reported a failure since its last success (checked first and without waiting, so
+      // it goes as promptly as failures do: the control counts reports in the order they arrive),
+      // or the control's view as of now, not as of the start, shows failures.
+      const { failuresSinceSuccess, views } = this.shared;
+      if (failuresSinceSuccess.has(controlId) || ((await views.get(controlId))?.consecutiveFailures ?? 0) > 0) {
+        failuresSinceSuccess.delete(controlId);
+        await this.report(taskQueue, connectionId, controlId, { kind: 'succeeded', at: Date.now() });
       }
       return out;
     } catch (err) {
       const report = reportOfFailure(err, startedAt, pacedAt, waiter);
-      if (report?.kind === 'server-error') {
-        const key = viewKey(taskQueue, connectionId);
-        this.shared.failuresSinceSuccess.set(key, (this.shared.failuresSinceSuccess.get(key) ?? 0) + 1);
-      }
-      if (report) await this.report(taskQueue, connectionId, report);
+      if (report?.kind === 'server-error') this.shared.failuresSinceSuccess.add(controlId);
+      if (report) await this.report(taskQueue, connectionId, controlId, report);
       if (report?.kind === 'rate-limited' && pacedAt !== undefined && err instanceof ApplicationFailure) {
         // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
         const rateCapPerSecond = reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? connectionPolicySchema.parse(this.opts.policy ?? {}));
@@ -118,9 +113,8 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     }
   }
 
-  private async report(taskQueue: string, connectionId: string, report: ConnectionReport): Promise<void> {
+  private async report(taskQueue: string, connectionId: string, workflowId: string, report: ConnectionReport): Promise<void> {
     const { client } = this.opts;
-    const workflowId = connectionControlWorkflowId(taskQueue, connectionId);
     const args: [ConnectionControlInput] = [{ connectionId, ...(this.opts.policy ? { policy: this.opts.policy } : {}) }];
     const sent = client.connection.withDeadline(Date.now() + 10_000, () => client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
       workflowId, taskQueue, args, signal: connectionReportSignal, signalArgs: [report],
@@ -152,7 +146,7 @@ export function connectionGateInterceptors(opts: ConnectionGateOptions): Activit
   const shared: GateShared = {
     ids: new Set(opts.connectionIds),
     views: new GateViewCache({ fetch: (workflowId) => queryView(opts, workflowId), maxAgeMs: opts.viewMaxAgeMs ?? 1_000 }),
-    failuresSinceSuccess: new Map(),
+    failuresSinceSuccess: new Set(),
   };
   return (ctx) => ({ inbound: new ConnectionGate(ctx, opts, shared) });
 }

@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import type { ConnectionsFile } from '../../src/config/connections.js';
 import { createWriteCallsWorker, runAlongside } from '../../src/connections/write-calls-worker.js';
 import type { ConnectionPolicyInput } from '../../src/domain/connection-control.js';
-import { WORKFLOW_PRELOAD_MODULES, WORKFLOWS_PATH } from '../../src/worker.js';
+import { WORKFLOW_BUNDLE } from '../../src/worker.js';
 import { buildActivities } from '../../src/worker-deps.js';
 import { workerServices } from '../../src/worker-services.js';
 
@@ -32,7 +32,7 @@ export async function connectClient(): Promise<{ client: Client; connection: Con
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The production workflows, bundled once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, preloadModules: WORKFLOW_PRELOAD_MODULES, logger: new DefaultLogger('WARN') });
+  bundle ??= bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: new DefaultLogger('WARN') });
   return bundle;
 }
 
