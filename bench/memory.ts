@@ -150,7 +150,7 @@ function memoryTable(product: WaitingMemory, baseline: WaitingMemory, served429:
         `(the production count also holds the connections' control workflows). ` +
         'With a smaller cache (`WORKER_MAX_CACHED_WORKFLOWS`), waiting workflows are evicted and replayed from history when their timer fires: memory is then capped by the cache size.',
       'Where a waiting write\'s workflow heap goes: with reuseV8Context every workflow gets its own instance of each workflow module (module state is isolated per workflow), ' +
-        'mostly the zod schemas the write-rule check and input validation use. zod\'s own library code is loaded once per thread and shared (src/workflows/shared-modules.ts); ' +
+        'mostly the zod schemas the write-rule check and input validation use. zod\'s own library code is loaded once per thread and shared (src/worker/shared-modules.ts); ' +
         'before that it was 1,645 KiB per waiting write on this machine.',
       `The workflow sandbox runs in a worker thread (reuseV8Context; ${product.waiting.workflowThreads.threads} such thread(s) in the production process): its live heap is the "workflow thread heap" column, read through the inspector after a full GC there. ` +
         'RSS also holds memory V8 and the Rust core have not returned to the OS, so its per-workflow figure is an upper bound.',

@@ -6,7 +6,7 @@
 import { startCreatePurchaseOrder } from '../src/client/index.js';
 import { createTokenSource } from '../src/config/token-source.js';
 import { MakiniClient } from '../src/makini/client.js';
-import type { StepRecord } from '../src/domain/steps.js';
+import type { StepRecord } from '../src/writes/engine/steps.js';
 import { UNPACED_WRITES_PER_MINUTE, workerConfig, type BenchConnection, type BenchStack } from './lib/stack.js';
 import { createPoInput, uniqueKey, PO_HEADER, poLines } from './lib/po-input.js';
 import { fmt, percentile, sum } from './lib/stats.js';

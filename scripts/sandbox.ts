@@ -4,11 +4,11 @@
 //   demo-dynamics   system dynamics    token sandbox-token-dynamics   (lines with the header or one by one)
 //   demo-emaint     system emaint      token sandbox-token-emaint     (WO needs assetKey, title, scheduledAt)
 //   demo-maintainx  system maintain-x  token sandbox-token-maintainx  (WO needs siteKey, title)
-// Admin API (loopback only, see src/sandbox/admin-api.ts): /_admin/connections/{id}/state | requests | faults | ...
+// Admin API (loopback only, see sandbox/admin-api.ts): /_admin/connections/{id}/state | requests | faults | ...
 // Set SANDBOX_QUIET=1 to stop logging one line per request. Ctrl-C (SIGINT) or SIGTERM stops it.
-import { MakiniPath, MakiniQuery } from '../src/domain/makini-contract.js';
-import { AdminPath } from '../src/sandbox/admin-api.js';
-import { startSandbox } from '../src/sandbox/index.js';
+import { MakiniPath, MakiniQuery } from '../src/makini/contract.js';
+import { AdminPath } from '../sandbox/admin-api.js';
+import { startSandbox } from '../sandbox/index.js';
 import { DEMO_CONNECTIONS } from './lib/demo-connections.js';
 
 const port = Number(process.env.SANDBOX_PORT ?? 8787);

@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandbox, type StartedSandbox } from '../src/sandbox/index.js';
+import { startSandbox, type StartedSandbox } from '../sandbox/index.js';
 import { startDevServer, type DevServer } from './lib/dev-server.js';
 import { DEMO_CONNECTIONS } from './lib/demo-connections.js';
 import { nodeTs } from './lib/node-ts.js';
@@ -42,7 +42,7 @@ if (!process.env.MAKINI_BASE_URL) {
   stops.unshift(() => sandbox!.close());
 }
 
-const worker = spawn(...nodeTs('src/worker.ts'), { env, stdio: 'inherit' });
+const worker = spawn(...nodeTs('src/worker/main.ts'), { env, stdio: 'inherit' });
 const workerExited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
 
 console.log(`

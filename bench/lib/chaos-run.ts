@@ -10,9 +10,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { freePort, startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process.js';
 import { startCreatePurchaseOrder, type CreatePurchaseOrderInput, type CreatePurchaseOrderResult } from '../../src/client/index.js';
-import { MakiniFailureType, WriteFailureType } from '../../src/domain/failures.js';
-import { mulberry32 } from '../../src/sandbox/prng.js';
-import { startSandbox, type ChaosConfig, type StartedSandbox } from '../../src/sandbox/index.js';
+import { MakiniFailureType, WriteFailureType } from '../../src/failures.js';
+import { mulberry32 } from '../../sandbox/prng.js';
+import { startSandbox, type ChaosConfig, type StartedSandbox } from '../../sandbox/index.js';
 
 export interface ChaosOptions {
   writes: number;

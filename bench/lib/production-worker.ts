@@ -1,12 +1,12 @@
-// The production worker, composed as src/worker.ts composes it (Makini activities, write-result
+// The production worker, composed as src/worker/main.ts composes it (Makini activities, write-result
 // activities, call metrics, the connection gate, and the paced write-calls worker beside the main
 // one), but in-process and quiet: what the benchmarks measure.
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ConnectionsFile } from '../../src/config/connections.js';
 import { createWriteCallsWorker, runAlongside } from '../../src/connections/write-calls-worker.js';
-import { WORKFLOW_BUNDLE } from '../../src/worker.js';
-import { buildActivities } from '../../src/worker-deps.js';
-import { workerServices } from '../../src/worker-services.js';
+import { WORKFLOW_BUNDLE } from '../../src/worker/main.js';
+import { buildActivities } from '../../src/worker/makini-activities.js';
+import { workerServices } from '../../src/worker/services.js';
 
 let runtimeInstalled = false;
 /** Runtime.install once per process; ERROR so per-step logs (INFO, and WARN for every wait) do not flood the benchmark. */
@@ -16,7 +16,7 @@ export function installQuietRuntime(): void {
   runtimeInstalled = true;
 }
 
-/** Bundles the production workflows (the same entry point src/worker.ts uses). */
+/** Bundles the production workflows (the same entry point src/worker/main.ts uses). */
 export function bundleProductionWorkflows() {
   return bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: new DefaultLogger('WARN') });
 }

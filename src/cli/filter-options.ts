@@ -1,5 +1,5 @@
 // The filter options shared by `list-failed` and `rerun-failed`.
-import { failedWritesQuery, FailedWritesFilterError, type FailedWritesFilter } from '../domain/failed-writes-query.js';
+import { failedWritesQuery, FailedWritesFilterError, type FailedWritesFilter } from '../operations/failed-writes-query.js';
 import { CliOptionError, parseOptions } from './options.js';
 
 const FILTER_OPTIONS = ['connection', 'system', 'entity', 'operation', 'type', 'error-code', 'since', 'until', 'limit'] as const;

@@ -1,5 +1,5 @@
 // The step table as text, for `start --wait` and `status`.
-import type { StepRecord } from '../domain/steps.js';
+import type { StepRecord } from '../writes/engine/steps.js';
 
 export function formatSteps(steps: StepRecord[]): string {
   const rows = steps.map((s) => [s.name, s.outcome, String(s.attempts), `${s.durationMs} ms`, s.requestIds.join(' '),

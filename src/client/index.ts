@@ -9,29 +9,29 @@ import {
   cancelPurchaseOrderInputSchema, createPurchaseOrderInputSchema, updatePurchaseOrderInputSchema,
   type CancelPurchaseOrderInput, type CreatePurchaseOrderInput, type CreatePurchaseOrderResult,
   type PurchaseOrderChangeResult, type UpdatePurchaseOrderInput,
-} from '../domain/purchase-order-requests.js';
+} from '../writes/purchase-orders/contract.js';
 import {
   adjustInventoryInputSchema, updateInventoryInputSchema,
   type AdjustInventoryInput, type AdjustInventoryResult, type UpdateInventoryInput, type UpdateInventoryResult,
-} from '../domain/inventory-requests.js';
+} from '../writes/inventory/contract.js';
 import {
   addWorkOrderMaterialsInputSchema, changeWorkOrderStatusInputSchema, createWorkOrderInputSchema, updateWorkOrderInputSchema,
   type AddWorkOrderMaterialsInput, type AddWorkOrderMaterialsResult, type ChangeWorkOrderStatusInput, type ChangeWorkOrderStatusResult,
   type CreateWorkOrderInput, type CreateWorkOrderResult, type UpdateWorkOrderInput, type UpdateWorkOrderResult,
-} from '../domain/work-order-requests.js';
-import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME } from '../domain/search-attributes.js';
-import type { StepRecord } from '../domain/steps.js';
-import { inputProblems, type InputProblem } from '../domain/write-common.js';
-import { writeWorkflowId, type WriteEntity } from '../domain/workflow-ids.js';
+} from '../writes/work-orders/contract.js';
+import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME } from '../observability/search-attributes.js';
+import type { StepRecord } from '../writes/engine/steps.js';
+import { inputProblems, type InputProblem } from '../writes/engine/input.js';
+import { writeWorkflowId, type WriteEntity } from '../writes/workflow-ids.js';
 
-export * from '../domain/workflow-ids.js';
-export * from '../domain/purchase-order-requests.js';
-export * from '../domain/work-order-requests.js';
-export * from '../domain/inventory-requests.js';
-export * from './connections.js';
+export * from '../writes/workflow-ids.js';
+export * from '../writes/purchase-orders/contract.js';
+export * from '../writes/work-orders/contract.js';
+export * from '../writes/inventory/contract.js';
+export * from '../connections/control-client.js';
 export { capabilitiesOf, CapabilitiesError, type CapabilitiesRequest } from '../profiles/connection-capabilities.js';
-export { MakiniFailureType, WriteFailureType } from '../domain/failures.js';
-export type { Violation, MakiniFailureInfo } from '../domain/failures.js';
+export { MakiniFailureType, WriteFailureType } from '../failures.js';
+export type { Violation, MakiniFailureInfo } from '../failures.js';
 
 /** Default task queue of the makini-writes worker. */
 export const DEFAULT_TASK_QUEUE = 'makini-writes';

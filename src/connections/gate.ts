@@ -9,13 +9,13 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import { GateViewCache } from './gate-view-cache.js';
-import { connectionPolicySchema, reducedCap, type ConnectionPolicyInput, type ConnectionReport, type GateView } from '../domain/connection-control.js';
-import { gateDecision, isLastingBlock, workflowQueueOf, writesPerSecondOfWeight, WRITE_CALLS_QUEUE_SUFFIX } from '../domain/connection-gate.js';
-import { makiniFailureInfoSchema, MakiniFailureType, type MakiniFailureInfo } from '../domain/failures.js';
-import { connectionControlWorkflowId } from '../domain/workflow-ids.js';
+import { connectionPolicySchema, reducedCap, type ConnectionPolicyInput, type ConnectionReport, type GateView } from './control-state.js';
+import { gateDecision, isLastingBlock, workflowQueueOf, writesPerSecondOfWeight, WRITE_CALLS_QUEUE_SUFFIX } from './gate-policy.js';
+import { makiniFailureInfoSchema, MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
+import { connectionControlWorkflowId } from '../writes/workflow-ids.js';
 import {
   CONNECTION_CONTROL_WORKFLOW, connectionGateQuery, connectionReportSignal, type ConnectionControlInput,
-} from '../workflows/connection-signals.js';
+} from './control-messages.js';
 
 export interface ConnectionGateOptions {
   /** A client of the worker's namespace. */
@@ -141,7 +141,7 @@ async function queryView(opts: ConnectionGateOptions, workflowId: string): Promi
   }
 }
 
-/** The gate as an activity interceptor factory (see src/worker-services.ts). */
+/** The gate as an activity interceptor factory (see src/worker/services.ts). */
 export function connectionGateInterceptors(opts: ConnectionGateOptions): ActivityInterceptorsFactory {
   const shared: GateShared = {
     ids: new Set(opts.connectionIds),

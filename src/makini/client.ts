@@ -4,9 +4,9 @@ import { z } from 'zod';
 import {
   envelope, integrationSchema, inventorySchema, listEnvelope, materialSchema, poLineItemSchema, purchaseOrderSchema,
   statusSchema, vendorSchema, workOrderMaterialSchema, workOrderSchema,
-} from '../domain/makini-entities.js';
-import { MakiniFailureType } from '../domain/failures.js';
-import { MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from '../domain/makini-contract.js';
+} from './entities.js';
+import { MakiniFailureType } from '../failures.js';
+import { MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from './contract.js';
 import type { Secret } from '../config/secret.js';
 import { TokenUnavailableError, UnknownConnectionError, type TokenSource } from '../config/token-source.js';
 import { makiniErrorFrom } from './errors.js';

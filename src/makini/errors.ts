@@ -1,5 +1,5 @@
 // One small error class per failure mode of a Makini call, each carrying the classified info.
-import { MakiniFailureType, type MakiniFailureInfo } from '../domain/failures.js';
+import { MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
 
 /** Base of every Makini client failure; `info` is safe to put in workflow history. */
 export class MakiniError extends Error {

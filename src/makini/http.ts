@@ -1,11 +1,11 @@
 // One HTTP exchange with Makini: auth header, timeout, request id and timing capture,
 // classification of every failure. No retries here: retries belong to the workflows.
 import type { z } from 'zod';
-import { classifyHttpFailure, classifyNetworkFailure } from '../domain/classify-failure.js';
-import { errorBodySchema } from '../domain/makini-entities.js';
-import { MakiniFailureType } from '../domain/failures.js';
-import { MakiniHeader } from '../domain/makini-contract.js';
-import { parseRetryAfter } from '../domain/retry-after.js';
+import { classifyHttpFailure, classifyNetworkFailure } from './classify-failure.js';
+import { errorBodySchema } from './entities.js';
+import { MakiniFailureType } from '../failures.js';
+import { MakiniHeader } from './contract.js';
+import { parseRetryAfter } from './retry-after.js';
 import { redact, type Secret } from '../config/secret.js';
 import { makiniErrorFrom } from './errors.js';
 

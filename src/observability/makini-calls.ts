@@ -5,7 +5,7 @@ import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import type { ConnectionsFile } from '../config/connections.js';
-import { makiniFailureInfoSchema } from '../domain/failures.js';
+import { makiniFailureInfoSchema } from '../failures.js';
 
 /** Metric names (documented in docs/operations.md). */
 export const MakiniMetric = {

@@ -1,8 +1,8 @@
 // Finds the failed writes ops act on: executions matching a filter whose LATEST run failed (a write
 // already re-run, or started again by its caller, is not failed any more).
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { failedWritesQuery, type FailedWritesFilter } from '../domain/failed-writes-query.js';
-import { SA_CONNECTION_ID, SA_ERROR_CODE, SA_SYSTEM } from '../domain/search-attributes.js';
+import { failedWritesQuery, type FailedWritesFilter } from './failed-writes-query.js';
+import { SA_CONNECTION_ID, SA_ERROR_CODE, SA_SYSTEM } from '../observability/search-attributes.js';
 
 export interface FailedWrite {
   workflowId: string;

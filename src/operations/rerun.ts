@@ -5,9 +5,9 @@ import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { decodeArrayFromPayloads, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { temporal } from '@temporalio/proto';
-import { writeStarters } from '../client/starters.js';
-import { makiniFailureInfoSchema } from '../domain/failures.js';
-import { isWriteType, WRITE_TYPES } from '../domain/write-types.js';
+import { writeStarters } from '../writes/starters.js';
+import { makiniFailureInfoSchema } from '../failures.js';
+import { isWriteType, WRITE_TYPES } from '../writes/catalog.js';
 import type { FailedWrite } from './failed-writes.js';
 import { resetPoint } from './reset-point.js';
 

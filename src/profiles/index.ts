@@ -8,9 +8,9 @@ export {
 export { GENERIC_WRITES_PER_MINUTE, genericProfile } from './generic-profile.js';
 export { describeCapabilities, JSON_SCHEMA_DIALECT, type JsonSchema } from './capabilities.js';
 export { capabilitiesOf, CapabilitiesError, type CapabilitiesRequest } from './connection-capabilities.js';
-export { checkWrite, Rule, type WriteCheckRequest } from '../domain/profiles/check-write.js';
-export { mapCustomFields } from '../domain/profiles/custom-fields.js';
-export { requestShape, SYSTEM_MANAGED_FIELDS, type FieldSpec, type RequestShape } from '../domain/profiles/makini-fields.js';
+export { checkWrite, Rule, type WriteCheckRequest } from './check-write.js';
+export { mapCustomFields } from './custom-fields.js';
+export { requestShape, SYSTEM_MANAGED_FIELDS, type FieldSpec, type RequestShape } from './makini-fields.js';
 export {
   ENTITIES, OPERATIONS, writeProfileSchema, type Entity, type Operation, type WriteProfile, type WriteProfileInput,
-} from '../domain/profiles/schema.js';
+} from './schema.js';

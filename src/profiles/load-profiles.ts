@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { writeProfileSchema, type WriteProfile } from '../domain/profiles/schema.js';
+import { writeProfileSchema, type WriteProfile } from './schema.js';
 import { formatZodIssues } from '../config/format-issues.js';
 
 /** Folder of the built-in profiles. */

@@ -19,7 +19,7 @@ import { formatZodIssues } from '../config/format-issues.js';
 import {
   deletePolicySchema, operationSchema, referenceLookupSchema, stateRuleSchema, writeProfileSchema,
   type Entity, type EntityProfile, type Operation, type OperationRule, type StateRule, type WriteProfile,
-} from '../domain/profiles/schema.js';
+} from './schema.js';
 import { genericProfile } from './generic-profile.js';
 
 const fieldList = z.array(z.string().min(1, 'a field name'));

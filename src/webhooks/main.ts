@@ -3,7 +3,7 @@
 // variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY).
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { deliverConnectionEvent } from '../client/connections.js';
+import { deliverConnectionEvent } from '../connections/control-client.js';
 import { dataConverterFromSetting } from '../codec/data-converter.js';
 import { loadSettings } from '../config/settings.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from './receiver.js';

@@ -4,7 +4,7 @@
 // Makini redelivers. The secret and signatures are never logged.
 import http from 'node:http';
 import type { Secret } from '../config/secret.js';
-import type { ConnectionEvent } from '../domain/connection-control.js';
+import type { ConnectionEvent } from '../connections/control-state.js';
 import { ReplayGuard } from './replay-guard.js';
 import { verifyDelivery } from './verify-delivery.js';
 

@@ -1,8 +1,8 @@
 // HMAC-SHA256 webhook signatures (base64), compared in constant time. What is signed is defined
-// in ONE place: webhookSignedPrefix in src/domain/makini-contract.ts, followed by the raw body bytes.
+// in ONE place: webhookSignedPrefix in src/makini/contract.ts, followed by the raw body bytes.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Secret } from '../config/secret.js';
-import { webhookSignedPrefix } from '../domain/makini-contract.js';
+import { webhookSignedPrefix } from '../makini/contract.js';
 
 /** The base64 signature of a delivery (what Makini sends in X-Webhook-Signature). */
 export function signWebhook(secret: Secret, id: string, timestamp: string, rawBody: Buffer): string {

@@ -2,8 +2,8 @@
 // and anyone checking their receiver by hand.
 import { randomUUID } from 'node:crypto';
 import type { Secret } from '../config/secret.js';
-import { MakiniHeader } from '../domain/makini-contract.js';
-import type { WebhookPayload } from '../domain/webhook-payload.js';
+import { MakiniHeader } from '../makini/contract.js';
+import type { WebhookPayload } from './payload.js';
 import { signWebhook } from './signature.js';
 
 export interface SignedDelivery {

@@ -1,8 +1,8 @@
 // Checks one webhook delivery before anything acts on it: headers present, signature valid (over
 // id, timestamp and the raw body), timestamp fresh, id not seen before, body the documented shape.
 import type { Secret } from '../config/secret.js';
-import { MakiniHeader } from '../domain/makini-contract.js';
-import { webhookPayloadSchema, type WebhookPayload } from '../domain/webhook-payload.js';
+import { MakiniHeader } from '../makini/contract.js';
+import { webhookPayloadSchema, type WebhookPayload } from './payload.js';
 import type { ReplayGuard } from './replay-guard.js';
 import { verifyWebhookSignature } from './signature.js';
 

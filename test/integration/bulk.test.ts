@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBulkProgress, startBulkWrite, type BulkItem, type BulkProgress, type BulkWriteResult } from '../../src/client/bulk.js';
+import { getBulkProgress, startBulkWrite, type BulkItem, type BulkProgress, type BulkWriteResult } from '../../src/writes/bulk/start.js';
 import { InvalidWriteInputError, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';

@@ -16,9 +16,9 @@ import {
   type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
 import { Secret } from '../../src/config/secret.js';
-import { MakiniHeader, MakiniWebhookEvent } from '../../src/domain/makini-contract.js';
-import { connectionControlWorkflowId } from '../../src/domain/workflow-ids.js';
-import type { RequestLogEntry } from '../../src/sandbox/index.js';
+import { MakiniHeader, MakiniWebhookEvent } from '../../src/makini/contract.js';
+import { connectionControlWorkflowId } from '../../src/writes/workflow-ids.js';
+import type { RequestLogEntry } from '../../sandbox/index.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../src/webhooks/receiver.js';
 import { signWebhook } from '../../src/webhooks/signature.js';
 import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   adjustInventoryWorkflowId, startAdjustInventory, startUpdateInventory, WriteFailureType, type AdjustInventoryInput, type Violation,
 } from '../../src/client/index.js';
-import { MakiniPath } from '../../src/domain/makini-contract.js';
-import type { RequestLogEntry } from '../../src/sandbox/admin-client.js';
+import { MakiniPath } from '../../src/makini/contract.js';
+import type { RequestLogEntry } from '../../sandbox/admin-client.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
 

@@ -2,10 +2,10 @@
 // workflows decide on (type, retryable, Retry-After, ambiguous) must come out right per kind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTokenSource } from '../../src/config/token-source.js';
-import { MakiniFailureType, type MakiniFailureInfo } from '../../src/domain/failures.js';
+import { MakiniFailureType, type MakiniFailureInfo } from '../../src/failures.js';
 import { MakiniClient } from '../../src/makini/client.js';
 import { MakiniError } from '../../src/makini/errors.js';
-import type { FaultScript } from '../../src/sandbox/index.js';
+import type { FaultScript } from '../../sandbox/index.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const TIMEOUT_MS = 400;

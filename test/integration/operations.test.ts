@@ -13,7 +13,7 @@ import { freePort } from '../../scripts/lib/dev-server.js';
 import { nodeTs } from '../../scripts/lib/node-ts.js';
 import { dataConverterFromSetting } from '../../src/codec/data-converter.js';
 import { startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
-import { createPurchaseOrderWithVerdict } from '../../src/client/verdict.js';
+import { createPurchaseOrderWithVerdict } from '../../src/writes/purchase-orders/start-with-verdict.js';
 import { createJsonLogger } from '../../src/observability/json-logger.js';
 import { HISTOGRAM_BUCKETS } from '../../src/observability/metric-buckets.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
@@ -75,7 +75,7 @@ describe('operations', () => {
     sb = await startTestSandbox(Object.values(conn).map((id) => ({ id, system: 'sap' })));
     const port = await freePort();
     metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    // As src/worker.ts installs it: JSON logs (captured here) and a Prometheus endpoint.
+    // As src/worker/main.ts installs it: JSON logs (captured here) and a Prometheus endpoint.
     Runtime.install({
       logger: createJsonLogger('INFO', { secrets: Object.values(sb.tokens), write: (l) => logLines.push(l) }),
       telemetryOptions: {
@@ -255,7 +255,7 @@ describe('operations', () => {
       if (!res.out.includes(first.workflowId)) await new Promise((r) => setTimeout(r, 500));
     }
     expect(res.out).toMatch(new RegExp(`\\[1/1\\] purchase-order/create/${conn.fixed}/${k}: re-run as run `));
-    const handle = client.workflow.getHandle<typeof import('../../src/workflows/index.js').createPurchaseOrder>(first.workflowId);
+    const handle = client.workflow.getHandle<typeof import('../../src/worker/workflows.js').createPurchaseOrder>(first.workflowId);
     const result = await handle.result();
     expect((await handle.describe()).runId).not.toBe(failedRun);
     expect(result.foundExisting).toBe(true);
@@ -278,7 +278,7 @@ describe('operations', () => {
       if (!res.out.includes(first.workflowId)) await new Promise((r) => setTimeout(r, 500));
     }
     expect(res.out).toMatch(/reset as run \S+ \(continues after createPurchaseOrder\)/);
-    const result = await client.workflow.getHandle<typeof import('../../src/workflows/index.js').createPurchaseOrder>(first.workflowId).result();
+    const result = await client.workflow.getHandle<typeof import('../../src/worker/workflows.js').createPurchaseOrder>(first.workflowId).result();
     // The reset run kept the recorded create and only read back: one POST, no lookup found an "earlier" PO.
     expect(result.foundExisting).toBe(false);
     expect(await posWithCode(conn.reset, k)).toHaveLength(1);

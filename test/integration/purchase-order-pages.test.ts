@@ -5,7 +5,7 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCreatePurchaseOrder } from '../../src/client/index.js';
 import { createTokenSource } from '../../src/config/token-source.js';
-import { MakiniPath } from '../../src/domain/makini-contract.js';
+import { MakiniPath } from '../../src/makini/contract.js';
 import { MakiniClient } from '../../src/makini/client.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';

@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSteps, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
-import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../src/domain/search-attributes.js';
+import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../src/observability/search-attributes.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
 

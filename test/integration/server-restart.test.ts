@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
 import { startCreatePurchaseOrder } from '../../src/client/index.js';
-import { MakiniPath } from '../../src/domain/makini-contract.js';
+import { MakiniPath } from '../../src/makini/contract.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
 

@@ -14,7 +14,7 @@ import {
   capabilitiesOf, CapabilitiesError, startAddWorkOrderMaterials, startChangeWorkOrderStatus, startCreatePurchaseOrder, startCreateWorkOrder,
   startUpdateWorkOrder, WriteFailureType, type CreateWorkOrderInput, type Violation,
 } from '../../src/client/index.js';
-import type { RequestLogEntry } from '../../src/sandbox/admin-client.js';
+import type { RequestLogEntry } from '../../sandbox/admin-client.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
 

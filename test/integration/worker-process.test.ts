@@ -1,4 +1,4 @@
-// The worker as ops run it: a separate process (src/worker.ts under node with the tsx loader) configured by env and a
+// The worker as ops run it: a separate process (src/worker/main.ts under node with the tsx loader) configured by env and a
 // connections file. Killed with SIGKILL mid-write, restarted: exactly one PO with all its lines.
 // Stopped with SIGTERM: exits cleanly. No server: a clear error. Tokens: never in history or logs.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/dev-server.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process.js';
 import { startCreatePurchaseOrder, type CreatePurchaseOrderInput } from '../../src/client/index.js';
-import { MakiniPath } from '../../src/domain/makini-contract.js';
+import { MakiniPath } from '../../src/makini/contract.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { connectClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
 

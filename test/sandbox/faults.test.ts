@@ -1,9 +1,9 @@
 // Every injected fault does what it says; auth comes first; the write limit's Retry-After works.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MakiniErrorCode, MakiniHeader, MakiniPath } from '../../src/domain/makini-contract.js';
-import { parseRetryAfter } from '../../src/domain/retry-after.js';
-import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
-import { SlidingWindowLimiter } from '../../src/sandbox/rate-limit.js';
+import { MakiniErrorCode, MakiniHeader, MakiniPath } from '../../src/makini/contract.js';
+import { parseRetryAfter } from '../../src/makini/retry-after.js';
+import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
+import { SlidingWindowLimiter } from '../../sandbox/rate-limit.js';
 import { caller, header, lines, uniqueCode, type Call } from './helpers.js';
 
 describe('sandbox faults, auth and limits', () => {

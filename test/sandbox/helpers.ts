@@ -1,6 +1,6 @@
 // Real-HTTP helpers for the sandbox tests: one call = one fetch, answers read in full.
-import { MakiniHeader } from '../../src/domain/makini-contract.js';
-import type { StartedSandbox } from '../../src/sandbox/index.js';
+import { MakiniHeader } from '../../src/makini/contract.js';
+import type { StartedSandbox } from '../../sandbox/index.js';
 
 export interface Answer<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;

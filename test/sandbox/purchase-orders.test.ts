@@ -1,8 +1,8 @@
 // Purchase orders through the sandbox's public API, over real HTTP: per-system line rules,
 // state locks, one-transaction creates, lists with filters and pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MakiniErrorCode, MakiniHeader, MakiniPath, MakiniQuery } from '../../src/domain/makini-contract.js';
-import { SANDBOX_METHOD_NOT_ALLOWED, startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
+import { MakiniErrorCode, MakiniHeader, MakiniPath, MakiniQuery } from '../../src/makini/contract.js';
+import { SANDBOX_METHOD_NOT_ALLOWED, startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { caller, header, lines, uniqueCode, type Call } from './helpers.js';
 
 describe('sandbox purchase orders', () => {

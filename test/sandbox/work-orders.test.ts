@@ -1,7 +1,7 @@
 // Work orders (platform-specific required fields), their materials, and inventories.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MakiniErrorCode, MakiniPath } from '../../src/domain/makini-contract.js';
-import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
+import { MakiniErrorCode, MakiniPath } from '../../src/makini/contract.js';
+import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { caller, type Call } from './helpers.js';
 
 describe('sandbox work orders and inventory', () => {

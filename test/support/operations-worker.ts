@@ -1,11 +1,11 @@
-// A worker composed like src/worker.ts (Makini activities + bulk-result activities + Makini call
+// A worker composed like src/worker/main.ts (Makini activities + bulk-result activities + Makini call
 // interceptors, optional payload codec) for the operations tests. The caller installs the Runtime.
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ConnectionsFile } from '../../src/config/connections.js';
 import { createWriteCallsWorker, runAlongside } from '../../src/connections/write-calls-worker.js';
-import { buildActivities } from '../../src/worker-deps.js';
-import { workerServices } from '../../src/worker-services.js';
+import { buildActivities } from '../../src/worker/makini-activities.js';
+import { workerServices } from '../../src/worker/services.js';
 import { temporalAddress, temporalNamespace, workflowBundle } from './temporal.js';
 
 export interface OperationsWorkerOptions {

@@ -1,6 +1,6 @@
 // A sandbox per test file plus the matching connections config and token env for the worker.
 import type { ConnectionsFile } from '../../src/config/connections.js';
-import { startSandbox, type StartedSandbox } from '../../src/sandbox/index.js';
+import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 
 export interface TestConnection {
   id: string;

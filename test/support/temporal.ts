@@ -5,10 +5,10 @@ import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, t
 import { inject } from 'vitest';
 import type { ConnectionsFile } from '../../src/config/connections.js';
 import { createWriteCallsWorker, runAlongside } from '../../src/connections/write-calls-worker.js';
-import type { ConnectionPolicyInput } from '../../src/domain/connection-control.js';
-import { WORKFLOW_BUNDLE } from '../../src/worker.js';
-import { buildActivities } from '../../src/worker-deps.js';
-import { workerServices } from '../../src/worker-services.js';
+import type { ConnectionPolicyInput } from '../../src/connections/control-state.js';
+import { WORKFLOW_BUNDLE } from '../../src/worker/main.js';
+import { buildActivities } from '../../src/worker/makini-activities.js';
+import { workerServices } from '../../src/worker/services.js';
 
 let runtimeInstalled = false;
 /** Runtime.install once per process, quiet. */
@@ -52,7 +52,7 @@ export interface TestWorkerOptions {
 export async function createProductionWorker(opts: TestWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
-  // Composed as src/worker.ts composes it: bulk-result activities, call metrics, the connection gate.
+  // Composed as src/worker/main.ts composes it: bulk-result activities, call metrics, the connection gate.
   const services = workerServices({ connection, namespace: temporalNamespace(), connections: opts.connections, connectionPolicy: opts.connectionPolicy });
   const activities = {
     ...buildActivities({

@@ -12,17 +12,17 @@ import { FAIRNESS_DYNAMIC_CONFIG } from '../../scripts/lib/dev-server.js';
 import { DEMO_CONNECTIONS } from '../../scripts/lib/demo-connections.js';
 import { parseConnections } from '../../src/config/connections.js';
 import { settingsSchema } from '../../src/config/settings.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/domain/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/search-attributes.js';
 import { BUILTIN_PROFILES_DIR, loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
 import { effectiveProfile } from '../../src/profiles/overrides.js';
-import { readStartup } from '../../src/worker.js';
+import { readStartup } from '../../src/worker/main.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 interface Service {
   image?: string;
-  build?: { context: string; dockerfile: string };
+  build?: { context: string; dockerfile: string; target?: string };
   profiles?: string[];
   entrypoint?: string[];
   command?: string[];
@@ -177,7 +177,7 @@ describe('temporal-init: search attributes', () => {
     KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList',
   };
 
-  it('registers exactly the search attributes of src/domain/search-attributes.ts, with their types', () => {
+  it('registers exactly the search attributes of src/observability/search-attributes.ts, with their types', () => {
     const expected = ALL_SEARCH_ATTRIBUTES.map((sa) => `${sa.name}=${cliType[sa.type]}`);
     expect([...(init.command ?? [])].sort()).toEqual([...expected].sort());
   });
@@ -209,11 +209,23 @@ describe('deploy/temporal/dynamic-config.yaml', () => {
 
 describe('Dockerfile and .dockerignore', () => {
   const dockerfile = read('Dockerfile');
-  const copied = [...dockerfile.matchAll(/^COPY\s+(?!--from)(.+)$/gm)].flatMap((m) => {
-    const args = m[1]!.split(/\s+/).filter((a) => !a.startsWith('--'));
-    return args.slice(0, -1);
-  });
-  const inImage = (file: string) => copied.some((c) => file === c || file.startsWith(c.endsWith('/') ? c : `${c}/`));
+  /** Each stage's own COPY sources (not --from) and its base stage. */
+  const stages = new Map<string, { base: string; copies: string[] }>();
+  let current = '';
+  for (const line of dockerfile.split('\n')) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.set((current = from[2] ?? from[1]!), { base: from[1]!, copies: [] });
+    const copy = /^COPY\s+(?!--from)(.+)$/.exec(line);
+    if (copy) stages.get(current)!.copies.push(...copy[1]!.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1));
+  }
+  /** What an image of a stage holds: its own copies and its base stages'. */
+  const copiedInto = (stage: string): string[] => {
+    const s = stages.get(stage);
+    return s ? [...copiedInto(s.base), ...s.copies] : [];
+  };
+  const copied = [...stages.values()].flatMap((s) => s.copies);
+  const holds = (stage: string, file: string) =>
+    copiedInto(stage).some((c) => file === c || file.startsWith(c.endsWith('/') ? c : `${c}/`));
 
   /** Every .ts file reachable by relative imports from `entry`. */
   function importGraph(entry: string, seen = new Set<string>()): Set<string> {
@@ -230,24 +242,37 @@ describe('Dockerfile and .dockerignore', () => {
 
   it('runs the worker by default and the sandbox with the command of the sandbox service', () => {
     const cmd = JSON.parse(/^CMD\s+(\[.*\])$/m.exec(dockerfile)![1]!) as string[];
-    expect(cmd.at(-1)).toBe('src/worker.ts');
+    expect(cmd.at(-1)).toBe('src/worker/main.ts');
+    expect([...stages.keys()].at(-1), 'the default target is the worker').toBe('worker');
     const sandbox = service('sandbox');
     expect(sandbox.profiles).toContain('sandbox');
-    expect(sandbox.image).toBe(worker.image);
+    expect(sandbox.build?.target).toBe('sandbox');
+    expect(worker.build?.target).toBe('worker');
+    expect(sandbox.image).not.toBe(worker.image);
     expect(sandbox.command?.at(-1)).toBe('scripts/sandbox.ts');
     expect(worker.build?.dockerfile).toBe('Dockerfile');
     // Each sandbox variable the compose file sets is one scripts/sandbox.ts reads.
     for (const name of Object.keys(sandbox.environment ?? {})) expect(read('scripts/sandbox.ts')).toContain(`process.env.${name}`);
   });
 
-  it('copies every module the worker, its workflows and the sandbox load, and their data files', () => {
-    const entries = ['src/worker.ts', 'src/workflows/index.ts', 'scripts/sandbox.ts'];
+  it('copies every module the worker and its workflows load into the worker image, and no sandbox', () => {
+    const entries = ['src/worker/main.ts', 'src/worker/workflows.ts'];
     const files = new Set(entries.flatMap((e) => [...importGraph(e)]));
     expect(files.size).toBeGreaterThan(entries.length);
-    for (const file of files) expect(inImage(file), `${file} is not copied into the image`).toBe(true);
-    expect(inImage(relative(root, BUILTIN_PROFILES_DIR)), 'built-in profiles').toBe(true);
-    expect(inImage('data/makini/platform-validation.json'), 'sandbox platform rules').toBe(true);
+    for (const file of files) {
+      expect(holds('worker', file), `${file} is not copied into the worker image`).toBe(true);
+      expect(file.startsWith('sandbox/'), `the worker loads ${file}`).toBe(false);
+    }
+    expect(holds('worker', relative(root, BUILTIN_PROFILES_DIR)), 'built-in profiles').toBe(true);
+    expect(holds('worker', 'sandbox/index.ts'), 'the sandbox is not in the worker image').toBe(false);
     expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
+  });
+
+  it('copies every module the sandbox loads, and its platform rules, into the sandbox image', () => {
+    const files = importGraph('scripts/sandbox.ts');
+    expect(files.size).toBeGreaterThan(1);
+    for (const file of files) expect(holds('sandbox', file), `${file} is not copied into the sandbox image`).toBe(true);
+    expect(holds('sandbox', 'data/makini/platform-validation.json'), 'sandbox platform rules').toBe(true);
   });
 
   it('lets exactly what it copies through the allow-list .dockerignore, never local secrets', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from '../../src/domain/retry-after.js';
+import { parseRetryAfter } from '../../src/makini/retry-after.js';
 
 describe('parseRetryAfter (RFC 9110)', () => {
   const now = Date.parse('Wed, 21 Oct 2015 07:27:00 GMT');

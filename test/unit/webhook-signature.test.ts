@@ -2,7 +2,7 @@
 // receiver makes before anything reaches Temporal: bad signature, stale, replayed, malformed.
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
-import { MakiniHeader } from '../../src/domain/makini-contract.js';
+import { MakiniHeader } from '../../src/makini/contract.js';
 import { ReplayGuard } from '../../src/webhooks/replay-guard.js';
 import { signWebhook, verifyWebhookSignature } from '../../src/webhooks/signature.js';
 import { signedDelivery } from '../../src/webhooks/signed-delivery.js';

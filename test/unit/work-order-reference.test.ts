@@ -1,6 +1,6 @@
 // Where a work-order create carries the idempotency key, per built-in profile.
 import { describe, expect, it } from 'vitest';
-import { carriesReference, referenceCarrier, withReference } from '../../src/domain/work-order-reference.js';
+import { carriesReference, referenceCarrier, withReference } from '../../src/writes/work-orders/reference.js';
 import { applyOverrides, loadBuiltinProfiles } from '../../src/profiles/index.js';
 
 const builtins = loadBuiltinProfiles();

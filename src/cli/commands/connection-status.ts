@@ -1,6 +1,6 @@
 // `connection-status <connectionId> [--json]`: rate, breaker, reauthorization, waiting writes and
 // recent errors of a connection, from its control workflow.
-import { blockedWritesQuery, getConnectionStatus, type ConnectionStatus } from '../../client/connections.js';
+import { blockedWritesQuery, getConnectionStatus, type ConnectionStatus } from '../../connections/control-client.js';
 import { EXIT_USAGE, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
 import { CliOptionError, parseOptions } from '../options.js';

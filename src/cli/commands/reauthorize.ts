@@ -1,7 +1,7 @@
 // `reauthorize <connectionId> [--note TEXT]`: tells the connection it has been reauthorized (after
 // the new token is in the token source): every write waiting for it goes on.
 import { userInfo } from 'node:os';
-import { getConnectionStatus, reauthorizeConnection } from '../../client/connections.js';
+import { getConnectionStatus, reauthorizeConnection } from '../../connections/control-client.js';
 import { EXIT_USAGE, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
 import { CliOptionError, parseOptions } from '../options.js';

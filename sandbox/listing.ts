@@ -1,0 +1,131 @@
+// Makini list semantics [spec]: filter[field]=v, filter[field:op]=v, filterMatch=all|any,
+// sort[field]=1 (desc) | 0 (asc), page / per_page, and the Laravel-style links/meta envelope.
+import { MakiniQuery } from '../src/makini/contract.js';
+import { validationFailed, type FieldProblem } from './errors.js';
+
+/** Laravel's default page size; Makini publishes none. */
+export const DEFAULT_PER_PAGE = 15;
+/** Larger pages are clamped to this (meta.per_page says so): clients must follow links.next. */
+export const MAX_PER_PAGE = 200;
+
+/** `gteq`/`lted` are the spellings in Makini's spec text; `gte`/`lte` are this project's. */
+const OPERATORS = ['eq', 'contains', 'startsWith', 'gt', 'gte', 'gteq', 'lt', 'lte', 'lted', 'lteq'] as const;
+type Operator = (typeof OPERATORS)[number];
+
+interface Filter {
+  field: string;
+  op: Operator;
+  value: string;
+}
+
+const FILTER = /^filter\[([^\]:]+)(?::([A-Za-z]+))?\]$/;
+const SORT = /^sort\[([^\]]+)\]$/;
+
+function compare(a: unknown, b: string): number | undefined {
+  if (a === undefined || a === null) return undefined;
+  const na = typeof a === 'number' ? a : Number(a);
+  const nb = Number(b);
+  if (String(a).trim() !== '' && b.trim() !== '' && Number.isFinite(na) && Number.isFinite(nb)) return na - nb;
+  const da = Date.parse(String(a));
+  const db = Date.parse(b);
+  if (!Number.isNaN(da) && !Number.isNaN(db)) return da - db;
+  return String(a).localeCompare(b);
+}
+
+function matches(item: Record<string, unknown>, f: Filter): boolean {
+  const v = item[f.field];
+  if (v === undefined || v === null) return false;
+  const s = String(v);
+  switch (f.op) {
+    case 'eq': return s === f.value;
+    case 'contains': return s.toLowerCase().includes(f.value.toLowerCase());
+    case 'startsWith': return s.toLowerCase().startsWith(f.value.toLowerCase());
+    default: {
+      const c = compare(v, f.value);
+      if (c === undefined) return false;
+      if (f.op === 'gt') return c > 0;
+      if (f.op === 'lt') return c < 0;
+      if (f.op === 'gte' || f.op === 'gteq') return c >= 0;
+      return c <= 0;
+    }
+  }
+}
+
+function positiveInt(query: URLSearchParams, name: string, fallback: number, problems: FieldProblem[]): number {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) {
+    problems.push({ field: name, message: 'must be a whole number of at least 1' });
+    return fallback;
+  }
+  return Number(raw);
+}
+
+/** Filters, sorts and pages `items` as Makini does; bad parameters are a 400 naming each. */
+export function listPage<T extends object>(items: readonly T[], query: URLSearchParams, endpointUrl: string) {
+  const problems: FieldProblem[] = [];
+  const filters: Filter[] = [];
+  const sorts: { field: string; desc: boolean }[] = [];
+  for (const [name, value] of query) {
+    const f = FILTER.exec(name);
+    if (f) {
+      const op = (f[2] ?? 'eq') as Operator;
+      if (!OPERATORS.includes(op)) problems.push({ field: name, message: `unknown filter operator "${f[2]}" (use ${OPERATORS.filter((o) => o !== 'eq').join(', ')})` });
+      else filters.push({ field: f[1]!, op, value });
+      continue;
+    }
+    const s = SORT.exec(name);
+    if (s) {
+      if (value !== '0' && value !== '1') problems.push({ field: name, message: 'must be 1 (descending) or 0 (ascending)' });
+      else sorts.push({ field: s[1]!, desc: value === '1' });
+    }
+  }
+  const filterMatch = query.get('filterMatch') ?? 'all';
+  if (filterMatch !== 'all' && filterMatch !== 'any') problems.push({ field: 'filterMatch', message: 'must be all or any' });
+  const page = positiveInt(query, MakiniQuery.page, 1, problems);
+  const perPage = Math.min(positiveInt(query, MakiniQuery.perPage, DEFAULT_PER_PAGE, problems), MAX_PER_PAGE);
+  if (problems.length) throw validationFailed(problems, 'Invalid list parameters');
+
+  const rec = (i: T) => i as Record<string, unknown>;
+  let rows = filters.length === 0 ? [...items]
+    : items.filter((i) => (filterMatch === 'any' ? filters.some((f) => matches(rec(i), f)) : filters.every((f) => matches(rec(i), f))));
+  if (sorts.length) {
+    rows = rows.sort((a, b) => {
+      for (const s of sorts) {
+        const av = rec(a)[s.field];
+        const bv = rec(b)[s.field];
+        // Records without the field sort last either way.
+        if (av == null || bv == null) {
+          if (av == null && bv == null) continue;
+          return av == null ? 1 : -1;
+        }
+        const c = compare(av, String(bv)) ?? 0;
+        if (c !== 0) return s.desc ? -c : c;
+      }
+      return 0;
+    });
+  }
+  const total = rows.length;
+  const lastPage = Math.max(1, Math.ceil(total / perPage));
+  const start = (page - 1) * perPage;
+  const data = rows.slice(start, start + perPage);
+  const link = (p: number) => {
+    const u = new URL(endpointUrl);
+    for (const [k, v] of query) if (k !== MakiniQuery.page) u.searchParams.append(k, v);
+    u.searchParams.set(MakiniQuery.page, String(p));
+    return u.toString();
+  };
+  return {
+    data,
+    links: { first: link(1), last: link(lastPage), prev: page > 1 ? link(Math.min(page - 1, lastPage)) : null, next: page < lastPage ? link(page + 1) : null },
+    meta: {
+      current_page: page,
+      from: data.length ? start + 1 : null,
+      last_page: lastPage,
+      path: endpointUrl,
+      per_page: perPage,
+      to: data.length ? start + data.length : null,
+      total,
+    },
+  };
+}

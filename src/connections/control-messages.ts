@@ -1,0 +1,38 @@
+// The messages of the `connectionControl` workflow, importable by workers, clients and the
+// webhook receiver without pulling in workflow code.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type {
+  ConnectionEvent, ConnectionHealth, ConnectionPolicyInput, ConnectionReport, ConnectionState, GateView, Reauthorization,
+} from './control-state.js';
+
+/** Workflow type name of the per-connection control workflow (public API). */
+export const CONNECTION_CONTROL_WORKFLOW = 'connectionControl';
+
+/** Input of `connectionControl`: the connection, its policy, and (after continue-as-new) its state. */
+export interface ConnectionControlInput {
+  connectionId: string;
+  policy?: ConnectionPolicyInput;
+  state?: ConnectionState;
+}
+
+/** What `connection-status` shows. */
+export interface ConnectionStatus {
+  health: ConnectionHealth;
+  /** Workflow time the answer describes (epoch ms). */
+  asOf: number;
+  state: Omit<ConnectionState, 'seenEventIds'>;
+}
+
+/** A worker's report after a Makini call (429, 5xx, 401, success after failures, a waiting write). */
+export const connectionReportSignal = defineSignal<[ConnectionReport]>('connectionReport');
+/** A verified webhook event about the connection (from the receiver). */
+export const connectionEventSignal = defineSignal<[ConnectionEvent]>('connectionEvent');
+/** The connection has been reauthorized (CLI `reauthorize`, any client, ops tooling). */
+export const reauthorizedSignal = defineSignal<[Reauthorization]>('reauthorized');
+/** Replaces the connection's policy (breaker threshold and times, rate adaptation). */
+export const connectionPolicySignal = defineSignal<[ConnectionPolicyInput]>('connectionPolicy');
+
+/** Everything about the connection, for ops. */
+export const connectionStateQuery = defineQuery<ConnectionStatus>('connectionState');
+/** The few facts the gate needs before each Makini call. */
+export const connectionGateQuery = defineQuery<GateView>('connectionGate');

@@ -1,0 +1,98 @@
+// Per-connection write pacing on Temporal task queue fairness, and the gate every Makini call
+// passes: may this call go now, given what the connection's control workflow knows?
+//
+// Write calls go to a dedicated activity task queue whose fairness keys are connection ids. The
+// queue's per-key rate limit default is FAIRNESS_KEY_RPS_DEFAULT and the server scales it by each
+// task's fairness weight, so a weight of N means N writes per second for that connection, held
+// by the server across every workflow and every worker process.
+import { z } from 'zod';
+import type { GateView } from './control-state.js';
+
+/** Suffix of the write-calls activity task queue beside a worker's task queue. */
+export const WRITE_CALLS_QUEUE_SUFFIX = '-write-calls';
+
+/** The activity task queue of paced write calls for workflows on `taskQueue`. */
+export const writeCallsQueueOf = (taskQueue: string) => `${taskQueue}${WRITE_CALLS_QUEUE_SUFFIX}`;
+
+/** The workflow task queue an activity queue belongs to (itself unless it is a write-calls queue). */
+export const workflowQueueOf = (activityQueue: string) =>
+  activityQueue.endsWith(WRITE_CALLS_QUEUE_SUFFIX) ? activityQueue.slice(0, -WRITE_CALLS_QUEUE_SUFFIX.length) : activityQueue;
+
+/** Per-key rate (tasks/s) configured on the write-calls queue; a task's weight scales it. */
+export const FAIRNESS_KEY_RPS_DEFAULT = 1;
+
+/**
+ * Share of a connection's configured writes per minute that is actually used. The server's
+ * token bucket lets a short burst through at the start; Makini counts over a sliding minute.
+ */
+export const RATE_HEADROOM = 0.95;
+
+/** Temporal limits fairness keys to 64 bytes; longer connection ids keep a prefix and a hash. */
+export function fairnessKeyOf(connectionId: string): string {
+  if (connectionId.length <= 64) return connectionId; // ids are ASCII (connections config)
+  let h = 0x811c9dc5; // FNV-1a, 32 bit
+  for (let i = 0; i < connectionId.length; i++) h = Math.imul(h ^ connectionId.charCodeAt(i), 0x01000193) >>> 0;
+  return `${connectionId.slice(0, 55)}~${h.toString(16).padStart(8, '0')}`;
+}
+
+/** Temporal clamps fairness weights to this range. */
+const WEIGHT_MIN = 0.001;
+const WEIGHT_MAX = 1000;
+
+/** Writes per second a call is paced at: the configured rate (with headroom) or the adaptive cap. */
+export function pacedWritesPerSecond(writesPerMinute: number, capPerSecond?: number): number {
+  const configured = (writesPerMinute / 60) * RATE_HEADROOM;
+  return capPerSecond === undefined ? configured : Math.min(configured, capPerSecond);
+}
+
+/** The fairness weight that paces a key at `writesPerSecond`. */
+export function fairnessWeightFor(writesPerSecond: number): number {
+  return Math.min(WEIGHT_MAX, Math.max(WEIGHT_MIN, writesPerSecond / FAIRNESS_KEY_RPS_DEFAULT));
+}
+
+/** The rate a task's fairness weight paces it at. */
+export const writesPerSecondOfWeight = (weight: number) => weight * FAIRNESS_KEY_RPS_DEFAULT;
+
+export const CONNECTION_BLOCKS = ['reauthorization', 'connection-down', 'rate-paused', 'rate-reduced'] as const;
+export type ConnectionBlockKind = (typeof CONNECTION_BLOCKS)[number];
+
+/** Why the gate held a call back (carried in the failure details of the activity). */
+export const connectionBlockSchema = z.object({
+  block: z.enum(CONNECTION_BLOCKS),
+  /** rate-paused: how long until writes may go again. */
+  retryAfterMs: z.number().nonnegative().optional(),
+  /** rate-paused / rate-reduced: the connection's current adaptive rate. */
+  capPerSecond: z.number().positive().optional(),
+});
+export type ConnectionBlock = z.infer<typeof connectionBlockSchema>;
+
+export type GateDecision = { proceed: true } | ({ proceed: false; message: string } & ConnectionBlock);
+
+/** Blocks that last until the connection's control says it is clear (the write registers and waits). */
+export const isLastingBlock = (b: ConnectionBlockKind) => b === 'reauthorization' || b === 'connection-down';
+
+/**
+ * Decides whether a call may go now. `pacedAt`: the rate a write call was scheduled at (its
+ * fairness weight), undefined for reads (only reauthorization and the breaker hold them back).
+ */
+export function gateDecision(view: GateView | undefined, pacedAt: number | undefined, now: number): GateDecision {
+  if (!view) return { proceed: true };
+  if (view.reauthNeeded) {
+    return { proceed: false, block: 'reauthorization', message: 'the connection needs reauthorization; waiting until it is reauthorized' };
+  }
+  if (view.breaker !== 'closed') {
+    return { proceed: false, block: 'connection-down', message: `the connection's circuit breaker is ${view.breaker}: waiting until a probe finds it answering again` };
+  }
+  if (pacedAt === undefined) return { proceed: true };
+  if (view.pausedUntil !== undefined && view.pausedUntil > now) {
+    const retryAfterMs = view.pausedUntil - now;
+    return { proceed: false, block: 'rate-paused', retryAfterMs, capPerSecond: view.capPerSecond,
+      message: `writes to this connection are paused for ${(retryAfterMs / 1000).toFixed(1)} s after a 429` };
+  }
+  // A small tolerance: float weights make the round trip through the server.
+  if (view.capPerSecond !== undefined && pacedAt > view.capPerSecond * 1.001) {
+    return { proceed: false, block: 'rate-reduced', capPerSecond: view.capPerSecond,
+      message: `the connection's write rate is reduced to ${(view.capPerSecond * 60).toFixed(1)}/min after 429s; rescheduling at that rate` };
+  }
+  return { proceed: true };
+}

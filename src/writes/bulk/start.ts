@@ -1,0 +1,77 @@
+// Bulk writes for backend services: every item validated with its write's own schema before
+// anything is sent; the bulk is idempotent by its id like single writes are by their key.
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { z } from 'zod';
+import {
+  bulkWriteInputSchema, bulkWriteWorkflowId, type BulkProgress, type BulkWriteArgs, type BulkWriteInput, type BulkWriteResult,
+} from './contract.js';
+import { adjustInventoryInputSchema, updateInventoryInputSchema } from '../inventory/contract.js';
+import { cancelPurchaseOrderInputSchema, createPurchaseOrderInputSchema, updatePurchaseOrderInputSchema } from '../purchase-orders/contract.js';
+import {
+  addWorkOrderMaterialsInputSchema, changeWorkOrderStatusInputSchema, createWorkOrderInputSchema, updateWorkOrderInputSchema,
+} from '../work-orders/contract.js';
+import { inputProblems, type InputProblem } from '../engine/input.js';
+import { isWriteType, type WriteType } from '../catalog.js';
+import { DEFAULT_TASK_QUEUE, InvalidWriteInputError, type StartOptions } from '../../client/index.js';
+
+export * from './contract.js';
+
+/** The input schema of every write a bulk may contain. */
+const itemSchemas: Record<WriteType, z.ZodType> = {
+  createPurchaseOrder: createPurchaseOrderInputSchema,
+  updatePurchaseOrder: updatePurchaseOrderInputSchema,
+  cancelPurchaseOrder: cancelPurchaseOrderInputSchema,
+  createWorkOrder: createWorkOrderInputSchema,
+  updateWorkOrder: updateWorkOrderInputSchema,
+  changeWorkOrderStatus: changeWorkOrderStatusInputSchema,
+  addWorkOrderMaterials: addWorkOrderMaterialsInputSchema,
+  updateInventory: updateInventoryInputSchema,
+  adjustInventory: adjustInventoryInputSchema,
+};
+
+const MAX_PROBLEMS = 50;
+
+/** Every problem of a bulk input: its own fields and each item's, by item index. */
+export function bulkInputProblems(raw: BulkWriteInput): InputProblem[] {
+  const parsed = bulkWriteInputSchema.safeParse(raw);
+  if (!parsed.success) return inputProblems(parsed.error);
+  return parsed.data.items.flatMap((item, i) => {
+    if (!isWriteType(item.type)) return [{ field: `items.${i}.type`, message: `unknown write type "${item.type}"` }];
+    const r = itemSchemas[item.type].safeParse(item.input);
+    return r.success ? [] : inputProblems(r.error).map((p) => ({ field: `items.${i}.input.${p.field}`, message: p.message }));
+  });
+}
+
+type BulkWorkflow = (args: BulkWriteArgs) => Promise<BulkWriteResult>;
+
+/**
+ * Starts `bulkWrite` (same `bulkId` → same execution); await `handle.result()` for one result per item.
+ * @example
+ * const handle = await startBulkWrite(client, { bulkId: 'nightly-2026-11-02', concurrencyPerConnection: 5,
+ *   items: orders.map((o) => ({ type: 'createPurchaseOrder', input: o })) });
+ * console.log(await getBulkProgress(handle)); // { done: 120, total: 3000, runningByConnection: { 'acme-sap': 5 }, ... }
+ */
+export async function startBulkWrite(client: Client, input: BulkWriteInput, opts: StartOptions = {}): Promise<WorkflowHandle<BulkWorkflow>> {
+  const problems = bulkInputProblems(input);
+  if (problems.length) throw new InvalidWriteInputError('bulkWrite', problems.slice(0, MAX_PROBLEMS));
+  const workflowId = bulkWriteWorkflowId(input.bulkId);
+  const connections = new Set(input.items.map((i) => (i.input as { connectionId: string }).connectionId));
+  try {
+    return await client.workflow.start<BulkWorkflow>('bulkWrite', {
+      taskQueue: opts.taskQueue ?? DEFAULT_TASK_QUEUE,
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      staticSummary: `Bulk ${input.bulkId}: ${input.items.length} writes on ${connections.size} connection(s)`,
+    });
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return client.workflow.getHandle(workflowId);
+    throw err;
+  }
+}
+
+/** Progress of a running or finished bulk (follows its continue-as-new runs). */
+export async function getBulkProgress(handle: WorkflowHandle): Promise<BulkProgress> {
+  return handle.query<BulkProgress>('progress');
+}

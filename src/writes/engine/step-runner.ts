@@ -1,0 +1,156 @@
+// Runs an activity as a named step: times it, classifies its failures, waits on durable timers
+// (honouring Retry-After) and tries again within a budget; after an ambiguous write it first
+// checks whether the write landed. Every attempt and every wait is an event in the history.
+import { ApplicationFailure, patched, setCurrentDetails, sleep } from '@temporalio/workflow';
+import type { ActivityResult } from '../../makini/activity-result.js';
+import { MakiniFailureType, WriteFailureType, type MakiniFailureInfo } from '../../failures.js';
+import { DEFAULT_RETRY_BUDGET, type RetryBudget, type StepRecord } from './steps.js';
+import { connectionBlockOf, ConnectionWaits } from '../../connections/waits.js';
+import { failureInfoOf, shortCause } from './failure-info.js';
+import { observeLandedCheck, observeStep, observeWait, type LogContext } from './step-observer.js';
+
+export interface StepOptions<T> {
+  /** Summary of each activity attempt in the UI ("POST purchase order 12 lines"). */
+  summary: string;
+  /** After an ambiguous failure: whether the write landed; its result if so. */
+  checkLanded?: () => Promise<T | undefined>;
+}
+
+/** Patch id of the settle delay before checking an ambiguous write (see `patched`). */
+export const SETTLE_BEFORE_CHECK_PATCH = 'settle-before-checking-ambiguous-write';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+
+/** Runs steps and keeps the step table (returned by the workflows and their `steps` query). */
+export class StepRunner {
+  readonly steps: StepRecord[] = [];
+  /** Log attributes of the write (connection id, system, ...), set by `beginWrite`. */
+  readonly logContext: LogContext = {};
+  /** The write's connection: pacing, and waits while it needs reauthorization or is down. */
+  readonly connection: ConnectionWaits;
+
+  constructor(private readonly budget: RetryBudget, private readonly label: string) {
+    this.connection = new ConnectionWaits(budget.maxConnectionWaitMs ?? DEFAULT_RETRY_BUDGET.maxConnectionWaitMs);
+  }
+
+  /** Exponential backoff with jitter; `Math.random` is seeded per workflow, so replay-safe. */
+  private backoff(attempt: number): number {
+    const exp = Math.min(this.budget.maxBackoffMs, this.budget.baseBackoffMs * 2 ** (attempt - 1));
+    return Math.round(exp * (0.5 + Math.random() * 0.5));
+  }
+
+  private details(text: string) {
+    setCurrentDetails(`${this.label}\n\n${text}`);
+  }
+
+  /** Records a step that did not call Makini (a check), for the step table. */
+  note(name: string, outcome: StepRecord['outcome'], note: string): void {
+    const rec: StepRecord = { name, startedAt: new Date().toISOString(), durationMs: 0, attempts: 0, requestIds: [], makiniProcessingMs: 0, outcome, waits: [], note };
+    this.steps.push(rec);
+    observeStep(rec, this.logContext);
+  }
+
+  /** Runs `call` until it succeeds, fails for good, or the budget runs out. */
+  async run<T>(name: string, call: (summary: string) => Promise<ActivityResult<T>>, opts: StepOptions<T>): Promise<T> {
+    const started = Date.now();
+    const rec: StepRecord = { name, startedAt: new Date(started).toISOString(), durationMs: 0, attempts: 0, requestIds: [], makiniProcessingMs: 0, outcome: 'running', waits: [] };
+    this.steps.push(rec);
+    const finish = (outcome: StepRecord['outcome'], note?: string) => {
+      rec.outcome = outcome;
+      rec.durationMs = Date.now() - started;
+      if (note) rec.note = note;
+      observeStep(rec, this.logContext);
+    };
+    let sawAmbiguous = false;
+    // Attempts and time spent held back by the connection (not by this call) spend no budget.
+    let heldAttempts = 0;
+    let heldMs = 0;
+    for (;;) {
+      rec.attempts += 1;
+      this.details(`step ${this.steps.length}: ${name}, attempt ${rec.attempts}`);
+      const resumeMark = this.connection.mark;
+      let info: MakiniFailureInfo;
+      try {
+        const res = await call(rec.attempts === 1 ? opts.summary : `${opts.summary} (attempt ${rec.attempts})`);
+        rec.requestIds.push(...res.call.requestIds);
+        rec.makiniProcessingMs += res.call.processingTimeMs;
+        finish('succeeded');
+        return res.value;
+      } catch (err) {
+        info = failureInfoOf(err);
+      }
+      if (info.requestId) rec.requestIds.push(info.requestId);
+      rec.makiniProcessingMs += info.processingTimeMs ?? 0;
+      this.connection.learn(info);
+      const block = connectionBlockOf(info);
+      if (block) {
+        // A call the gate never sent is no attempt; a 401 was one, but spends none of the budget.
+        if (info.type === MakiniFailureType.connectionBlocked) rec.attempts -= 1;
+        else heldAttempts += 1;
+        heldMs += await this.connection.hold(block, info, resumeMark, rec, (t) => this.details(`step ${this.steps.length}: ${name} — ${t}`));
+        continue;
+      }
+      // Look before repeating a write that may have happened, and before failing one that did: a
+      // garbled 2xx is not retryable yet applied; a refusal after an earlier ambiguous attempt may
+      // be that attempt landing late ("line 7 already exists").
+      const lookFirst = info.ambiguous || (!info.retryable && sawAmbiguous);
+      sawAmbiguous ||= info.ambiguous;
+      if (lookFirst && opts.checkLanded) {
+        // Histories from before the settle delay replay without it.
+        if (info.ambiguous && this.budget.ambiguousSettleMs > 0 && patched(SETTLE_BEFORE_CHECK_PATCH)) {
+          const settle = `${shortCause(info)}: letting the write settle ${seconds(this.budget.ambiguousSettleMs)} before looking`;
+          this.details(`step ${this.steps.length}: ${name} — ${settle}`);
+          rec.waits.push({ cause: settle, ms: this.budget.ambiguousSettleMs });
+          await sleep(this.budget.ambiguousSettleMs, { summary: settle });
+        }
+        this.details(`step ${this.steps.length}: ${name} — ${shortCause(info)} may have applied the write; checking`);
+        let landed: T | undefined;
+        try {
+          landed = await opts.checkLanded();
+        } catch (err) {
+          // The check itself decided to stop (it cannot tell whether the write landed).
+          finish('failed', `${shortCause(info)}; ${err instanceof Error ? err.message : String(err)}`);
+          throw err;
+        }
+        observeLandedCheck(name, landed !== undefined, this.logContext);
+        if (landed !== undefined) {
+          finish('succeeded', `${shortCause(info)} after the write had landed; found it`);
+          return landed;
+        }
+      }
+      if (!info.retryable) {
+        finish('failed', info.message);
+        throw ApplicationFailure.create({
+          type: info.type,
+          message: `step "${name}" failed: ${info.message}${info.requestId ? ` (request ${info.requestId})` : ''}`,
+          nonRetryable: true,
+          details: [{ step: name, failure: info }],
+        });
+      }
+      const wantsRetryAfter = info.retryAfterMs !== undefined;
+      const counted = rec.attempts - heldAttempts;
+      const delay = wantsRetryAfter ? Math.max(info.retryAfterMs ?? 0, 0) : this.backoff(counted);
+      const elapsed = Date.now() - started - heldMs;
+      const cause = `${shortCause(info)}, ${wantsRetryAfter ? `Retry-After ${seconds(delay)}` : `backoff ${seconds(delay)}`}${info.requestId ? `, ${info.requestId}` : ''}`;
+      const outOfAttempts = counted >= this.budget.maxAttempts;
+      const outOfTime = elapsed + delay > this.budget.maxTotalMs;
+      if (outOfAttempts || outOfTime) {
+        const why = outOfAttempts
+          ? `${counted} attempts used (budget ${this.budget.maxAttempts})`
+          : `waiting ${seconds(delay)} would exceed the step's time budget of ${seconds(this.budget.maxTotalMs)} (${seconds(elapsed)} used)`;
+        finish('failed', `${cause}; ${why}`);
+        throw ApplicationFailure.create({
+          type: WriteFailureType.retryBudgetExhausted,
+          message: `step "${name}" gave up: last answer ${cause}; ${why}`,
+          nonRetryable: true,
+          details: [{ step: name, failure: info }],
+        });
+      }
+      observeWait(name, info, delay, wantsRetryAfter, rec.attempts, this.logContext);
+      rec.waits.push({ cause, ms: delay });
+      this.details(`step ${this.steps.length}: ${name} — waiting ${seconds(delay)}: ${cause}`);
+      await sleep(Math.max(delay, 1), { summary: cause });
+    }
+  }
+}
+

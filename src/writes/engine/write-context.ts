@@ -1,0 +1,96 @@
+// What every write workflow does around its Makini steps: parse the input, label the execution
+// for ops (search attributes, details), resolve the connection's rules, fail with a typed reason.
+import { ApplicationFailure, proxyActivities, upsertSearchAttributes, type ActivityOptions } from '@temporalio/workflow';
+import type { z } from 'zod';
+import type { MakiniActivities, ResolvedProfile } from '../activities.js';
+import { WriteFailureType, type Violation } from '../../failures.js';
+import { SA_CONNECTION_ID, SA_ENTITY, SA_ERROR_CODE, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../observability/search-attributes.js';
+import { DEFAULT_RETRY_BUDGET, type RetryBudget } from './steps.js';
+import { inputProblems } from './input.js';
+import type { WriteEntity } from '../workflow-ids.js';
+import { pacedCallOptions } from '../../connections/pacing.js';
+import { StepRunner } from './step-runner.js';
+
+/** Every Makini activity: one attempt per call; the step runner decides about retries. */
+export const MAKINI_CALL: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } };
+
+export const makini = proxyActivities<MakiniActivities>(MAKINI_CALL);
+
+/** Calls an activity with a per-call UI summary; write calls are paced per connection (connection-pacing.ts). */
+export function withSummary<K extends keyof MakiniActivities & string>(name: K, summary: string, args: Parameters<MakiniActivities[K]>): ReturnType<MakiniActivities[K]> {
+  const fn = makini[name] as unknown as { executeWithOptions(o: ActivityOptions, a: unknown[]): ReturnType<MakiniActivities[K]> };
+  return fn.executeWithOptions({ ...MAKINI_CALL, summary, ...pacedCallOptions(name, args[0]) }, args);
+}
+
+/** Validates a workflow input; every problem at once, non-retryably. */
+export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const problems = inputProblems(parsed.error);
+  setOutcome('failed', WriteFailureType.invalidInput);
+  throw ApplicationFailure.create({
+    type: WriteFailureType.invalidInput,
+    nonRetryable: true,
+    message: `invalid ${what} input: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+    details: [{ problems }],
+  });
+}
+
+export type Outcome = 'running' | 'waiting' | 'succeeded' | 'failed' | 'rejected' | 'compensated';
+
+/** Updates the outcome search attributes ops filter on. */
+export function setOutcome(outcome: Outcome, errorCode?: string): void {
+  upsertSearchAttributes([
+    { key: SA_OUTCOME, value: outcome },
+    ...(errorCode ? [{ key: SA_ERROR_CODE, value: errorCode }] : []),
+  ]);
+}
+
+/** Labels the execution and resolves the rules of the connection (recorded in history). */
+export async function beginWrite(runner: StepRunner, entity: WriteEntity, operation: string, connectionId: string): Promise<ResolvedProfile> {
+  upsertSearchAttributes([
+    { key: SA_CONNECTION_ID, value: connectionId },
+    { key: SA_ENTITY, value: entity },
+    { key: SA_OPERATION, value: operation },
+    { key: SA_OUTCOME, value: 'running' },
+  ]);
+  Object.assign(runner.logContext, { connectionId, entity, operation });
+  const resolved = await runner.run('resolve write profile',
+    (s) => withSummary('resolveWriteProfile', s, [connectionId]),
+    { summary: `which system ${connectionId} is, and its write rules` });
+  upsertSearchAttributes([{ key: SA_SYSTEM, value: resolved.system }]);
+  runner.connection.use(connectionId, resolved.profile.writesPerMinute);
+  runner.logContext.system = resolved.system;
+  return resolved;
+}
+
+/** Fails the write before any Makini write, naming every violated rule. */
+export function refuse(runner: StepRunner, system: string, what: string, violations: Violation[]): never {
+  runner.note('check write restrictions', 'failed', `${violations.length} violation(s)`);
+  setOutcome('rejected', WriteFailureType.restrictionViolated);
+  throw ApplicationFailure.create({
+    type: WriteFailureType.restrictionViolated,
+    nonRetryable: true,
+    message: `${system} refuses ${what}: ${violations.map((v) => `${v.field} [${v.rule}] ${v.message}`).join('; ')}`,
+    details: [{ system, violations }],
+  });
+}
+
+/** The retry budget of a write: defaults with the caller's overrides. */
+export function budgetOf(override?: Partial<RetryBudget>): RetryBudget {
+  return { ...DEFAULT_RETRY_BUDGET, ...override };
+}
+
+/** Runs a write body; on failure records the outcome for ops, then rethrows. */
+export async function recordingOutcome<T>(body: () => Promise<T>): Promise<T> {
+  try {
+    const result = await body();
+    setOutcome('succeeded');
+    return result;
+  } catch (err) {
+    if (err instanceof ApplicationFailure && err.type !== WriteFailureType.restrictionViolated && err.type !== WriteFailureType.invalidInput) {
+      setOutcome(err.type === WriteFailureType.compensated ? 'compensated' : 'failed', err.type ?? undefined);
+    }
+    throw err;
+  }
+}

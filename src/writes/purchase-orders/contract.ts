@@ -1,0 +1,124 @@
+// Inputs and results of the purchase-order workflows (exported for clients; the types come from here).
+import { z } from 'zod';
+import { connectionIdSchema, customFieldsSchema, idempotencyKeySchema, isoDateSchema, keySchema } from '../engine/input.js';
+import { retryBudgetSchema, stepRecordSchema } from '../engine/steps.js';
+
+/** Per-write override of the steps' retry budget. */
+const retryBudgetOverride = retryBudgetSchema.partial().optional();
+
+const text = (max: number) => z.string().max(max);
+
+/** One PO line item (Makini `POLineItem` fields, camelCase). */
+export const poLineInputSchema = z.strictObject({
+  lineNo: z.number().int().positive().optional(),
+  materialKey: keySchema.optional(),
+  productKey: keySchema.optional(),
+  code: text(100).optional(),
+  name: text(500).optional(),
+  description: text(4000).optional(),
+  quantity: z.number().positive().finite(),
+  uomKey: keySchema.optional(),
+  price: z.number().nonnegative().finite(),
+  discount: z.number().nonnegative().finite().optional(),
+  currencyKey: keySchema.optional(),
+  locationKey: keySchema.optional(),
+  accountKey: keySchema.optional(),
+  storeroomKey: keySchema.optional(),
+  assetKey: keySchema.optional(),
+  dueAt: isoDateSchema.optional(),
+  deliveryAt: isoDateSchema.optional(),
+  notes: text(4000).optional(),
+  customFields: customFieldsSchema.optional(),
+});
+export type PoLineInput = z.infer<typeof poLineInputSchema>;
+
+/** PO header fields a caller may send (Makini `PurchaseOrder` create body; read-only ones are checked per system). */
+export const poHeaderFieldsSchema = z.strictObject({
+  orderNo: text(100).optional(),
+  code: text(100).optional(),
+  vendorKey: keySchema.optional(),
+  siteKey: keySchema.optional(),
+  organizationKey: keySchema.optional(),
+  locationKey: keySchema.optional(),
+  userRequestedKey: keySchema.optional(),
+  orderDate: isoDateSchema.optional(),
+  currencyKey: keySchema.optional(),
+  title: text(500).optional(),
+  description: text(4000).optional(),
+  dueAt: isoDateSchema.optional(),
+  terms: text(2000).optional(),
+  notes: text(4000).optional(),
+  shippingMethod: text(200).optional(),
+  shipmentAddress: text(1000).optional(),
+  billingAddress: text(1000).optional(),
+  deliveryAddress: text(1000).optional(),
+  // Fields Makini computes or sets itself: accepted by the schema so the per-system check can
+  // name them as read-only instead of a generic "unknown field".
+  statusKey: keySchema.optional(),
+  approvedAt: isoDateSchema.optional(),
+  completedAt: isoDateSchema.optional(),
+  totalNetValue: z.number().optional(),
+  totalTaxValue: z.number().optional(),
+  totalGrossValue: z.number().optional(),
+  customFields: customFieldsSchema.optional(),
+});
+
+/** Input of `createPurchaseOrder`. */
+export const createPurchaseOrderInputSchema = z.strictObject({
+  connectionId: connectionIdSchema,
+  idempotencyKey: idempotencyKeySchema,
+  retryBudget: retryBudgetOverride,
+  purchaseOrder: poHeaderFieldsSchema.extend({
+    lineItems: z.array(poLineInputSchema).min(1, 'a purchase order needs at least one line').max(1000),
+  }).superRefine((po, ctx) => {
+    const seen = new Set<number>();
+    po.lineItems.forEach((l, i) => {
+      if (l.lineNo === undefined) return;
+      if (seen.has(l.lineNo)) ctx.addIssue({ code: 'custom', path: ['lineItems', i, 'lineNo'], message: `duplicate lineNo ${l.lineNo}` });
+      seen.add(l.lineNo);
+    });
+  }),
+});
+export type CreatePurchaseOrderInput = z.infer<typeof createPurchaseOrderInputSchema>;
+
+/** Result of `createPurchaseOrder`. */
+export const createPurchaseOrderResultSchema = z.object({
+  purchaseOrderKey: z.string(),
+  lineItemKeys: z.array(z.string()),
+  status: z.string(),
+  /** True when an earlier attempt had already created the PO and this run found it. */
+  foundExisting: z.boolean(),
+  steps: z.array(stepRecordSchema),
+});
+export type CreatePurchaseOrderResult = z.infer<typeof createPurchaseOrderResultSchema>;
+
+/** Input of `updatePurchaseOrder`: header fields to change. */
+export const updatePurchaseOrderInputSchema = z.strictObject({
+  connectionId: connectionIdSchema,
+  idempotencyKey: idempotencyKeySchema,
+  retryBudget: retryBudgetOverride,
+  purchaseOrderKey: keySchema,
+  changes: poHeaderFieldsSchema.refine((c) => Object.keys(c).length > 0, 'changes must name at least one field'),
+});
+export type UpdatePurchaseOrderInput = z.infer<typeof updatePurchaseOrderInputSchema>;
+
+/** Input of `cancelPurchaseOrder`. */
+export const cancelPurchaseOrderInputSchema = z.strictObject({
+  connectionId: connectionIdSchema,
+  idempotencyKey: idempotencyKeySchema,
+  retryBudget: retryBudgetOverride,
+  purchaseOrderKey: keySchema,
+  reason: text(1000).optional(),
+});
+export type CancelPurchaseOrderInput = z.infer<typeof cancelPurchaseOrderInputSchema>;
+
+/** Result of update and cancel. */
+export const purchaseOrderChangeResultSchema = z.object({
+  purchaseOrderKey: z.string(),
+  status: z.string(),
+  changedFields: z.array(z.string()),
+  /** True when the PO already had the requested values and nothing was written. */
+  alreadyApplied: z.boolean(),
+  steps: z.array(stepRecordSchema),
+});
+export type PurchaseOrderChangeResult = z.infer<typeof purchaseOrderChangeResultSchema>;

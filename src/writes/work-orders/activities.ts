@@ -1,0 +1,116 @@
+// Work-order activities: one Makini call each (lookups read every page), no retries of their own.
+import type { WorkOrder, WorkOrderMaterial } from '../../makini/entities.js';
+import { normaliseStatus } from '../../profiles/status-names.js';
+import type { ReferenceCarrier } from './contract.js';
+import { carriesReference } from './reference.js';
+import type { MakiniClient } from '../../makini/client.js';
+import { answer, asActivity, type ActivityResult } from '../../makini/activity-result.js';
+
+/** A work order as the workflows need it: key, normalised status and every field read. */
+export interface WoSnapshot {
+  key: string;
+  /** Normalised status name (`in-progress`), the name state rules use. */
+  status: string;
+  statusKey?: string;
+  fields: Record<string, unknown>;
+}
+
+/** A material planned on a work order. */
+export interface WoMaterialSnapshot {
+  key?: string;
+  materialKey: string;
+  requiredQuantity?: number;
+  usedQuantity?: number;
+  storeroomKey?: string;
+}
+
+/** A status of the connection's work orders (GET /statuses/work-orders). */
+export interface WoStatusOption {
+  key: string;
+  /** Normalised name (from `code`, else `name`). */
+  status: string;
+  code?: string;
+  name?: string;
+}
+
+function woSnapshot(wo: WorkOrder): WoSnapshot {
+  return { key: wo.key, status: normaliseStatus(wo.status ?? wo.statusKey ?? 'unknown'), statusKey: wo.statusKey ?? undefined, fields: wo };
+}
+
+const num = (v: unknown): number | undefined => (v == null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
+
+function materialSnapshot(m: WorkOrderMaterial): WoMaterialSnapshot {
+  return {
+    key: m.key, materialKey: m.materialKey,
+    requiredQuantity: num(m.requiredQuantity) ?? num(m.quantity), usedQuantity: num(m.usedQuantity), storeroomKey: m.storeroomKey ?? undefined,
+  };
+}
+
+/** The work-order activities over the shared Makini client. */
+export function workOrderActivities(makini: MakiniClient) {
+  return {
+    /** The work order an earlier attempt created with this idempotency key, if any. */
+    async findWorkOrderByReference(connectionId: string, carrier: ReferenceCarrier, idempotencyKey: string): Promise<ActivityResult<WoSnapshot | null>> {
+      return asActivity(async () => {
+        if (carrier.mode === 'none') throw new Error('findWorkOrderByReference: this system carries no reference (the workflow must not look up)');
+        const res = carrier.mode === 'field'
+          ? await makini.findWorkOrders(connectionId, [{ field: carrier.field, value: idempotencyKey }])
+          : await makini.findWorkOrders(connectionId, [{ field: carrier.field, op: 'contains', value: carrier.marker }]);
+        const hit = res.data.data.find((wo) => carriesReference(wo, carrier, idempotencyKey));
+        return answer(hit ? woSnapshot(hit) : null, res);
+      });
+    },
+
+    async getWorkOrder(connectionId: string, key: string): Promise<ActivityResult<WoSnapshot>> {
+      return asActivity(async () => {
+        const res = await makini.getWorkOrder(connectionId, key);
+        return answer(woSnapshot(res.data.data), res);
+      });
+    },
+
+    async createWorkOrder(connectionId: string, body: Record<string, unknown>): Promise<ActivityResult<WoSnapshot>> {
+      return asActivity(async () => {
+        const res = await makini.createWorkOrder(connectionId, body);
+        return answer(woSnapshot(res.data.data), res);
+      });
+    },
+
+    async updateWorkOrder(connectionId: string, key: string, changes: Record<string, unknown>): Promise<ActivityResult<WoSnapshot>> {
+      return asActivity(async () => {
+        const res = await makini.updateWorkOrder(connectionId, key, changes);
+        return answer(woSnapshot(res.data.data), res);
+      });
+    },
+
+    /** The statuses work orders of this connection can have, with their keys. */
+    async listWorkOrderStatuses(connectionId: string): Promise<ActivityResult<WoStatusOption[]>> {
+      return asActivity(async () => {
+        const res = await makini.listStatuses(connectionId, 'work-orders');
+        return answer(res.data.data.map((s) => ({
+          key: s.key, status: normaliseStatus(s.code ?? s.name ?? s.key), code: s.code ?? undefined, name: s.name ?? undefined,
+        })), res);
+      });
+    },
+
+    async setWorkOrderStatus(connectionId: string, key: string, statusKey: string): Promise<ActivityResult<WoSnapshot>> {
+      return asActivity(async () => {
+        const res = await makini.setWorkOrderStatus(connectionId, key, statusKey);
+        return answer(woSnapshot(res.data.data), res);
+      });
+    },
+
+    async listWorkOrderMaterials(connectionId: string, key: string): Promise<ActivityResult<WoMaterialSnapshot[]>> {
+      return asActivity(async () => {
+        const res = await makini.listWorkOrderMaterials(connectionId, key);
+        return answer(res.data.data.map(materialSnapshot), res);
+      });
+    },
+
+    async addWorkOrderMaterial(connectionId: string, key: string, material: Record<string, unknown>): Promise<ActivityResult<WoMaterialSnapshot>> {
+      return asActivity(async () => {
+        const res = await makini.addWorkOrderMaterial(connectionId, key, material);
+        return answer(materialSnapshot(res.data.data), res);
+      });
+    },
+  };
+}
