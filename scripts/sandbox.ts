@@ -4,7 +4,8 @@
 //   demo-dynamics   system dynamics    token sandbox-token-dynamics   (lines with the header or one by one)
 //   demo-emaint     system emaint      token sandbox-token-emaint     (WO needs assetKey, title, scheduledAt)
 //   demo-maintainx  system maintain-x  token sandbox-token-maintainx  (WO needs siteKey, title)
-// Admin API (loopback only, see sandbox/admin-api.ts): /_admin/connections/{id}/state | requests | faults | ...
+// Admin API (loopback only, see sandbox/admin-api.ts): /_admin/connections/{id}/state | requests | faults | behaviour | ...
+// Seeded keys are not codes: vendor V-100 has code 0000100100 (see sandbox/store.ts).
 // Set SANDBOX_QUIET=1 to stop logging one line per request. Ctrl-C (SIGINT) or SIGTERM stops it.
 import { MakiniPath, MakiniQuery } from '../src/makini/contract.js';
 import { AdminPath } from '../sandbox/admin-api.js';
@@ -26,7 +27,8 @@ console.log(`Makini sandbox listening on ${sandbox.url}
 demo connections: ${DEMO_CONNECTIONS.map((c) => `${c.id} (${c.system}, token ${c.token})`).join(', ')}
 
 try:
-  curl -sg -H 'Authorization: Bearer ${sap.token}' '${sandbox.url}${MakiniPath.vendors()}?${MakiniQuery.filter('code')}=V-100'
+  curl -s -H 'Authorization: Bearer ${sap.token}' '${sandbox.url}${MakiniPath.vendor('V-100')}'
+  curl -sg -H 'Authorization: Bearer ${sap.token}' '${sandbox.url}${MakiniPath.vendors()}?${MakiniQuery.filter('code')}=0000100100'
   curl -s -X POST -H 'Authorization: Bearer ${sap.token}' -H 'content-type: application/json' \\
     -d '{"code":"demo-1","vendorKey":"V-100","siteKey":"1000","currencyKey":"EUR","lineItems":[{"materialKey":"mat-1","quantity":2,"price":4.2}]}' \\
     '${sandbox.url}${MakiniPath.purchaseOrders()}'

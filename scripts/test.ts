@@ -1,4 +1,4 @@
-// `npm test`: every check a change must pass — lint, types, and every test (unit, sandbox,
+// `npm test`: every check a change must pass — lint, format, unused code, types, and every test (unit, sandbox,
 // integration against a real Temporal dev server, replay). Builds the Temporal CLI if missing.
 import { spawnSync } from 'node:child_process';
 import { ensureTemporalCli } from './lib/temporal-cli.js';
@@ -6,6 +6,8 @@ import { ensureTemporalCli } from './lib/temporal-cli.js';
 const bin = (name: string) => `node_modules/.bin/${name}`;
 const steps: [string, string, string[]][] = [
   ['lint', bin('eslint'), ['.']],
+  ['format', bin('prettier'), ['--check', '.']],
+  ['unused code (knip)', bin('knip'), []],
   ['typecheck', bin('tsc'), ['--noEmit']],
   ['tests', bin('vitest'), ['run', ...process.argv.slice(2)]],
 ];

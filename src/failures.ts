@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { connectionBlockSchema } from './connections/gate-policy.js';
 
-/** Failure types of one Makini call, as classified by `classifyMakiniResponse`. */
+/** Failure types of one Makini call, as classified by `classifyHttpFailure` and `classifyNetworkFailure` (src/makini/classify-failure.ts). */
 export const MakiniFailureType = {
   /** 429: wait for Retry-After. */
   rateLimited: 'MakiniRateLimited',

@@ -9,7 +9,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type Workf
 import proto from '@temporalio/proto';
 import { startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
 import { writeCallsQueueOf } from '../../src/connections/gate-policy.js';
-import { buildActivities } from '../../src/worker/makini-activities.js';
+import { buildMakiniActivities } from '../../src/worker/compose.js';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { benchActivities } from '../workflows/activities.js';
 import { bundleProductionWorkflows, createProductionWorker, installQuietRuntime } from './production-worker.js';
@@ -119,7 +119,7 @@ export class BenchStack {
       connection, namespace: this.namespace, taskQueue, workflowBundle: await this.benchWorkflowBundle(),
       activities: {
         ...benchActivities,
-        ...buildActivities({ settings: { MAKINI_BASE_URL: this.sandbox.url, MAKINI_REQUEST_TIMEOUT_MS: 20_000 }, ...workerConfig(conns) }),
+        ...buildMakiniActivities({ settings: { MAKINI_BASE_URL: this.sandbox.url, MAKINI_REQUEST_TIMEOUT_MS: 20_000 }, ...workerConfig(conns) }),
       },
     });
     return this.run(worker, connection);

@@ -11,7 +11,6 @@ export const tokenSourceSchema = z.union([
   z.strictObject({ file: z.string().min(1) }),
   z.strictObject({ provider: z.string().min(1) }),
 ]);
-export type TokenSourceSpec = z.infer<typeof tokenSourceSchema>;
 
 export const connectionSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'letters, digits, dot, dash or underscore (max 128)'),

@@ -3,9 +3,8 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ConnectionEvent, ConnectionPolicyInput } from './control-state.js';
 import { SA_CONNECTION_ID, SA_WAITING_FOR } from '../observability/search-attributes.js';
-import { connectionControlWorkflowId } from '../writes/workflow-ids.js';
 import {
-  CONNECTION_CONTROL_WORKFLOW, connectionEventSignal, connectionPolicySignal, connectionStateQuery, reauthorizedSignal,
+  CONNECTION_CONTROL_WORKFLOW, connectionControlWorkflowId, connectionEventSignal, connectionPolicySignal, connectionStateQuery, reauthorizedSignal,
   type ConnectionControlInput, type ConnectionStatus,
 } from './control-messages.js';
 

@@ -8,6 +8,9 @@ import type {
 /** Workflow type name of the per-connection control workflow (public API). */
 export const CONNECTION_CONTROL_WORKFLOW = 'connectionControl';
 
+/** Id of the `connectionControl` workflow of a connection, per workflow task queue (the scope of its write pacing). */
+export const connectionControlWorkflowId = (taskQueue: string, connectionId: string) => `connection/${taskQueue}/${connectionId}`;
+
 /** Input of `connectionControl`: the connection, its policy, and (after continue-as-new) its state. */
 export interface ConnectionControlInput {
   connectionId: string;

@@ -12,9 +12,8 @@ import { GateViewCache } from './gate-view-cache.js';
 import { connectionPolicySchema, reducedCap, type ConnectionPolicyInput, type ConnectionReport, type GateView } from './control-state.js';
 import { gateDecision, isLastingBlock, workflowQueueOf, writesPerSecondOfWeight, WRITE_CALLS_QUEUE_SUFFIX } from './gate-policy.js';
 import { makiniFailureInfoSchema, MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
-import { connectionControlWorkflowId } from '../writes/workflow-ids.js';
 import {
-  CONNECTION_CONTROL_WORKFLOW, connectionGateQuery, connectionReportSignal, type ConnectionControlInput,
+  CONNECTION_CONTROL_WORKFLOW, connectionControlWorkflowId, connectionGateQuery, connectionReportSignal, type ConnectionControlInput,
 } from './control-messages.js';
 
 export interface ConnectionGateOptions {

@@ -1,16 +1,8 @@
 // Where a write's Makini calls run: write calls (POST/PUT) go to the write-calls task queue with
 // the connection id as fairness key and a weight that paces them at the connection's rate (see
-// domain/connection-gate.ts); reads stay on the workflow's own queue, unpaced.
+// ./gate-policy.ts; the catalog says which activities write); reads stay on the workflow's own queue, unpaced.
 import { workflowInfo, type ActivityOptions } from '@temporalio/workflow';
-import type { MakiniActivities } from '../writes/activities.js';
 import { fairnessKeyOf, fairnessWeightFor, pacedWritesPerSecond, writeCallsQueueOf } from './gate-policy.js';
-
-/** Activities that write to the target system: the calls a connection's write budget counts. */
-export const PACED_ACTIVITIES: ReadonlySet<string> = new Set([
-  'createPurchaseOrder', 'addPurchaseOrderLine', 'updatePurchaseOrder', 'setPurchaseOrderStatus',
-  'createWorkOrder', 'updateWorkOrder', 'setWorkOrderStatus', 'addWorkOrderMaterial',
-  'writeInventory', 'compareAndSetInventory',
-] satisfies (keyof MakiniActivities)[]);
 
 /** Profiles default to this when a write never resolved its connection's rate. */
 const FALLBACK_WRITES_PER_MINUTE = 60;
@@ -51,9 +43,9 @@ export function currentWritesPerSecond(connectionId: string): number {
   return pacedWritesPerSecond(p.writesPerMinute, cap);
 }
 
-/** Task queue and fairness of one activity call: paced for writes, nothing extra for reads. */
-export function pacedCallOptions(activity: string, connectionId: unknown): Partial<ActivityOptions> {
-  if (!PACED_ACTIVITIES.has(activity) || typeof connectionId !== 'string') return {};
+/** Task queue and fairness of one write call (the catalog says which activities write). */
+export function pacedCallOptions(connectionId: unknown): Partial<ActivityOptions> {
+  if (typeof connectionId !== 'string') return {};
   return {
     taskQueue: writeCallsQueueOf(workflowInfo().taskQueue),
     priority: { fairnessKey: fairnessKeyOf(connectionId), fairnessWeight: fairnessWeightFor(currentWritesPerSecond(connectionId)) },

@@ -11,7 +11,6 @@ export const integrationSchema = z.looseObject({
   company_name: nullableString,
   sync_status: nullableString,
 });
-export type Integration = z.infer<typeof integrationSchema>;
 
 export const poLineItemSchema = z.looseObject({
   key: z.string(),
@@ -80,10 +79,8 @@ export const materialSchema = z.looseObject({
   name: nullableString,
   inventories: z.array(inventorySchema).nullable().optional(),
 });
-export type Material = z.infer<typeof materialSchema>;
 
 export const vendorSchema = z.looseObject({ key: z.string(), code: nullableString, name: nullableString });
-export type Vendor = z.infer<typeof vendorSchema>;
 
 export const statusSchema = z.looseObject({ key: z.string(), name: nullableString, code: nullableString });
 

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { decodeArrayFromPayloads, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { temporal } from '@temporalio/proto';
-import { writeStarters } from '../writes/starters.js';
+import { startWrite } from '../writes/start-write.js';
 import { makiniFailureInfoSchema } from '../failures.js';
 import { isWriteType, WRITE_TYPES } from '../writes/catalog.js';
 import type { FailedWrite } from './failed-writes.js';
@@ -75,7 +75,7 @@ export async function rerunFailedWrite(client: Client, w: FailedWrite, opts: Rer
   if (!started) return { ...base, status: 'failed', reason: 'the history has no start event' };
   const [input] = await decodeArrayFromPayloads(converter, started.input?.payloads);
   try {
-    const handle = await writeStarters[w.workflowType](client, input, { taskQueue: started.taskQueue?.name ?? w.taskQueue });
+    const handle = await startWrite(client, w.workflowType, input as never, { taskQueue: started.taskQueue?.name ?? w.taskQueue });
     const latest = await handle.describe();
     if (latest.runId === w.runId) return { ...base, status: 'failed', reason: 'the server did not start a new run (workflow id reuse policy)' };
     return { ...base, status: 'rerun', runId: latest.runId, note };

@@ -31,9 +31,6 @@ const address: FieldSpec = {
   description: 'Makini `Address` (country, addressLines, addressee, city, state, postCode, phone, email, notes)',
 };
 
-/** Fields set by the system on every entity (spec): read-only whatever the profile says. */
-export const SYSTEM_MANAGED_FIELDS = ['key', 'createdAt', 'updatedAt', 'deletedAt'] as const;
-
 /** `POST /api/eam/purchase-orders` body and the `PurchaseOrder` schema, without `lineItems`. */
 export const PURCHASE_ORDER_FIELDS: Record<string, FieldSpec> = {
   key: { type: 'string', description: 'Makini key of the purchase order', systemManaged: true },

@@ -76,7 +76,6 @@ export const profileOverridesSchema = z.strictObject({
   workOrder: entityOverrideSchema.optional(),
   inventory: entityOverrideSchema.optional(),
 });
-export type ProfileOverrides = z.infer<typeof profileOverridesSchema>;
 
 interface Issue { path: string; message: string }
 

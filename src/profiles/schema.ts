@@ -85,4 +85,3 @@ export const writeProfileSchema = z.strictObject({
   inventory: entityProfileSchema.default(entityProfileSchema.parse({})),
 });
 export type WriteProfile = z.infer<typeof writeProfileSchema>;
-export type WriteProfileInput = z.input<typeof writeProfileSchema>;

@@ -1,27 +1,16 @@
-// The worker process: config → token source → Makini client → activities → Worker.
+// The worker process: settings and connections → the production worker (./compose.ts) → run.
 // Stops cleanly on SIGINT/SIGTERM: polling stops, in-flight activities get the grace period to
 // finish, then are cancelled; their workflows carry on elsewhere (nothing is lost).
 import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { NativeConnection, Runtime, Worker, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { dataConverterFromSetting } from '../codec/data-converter.js';
 import { loadConnectionsFile, type ConnectionsFile } from '../config/connections.js';
 import { loadSettings, type Settings } from '../config/settings.js';
-import { buildActivities } from './makini-activities.js';
-import { dataConverterFromSetting } from '../codec/data-converter.js';
 import { createJsonLogger } from '../observability/json-logger.js';
 import { HISTOGRAM_BUCKETS } from '../observability/metric-buckets.js';
 import { knownSecrets } from '../observability/redact.js';
-import { tokenEnvNames, workerServices } from './services.js';
-import { createWriteCallsWorker, runAlongside } from '../connections/write-calls-worker.js';
-
-/** Path of the workflows bundle entry (bundled by the SDK). */
-export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
-/** How the production workflows are bundled, wherever they are (worker, tests, benchmarks). */
-export const WORKFLOW_BUNDLE = {
-  workflowsPath: WORKFLOWS_PATH,
-  /** Loaded once per workflow thread and shared by all workflows (see the module). */
-  preloadModules: [fileURLToPath(new URL('./shared-modules.ts', import.meta.url))],
-};
+import { createProductionWorker, tokenEnvNames } from './compose.js';
 
 export interface WorkerStartup {
   settings: Settings;
@@ -66,25 +55,18 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS);
-  const services = workerServices({ connection, namespace, connections, dataConverter });
-  const activities = { ...buildActivities({ settings, connections }), ...services.activities };
-  const worker = await Worker.create({
+  const { worker } = await createProductionWorker({
     connection,
     namespace,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
-    workflowsPath: WORKFLOW_BUNDLE.workflowsPath,
-    bundlerOptions: { preloadModules: WORKFLOW_BUNDLE.preloadModules },
-    activities,
-    interceptors: services.interceptors,
-    shutdownGraceTime: settings.WORKER_SHUTDOWN_GRACE_MS,
-    ...(settings.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    settings,
+    connections,
     dataConverter,
+    tuning: {
+      shutdownGraceTime: settings.WORKER_SHUTDOWN_GRACE_MS,
+      ...(settings.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    },
   });
-  // Write calls (POST/PUT) run on their own queue, paced per connection by the server (docs/connections.md).
-  runAlongside(worker, await createWriteCallsWorker({
-    connection, namespace, taskQueue: settings.TEMPORAL_TASK_QUEUE, activities, interceptors: services.interceptors,
-    shutdownGraceTime: settings.WORKER_SHUTDOWN_GRACE_MS, dataConverter,
-  }));
   console.log(`[worker] polling task queue "${settings.TEMPORAL_TASK_QUEUE}" on ${address} (namespace ${namespace}); ` +
     `Makini at ${settings.MAKINI_BASE_URL}; ${connections.connections.length} connection(s)`);
   try {

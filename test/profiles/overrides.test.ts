@@ -1,9 +1,10 @@
 // Per-connection overrides and the generic profile of systems without a built-in one.
 import { describe, expect, it } from 'vitest';
 import { parseConnections } from '../../src/config/connections.js';
-import {
-  applyOverrides, checkWrite, effectiveProfile, GENERIC_WRITES_PER_MINUTE, mapCustomFields, Rule,
-} from '../../src/profiles/index.js';
+import { checkWrite, Rule } from '../../src/profiles/check-write.js';
+import { mapCustomFields } from '../../src/profiles/custom-fields.js';
+import { GENERIC_WRITES_PER_MINUTE } from '../../src/profiles/generic-profile.js';
+import { applyOverrides, effectiveProfile } from '../../src/profiles/overrides.js';
 import { builtins, profile, summary } from './support.js';
 
 const poHeader = { vendorKey: 'V100', siteKey: 'S1', currencyKey: 'EUR' };

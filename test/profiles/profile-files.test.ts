@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PROFILES_DIR, parseProfile } from '../../src/profiles/index.js';
+import { BUILTIN_PROFILES_DIR, parseProfile } from '../../src/profiles/load-profiles.js';
 import { builtins, platformValidation, profile } from './support.js';
 
 const files = readdirSync(BUILTIN_PROFILES_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();

@@ -1,7 +1,8 @@
 // Shared fixtures of the profile tests.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BUILTIN_PROFILES_DIR, loadBuiltinProfiles, type WriteProfile } from '../../src/profiles/index.js';
+import { BUILTIN_PROFILES_DIR, loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
+import { type WriteProfile } from '../../src/profiles/schema.js';
 
 export const builtins: Map<string, WriteProfile> = loadBuiltinProfiles();
 

@@ -241,7 +241,8 @@ describe('Dockerfile and .dockerignore', () => {
   }
 
   it('runs the worker by default and the sandbox with the command of the sandbox service', () => {
-    const cmd = JSON.parse(/^CMD\s+(\[.*\])$/m.exec(dockerfile)![1]!) as string[];
+    // The default target is the last stage: its CMD is what `docker run` of the image runs.
+    const cmd = JSON.parse([...dockerfile.matchAll(/^CMD\s+(\[.*\])$/gm)].at(-1)![1]!) as string[];
     expect(cmd.at(-1)).toBe('src/worker/main.ts');
     expect([...stages.keys()].at(-1), 'the default target is the worker').toBe('worker');
     const sandbox = service('sandbox');

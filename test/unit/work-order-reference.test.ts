@@ -1,7 +1,8 @@
 // Where a work-order create carries the idempotency key, per built-in profile.
 import { describe, expect, it } from 'vitest';
 import { carriesReference, referenceCarrier, withReference } from '../../src/writes/work-orders/reference.js';
-import { applyOverrides, loadBuiltinProfiles } from '../../src/profiles/index.js';
+import { loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
+import { applyOverrides } from '../../src/profiles/overrides.js';
 
 const builtins = loadBuiltinProfiles();
 const profile = (system: string) => builtins.get(system)!;

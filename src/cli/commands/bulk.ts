@@ -2,7 +2,7 @@
 // progress display; the per-item results are printed when it finishes.
 import { readFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
-import { bulkWriteWorkflowId, getBulkProgress, startBulkWrite, type BulkProgress, type BulkWriteInput, type BulkWriteResult } from '../../writes/bulk/start.js';
+import { bulkWriteWorkflowId, getBulkProgress, startBulkWrite, type BulkProgress, type BulkWriteInput, type BulkWriteResult } from '../../client/index.js';
 import { InvalidWriteInputError } from '../../client/index.js';
 import { EXIT_USAGE, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';

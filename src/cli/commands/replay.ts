@@ -14,7 +14,7 @@ export const replayCommand: CliCommand = {
     // Loaded here, not at CLI start-up: the worker package is heavy and only replay needs it.
     const { Runtime, DefaultLogger, makeTelemetryFilterString } = await import('@temporalio/worker');
     const { fetchHistory, formatReplayReport, readHistoryFile, replayHistory } = await import('../../operations/replay.js');
-    const { WORKFLOWS_PATH } = await import('../../worker/main.js');
+    const { WORKFLOWS_PATH } = await import('../../worker/compose.js');
     let source: string;
     let workflowsPath: string;
     try {

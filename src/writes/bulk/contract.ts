@@ -1,5 +1,6 @@
 // Inputs, progress and results of `bulkWrite`: many writes run as child workflows (the same
 // workflow ids as single writes, so a write is never done twice), bounded per connection.
+import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { WriteFailureType } from '../../failures.js';
 import { idempotencyKeySchema } from '../engine/input.js';
@@ -119,3 +120,6 @@ export interface ExistingWriteOutcome {
   value?: Record<string, unknown>;
   failure?: { type: string; message: string };
 }
+
+/** Progress of a bulk, across its runs (client: `getBulkProgress`). */
+export const bulkProgressQuery = defineQuery<BulkProgress>('progress');

@@ -1,33 +1,12 @@
 // Bulk writes for backend services: every item validated with its write's own schema before
 // anything is sent; the bulk is idempotent by its id like single writes are by their key.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandle } from '@temporalio/client';
-import type { z } from 'zod';
 import {
-  bulkWriteInputSchema, bulkWriteWorkflowId, type BulkProgress, type BulkWriteArgs, type BulkWriteInput, type BulkWriteResult,
+  bulkProgressQuery, bulkWriteInputSchema, bulkWriteWorkflowId, type BulkProgress, type BulkWriteArgs, type BulkWriteInput, type BulkWriteResult,
 } from './contract.js';
-import { adjustInventoryInputSchema, updateInventoryInputSchema } from '../inventory/contract.js';
-import { cancelPurchaseOrderInputSchema, createPurchaseOrderInputSchema, updatePurchaseOrderInputSchema } from '../purchase-orders/contract.js';
-import {
-  addWorkOrderMaterialsInputSchema, changeWorkOrderStatusInputSchema, createWorkOrderInputSchema, updateWorkOrderInputSchema,
-} from '../work-orders/contract.js';
 import { inputProblems, type InputProblem } from '../engine/input.js';
-import { isWriteType, type WriteType } from '../catalog.js';
-import { DEFAULT_TASK_QUEUE, InvalidWriteInputError, type StartOptions } from '../../client/index.js';
-
-export * from './contract.js';
-
-/** The input schema of every write a bulk may contain. */
-const itemSchemas: Record<WriteType, z.ZodType> = {
-  createPurchaseOrder: createPurchaseOrderInputSchema,
-  updatePurchaseOrder: updatePurchaseOrderInputSchema,
-  cancelPurchaseOrder: cancelPurchaseOrderInputSchema,
-  createWorkOrder: createWorkOrderInputSchema,
-  updateWorkOrder: updateWorkOrderInputSchema,
-  changeWorkOrderStatus: changeWorkOrderStatusInputSchema,
-  addWorkOrderMaterials: addWorkOrderMaterialsInputSchema,
-  updateInventory: updateInventoryInputSchema,
-  adjustInventory: adjustInventoryInputSchema,
-};
+import { isWriteType, WRITE_TYPES } from '../catalog.js';
+import { DEFAULT_TASK_QUEUE, InvalidWriteInputError, type StartOptions } from '../start-write.js';
 
 const MAX_PROBLEMS = 50;
 
@@ -37,7 +16,7 @@ export function bulkInputProblems(raw: BulkWriteInput): InputProblem[] {
   if (!parsed.success) return inputProblems(parsed.error);
   return parsed.data.items.flatMap((item, i) => {
     if (!isWriteType(item.type)) return [{ field: `items.${i}.type`, message: `unknown write type "${item.type}"` }];
-    const r = itemSchemas[item.type].safeParse(item.input);
+    const r = WRITE_TYPES[item.type].schema.safeParse(item.input);
     return r.success ? [] : inputProblems(r.error).map((p) => ({ field: `items.${i}.input.${p.field}`, message: p.message }));
   });
 }
@@ -73,5 +52,5 @@ export async function startBulkWrite(client: Client, input: BulkWriteInput, opts
 
 /** Progress of a running or finished bulk (follows its continue-as-new runs). */
 export async function getBulkProgress(handle: WorkflowHandle): Promise<BulkProgress> {
-  return handle.query<BulkProgress>('progress');
+  return handle.query(bulkProgressQuery);
 }

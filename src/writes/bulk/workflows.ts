@@ -3,22 +3,18 @@
 // per connection, progress through a query, continue-as-new before the history grows large.
 import {
   ApplicationFailure, ChildWorkflowFailure, ParentClosePolicy, WorkflowIdReusePolicy,
-  continueAsNew, defineQuery, proxyActivities, setHandler, startChild, workflowInfo,
+  continueAsNew, proxyActivities, setHandler, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { WriteResultActivities } from './activities.js';
 import {
-  bulkItemKeysSchema, bulkItemTypeSchema, bulkWriteInputSchema, itemFailure, outcomeOfFailure, withoutSteps,
+  bulkItemKeysSchema, bulkItemTypeSchema, bulkProgressQuery, bulkWriteInputSchema, itemFailure, outcomeOfFailure, withoutSteps,
   type BulkItemResult, type BulkProgress, type BulkWriteArgs, type BulkWriteResult,
 } from './contract.js';
 import { WriteFailureType } from '../../failures.js';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME } from '../../observability/search-attributes.js';
-import { writeWorkflowId } from '../workflow-ids.js';
-import { WRITE_TYPES } from '../catalog.js';
+import { WRITE_TYPES, writeWorkflowId } from '../catalog.js';
 import { inputProblems } from '../engine/input.js';
-
-/** Progress of a bulk, across its runs. */
-export const bulkProgressQuery = defineQuery<BulkProgress>('progress');
 
 const { awaitWriteResult } = proxyActivities<WriteResultActivities>({
   // Waits as long as the existing write takes; heartbeats show it is alive.
@@ -50,9 +46,9 @@ function plan(index: number, item: { type: string; input: unknown }): Plan {
     index, connectionId,
     start: {
       type: type.data, input: item.input, entity: info.entity, operation: info.operation,
-      workflowId: writeWorkflowId(info.entity, info.operation, connectionId, idempotencyKey),
+      workflowId: writeWorkflowId(type.data, connectionId, idempotencyKey),
       summary: `${type.data} on ${connectionId}, key ${idempotencyKey} (bulk item ${index})`,
-      reuse: 'sameKeyRunsOnce' in info && info.sameKeyRunsOnce ? WorkflowIdReusePolicy.REJECT_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+      reuse: info.sameKeyRunsOnce ? WorkflowIdReusePolicy.REJECT_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     },
   };
 }

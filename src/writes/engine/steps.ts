@@ -1,4 +1,5 @@
 // The step table every write workflow reports (result, query, UI details).
+import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 
 export const stepWaitSchema = z.object({ cause: z.string(), ms: z.number() });
@@ -39,3 +40,6 @@ export const retryBudgetSchema = z.object({
 });
 export type RetryBudget = z.infer<typeof retryBudgetSchema>;
 export const DEFAULT_RETRY_BUDGET: RetryBudget = retryBudgetSchema.parse({});
+
+/** The step table of a write, at any moment: every write workflow answers it (client: `getSteps`). */
+export const stepsQuery = defineQuery<StepRecord[]>('steps');

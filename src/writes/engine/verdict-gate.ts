@@ -1,11 +1,8 @@
 // Answers the `verdict` update of a write: a caller using update-with-start learns synchronously
 // whether the write passed its restriction check; the write itself continues durably.
-import { ApplicationFailure, condition, defineUpdate, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { violationSchema, WriteFailureType, type Violation } from '../../failures.js';
-import { VERDICT_UPDATE, type WriteVerdict } from './verdict.js';
-
-/** Update answered once the write's rules were checked (or the write failed before that). */
-export const verdictUpdate = defineUpdate<WriteVerdict>(VERDICT_UPDATE);
+import { verdictUpdate, type WriteVerdict } from './verdict.js';
 
 const MAX_MESSAGE = 2_000;
 

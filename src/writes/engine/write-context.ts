@@ -7,7 +7,7 @@ import { WriteFailureType, type Violation } from '../../failures.js';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_ERROR_CODE, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../observability/search-attributes.js';
 import { DEFAULT_RETRY_BUDGET, type RetryBudget } from './steps.js';
 import { inputProblems } from './input.js';
-import type { WriteEntity } from '../workflow-ids.js';
+import { PACED_ACTIVITIES, WRITE_TYPES, type WriteType } from '../catalog.js';
 import { pacedCallOptions } from '../../connections/pacing.js';
 import { StepRunner } from './step-runner.js';
 
@@ -16,10 +16,14 @@ export const MAKINI_CALL: ActivityOptions = { startToCloseTimeout: '30 seconds',
 
 export const makini = proxyActivities<MakiniActivities>(MAKINI_CALL);
 
-/** Calls an activity with a per-call UI summary; write calls are paced per connection (connection-pacing.ts). */
-export function withSummary<K extends keyof MakiniActivities & string>(name: K, summary: string, args: Parameters<MakiniActivities[K]>): ReturnType<MakiniActivities[K]> {
+/**
+ * Calls a Makini activity the way every write does: one attempt, a per-call summary in the UI, and,
+ * for the activities the catalog lists as writing, paced per connection (connections/pacing.ts).
+ */
+export function callMakini<K extends keyof MakiniActivities & string>(name: K, summary: string, args: Parameters<MakiniActivities[K]>): ReturnType<MakiniActivities[K]> {
   const fn = makini[name] as unknown as { executeWithOptions(o: ActivityOptions, a: unknown[]): ReturnType<MakiniActivities[K]> };
-  return fn.executeWithOptions({ ...MAKINI_CALL, summary, ...pacedCallOptions(name, args[0]) }, args);
+  const paced = PACED_ACTIVITIES.has(name) ? pacedCallOptions(args[0]) : {};
+  return fn.executeWithOptions({ ...MAKINI_CALL, summary, ...paced }, args);
 }
 
 /** Validates a workflow input; every problem at once, non-retryably. */
@@ -47,7 +51,8 @@ export function setOutcome(outcome: Outcome, errorCode?: string): void {
 }
 
 /** Labels the execution and resolves the rules of the connection (recorded in history). */
-export async function beginWrite(runner: StepRunner, entity: WriteEntity, operation: string, connectionId: string): Promise<ResolvedProfile> {
+export async function beginWrite(runner: StepRunner, type: WriteType, connectionId: string): Promise<ResolvedProfile> {
+  const { entity, operation } = WRITE_TYPES[type];
   upsertSearchAttributes([
     { key: SA_CONNECTION_ID, value: connectionId },
     { key: SA_ENTITY, value: entity },
@@ -56,7 +61,7 @@ export async function beginWrite(runner: StepRunner, entity: WriteEntity, operat
   ]);
   Object.assign(runner.logContext, { connectionId, entity, operation });
   const resolved = await runner.run('resolve write profile',
-    (s) => withSummary('resolveWriteProfile', s, [connectionId]),
+    (s) => callMakini('resolveWriteProfile', s, [connectionId]),
     { summary: `which system ${connectionId} is, and its write rules` });
   upsertSearchAttributes([{ key: SA_SYSTEM, value: resolved.system }]);
   runner.connection.use(connectionId, resolved.profile.writesPerMinute);

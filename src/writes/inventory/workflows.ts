@@ -11,9 +11,9 @@ import {
 } from './contract.js';
 import { checkWrite } from '../../profiles/check-write.js';
 import { differingFields, pendingChanges } from '../engine/field-values.js';
-import { stepsQuery } from '../purchase-orders/workflows.js';
+import { stepsQuery } from '../engine/steps.js';
 import { StepRunner } from '../engine/step-runner.js';
-import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, withSummary } from '../engine/write-context.js';
+import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, callMakini } from '../engine/write-context.js';
 
 /** Rules the inventory workflows add to the profile's. */
 export const InventoryRule = {
@@ -29,7 +29,7 @@ const targetOf = (i: { inventoryKey?: string; materialKey?: string }): Inventory
 const describeTarget = (t: InventoryTarget) => (t.inventoryKey !== undefined ? `inventory ${t.inventoryKey}` : `inventory of material ${t.materialKey}`);
 
 function readInventory(runner: StepRunner, connectionId: string, target: InventoryTarget, name: string): Promise<InventorySnapshot> {
-  return runner.run(name, (s) => withSummary('readInventory', s, [connectionId, target]), { summary: `GET ${describeTarget(target)}` });
+  return runner.run(name, (s) => callMakini('readInventory', s, [connectionId, target]), { summary: `GET ${describeTarget(target)}` });
 }
 
 /** Sets inventory fields to absolute values; a lost answer is retried (the same PUT twice leaves the same state). */
@@ -40,7 +40,7 @@ export async function updateInventory(rawInput: UpdateInventoryInput): Promise<U
     const input = parseInput(updateInventoryInputSchema, rawInput, 'updateInventory');
     const { connectionId, changes } = input;
     const target = targetOf(input);
-    const { system, profile } = await beginWrite(runner, 'inventory', 'update', connectionId);
+    const { system, profile } = await beginWrite(runner, 'updateInventory', connectionId);
     const current = await readInventory(runner, connectionId, target, 'read inventory');
     const violations = checkWrite(profile, { entity: 'inventory', operation: 'update', fields: changes });
     if (violations.length) refuse(runner, system, `this update of ${describeTarget(target)}`, violations);
@@ -50,7 +50,7 @@ export async function updateInventory(rawInput: UpdateInventoryInput): Promise<U
     if (changedFields.length === 0) {
       return { inventoryKey: current.key, quantity: current.quantity, changedFields: [], alreadyApplied: true, steps: runner.steps };
     }
-    await runner.run('update inventory', (s) => withSummary('writeInventory', s, [connectionId, target, pending]),
+    await runner.run('update inventory', (s) => callMakini('writeInventory', s, [connectionId, target, pending]),
       { summary: `PUT ${changedFields.join(', ')} on ${describeTarget(target)}` });
     const after = await readInventory(runner, connectionId, target, 'read back');
     const wrong = differingFields(after.fields, pending);
@@ -76,7 +76,7 @@ export async function adjustInventory(rawInput: AdjustInventoryInput): Promise<A
     const input = parseInput(adjustInventoryInputSchema, rawInput, 'adjustInventory');
     const { connectionId, delta } = input;
     const target = targetOf(input);
-    const { system, profile } = await beginWrite(runner, 'inventory', 'adjust', connectionId);
+    const { system, profile } = await beginWrite(runner, 'adjustInventory', connectionId);
     const signed = `${delta > 0 ? '+' : ''}${delta}`;
 
     for (let round = 1; ; round += 1) {
@@ -103,7 +103,7 @@ export async function adjustInventory(rawInput: AdjustInventoryInput): Promise<A
           `(was ${base.quantity}): someone else changed it, so whether ${signed} is in it cannot be told`, base, quantity, now);
       };
       const res = await runner.run(`write quantity ${quantity} if unchanged${suffix}`,
-        (s) => withSummary('compareAndSetInventory', s, [connectionId, target, { quantity: base.quantity, updatedAt: base.updatedAt }, { quantity }]),
+        (s) => callMakini('compareAndSetInventory', s, [connectionId, target, { quantity: base.quantity, updatedAt: base.updatedAt }, { quantity }]),
         { summary: `PUT quantity ${base.quantity} → ${quantity} on ${base.key} if still ${base.quantity}`, checkLanded: landed });
 
       const verdict = judgeGuardedWrite(res.written, res.inventory, base, quantity, mayHaveLanded);

@@ -2,14 +2,14 @@
 // passed its rules ("accepted", or "rejected" with every violated rule) while the write itself
 // carries on durably; the same idempotency key always reaches the same execution.
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type Workflow, type WorkflowHandle } from '@temporalio/client';
-import type { CreatePurchaseOrderInput, CreatePurchaseOrderResult } from './contract.js';
+import type { CreatePurchaseOrderInput } from './contract.js';
 import { SA_SYSTEM } from '../../observability/search-attributes.js';
-import { VERDICT_UPDATE, writeVerdictSchema, type WriteVerdict } from '../engine/verdict.js';
-import { createPurchaseOrderStartOptions, type StartOptions } from '../../client/index.js';
+import { verdictUpdate, writeVerdictSchema, type WriteVerdict } from '../engine/verdict.js';
+import { writeStartOptions, type StartOptions, type WriteWorkflow } from '../start-write.js';
 
 export type { WriteVerdict } from '../engine/verdict.js';
 
-type CreatePurchaseOrderWorkflow = (input: CreatePurchaseOrderInput) => Promise<CreatePurchaseOrderResult>;
+type CreatePurchaseOrderWorkflow = WriteWorkflow<'createPurchaseOrder'>;
 
 export interface VerdictAndHandle<W extends Workflow> {
   verdict: WriteVerdict;
@@ -27,10 +27,10 @@ export interface VerdictAndHandle<W extends Workflow> {
  */
 export async function createPurchaseOrderWithVerdict(client: Client, input: CreatePurchaseOrderInput, opts?: StartOptions):
   Promise<VerdictAndHandle<CreatePurchaseOrderWorkflow>> {
-  const { workflowId, options } = createPurchaseOrderStartOptions(input, opts);
+  const { workflowId, options } = writeStartOptions('createPurchaseOrder', input, opts);
   const start = new WithStartWorkflowOperation<CreatePurchaseOrderWorkflow>('createPurchaseOrder', options);
   try {
-    const answer = await client.workflow.executeUpdateWithStart(VERDICT_UPDATE, { startWorkflowOperation: start });
+    const answer = await client.workflow.executeUpdateWithStart(verdictUpdate, { startWorkflowOperation: start });
     return { verdict: writeVerdictSchema.parse(answer), handle: await start.workflowHandle() };
   } catch (err) {
     // The write already completed (so it passed its rules); a completed write is never started again.

@@ -1,6 +1,6 @@
 // Purchase orders as durable writes: create (one transaction, exactly once), update, cancel.
 // Workflow type names are the public API: createPurchaseOrder, updatePurchaseOrder, cancelPurchaseOrder.
-import { ApplicationFailure, defineQuery, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { PoSnapshot } from '../activities.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
 import { checkWrite } from '../../profiles/check-write.js';
@@ -11,14 +11,12 @@ import {
   type CancelPurchaseOrderInput, type CreatePurchaseOrderInput, type CreatePurchaseOrderResult,
   type PurchaseOrderChangeResult, type UpdatePurchaseOrderInput,
 } from './contract.js';
-import type { StepRecord } from '../engine/steps.js';
+import { stepsQuery } from '../engine/steps.js';
 import { Compensations } from '../engine/compensation.js';
-import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, withSummary } from '../engine/write-context.js';
+import { differingFields, pendingChanges } from '../engine/field-values.js';
+import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, callMakini } from '../engine/write-context.js';
 import { StepRunner } from '../engine/step-runner.js';
 import { VerdictGate } from '../engine/verdict-gate.js';
-
-/** The step table of a write, at any moment. */
-export const stepsQuery = defineQuery<StepRecord[]>('steps');
 
 type Line = Record<string, unknown> & { lineNo: number };
 
@@ -29,7 +27,7 @@ async function checkReferences(runner: StepRunner, connectionId: string, profile
     const value = fields[m.field];
     if (typeof value !== 'string' || !value) continue;
     references[m.field] = await runner.run(`check ${m.field} exists`,
-      (s) => withSummary('vendorExists', s, [connectionId, value]), { summary: `look up ${m.lookup} ${value}` });
+      (s) => callMakini('vendorExists', s, [connectionId, value]), { summary: `look up ${m.lookup} ${value}` });
   }
   return references;
 }
@@ -47,7 +45,7 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
     const input = parseInput(createPurchaseOrderInputSchema, rawInput, 'createPurchaseOrder');
     const { connectionId, idempotencyKey } = input;
     const { lineItems, ...header } = input.purchaseOrder;
-    const { system, profile } = await beginWrite(runner, 'purchase-order', 'create', connectionId);
+    const { system, profile } = await beginWrite(runner, 'createPurchaseOrder', connectionId);
     const poProfile = profile.purchaseOrder;
     const ref = poProfile.referenceField;
     // Lines get explicit numbers so that a line whose answer was lost can be recognised.
@@ -65,7 +63,7 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
 
     const find = async (): Promise<PoSnapshot | undefined> =>
       (await runner.run('look up by idempotency key',
-        (s) => withSummary('findPurchaseOrderByReference', s, [connectionId, ref, idempotencyKey]),
+        (s) => callMakini('findPurchaseOrderByReference', s, [connectionId, ref, idempotencyKey]),
         { summary: `find purchase order ${ref}=${idempotencyKey}` })) ?? undefined;
 
     // An earlier run (failed or reset) may have created it already.
@@ -83,14 +81,14 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
     let po: PoSnapshot;
     if (poProfile.lines !== 'separately') {
       po = earlier ?? await runner.run(`create purchase order with ${lines.length} lines`,
-        (s) => withSummary('createPurchaseOrder', s, [connectionId, { ...body, lineItems: lines }, ref]),
+        (s) => callMakini('createPurchaseOrder', s, [connectionId, { ...body, lineItems: lines }, ref]),
         { summary: `POST purchase order with ${lines.length} lines in one request`, checkLanded: find });
     } else {
       po = await createLineByLine(runner, { connectionId, system, profile, ref, idempotencyKey, body, lines, earlier, find });
     }
 
     const final = await runner.run('read back',
-      (s) => withSummary('getPurchaseOrder', s, [connectionId, po.key, ref]), { summary: `GET purchase order ${po.key}` });
+      (s) => callMakini('getPurchaseOrder', s, [connectionId, po.key, ref]), { summary: `GET purchase order ${po.key}` });
     const missing = lines.filter((l) => !final.lines.some((x) => x.lineNo === l.lineNo));
     if (final.lines.length !== lines.length || missing.length) {
       throw ApplicationFailure.create({
@@ -134,26 +132,26 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
       if (!cancelStatus) return `cannot undo purchase order ${found.key}: ${c.system} has no way to cancel it`;
       if (found.status === cancelStatus) return `purchase order ${found.key} was already ${cancelStatus}`;
       await runner.run('compensate: cancel header',
-        (s) => withSummary('setPurchaseOrderStatus', s, [c.connectionId, found.key, cancelStatus, c.ref]),
+        (s) => callMakini('setPurchaseOrderStatus', s, [c.connectionId, found.key, cancelStatus, c.ref]),
         { summary: `PUT status ${cancelStatus} on ${found.key} (undo)` });
       return `cancelled purchase order ${found.key} (status ${cancelStatus})`;
     },
   });
   try {
     const po = c.earlier ?? await runner.run('create purchase order header',
-      (s) => withSummary('createPurchaseOrder', s, [c.connectionId, c.body, c.ref]),
+      (s) => callMakini('createPurchaseOrder', s, [c.connectionId, c.body, c.ref]),
       { summary: 'POST purchase order header', checkLanded: c.find });
     const present = new Set(po.lines.map((l) => l.lineNo));
     for (const line of c.lines) {
       if (present.has(line.lineNo)) continue;
       const landed = async () => {
         const now = await runner.run(`look up line ${line.lineNo}`,
-          (s) => withSummary('listPurchaseOrderLines', s, [c.connectionId, po.key]), { summary: `GET lines of ${po.key}` });
+          (s) => callMakini('listPurchaseOrderLines', s, [c.connectionId, po.key]), { summary: `GET lines of ${po.key}` });
         return now.find((l) => l.lineNo === line.lineNo);
       };
       try {
         await runner.run(`add line ${line.lineNo}`,
-          (s) => withSummary('addPurchaseOrderLine', s, [c.connectionId, po.key, line]),
+          (s) => callMakini('addPurchaseOrderLine', s, [c.connectionId, po.key, line]),
           { summary: `POST line ${line.lineNo} of ${c.lines.length}`, checkLanded: landed });
       } catch (err) {
         throw Object.assign(err as Error, { failedLine: line.lineNo });
@@ -175,14 +173,6 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
   }
 }
 
-const sameValue = (a: unknown, b: unknown) => {
-  if (a === b) return true;
-  if (a == null || b == null) return false;
-  if (typeof a === 'object' || typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
-  if (typeof a === 'string' && typeof b === 'string' && !Number.isNaN(Date.parse(a)) && Date.parse(a) === Date.parse(b) && /\d{4}-\d{2}-\d{2}/.test(a)) return true;
-  return String(a) === String(b);
-};
-
 /** Changes PO header fields the system allows in the PO's current state; reads back to confirm. */
 export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): Promise<PurchaseOrderChangeResult> {
   const runner = new StepRunner(budgetOf(rawInput?.retryBudget), 'update purchase order');
@@ -190,10 +180,10 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
   return recordingOutcome(async () => {
     const input = parseInput(updatePurchaseOrderInputSchema, rawInput, 'updatePurchaseOrder');
     const { connectionId, purchaseOrderKey: key, changes } = input;
-    const { system, profile } = await beginWrite(runner, 'purchase-order', 'update', connectionId);
+    const { system, profile } = await beginWrite(runner, 'updatePurchaseOrder', connectionId);
     const ref = profile.purchaseOrder.referenceField;
     const read = () => runner.run('read purchase order',
-      (s) => withSummary('getPurchaseOrder', s, [connectionId, key, ref]), { summary: `GET purchase order ${key}` });
+      (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), { summary: `GET purchase order ${key}` });
     const current = await read();
     const violations = checkWrite(profile, { entity: 'purchaseOrder', operation: 'update', fields: changes, currentStatus: current.status });
     if (Object.prototype.hasOwnProperty.call(changes, ref)) {
@@ -202,16 +192,16 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
     if (violations.length) refuse(runner, system, `this update of purchase order ${key} (status ${current.status})`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${current.status}`);
     const mapped = mapCustomFields(profile, 'purchaseOrder', changes);
-    const pending = Object.fromEntries(Object.entries(mapped).filter(([f, v]) => !sameValue(current.fields[f], v)));
+    const pending = pendingChanges(current.fields, mapped);
     const changedFields = Object.keys(pending);
     if (changedFields.length === 0) {
       return { purchaseOrderKey: key, status: current.status, changedFields: [], alreadyApplied: true, steps: runner.steps };
     }
     // A PUT of the same values is idempotent, so a lost answer is simply retried.
     await runner.run('update purchase order',
-      (s) => withSummary('updatePurchaseOrder', s, [connectionId, key, pending, ref]), { summary: `PUT ${changedFields.join(', ')} on ${key}` });
+      (s) => callMakini('updatePurchaseOrder', s, [connectionId, key, pending, ref]), { summary: `PUT ${changedFields.join(', ')} on ${key}` });
     const after = await read();
-    const wrong = changedFields.filter((f) => !sameValue(after.fields[f], pending[f]));
+    const wrong = differingFields(after.fields, pending);
     if (wrong.length) {
       throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
         message: `purchase order ${key} reads back different values for ${wrong.join(', ')} after the update` });
@@ -227,11 +217,11 @@ export async function cancelPurchaseOrder(rawInput: CancelPurchaseOrderInput): P
   return recordingOutcome(async () => {
     const input = parseInput(cancelPurchaseOrderInputSchema, rawInput, 'cancelPurchaseOrder');
     const { connectionId, purchaseOrderKey: key } = input;
-    const { system, profile } = await beginWrite(runner, 'purchase-order', 'cancel', connectionId);
+    const { system, profile } = await beginWrite(runner, 'cancelPurchaseOrder', connectionId);
     const ref = profile.purchaseOrder.referenceField;
     const del = profile.purchaseOrder.delete;
     const read = () => runner.run('read purchase order',
-      (s) => withSummary('getPurchaseOrder', s, [connectionId, key, ref]), { summary: `GET purchase order ${key}` });
+      (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), { summary: `GET purchase order ${key}` });
     const current = await read();
     const target = del.by === 'status' ? del.status : undefined;
     if (target && current.status === target) {
@@ -241,7 +231,7 @@ export async function cancelPurchaseOrder(rawInput: CancelPurchaseOrderInput): P
     if (violations.length || !target) refuse(runner, system, `cancelling purchase order ${key} (status ${current.status})`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: cancel allowed in status ${current.status}`);
     await runner.run('cancel purchase order',
-      (s) => withSummary('setPurchaseOrderStatus', s, [connectionId, key, target, ref]), { summary: `PUT status ${target} on ${key}` });
+      (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, target, ref]), { summary: `PUT status ${target} on ${key}` });
     const after = await read();
     if (after.status !== target) {
       throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,

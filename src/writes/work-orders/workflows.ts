@@ -17,9 +17,9 @@ import {
 } from './contract.js';
 import { carriesReference, referenceCarrier, withReference } from './reference.js';
 import { differingFields, hasOwn, isBlank, pendingChanges } from '../engine/field-values.js';
-import { stepsQuery } from '../purchase-orders/workflows.js';
+import { stepsQuery } from '../engine/steps.js';
 import { StepRunner } from '../engine/step-runner.js';
-import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, withSummary } from '../engine/write-context.js';
+import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, callMakini } from '../engine/write-context.js';
 
 /** Rules the work-order workflows add to the profile's (stable names, like check-write's `Rule`). */
 export const WorkOrderRule = {
@@ -32,7 +32,7 @@ const describeCarrier = (c: ReferenceCarrier) =>
   c.mode === 'field' ? `idempotency key in ${c.field}` : c.mode === 'marker' ? `idempotency key as ${c.marker} in ${c.field}` : `no lookup possible (${c.reason})`;
 
 function readWorkOrder(runner: StepRunner, connectionId: string, key: string, name = 'read work order') {
-  return runner.run(name, (s) => withSummary('getWorkOrder', s, [connectionId, key]), { summary: `GET work order ${key}` });
+  return runner.run(name, (s) => callMakini('getWorkOrder', s, [connectionId, key]), { summary: `GET work order ${key}` });
 }
 
 /** The reference field may not be set by the caller where it carries the idempotency key. */
@@ -60,7 +60,7 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
   return recordingOutcome(async () => {
     const input = parseInput(createWorkOrderInputSchema, rawInput, 'createWorkOrder');
     const { connectionId, idempotencyKey, workOrder } = input;
-    const { system, profile } = await beginWrite(runner, 'work-order', 'create', connectionId);
+    const { system, profile } = await beginWrite(runner, 'createWorkOrder', connectionId);
     const carrier = referenceCarrier(profile, idempotencyKey);
     const violations = [
       ...checkWrite(profile, { entity: 'workOrder', operation: 'create', fields: workOrder }),
@@ -75,7 +75,7 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
           message: `the work order may or may not have been created on ${system}, and ${carrier.reason}: check the system before starting again` });
       }
       return (await runner.run('look up by idempotency key',
-        (s) => withSummary('findWorkOrderByReference', s, [connectionId, carrier, idempotencyKey]),
+        (s) => callMakini('findWorkOrderByReference', s, [connectionId, carrier, idempotencyKey]),
         { summary: `find work order by ${carrier.mode === 'field' ? `${carrier.field}=${idempotencyKey}` : `${carrier.field} containing ${carrier.marker}`}` })) ?? undefined;
     };
     // An earlier run (failed or reset) may have created it already.
@@ -87,7 +87,7 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
     }
     const body = withReference(mapCustomFields(profile, 'workOrder', workOrder), carrier, idempotencyKey);
     const created = earlier ?? await runner.run('create work order',
-      (s) => withSummary('createWorkOrder', s, [connectionId, body]),
+      (s) => callMakini('createWorkOrder', s, [connectionId, body]),
       { summary: `POST work order (${Object.keys(body).length} fields)`, checkLanded: find });
 
     const final = await readWorkOrder(runner, connectionId, created.key, 'read back');
@@ -112,7 +112,7 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
   return recordingOutcome(async () => {
     const input = parseInput(updateWorkOrderInputSchema, rawInput, 'updateWorkOrder');
     const { connectionId, workOrderKey: key, changes } = input;
-    const { system, profile } = await beginWrite(runner, 'work-order', 'update', connectionId);
+    const { system, profile } = await beginWrite(runner, 'updateWorkOrder', connectionId);
     const current = await readWorkOrder(runner, connectionId, key);
     const required = profile.workOrder.operations.update?.required ?? [];
     const carriedOver = required.filter((f) => !f.includes('.') && !hasOwn(changes, f) && !isBlank(current.fields[f]));
@@ -132,7 +132,7 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
       return { workOrderKey: key, status: current.status, changedFields: [], carriedOver: [], alreadyApplied: true, steps: runner.steps };
     }
     await runner.run('update work order',
-      (s) => withSummary('updateWorkOrder', s, [connectionId, key, { ...pending, ...carried }]),
+      (s) => callMakini('updateWorkOrder', s, [connectionId, key, { ...pending, ...carried }]),
       { summary: `PUT ${changedFields.join(', ')} on ${key}` });
     const after = await readWorkOrder(runner, connectionId, key, 'read back');
     const wrong = unconfirmed(after.fields, pending);
@@ -155,10 +155,10 @@ export async function changeWorkOrderStatus(rawInput: ChangeWorkOrderStatusInput
   return recordingOutcome(async () => {
     const input = parseInput(changeWorkOrderStatusInputSchema, rawInput, 'changeWorkOrderStatus');
     const { connectionId, workOrderKey: key } = input;
-    const { system, profile } = await beginWrite(runner, 'work-order', 'changeStatus', connectionId);
+    const { system, profile } = await beginWrite(runner, 'changeWorkOrderStatus', connectionId);
     const current = await readWorkOrder(runner, connectionId, key);
     const statuses = await runner.run('list work-order statuses',
-      (s) => withSummary('listWorkOrderStatuses', s, [connectionId]), { summary: 'GET work-order statuses' });
+      (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), { summary: 'GET work-order statuses' });
     const wanted = normaliseStatus(input.status);
     const target = statuses.find((s) => s.key === input.status) ??
       statuses.find((s) => s.status === wanted || (s.name !== undefined && normaliseStatus(s.name) === wanted));
@@ -182,7 +182,7 @@ export async function changeWorkOrderStatus(rawInput: ChangeWorkOrderStatusInput
     runner.note('check write restrictions', 'succeeded', `${system}: ${current.status} → ${target.status} allowed`);
     // Setting a status it already has is a no-op, so a lost answer is simply retried.
     await runner.run('change status',
-      (s) => withSummary('setWorkOrderStatus', s, [connectionId, key, target.key]), { summary: `PUT status ${target.status} on ${key}` });
+      (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]), { summary: `PUT status ${target.status} on ${key}` });
     const after = await readWorkOrder(runner, connectionId, key, 'read back');
     if (after.status !== target.status) {
       throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
@@ -219,10 +219,10 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
   return recordingOutcome(async () => {
     const input = parseInput(addWorkOrderMaterialsInputSchema, rawInput, 'addWorkOrderMaterials');
     const { connectionId, workOrderKey: key, materials } = input;
-    const { system, profile } = await beginWrite(runner, 'work-order', 'addMaterials', connectionId);
+    const { system, profile } = await beginWrite(runner, 'addWorkOrderMaterials', connectionId);
     const wo = await readWorkOrder(runner, connectionId, key);
     const listMaterials = (name: string) => runner.run(name,
-      (s) => withSummary('listWorkOrderMaterials', s, [connectionId, key]), { summary: `GET materials of work order ${key}` });
+      (s) => callMakini('listWorkOrderMaterials', s, [connectionId, key]), { summary: `GET materials of work order ${key}` });
     const existing = await listMaterials('read materials');
 
     const violations: Violation[] = [];
@@ -251,7 +251,7 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
       }
       const landed = async () => (await listMaterials(`look up material ${m.materialKey}`)).find((e) => e.materialKey === m.materialKey);
       const added = await runner.run(`add material ${m.materialKey}`,
-        (s) => withSummary('addWorkOrderMaterial', s, [connectionId, key, { ...m }]),
+        (s) => callMakini('addWorkOrderMaterial', s, [connectionId, key, { ...m }]),
         { summary: `POST material ${m.materialKey} (${m.requiredQuantity}) on ${key}`, checkLanded: landed });
       out.push({ materialKey: m.materialKey, key: added.key, added: true });
     }

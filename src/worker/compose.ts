@@ -1,0 +1,105 @@
+// The ONE composition of a production worker, used by the worker process (main.ts), the tests and
+// the benchmarks: config → token source → Makini client → activities (Makini calls and bulk
+// results) → interceptors (call metrics, connection gate) → the main worker and, beside it, the
+// worker of the paced write-calls queue. Whoever runs a worker runs exactly this.
+import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { Worker, type NativeConnection, type WorkerInterceptors, type WorkerOptions } from '@temporalio/worker';
+import type { ConnectionConfig, ConnectionsFile } from '../config/connections.js';
+import type { Settings } from '../config/settings.js';
+import { createTokenSource, type TokenProvider } from '../config/token-source.js';
+import type { ConnectionPolicyInput } from '../connections/control-state.js';
+import { connectionGateInterceptors } from '../connections/gate.js';
+import { createWriteCallsWorker, runAlongside } from '../connections/write-calls-worker.js';
+import { MakiniClient } from '../makini/client.js';
+import { makiniCallInterceptors } from '../observability/makini-calls.js';
+import { loadBuiltinProfiles } from '../profiles/load-profiles.js';
+import { effectiveProfile } from '../profiles/overrides.js';
+import { createActivities } from '../writes/activities.js';
+import { createWriteResultActivities } from '../writes/bulk/activities.js';
+
+/** Path of the workflows bundle entry (bundled by the SDK). */
+export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows.ts', import.meta.url));
+/** How the production workflows are bundled, wherever they are (worker, tests, benchmarks). */
+export const WORKFLOW_BUNDLE = {
+  workflowsPath: WORKFLOWS_PATH,
+  /** Loaded once per workflow thread and shared by all workflows (see the module). */
+  preloadModules: [fileURLToPath(new URL('./shared-modules.ts', import.meta.url))],
+};
+
+export interface MakiniActivityOptions {
+  settings: Pick<Settings, 'MAKINI_BASE_URL' | 'MAKINI_REQUEST_TIMEOUT_MS'>;
+  connections: ConnectionsFile;
+  env?: NodeJS.ProcessEnv;
+  tokenProviders?: Record<string, TokenProvider>;
+}
+
+/** The Makini activities of a worker, from its configuration (tokens resolved per call, inside activities). */
+export function buildMakiniActivities(opts: MakiniActivityOptions) {
+  const byId = new Map<string, ConnectionConfig>(opts.connections.connections.map((c) => [c.id, c]));
+  const tokenSource = createTokenSource(opts.connections.connections, { env: opts.env, providers: opts.tokenProviders });
+  const makini = new MakiniClient({ baseUrl: opts.settings.MAKINI_BASE_URL, timeoutMs: opts.settings.MAKINI_REQUEST_TIMEOUT_MS, tokenSource });
+  const builtins = loadBuiltinProfiles();
+  return createActivities({
+    makini,
+    connection: (id) => byId.get(id),
+    profileFor: (system, connection) => {
+      const profile = effectiveProfile(builtins, system, connection.overrides, connection.id);
+      // The connection's own write budget wins over its system profile's (connections config).
+      return connection.writesPerMinute === undefined ? profile : { ...profile, writesPerMinute: connection.writesPerMinute };
+    },
+  });
+}
+
+/** How the workflows reach the worker: a path the SDK bundles, or a bundle made once and shared. */
+type WorkflowSource = Pick<WorkerOptions, 'workflowBundle'> | Pick<WorkerOptions, 'workflowsPath' | 'bundlerOptions'>;
+
+export interface ProductionWorkerOptions extends MakiniActivityOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** Default: the production workflows, bundled by the SDK from WORKFLOW_BUNDLE. */
+  workflows?: WorkflowSource;
+  /** The production data converter (payloads and the results bulk items read may be encrypted). */
+  dataConverter?: DataConverter;
+  /** Policy of the connection control workflows this worker starts (breaker, rate adaptation). */
+  connectionPolicy?: ConnectionPolicyInput;
+  /** Worker tuning passed through (shutdown grace, cache size, concurrency). */
+  tuning?: Pick<WorkerOptions, 'shutdownGraceTime' | 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions'>;
+}
+
+export interface ProductionWorker {
+  /** The main worker; its `run()` also runs `writeCalls` (runAlongside), its `shutdown()` stops both. */
+  worker: Worker;
+  /** The worker of the paced write-calls queue. */
+  writeCalls: Worker;
+}
+
+/** The production worker pair on a connection; the caller runs `worker` and shuts it down. */
+export async function createProductionWorker(opts: ProductionWorkerOptions): Promise<ProductionWorker> {
+  const client = new Client({ connection: opts.connection, namespace: opts.namespace, dataConverter: opts.dataConverter });
+  const activities = { ...buildMakiniActivities(opts), ...createWriteResultActivities({ client }) };
+  const interceptors: WorkerInterceptors = {
+    activity: [
+      makiniCallInterceptors(opts.connections),
+      connectionGateInterceptors({ client, connectionIds: opts.connections.connections.map((c) => c.id), policy: opts.connectionPolicy }),
+    ],
+  };
+  const shared = { connection: opts.connection, namespace: opts.namespace, activities, interceptors, dataConverter: opts.dataConverter };
+  const workflows = opts.workflows ?? { workflowsPath: WORKFLOW_BUNDLE.workflowsPath, bundlerOptions: { preloadModules: WORKFLOW_BUNDLE.preloadModules } };
+  const worker = await Worker.create({ ...shared, ...workflows, ...opts.tuning, taskQueue: opts.taskQueue });
+  // Write calls (POST/PUT) run on their own queue, paced per connection by the server (docs/connections.md).
+  const writeCalls = await createWriteCallsWorker({
+    ...shared,
+    taskQueue: opts.taskQueue,
+    ...(opts.tuning?.shutdownGraceTime !== undefined ? { shutdownGraceTime: opts.tuning.shutdownGraceTime } : {}),
+  });
+  runAlongside(worker, writeCalls);
+  return { worker, writeCalls };
+}
+
+/** Env var names holding the connections' tokens (their values are redacted from logs). */
+export function tokenEnvNames(connections: ConnectionsFile): string[] {
+  return connections.connections.flatMap((c) => ('env' in c.token ? [c.token.env] : []));
+}

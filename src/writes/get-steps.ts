@@ -1,0 +1,8 @@
+// Reading a write's step table from a service or the CLI, through the query every write answers.
+import type { WorkflowHandle } from '@temporalio/client';
+import { stepsQuery, type StepRecord } from './engine/steps.js';
+
+/** The step table of a running or finished write. */
+export async function getSteps(handle: WorkflowHandle): Promise<StepRecord[]> {
+  return handle.query(stepsQuery);
+}
