@@ -1,10 +1,11 @@
 // The admin API shared by admin.ts (server) and admin-client.ts: paths, bodies, answers.
 // Admin routes are the sandbox's own (not Makini's), under /_admin, loopback only, no auth.
 import { z } from 'zod';
+import type { BehaviourPatch, ConnectionBehaviour } from './behaviour.js';
 import { chaosConfigSchema, faultScriptSchema, type PendingFault } from './faults.js';
 import type { RequestLogEntry } from './registry.js';
 import type {
-  InventoryRecord, MaterialRecord, PurchaseOrderRecord, VendorRecord, WorkOrderMaterialRecord, WorkOrderRecord, WriteCounters,
+  InventoryRecord, MaterialRecord, PurchaseOrderRecord, SiteRecord, VendorRecord, WorkOrderMaterialRecord, WorkOrderRecord, WriteCounters,
 } from './store.js';
 
 export const ADMIN_PREFIX = '/_admin';
@@ -20,6 +21,8 @@ export const AdminPath = {
   faults: (id: string) => `${conn(id)}/faults`,
   clearFaults: (id: string) => `${conn(id)}/faults/clear`,
   reference: (id: string) => `${conn(id)}/reference`,
+  /** GET the switches; PUT a subset of them (see behaviour.ts). */
+  behaviour: (id: string) => `${conn(id)}/behaviour`,
   state: (id: string) => `${conn(id)}/state`,
   requests: (id: string) => `${conn(id)}/requests`,
   /** `*`: every connection without chaos of its own. */
@@ -30,16 +33,26 @@ export const AdminPath = {
 export const reauthorizeBodySchema = z.strictObject({ token: z.string().min(1).optional() });
 export const rateLimitBodySchema = z.strictObject({ writesPerMinute: z.number().int().positive().nullable() });
 export const faultsBodySchema = z.strictObject({ faults: z.array(faultScriptSchema) });
+export { behaviourPatchSchema } from './behaviour.js';
 export const chaosBodySchema = z.strictObject({ chaos: chaosConfigSchema.nullable() });
 
-/** Extra reference data for a connection (on top of the seeded V-100.., mat-1.., inv-1..). */
+/**
+ * Extra reference data for a connection (on top of the seeded V-100.., 1000/S1/S2, mat-1.., inv-1..).
+ * A key never equals its code (as in Makini); left out, a key is generated (14 digits) and a
+ * material's code is `M-<key>`.
+ */
+const keyNotCode = (r: { key?: string; code?: string }) => r.key === undefined || r.key !== r.code;
+const KEY_IS_CODE = { message: 'key must differ from code: opaque keys never equal codes', path: ['key'] };
 export const referenceBodySchema = z.strictObject({
-  vendors: z.array(z.strictObject({ key: z.string().min(1).optional(), code: z.string().min(1), name: z.string().default('') })).default([]),
+  vendors: z.array(z.strictObject({ key: z.string().min(1).optional(), code: z.string().min(1), name: z.string().default('') })
+    .refine(keyNotCode, KEY_IS_CODE)).default([]),
+  sites: z.array(z.strictObject({ key: z.string().min(1).optional(), code: z.string().min(1), name: z.string().default('') })
+    .refine(keyNotCode, KEY_IS_CODE)).default([]),
   /** Each material gets its own inventory (key `inv-<material key>` unless given). */
   materials: z.array(z.strictObject({
     key: z.string().min(1), code: z.string().min(1).optional(), name: z.string().default(''),
     inventoryKey: z.string().min(1).optional(), quantity: z.number().int().nonnegative().default(0),
-  })).default([]),
+  }).refine(keyNotCode, KEY_IS_CODE)).default([]),
 });
 export type ReferenceData = z.input<typeof referenceBodySchema>;
 
@@ -58,8 +71,10 @@ export interface SandboxState {
   inventories: InventoryRecord[];
   materials: MaterialRecord[];
   vendors: VendorRecord[];
+  sites: SiteRecord[];
+  behaviour: ConnectionBehaviour;
   writes: WriteCounters;
   pendingFaults: PendingFault[];
 }
 
-export type { RequestLogEntry, PendingFault };
+export type { BehaviourPatch, ConnectionBehaviour, RequestLogEntry, PendingFault };

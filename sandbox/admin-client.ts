@@ -1,9 +1,11 @@
 // Typed client of the sandbox admin API, over real HTTP (what tests and scripts use).
-import { AdminPath, type ConnectionSummary, type PendingFault, type ReferenceData, type RequestLogEntry, type SandboxState } from './admin-api.js';
+import {
+  AdminPath, type BehaviourPatch, type ConnectionBehaviour, type ConnectionSummary, type PendingFault, type ReferenceData, type RequestLogEntry, type SandboxState,
+} from './admin-api.js';
 import type { ChaosConfig, FaultScript } from './faults.js';
 import type { SandboxConnectionSeed } from './index.js';
 
-export type { ChaosConfig, ConnectionSummary, FaultScript, PendingFault, ReferenceData, RequestLogEntry, SandboxState };
+export type { BehaviourPatch, ChaosConfig, ConnectionBehaviour, ConnectionSummary, FaultScript, PendingFault, ReferenceData, RequestLogEntry, SandboxState };
 
 export class SandboxAdminError extends Error {
   constructor(readonly status: number, message: string) {
@@ -74,7 +76,20 @@ export class SandboxAdminClient {
     await this.call('PUT', AdminPath.chaos(connectionId), { chaos });
   }
 
-  /** Adds vendors and materials (each with an inventory) to a connection's reference data. */
+  /**
+   * Changes some of a connection's switches for what Makini leaves open (the others stay):
+   * `referenceField` kept | dropped | rewritten, `referenceFieldName`, `listFilter` exact | loose,
+   * `defaultPerPage`, `maxPerPage`. Answers all of them; `reset()` restores the defaults.
+   */
+  setBehaviour(connectionId: string, patch: BehaviourPatch): Promise<ConnectionBehaviour> {
+    return this.call('PUT', AdminPath.behaviour(connectionId), patch);
+  }
+
+  behaviour(connectionId: string): Promise<ConnectionBehaviour> {
+    return this.call('GET', AdminPath.behaviour(connectionId));
+  }
+
+  /** Adds vendors, sites and materials (each with an inventory) to a connection's reference data. */
   addReferenceData(connectionId: string, data: ReferenceData): Promise<unknown> {
     return this.call('POST', AdminPath.reference(connectionId), data);
   }
@@ -87,7 +102,7 @@ export class SandboxAdminClient {
     return this.call('GET', AdminPath.requests(connectionId));
   }
 
-  /** Every connection back to its seed: data, token, limit; no faults, chaos or logs. */
+  /** Every connection back to its seed: data, token, limit, default behaviour; no faults, chaos or logs. */
   async reset(): Promise<void> {
     await this.call('POST', AdminPath.reset());
   }

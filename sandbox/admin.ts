@@ -2,7 +2,7 @@
 // they bypass auth, so the sandbox refuses them from any other address even if bound to one.
 import type { z } from 'zod';
 import {
-  ADMIN_PREFIX, chaosBodySchema, faultsBodySchema, rateLimitBodySchema, reauthorizeBodySchema, referenceBodySchema, type SandboxState,
+  ADMIN_PREFIX, behaviourPatchSchema, chaosBodySchema, faultsBodySchema, rateLimitBodySchema, reauthorizeBodySchema, referenceBodySchema, type SandboxState,
 } from './admin-api.js';
 import { problemsOf, SandboxHttpError, validationFailed } from './errors.js';
 import { ConnectionExistsError, connectionSeedSchema, type Registry, type SandboxConnection } from './registry.js';
@@ -35,12 +35,14 @@ export function stateOf(conn: SandboxConnection): SandboxState {
     inventories: [...s.inventories.values()],
     materials: [...s.materials.values()],
     vendors: [...s.vendors.values()],
+    sites: [...s.sites.values()],
+    behaviour: { ...conn.behaviour },
     writes: s.counters,
     pendingFaults: conn.faults.pending(),
   };
 }
 
-const CONNECTION_ROUTE = /^\/_admin\/connections\/([^/]+)\/(reauthorize|require-reauthorization|rate-limit|faults|faults\/clear|reference|state|requests)$/;
+const CONNECTION_ROUTE = /^\/_admin\/connections\/([^/]+)\/(reauthorize|require-reauthorization|rate-limit|faults|faults\/clear|reference|behaviour|state|requests)$/;
 const CHAOS_ROUTE = /^\/_admin\/chaos\/([^/]+)$/;
 
 export function handleAdmin(registry: Registry, x: Exchange, method: string, url: URL, body: string): void {
@@ -48,7 +50,10 @@ export function handleAdmin(registry: Registry, x: Exchange, method: string, url
     if (!LOOPBACK.test(x.req.socket.remoteAddress ?? '')) throw adminError(403, 'ADMIN_LOOPBACK_ONLY', 'The sandbox admin API answers loopback clients only');
     sendJson(x, 200, { data: route(registry, method, url.pathname, body) });
   } catch (err) {
-    if (err instanceof SandboxHttpError) return sendError(x, err);
+    if (err instanceof SandboxHttpError) {
+      sendError(x, err);
+      return;
+    }
     throw err;
   }
 }
@@ -103,6 +108,11 @@ function route(registry: Registry, method: string, path: string, body: string): 
       return conn.faults.pending();
     case 'POST reference':
       return addReference(conn, parse(referenceBodySchema, body));
+    case 'GET behaviour':
+      return conn.behaviour;
+    case 'PUT behaviour':
+      conn.behaviour = { ...conn.behaviour, ...parse(behaviourPatchSchema, body) };
+      return conn.behaviour;
     case 'GET state':
       return stateOf(conn);
     case 'GET requests':
@@ -122,14 +132,18 @@ function addReference(conn: SandboxConnection, data: z.output<typeof referenceBo
   const s = conn.store;
   const now = new Date().toISOString();
   for (const v of data.vendors) {
-    const key = v.key ?? v.code;
+    const key = v.key ?? s.keys.next();
     s.vendors.set(key, { key, code: v.code, name: v.name, createdAt: now, updatedAt: now });
+  }
+  for (const site of data.sites) {
+    const key = site.key ?? s.keys.next();
+    s.sites.set(key, { key, code: site.code, name: site.name, description: '', createdAt: now, updatedAt: now });
   }
   for (const m of data.materials) {
     const inventoryKey = m.inventoryKey ?? `inv-${m.key}`;
-    const code = m.code ?? m.key;
+    const code = m.code ?? `M-${m.key}`;
     s.materials.set(m.key, { key: m.key, code, name: m.name, partNumber: code, uomKey: 'EA', isActive: true, inventoryKey });
     s.inventories.set(inventoryKey, { key: inventoryKey, code, name: m.name, quantity: m.quantity, unitCost: 0, locationKey: 'WH-1', createdAt: now, updatedAt: now });
   }
-  return { vendors: [...s.vendors.values()], materials: [...s.materials.values()] };
+  return { vendors: [...s.vendors.values()], sites: [...s.sites.values()], materials: [...s.materials.values()] };
 }

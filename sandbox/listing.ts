@@ -1,12 +1,11 @@
 // Makini list semantics [spec]: filter[field]=v, filter[field:op]=v, filterMatch=all|any,
 // sort[field]=1 (desc) | 0 (asc), page / per_page, and the Laravel-style links/meta envelope.
 import { MakiniQuery } from '../src/makini/contract.js';
+import { DEFAULT_BEHAVIOUR, type ConnectionBehaviour } from './behaviour.js';
 import { validationFailed, type FieldProblem } from './errors.js';
 
-/** Laravel's default page size; Makini publishes none. */
-export const DEFAULT_PER_PAGE = 15;
-/** Larger pages are clamped to this (meta.per_page says so): clients must follow links.next. */
-export const MAX_PER_PAGE = 200;
+/** The connection switches a list obeys (see behaviour.ts). */
+export type ListOptions = Pick<ConnectionBehaviour, 'listFilter' | 'defaultPerPage' | 'maxPerPage'>;
 
 /** `gteq`/`lted` are the spellings in Makini's spec text; `gte`/`lte` are this project's. */
 const OPERATORS = ['eq', 'contains', 'startsWith', 'gt', 'gte', 'gteq', 'lt', 'lte', 'lted', 'lteq'] as const;
@@ -32,12 +31,13 @@ function compare(a: unknown, b: string): number | undefined {
   return String(a).localeCompare(b);
 }
 
-function matches(item: Record<string, unknown>, f: Filter): boolean {
+function matches(item: Record<string, unknown>, f: Filter, mode: ListOptions['listFilter']): boolean {
   const v = item[f.field];
   if (v === undefined || v === null) return false;
   const s = String(v);
   switch (f.op) {
-    case 'eq': return s === f.value;
+    // `loose`: some systems' "equals" is a search; whoever filters must still compare what comes back.
+    case 'eq': return mode === 'loose' ? s.toLowerCase().includes(f.value.toLowerCase()) : s === f.value;
     case 'contains': return s.toLowerCase().includes(f.value.toLowerCase());
     case 'startsWith': return s.toLowerCase().startsWith(f.value.toLowerCase());
     default: {
@@ -62,7 +62,7 @@ function positiveInt(query: URLSearchParams, name: string, fallback: number, pro
 }
 
 /** Filters, sorts and pages `items` as Makini does; bad parameters are a 400 naming each. */
-export function listPage<T extends object>(items: readonly T[], query: URLSearchParams, endpointUrl: string) {
+export function listPage<T extends object>(items: readonly T[], query: URLSearchParams, endpointUrl: string, options: ListOptions = DEFAULT_BEHAVIOUR) {
   const problems: FieldProblem[] = [];
   const filters: Filter[] = [];
   const sorts: { field: string; desc: boolean }[] = [];
@@ -83,12 +83,12 @@ export function listPage<T extends object>(items: readonly T[], query: URLSearch
   const filterMatch = query.get('filterMatch') ?? 'all';
   if (filterMatch !== 'all' && filterMatch !== 'any') problems.push({ field: 'filterMatch', message: 'must be all or any' });
   const page = positiveInt(query, MakiniQuery.page, 1, problems);
-  const perPage = Math.min(positiveInt(query, MakiniQuery.perPage, DEFAULT_PER_PAGE, problems), MAX_PER_PAGE);
+  const perPage = Math.min(positiveInt(query, MakiniQuery.perPage, options.defaultPerPage, problems), options.maxPerPage);
   if (problems.length) throw validationFailed(problems, 'Invalid list parameters');
 
   const rec = (i: T) => i as Record<string, unknown>;
-  let rows = filters.length === 0 ? [...items]
-    : items.filter((i) => (filterMatch === 'any' ? filters.some((f) => matches(rec(i), f)) : filters.every((f) => matches(rec(i), f))));
+  const hit = (i: T) => (f: Filter) => matches(rec(i), f, options.listFilter);
+  let rows = filters.length === 0 ? [...items] : items.filter((i) => (filterMatch === 'any' ? filters.some(hit(i)) : filters.every(hit(i))));
   if (sorts.length) {
     rows = rows.sort((a, b) => {
       for (const s of sorts) {

@@ -1,8 +1,8 @@
 // Purchase orders and their lines: one transaction per request, per-system line and state rules.
 import { MakiniPath } from '../src/makini/contract.js';
+import { applyReferenceField } from './behaviour.js';
 import { notFound, validationFailed, writeNotAllowed, type FieldProblem } from './errors.js';
-import { param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
-import { listPage } from './listing.js';
+import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
 import {
   bodyObject, collect, isMissing, LINE_READ_ONLY, missingFields, PO_READ_ONLY, poHeaderSchema, poLineSchema,
   poStatusBodySchema, withoutReadOnly, type PoLineBody,
@@ -67,7 +67,7 @@ function newLine(store: ConnectionStore, po: PurchaseOrderRecord, body: PoLineBo
 }
 
 export function listPurchaseOrders(ctx: HandlerContext): HandlerResult {
-  return { status: 200, body: listPage([...ctx.store.purchaseOrders.values()], ctx.query, ctx.endpointUrl), applied: false };
+  return listed(ctx, [...ctx.store.purchaseOrders.values()]);
 }
 
 export function getPurchaseOrder(ctx: HandlerContext): HandlerResult {
@@ -114,6 +114,8 @@ export function createPurchaseOrder(ctx: HandlerContext): HandlerResult {
     updatedAt: now,
     lineItems: [],
   };
+  // The system's document number goes where a rewriting system puts its own reference.
+  applyReferenceField(ctx.behaviour, po, () => (header.orderNo == null ? String(po.orderNo) : store.nextOrderNo()));
   let next = Math.max(0, ...[...seen.keys()].map(Number).filter(Number.isFinite));
   for (const l of lines as PoLineBody[]) po.lineItems.push(newLine(store, po, l, l.lineNo ?? ++next, now));
   recomputeTotals(po);
@@ -213,7 +215,7 @@ export function addPurchaseOrderLine(ctx: HandlerContext): HandlerResult {
 }
 
 export function listPurchaseOrderLines(ctx: HandlerContext): HandlerResult {
-  return { status: 200, body: listPage(ctx.store.allLines(), ctx.query, ctx.endpointUrl), applied: false };
+  return listed(ctx, ctx.store.allLines());
 }
 
 export function getPurchaseOrderLine(ctx: HandlerContext): HandlerResult {

@@ -1,7 +1,6 @@
 // The connection itself, reference data (vendors, statuses) and inventories.
 import { notFound, validationFailed, type FieldProblem } from './errors.js';
-import { param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
-import { listPage } from './listing.js';
+import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
 import { bodyObject, collect, INVENTORY_READ_ONLY, inventoryBodySchema, withoutReadOnly } from './schemas.js';
 import { PO_STATUSES, poStatusKey, WO_STATUSES, woStatusKey, type InventoryRecord } from './store.js';
 
@@ -19,7 +18,34 @@ export function integrationCurrent(ctx: HandlerContext): HandlerResult {
 }
 
 export function listVendors(ctx: HandlerContext): HandlerResult {
-  return { status: 200, body: listPage([...ctx.store.vendors.values()], ctx.query, ctx.endpointUrl), applied: false };
+  return listed(ctx, [...ctx.store.vendors.values()]);
+}
+
+/** GET /vendors/{key} [spec]: what a client asks to learn whether a `vendorKey` exists. */
+export function getVendor(ctx: HandlerContext): HandlerResult {
+  return read(byKey(ctx.store.vendors, 'vendor', param(ctx)));
+}
+
+export function listSites(ctx: HandlerContext): HandlerResult {
+  return listed(ctx, [...ctx.store.sites.values()]);
+}
+
+export function getSite(ctx: HandlerContext): HandlerResult {
+  return read(byKey(ctx.store.sites, 'site', param(ctx)));
+}
+
+export function listUnitsOfMeasure(ctx: HandlerContext): HandlerResult {
+  return listed(ctx, [...ctx.store.unitsOfMeasure.values()]);
+}
+
+export function getUnitOfMeasure(ctx: HandlerContext): HandlerResult {
+  return read(byKey(ctx.store.unitsOfMeasure, 'unit of measure', param(ctx)));
+}
+
+function byKey<T>(records: ReadonlyMap<string, T>, what: string, key: string): T {
+  const record = records.get(key);
+  if (!record) throw notFound(`${what} "${key}"`);
+  return record;
 }
 
 const label = (s: string) => s.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
@@ -30,16 +56,16 @@ const statusRecords = (scope: string, statuses: readonly string[], keyOf: (s: st
 
 export function purchaseOrderStatuses(ctx: HandlerContext): HandlerResult {
   const rows = statusRecords('purchase-orders', PO_STATUSES, (s) => poStatusKey(s as (typeof PO_STATUSES)[number]));
-  return { status: 200, body: listPage(rows, ctx.query, ctx.endpointUrl), applied: false };
+  return listed(ctx, rows);
 }
 
 export function workOrderStatuses(ctx: HandlerContext): HandlerResult {
   const rows = statusRecords('work-orders', WO_STATUSES, (s) => woStatusKey(s as (typeof WO_STATUSES)[number]));
-  return { status: 200, body: listPage(rows, ctx.query, ctx.endpointUrl), applied: false };
+  return listed(ctx, rows);
 }
 
 export function listInventories(ctx: HandlerContext): HandlerResult {
-  return { status: 200, body: listPage([...ctx.store.inventories.values()], ctx.query, ctx.endpointUrl), applied: false };
+  return listed(ctx, [...ctx.store.inventories.values()]);
 }
 
 function getInv(ctx: HandlerContext, key: string): InventoryRecord {

@@ -1,5 +1,6 @@
 // Connections: token → connection, reauthorization, and each one's state, limits, faults and log.
 import { z } from 'zod';
+import { DEFAULT_BEHAVIOUR, type ConnectionBehaviour } from './behaviour.js';
 import { Chaos, FaultQueue, type ChaosConfig } from './faults.js';
 import { chaosConfigSchema } from './faults.js';
 import { KeyGenerator } from './prng.js';
@@ -26,9 +27,10 @@ export interface RequestLogEntry {
   /** Path without the query string. */
   path: string;
   query: string;
-  /** 0 when the socket was dropped without an answer. */
+  /** 0 when the socket was dropped without an answer; the status meant when abandoned. */
   status: number;
-  outcome: 'answered' | 'dropped';
+  /** `abandoned`: the client had closed the connection before the (late) answer was sent. */
+  outcome: 'answered' | 'dropped' | 'abandoned';
   requestId: string;
   durationMs: number;
   /** True when the request changed state (also when its answer was then lost or garbled). */
@@ -54,6 +56,8 @@ export class SandboxConnection {
   readonly limiter: SlidingWindowLimiter;
   readonly faults = new FaultQueue();
   chaos: Chaos | undefined;
+  /** Switches for what Makini leaves open (see behaviour.ts). */
+  behaviour: ConnectionBehaviour = { ...DEFAULT_BEHAVIOUR };
   readonly log: RequestLogEntry[] = [];
   private seq = 0;
 
@@ -75,9 +79,10 @@ export class SandboxConnection {
     return full;
   }
 
-  /** Back to how it was seeded: data, token, limit; no faults, chaos, log or reauthorization. */
+  /** Back to how it was seeded: data, token, limit, default behaviour; no faults, chaos, log or reauthorization. */
   reset(): void {
     this.token = this.seed.token;
+    this.behaviour = { ...DEFAULT_BEHAVIOUR };
     this.needsReauthorization = false;
     this.store.reset();
     this.limiter.reset(this.seed.writesPerMinute ?? null);

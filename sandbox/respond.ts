@@ -18,9 +18,9 @@ export function beginExchange(req: IncomingMessage, res: ServerResponse): Exchan
 
 export const elapsedMs = (x: Exchange) => Math.round((performance.now() - x.startedAt) * 10) / 10;
 
-/** Sends a raw body; a client that went away is not an error here. */
-export function sendRaw(x: Exchange, status: number, body: string, contentType: string | undefined, headers: Record<string, string> = {}): void {
-  if (x.res.destroyed || x.res.headersSent) return;
+/** Sends a raw body; false when the client had gone away (e.g. it timed out before a late answer). */
+export function sendRaw(x: Exchange, status: number, body: string, contentType: string | undefined, headers: Record<string, string> = {}): boolean {
+  if (x.res.destroyed || x.res.headersSent || x.req.socket.destroyed) return false;
   const all: Record<string, string> = {
     ...headers,
     [MakiniHeader.requestId]: x.requestId,
@@ -30,6 +30,7 @@ export function sendRaw(x: Exchange, status: number, body: string, contentType: 
   if (contentType) all['content-type'] = contentType;
   x.res.writeHead(status, all);
   x.res.end(body);
+  return true;
 }
 
 export const sendJson = (x: Exchange, status: number, value: unknown, headers?: Record<string, string>) =>

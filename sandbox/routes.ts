@@ -25,7 +25,6 @@ function route(template: string, operations: Route['operations']): Route {
 
 const op = (name: string, handler: Handler) => ({ name, handler });
 
-
 export const ROUTES: readonly Route[] = [
   route(MakiniPath.integrationCurrent(), { GET: op('integration.current', ref.integrationCurrent) }),
   route(MakiniPath.purchaseOrders(), { GET: op('purchaseOrder.list', po.listPurchaseOrders), POST: op('purchaseOrder.create', po.createPurchaseOrder) }),
@@ -44,6 +43,11 @@ export const ROUTES: readonly Route[] = [
   route(MakiniPath.material(K1), { GET: op('material.get', ref.getMaterial) }),
   route(MakiniPath.materialInventory(K1), { PUT: op('material.updateInventory', ref.updateMaterialInventory) }),
   route(MakiniPath.vendors(), { GET: op('vendor.list', ref.listVendors) }),
+  route(MakiniPath.vendor(K1), { GET: op('vendor.get', ref.getVendor) }),
+  route(MakiniPath.sites(), { GET: op('site.list', ref.listSites) }),
+  route(MakiniPath.site(K1), { GET: op('site.get', ref.getSite) }),
+  route(MakiniPath.unitsOfMeasure(), { GET: op('unitOfMeasure.list', ref.listUnitsOfMeasure) }),
+  route(MakiniPath.unitOfMeasure(K1), { GET: op('unitOfMeasure.get', ref.getUnitOfMeasure) }),
   route(MakiniPath.statuses('purchase-orders'), { GET: op('status.purchaseOrders', ref.purchaseOrderStatuses) }),
   route(MakiniPath.statuses('work-orders'), { GET: op('status.workOrders', ref.workOrderStatuses) }),
 ];

@@ -1,14 +1,17 @@
 // The public API pipeline: route → auth → injected fault → write limit → handler → answer → log.
-// Faults and the write limit come after auth: a wrong token is a 401 whatever is scripted.
-import http, { STATUS_CODES } from 'node:http';
+// Faults and the write limit come after auth: a wrong token is a 401 whatever is scripted. A fault
+// answers either instead of the system (the request did not reach it) or after it (the write
+// landed and only the answer is lost, late or garbled): see faults.ts.
+import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MakiniErrorCode, MakiniHeader } from '../src/makini/contract.js';
 import { handleAdmin, isAdminPath } from './admin.js';
-import { codeForStatus, notFound, SANDBOX_METHOD_NOT_ALLOWED, SandboxHttpError, validationFailed } from './errors.js';
-import type { ActiveFault } from './faults.js';
+import { notFound, SANDBOX_METHOD_NOT_ALLOWED, SandboxHttpError, validationFailed } from './errors.js';
+import { faultAnswer } from './fault-answers.js';
+import { faultCommits, faultLabel, waitAfterSystemMs, waitBeforeSystemMs, type ActiveFault } from './faults.js';
 import type { Handler, HandlerResult } from './handler.js';
-import type { Registry, SandboxConnection } from './registry.js';
-import { beginExchange, dropSocket, elapsedMs, imfFixdate, readBody, sendError, sendJson, sendRaw, type Exchange } from './respond.js';
+import type { Registry, RequestLogEntry, SandboxConnection } from './registry.js';
+import { beginExchange, dropSocket, elapsedMs, readBody, sendError, sendJson, sendRaw, type Exchange } from './respond.js';
 import { isWriteMethod, matchRoute } from './routes.js';
 
 export interface ServerDeps {
@@ -19,7 +22,6 @@ export interface ServerDeps {
 }
 
 const BODY_LIMIT_BYTES = 10 * 1024 * 1024;
-const SLOW_DEFAULT_MS = 1000;
 
 export function createSandboxServer(deps: ServerDeps): http.Server {
   const server = http.createServer((req, res) => {
@@ -56,29 +58,6 @@ function bearerToken(req: http.IncomingMessage): string | undefined {
   return m?.[1];
 }
 
-/** Retry-After as delta-seconds, as an HTTP-date, or absent, as the fault says. */
-function retryAfter(f: Pick<ActiveFault, 'retryAfterSeconds' | 'retryAfterDate'>): Record<string, string> {
-  if (f.retryAfterDate) {
-    // Rounded up to a whole second: waiting until the date always waits at least the seconds.
-    const at = Math.ceil((Date.now() + (f.retryAfterSeconds ?? 1) * 1000) / 1000) * 1000;
-    return { [MakiniHeader.retryAfter]: imfFixdate(at) };
-  }
-  return f.retryAfterSeconds === undefined ? {} : { [MakiniHeader.retryAfter]: String(f.retryAfterSeconds) };
-}
-
-const GATEWAY_MESSAGES: Record<number, string> = {
-  500: 'The connected system failed to process the request',
-  502: 'Bad gateway: the connected system returned an invalid answer',
-  503: 'The service is temporarily unavailable',
-  504: 'Gateway timeout: the connected system did not answer in time',
-};
-const gatewayMessage = (status: number) => GATEWAY_MESSAGES[status] ?? STATUS_CODES[status] ?? 'Error';
-
-const htmlPage = (status: number) => {
-  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
-  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
-};
-
 async function handlePublic(deps: ServerDeps, x: Exchange, method: string, url: URL, raw: { text: string; tooLarge: boolean }): Promise<void> {
   const path = url.pathname;
   const token = bearerToken(x.req);
@@ -88,16 +67,16 @@ async function handlePublic(deps: ServerDeps, x: Exchange, method: string, url: 
     writeApplied: false, operation: undefined as string | undefined, fault: undefined as string | undefined,
     errorCode: undefined as string | undefined, body: undefined as unknown,
   };
-  const finish = (status: number, outcome: 'answered' | 'dropped') => {
+  // `abandoned`: the client gave up (its timeout) before a late answer, which then reached no one.
+  const finish = (status: number, outcome: RequestLogEntry['outcome']) => {
     const durationMs = elapsedMs(x);
     conn?.record({ ...entry, status, outcome, durationMs });
-    deps.log?.(`${method} ${path}${url.search} → ${outcome === 'dropped' ? 'dropped' : status} ${x.requestId} ${Math.round(durationMs)}ms` +
+    deps.log?.(`${method} ${path}${url.search} → ${outcome === 'answered' ? status : `${outcome} ${status || ''}`.trim()} ${x.requestId} ${Math.round(durationMs)}ms` +
       `${conn ? ` [${conn.id}]` : ''}${entry.fault ? ` fault=${entry.fault}` : ''}${entry.writeApplied ? ' (write applied)' : ''}`);
   };
   const answerError = (err: SandboxHttpError) => {
     entry.errorCode = err.code;
-    sendError(x, err);
-    finish(err.status, 'answered');
+    finish(err.status, sendError(x, err) ? 'answered' : 'abandoned');
   };
   const drop = () => {
     dropSocket(x);
@@ -136,50 +115,35 @@ async function handlePublic(deps: ServerDeps, x: Exchange, method: string, url: 
 
   const fault = conn.faults.take(method, path) ?? deps.registry.chaosFor(conn)?.roll(method);
   if (fault) {
-    entry.fault = `${fault.source}:${fault.kind}`;
+    entry.fault = faultLabel(fault);
     conn.store.counters.faulted += 1;
   }
-  const delay = fault?.delayMs ?? (fault?.kind === 'slow' ? SLOW_DEFAULT_MS : 0);
-  if (delay > 0) {
-    try {
-      await sleep(delay, undefined, { signal: deps.signal });
-    } catch {
-      return drop(); // the sandbox is closing
+  const answerFault = (f: ActiveFault) => {
+    const answer = faultAnswer(f);
+    switch (answer?.type) {
+      case undefined:
+        return false;
+      case 'drop':
+        drop();
+        return true;
+      case 'needs-reauthorization':
+        conn.needsReauthorization = true;
+        answerError(needsReauthorization(conn));
+        return true;
+      case 'error':
+        answerError(new SandboxHttpError(answer.status, answer.code, answer.message, undefined, answer.headers));
+        return true;
+      case 'raw':
+        finish(answer.status, sendRaw(x, answer.status, answer.body, answer.contentType, answer.headers) ? 'answered' : 'abandoned');
+        return true;
     }
-  }
+  };
 
-  // Faults that answer instead of the system: nothing is written.
-  switch (fault?.kind) {
-    case 'rate-limit':
-      return answerError(new SandboxHttpError(429, MakiniErrorCode.rateLimitExceeded,
-        'Too many requests for this connection; retry later', undefined, retryAfter(fault)));
-    case 'server-error': {
-      const status = fault.status ?? 500;
-      return answerError(new SandboxHttpError(status, codeForStatus(status), fault.message ?? gatewayMessage(status), undefined,
-        status === 503 ? retryAfter(fault) : {}));
-    }
-    case 'html-error': {
-      const status = fault.status ?? 502;
-      sendRaw(x, status, htmlPage(status), 'text/html');
-      return finish(status, 'answered');
-    }
-    case 'empty-error': {
-      const status = fault.status ?? 502;
-      sendRaw(x, status, '', undefined);
-      return finish(status, 'answered');
-    }
-    case 'drop':
-      return drop();
-    case 'unauthorized':
-      conn.needsReauthorization = true;
-      return answerError(needsReauthorization(conn));
-    case 'reject': {
-      const status = fault.status ?? 400;
-      return answerError(new SandboxHttpError(status, fault.code ?? codeForStatus(status),
-        fault.message ?? 'The connected system refused the request'));
-    }
-    default:
-      break;
+  if (!(await pause(waitBeforeSystemMs(fault), deps.signal))) return drop();
+  // Faults that answer instead of the system: the request did not reach it this time.
+  if (fault && !faultCommits(fault)) {
+    answerFault(fault);
+    return;
   }
 
   if (isWrite) {
@@ -204,23 +168,22 @@ async function handlePublic(deps: ServerDeps, x: Exchange, method: string, url: 
   }
   entry.writeApplied = !(result instanceof SandboxHttpError) && result.applied;
 
-  // Faults after the system answered: the write stays; the answer is lost or garbled.
-  switch (fault?.kind) {
-    case 'commit-then-fail': {
-      const status = fault.status ?? 504;
-      return answerError(new SandboxHttpError(status, codeForStatus(status), fault.message ?? gatewayMessage(status)));
-    }
-    case 'commit-then-drop':
-      return drop();
-    case 'malformed-success':
-      sendRaw(x, 200, fault.body ?? '{"data":{"nokey":true}}', 'application/json; charset=utf-8');
-      return finish(200, 'answered');
-    default:
-      break;
-  }
+  // After the system answered: the write stays; the answer comes late, garbled or not at all.
+  if (!(await pause(waitAfterSystemMs(fault), deps.signal))) return drop();
+  if (fault && answerFault(fault)) return;
   if (result instanceof SandboxHttpError) return answerError(result);
-  sendJson(x, result.status, result.body);
-  finish(result.status, 'answered');
+  finish(result.status, sendJson(x, result.status, result.body) ? 'answered' : 'abandoned');
+}
+
+/** Waits `ms`; false when the sandbox closed meanwhile (the caller drops the socket). */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (ms <= 0) return true;
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function needsReauthorization(conn: SandboxConnection): SandboxHttpError {
@@ -234,7 +197,7 @@ function runHandler(x: Exchange, conn: SandboxConnection, handler: Handler,
   const host = x.req.headers.host ?? 'localhost';
   try {
     return handler({
-      connectionId: conn.id, store: conn.store, system: conn.system, params, query: url.searchParams, body,
+      connectionId: conn.id, store: conn.store, system: conn.system, behaviour: conn.behaviour, params, query: url.searchParams, body,
       endpointUrl: `http://${host}${url.pathname}`, now: new Date(),
     });
   } catch (err) {

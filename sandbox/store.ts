@@ -81,6 +81,23 @@ export interface VendorRecord {
   updatedAt: string;
 }
 
+export interface SiteRecord {
+  key: string;
+  code: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Makini `UnitOfMeasure`. */
+export interface UnitOfMeasureRecord {
+  key: string;
+  code: string;
+  name: string;
+  isActive: boolean;
+}
+
 /** Counts of write requests that reached the system (not 401s, not pre-handler faults). */
 export interface WriteCounters {
   /** Write requests the handler ran (applied or refused). */
@@ -98,11 +115,25 @@ export interface WriteCounters {
 
 const SEED_TIME = '2025-01-01T00:00:00.000Z';
 
-/** Reference data every connection starts with (deterministic keys, documented for tests). */
+/**
+ * Reference data every connection starts with (deterministic keys, documented for tests). A key
+ * never equals its record's code, as in Makini (opaque keys, business codes from the system): a
+ * client that sends a key where a code belongs, or looks a key up by `filter[code]`, finds nothing.
+ */
 export const SEED_VENDORS: readonly VendorRecord[] = [
-  { key: 'V-100', code: 'V-100', name: 'Acme Industrial Supply', createdAt: SEED_TIME, updatedAt: SEED_TIME },
-  { key: 'V-200', code: 'V-200', name: 'Nordic Bearings AB', createdAt: SEED_TIME, updatedAt: SEED_TIME },
-  { key: 'V-300', code: 'V-300', name: 'Delta Seals GmbH', createdAt: SEED_TIME, updatedAt: SEED_TIME },
+  { key: 'V-100', code: '0000100100', name: 'Acme Industrial Supply', createdAt: SEED_TIME, updatedAt: SEED_TIME },
+  { key: 'V-200', code: '0000100200', name: 'Nordic Bearings AB', createdAt: SEED_TIME, updatedAt: SEED_TIME },
+  { key: 'V-300', code: '0000100300', name: 'Delta Seals GmbH', createdAt: SEED_TIME, updatedAt: SEED_TIME },
+];
+/** The site keys tests and examples send (`1000` for ERPs, `S1`/`S2` for CMMS). */
+export const SEED_SITES: readonly SiteRecord[] = [
+  { key: '1000', code: 'DE-HAM-01', name: 'Hamburg plant', description: 'Plant 1000', createdAt: SEED_TIME, updatedAt: SEED_TIME },
+  { key: 'S1', code: 'US-CHI-01', name: 'Chicago site', description: 'Main maintenance site', createdAt: SEED_TIME, updatedAt: SEED_TIME },
+  { key: 'S2', code: 'US-DAL-02', name: 'Dallas site', description: 'Second maintenance site', createdAt: SEED_TIME, updatedAt: SEED_TIME },
+];
+/** The unit every seeded material is counted in (key `EA`, the system's code `PCE`). */
+export const SEED_UNITS_OF_MEASURE: readonly UnitOfMeasureRecord[] = [
+  { key: 'EA', code: 'PCE', name: 'Each', isActive: true },
 ];
 export const SEED_MATERIALS: readonly MaterialRecord[] = [
   { key: 'mat-1', code: 'M-6204', name: 'Ball bearing 6204', partNumber: '6204-2RS', uomKey: 'EA', isActive: true, inventoryKey: 'inv-1' },
@@ -126,8 +157,11 @@ export class ConnectionStore {
   inventories = new Map<string, InventoryRecord>();
   materials = new Map<string, MaterialRecord>();
   vendors = new Map<string, VendorRecord>();
+  sites = new Map<string, SiteRecord>();
+  unitsOfMeasure = new Map<string, UnitOfMeasureRecord>();
   counters = emptyCounters();
   private orderSeq = 0;
+  private workOrderSeq = 0;
   /** When the connection was made (`updated_at` of the integration). */
   readonly connectedAt = new Date().toISOString();
 
@@ -143,14 +177,23 @@ export class ConnectionStore {
     this.inventories = new Map(SEED_INVENTORIES.map((i) => [i.key, { ...i }]));
     this.materials = new Map(SEED_MATERIALS.map((m) => [m.key, { ...m }]));
     this.vendors = new Map(SEED_VENDORS.map((v) => [v.key, { ...v }]));
+    this.sites = new Map(SEED_SITES.map((v) => [v.key, { ...v }]));
+    this.unitsOfMeasure = new Map(SEED_UNITS_OF_MEASURE.map((u) => [u.key, { ...u }]));
     this.counters = emptyCounters();
     this.orderSeq = 0;
+    this.workOrderSeq = 0;
   }
 
   /** The system's own document number when the caller sends none (SAP-style 45xxxxxxxx). */
   nextOrderNo(): string {
     this.orderSeq += 1;
     return String(4500000000 + this.orderSeq);
+  }
+
+  /** The system's own work-order number (Maximo-style WONUM), for systems that number work orders themselves. */
+  nextWorkOrderNo(): string {
+    this.workOrderSeq += 1;
+    return String(100000 + this.workOrderSeq);
   }
 
   /** Every line of every PO, in creation order. */

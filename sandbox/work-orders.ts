@@ -1,9 +1,9 @@
 // Work orders and their materials. Required fields per platform come from Makini's published
 // platform validation ("POST work-orders" / "PUT work-orders"), named all at once when missing.
 import { MakiniPath } from '../src/makini/contract.js';
+import { applyReferenceField } from './behaviour.js';
 import { notFound, validationFailed, writeNotAllowed, type FieldProblem } from './errors.js';
-import { param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
-import { listPage } from './listing.js';
+import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
 import { bodyObject, collect, missingFields, withoutReadOnly, woMaterialBodySchema, woStatusBodySchema, workOrderSchema, WO_READ_ONLY } from './schemas.js';
 import { WO_STATUSES, woStatusKey, type WoStatus, type WorkOrderMaterialRecord, type WorkOrderRecord } from './store.js';
 import type { SystemBehaviour } from './systems.js';
@@ -44,7 +44,7 @@ function parseWorkOrderBody(ctx: HandlerContext, required: readonly string[], pr
 }
 
 export function listWorkOrders(ctx: HandlerContext): HandlerResult {
-  return { status: 200, body: listPage([...ctx.store.workOrders.values()], ctx.query, ctx.endpointUrl), applied: false };
+  return listed(ctx, [...ctx.store.workOrders.values()]);
 }
 
 export function getWorkOrder(ctx: HandlerContext): HandlerResult {
@@ -60,6 +60,7 @@ export function createWorkOrder(ctx: HandlerContext): HandlerResult {
   const wo: WorkOrderRecord = {
     key: ctx.store.keys.next(), ...present(data), status, statusKey: woStatusKey(status), materialCount: 0, createdAt: now, updatedAt: now,
   };
+  applyReferenceField(ctx.behaviour, wo, () => ctx.store.nextWorkOrderNo());
   ctx.store.workOrders.set(wo.key, wo);
   ctx.store.workOrderMaterials.set(wo.key, []);
   return wrote(wo);
@@ -112,7 +113,7 @@ function materialsOf(ctx: HandlerContext, wo: WorkOrderRecord): WorkOrderMateria
 
 export function listWorkOrderMaterials(ctx: HandlerContext): HandlerResult {
   const wo = getWo(ctx);
-  return { status: 200, body: listPage(materialsOf(ctx, wo), ctx.query, ctx.endpointUrl), applied: false };
+  return listed(ctx, materialsOf(ctx, wo));
 }
 
 /** POST .../materials `{materialKey, quantity}`: a material once per work order (PUT changes it). */

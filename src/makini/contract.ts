@@ -36,6 +36,12 @@ export const MakiniPath = {
   material: (key: string) => `/api/eam/materials/${encodeURIComponent(key)}`,
   materialInventory: (materialKey: string) => `/api/eam/materials/${encodeURIComponent(materialKey)}/inventory`,
   vendors: () => '/api/eam/vendors',
+  /** A vendor by its key [spec]; 404 when no vendor has it. */
+  vendor: (key: string) => `/api/eam/vendors/${encodeURIComponent(key)}`,
+  sites: () => '/api/eam/sites',
+  site: (key: string) => `/api/eam/sites/${encodeURIComponent(key)}`,
+  unitsOfMeasure: () => '/api/eam/uom',
+  unitOfMeasure: (key: string) => `/api/eam/uom/${encodeURIComponent(key)}`,
   statuses: (entity: 'purchase-orders' | 'work-orders') => `/api/eam/statuses/${entity}`,
 } as const;
 

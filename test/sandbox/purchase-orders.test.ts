@@ -213,9 +213,10 @@ describe('sandbox purchase orders', () => {
     expect((await dyn('GET', `${MakiniPath.purchaseOrders()}?filter[code:like]=x`)).status).toBe(400);
   });
 
-  it('finds a vendor by code', async () => {
-    const r = await sap('GET', `${MakiniPath.vendors()}?${MakiniQuery.filter('code')}=V-100`);
-    expect(r.json.data).toEqual([expect.objectContaining({ key: 'V-100', code: 'V-100' })]);
+  it('finds a vendor by its code, never by its key in the code filter', async () => {
+    const r = await sap('GET', `${MakiniPath.vendors()}?${MakiniQuery.filter('code')}=0000100100`);
+    expect(r.json.data).toEqual([expect.objectContaining({ key: 'V-100', code: '0000100100' })]);
+    expect((await sap('GET', `${MakiniPath.vendors()}?${MakiniQuery.filter('code')}=V-100`)).json.data).toEqual([]);
     expect((await sap('GET', `${MakiniPath.vendors()}?${MakiniQuery.filter('code')}=V-404`)).json.data).toEqual([]);
   });
 

@@ -1,0 +1,53 @@
+// Per-connection switches for what Makini's docs leave open and real systems do differently.
+// Defaults are the sandbox's long-standing behaviour; tests switch a connection to the side that
+// hurts a client (the system drops or rewrites the reference, lists match loosely, pages are small).
+import { z } from 'zod';
+
+/** Laravel's default page size; Makini publishes none. */
+export const DEFAULT_PER_PAGE = 15;
+/** Larger pages are clamped to this (meta.per_page says so): clients must follow links.next. */
+export const MAX_PER_PAGE = 200;
+
+/** Fields every record's identity and state depend on: no switch may drop or rewrite them. */
+const SYSTEM_FIELDS = ['key', 'status', 'statusKey', 'createdAt', 'updatedAt', 'lineItems', 'materialCount'];
+
+export const connectionBehaviourSchema = z.strictObject({
+  /**
+   * What the system does with the reference field a client sends on create (PO and WO):
+   * `kept` stores it; `dropped` ignores it (the record has no such field); `rewritten` stores
+   * the system's own document number there instead.
+   */
+  referenceField: z.enum(['kept', 'dropped', 'rewritten']),
+  /** The field `referenceField` is about (default `code`, the profiles' default referenceField). */
+  referenceFieldName: z.string().min(1).max(100).refine((f) => !SYSTEM_FIELDS.includes(f), `must not be a field the sandbox manages (${SYSTEM_FIELDS.join(', ')})`),
+  /**
+   * How `filter[field]=v` matches: `exact` (string equality) or `loose` (case-insensitive
+   * substring, like some systems' search): a client must check equality on what it gets back.
+   */
+  listFilter: z.enum(['exact', 'loose']),
+  /** Page size of a list request without `per_page`. */
+  defaultPerPage: z.number().int().positive().max(MAX_PER_PAGE),
+  /** Largest page served: a bigger `per_page` is clamped (so a lookup can need page 2 or more). */
+  maxPerPage: z.number().int().positive().max(MAX_PER_PAGE),
+});
+export type ConnectionBehaviour = z.output<typeof connectionBehaviourSchema>;
+
+/** Admin body: any subset of the switches; the rest stay as they are. */
+export const behaviourPatchSchema = connectionBehaviourSchema.partial();
+export type BehaviourPatch = z.input<typeof behaviourPatchSchema>;
+
+export const DEFAULT_BEHAVIOUR: Readonly<ConnectionBehaviour> = Object.freeze({
+  referenceField: 'kept', referenceFieldName: 'code', listFilter: 'exact', defaultPerPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE,
+});
+
+/**
+ * Applies the reference-field switch to a record just created from a client's body.
+ * `systemNumber` is the system's own number for the record (only called for `rewritten`).
+ */
+export function applyReferenceField(behaviour: ConnectionBehaviour, record: Record<string, unknown>, systemNumber: () => string): void {
+  const field = behaviour.referenceFieldName;
+  if (behaviour.referenceField === 'kept') return;
+  // A numbering system numbers every record, whether or not the client sent a reference.
+  if (behaviour.referenceField === 'dropped') delete record[field];
+  else record[field] = systemNumber();
+}
