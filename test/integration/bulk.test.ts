@@ -1,13 +1,12 @@
 // Bulk writes on the real dev server and the sandbox: 1,000 PO creates as child workflows, bounded
 // per connection, across continue-as-new, with one result per item and no duplicate anywhere.
 import { randomBytes } from 'node:crypto';
-import type { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getBulkProgress, startBulkWrite, type BulkItem, type BulkProgress, type BulkWriteResult } from '../../src/writes/bulk/start.js';
+import { getBulkProgress, startBulkWrite, type BulkItem, type BulkProgress, type BulkWriteResult } from '../../src/client/index.js';
 import { InvalidWriteInputError, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const suffix = randomBytes(3).toString('hex');
 const A = `bulk-a-${suffix}`;
@@ -20,25 +19,16 @@ const po = (connectionId: string, idempotencyKey: string, vendorKey = 'V-100'): 
 const item = (input: unknown): BulkItem => ({ type: 'createPurchaseOrder', input });
 
 describe('bulkWrite', () => {
+  let stack: WriteStack;
   let sb: TestSandbox;
-  let worker: Worker;
-  let running: Promise<void>;
   let client: Client;
-  let connection: Connection;
-  const taskQueue = uniqueTaskQueue('bulk');
+  let taskQueue: string;
 
   beforeAll(async () => {
-    sb = await startTestSandbox([{ id: A, system: 'sap' }, { id: B, system: 'sap' }]);
-    ({ worker } = await createProductionWorker({ taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env }));
-    running = worker.run();
-    ({ client, connection } = await connectClient());
+    stack = await startWriteStack({ taskQueuePrefix: 'bulk', connections: [{ id: A, system: 'sap' }, { id: B, system: 'sap' }] });
+    ({ sb, client, taskQueue } = stack);
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await sb?.sandbox.close();
-  });
+  afterAll(() => stack?.stop());
 
   it('runs 1,000 PO creates with bounded concurrency per connection, across continue-as-new, with per-item results', async () => {
     // One item was already written as a single write: the bulk must report it, not write it again.

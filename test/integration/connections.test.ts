@@ -6,9 +6,8 @@ import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { promisify } from 'node:util';
-import { WorkflowFailedError, type Client, type Connection } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeTs } from '../../scripts/lib/node-ts.js';
 import {
@@ -17,13 +16,14 @@ import {
 } from '../../src/client/index.js';
 import { Secret } from '../../src/config/secret.js';
 import { MakiniHeader, MakiniWebhookEvent } from '../../src/makini/contract.js';
-import { connectionControlWorkflowId } from '../../src/writes/workflow-ids.js';
+import { connectionControlWorkflowId } from '../../src/connections/control-messages.js';
 import type { RequestLogEntry } from '../../sandbox/index.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../src/webhooks/receiver.js';
 import { signWebhook } from '../../src/webhooks/signature.js';
 import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';
-import { connectClient, createProductionWorker, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { temporalAddress, temporalNamespace } from '../support/temporal.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,15 +46,13 @@ const po = (connectionId: string, idempotencyKey: string): CreatePurchaseOrderIn
 });
 
 describe('one connection, many writes', () => {
+  let stack: WriteStack;
   let sb: TestSandbox;
-  let worker: Worker;
-  let running: Promise<void>;
   let client: Client;
-  let connection: Connection;
+  let taskQueue: string;
   let receiver: Server;
   let webhookUrl: string;
   const secret = new Secret('whsec-integration-0123456789');
-  const taskQueue = uniqueTaskQueue('conn');
   let seq = 0;
   const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
   const status = (id: string) => getConnectionStatus(client, id, { taskQueue });
@@ -74,31 +72,27 @@ describe('one connection, many writes', () => {
   };
 
   beforeAll(async () => {
-    sb = await startTestSandbox([
-      { id: 'pace-1', system: 'sap', writesPerMinute: 120 },
-      { id: 'rl-1', system: 'sap', writesPerMinute: 600 },
-      { id: 'down-1', system: 'sap' },
-      { id: 'flaky-1', system: 'sap' },
-      { id: 'auth-1', system: 'sap' },
-      { id: 'auth-2', system: 'sap' },
-      { id: 'auth-3', system: 'sap' },
-    ]);
-    ({ worker } = await createProductionWorker({
-      taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env,
-      connectionPolicy: { breakerThreshold: 3, breakerOpenMs: 1_500, breakerMaxOpenMs: 3_000, rateRecoveryMs: 60_000 },
-    }));
-    running = worker.run();
-    ({ client, connection } = await connectClient());
+    stack = await startWriteStack({
+      taskQueuePrefix: 'conn',
+      connections: [
+        { id: 'pace-1', system: 'sap', writesPerMinute: 120 },
+        { id: 'rl-1', system: 'sap', writesPerMinute: 600 },
+        { id: 'down-1', system: 'sap' },
+        { id: 'flaky-1', system: 'sap' },
+        { id: 'auth-1', system: 'sap' },
+        { id: 'auth-2', system: 'sap' },
+        { id: 'auth-3', system: 'sap' },
+      ],
+      worker: { connectionPolicy: { breakerThreshold: 3, breakerOpenMs: 1_500, breakerMaxOpenMs: 3_000, rateRecoveryMs: 60_000 } },
+    });
+    ({ sb, client, taskQueue } = stack);
     receiver = createWebhookReceiver({ secret, toleranceS: 300, deliver: (e) => deliverConnectionEvent(client, e, { taskQueue }), log: () => undefined });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${WEBHOOK_PATH}`;
   });
   afterAll(async () => {
     await new Promise((r) => receiver?.close(r));
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await sb?.sandbox.close();
+    await stack?.stop();
   });
 
   it('paces concurrent writes on one connection at its configured rate (measured from the sandbox request log)', async () => {

@@ -5,9 +5,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Client, type Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { Runtime, makeTelemetryFilterString, type Worker, type NativeConnection } from '@temporalio/worker';
+import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/dev-server.js';
 import { nodeTs } from '../../scripts/lib/node-ts.js';
@@ -16,9 +16,9 @@ import { startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInp
 import { createPurchaseOrderWithVerdict } from '../../src/writes/purchase-orders/start-with-verdict.js';
 import { createJsonLogger } from '../../src/observability/json-logger.js';
 import { HISTOGRAM_BUCKETS } from '../../src/observability/metric-buckets.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { createOperationsWorker } from '../support/operations-worker.js';
-import { connectClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { runtimeInstalledByTest, temporalAddress, temporalNamespace } from '../support/temporal.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const run = promisify(execFile);
 const suffix = randomBytes(3).toString('hex');
@@ -41,16 +41,13 @@ const po = (connectionId: string, idempotencyKey: string, extra: Partial<CreateP
 });
 
 describe('operations', () => {
+  let stack: WriteStack;
   let sb: TestSandbox;
-  let worker: Worker;
-  let workerConnection: NativeConnection;
-  let running: Promise<void>;
   let client: Client;
   let rawClient: Client;
-  let connection: Connection;
+  let taskQueue: string;
   let metricsUrl: string;
   const logLines: string[] = [];
-  const taskQueue = uniqueTaskQueue('ops');
   let seq = 0;
   const key = (label: string) => `${label}-${suffix}-${seq++}`;
   const testStarted = new Date(Date.now() - 1_000).toISOString();
@@ -72,31 +69,28 @@ describe('operations', () => {
   const failureType = (err: unknown) => ((err as { cause?: { type?: string } }).cause?.type);
 
   beforeAll(async () => {
-    sb = await startTestSandbox(Object.values(conn).map((id) => ({ id, system: 'sap' })));
-    const port = await freePort();
-    metricsUrl = `http://127.0.0.1:${port}/metrics`;
-    // As src/worker/main.ts installs it: JSON logs (captured here) and a Prometheus endpoint.
-    Runtime.install({
-      logger: createJsonLogger('INFO', { secrets: Object.values(sb.tokens), write: (l) => logLines.push(l) }),
-      telemetryOptions: {
-        logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-        metrics: { prometheus: { bindAddress: `127.0.0.1:${port}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } },
+    stack = await startWriteStack({
+      taskQueuePrefix: 'ops',
+      connections: Object.values(conn).map((id) => ({ id, system: 'sap' })),
+      dataConverter,
+      beforeWorker: async (started) => {
+        const port = await freePort();
+        metricsUrl = `http://127.0.0.1:${port}/metrics`;
+        // As src/worker/main.ts installs it: JSON logs (captured here) and a Prometheus endpoint.
+        Runtime.install({
+          logger: createJsonLogger('INFO', { secrets: Object.values(started.tokens), write: (l) => logLines.push(l) }),
+          telemetryOptions: {
+            logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+            metrics: { prometheus: { bindAddress: `127.0.0.1:${port}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } },
+          },
+        });
+        runtimeInstalledByTest();
       },
     });
-    ({ worker, connection: workerConnection } = await createOperationsWorker({
-      taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env, dataConverter,
-    }));
-    running = worker.run();
-    ({ client: rawClient, connection } = await connectClient());
-    client = new Client({ connection, namespace: temporalNamespace(), dataConverter });
+    ({ sb, client, taskQueue } = stack);
+    rawClient = new Client({ connection: stack.connection, namespace: temporalNamespace() });
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await workerConnection?.close();
-    await connection?.close();
-    await sb?.sandbox.close();
-  });
+  afterAll(() => stack?.stop());
 
   describe('update-with-start verdict', () => {
     it('answers "accepted" for a valid PO while the write carries on to completion', async () => {

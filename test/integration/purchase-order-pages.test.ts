@@ -1,38 +1,28 @@
 // Lists longer than one page (Makini serves at most 200 records per page): a PO with 250 lines is
 // read back completely, by the client and by the create workflow's lookup after a lost answer.
-import type { Client, Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCreatePurchaseOrder } from '../../src/client/index.js';
 import { createTokenSource } from '../../src/config/token-source.js';
 import { MakiniPath } from '../../src/makini/contract.js';
 import { MakiniClient } from '../../src/makini/client.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const LINES = 250;
 const lines = (n: number) => Array.from({ length: n }, (_, i) => ({ materialKey: `mat-${(i % 3) + 1}`, quantity: i + 1, price: 10 }));
 
 describe('purchase orders with more lines than one page', () => {
+  let stack: WriteStack;
   let sb: TestSandbox;
-  let worker: Worker;
-  let running: Promise<void>;
   let client: Client;
-  let connection: Connection;
-  const taskQueue = uniqueTaskQueue('po-pages');
+  let taskQueue: string;
 
   beforeAll(async () => {
-    sb = await startTestSandbox([{ id: 'sap-1', system: 'sap' }]);
-    ({ worker } = await createProductionWorker({ taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env }));
-    running = worker.run();
-    ({ client, connection } = await connectClient());
+    stack = await startWriteStack({ taskQueuePrefix: 'po-pages', connections: [{ id: 'sap-1', system: 'sap' }] });
+    ({ sb, client, taskQueue } = stack);
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await sb?.sandbox.close();
-  });
+  afterAll(() => stack?.stop());
 
   it(`creates a PO with ${LINES} lines on the SAP-like system and reads back every line, also through the lookup after a lost answer`, async () => {
     const k = `pages-${Date.now().toString(36)}`;
@@ -49,7 +39,7 @@ describe('purchase orders with more lines than one page', () => {
     expect(linePages.map((r) => new URLSearchParams(r.query).get('page'))).toEqual(expect.arrayContaining(['1', '2']));
 
     const makini = new MakiniClient({ baseUrl: sb.sandbox.url, timeoutMs: 5_000, tokenSource: createTokenSource(sb.connections.connections, { env: sb.env }) });
-    const { key } = (await makini.listPurchaseOrders('sap-1', { code: k })).data.data[0]!;
+    const { key } = (await makini.findPurchaseOrders('sap-1', { code: k })).data.data[0]!;
     const all = await makini.listPurchaseOrderLines('sap-1', key);
     expect(all.data.data).toHaveLength(LINES);
     expect(all.data.data.map((l) => Number(l.lineNo)).sort((a, b) => a - b)).toEqual(Array.from({ length: LINES }, (_, i) => i + 1));

@@ -1,13 +1,12 @@
 // What ops rely on while a PO write runs: the step table by query, current details, search
 // attributes, timer summaries; a Retry-After beyond the budget fails at once with a clear reason.
-import { WorkflowFailedError, type Client, type Connection } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSteps, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../src/observability/search-attributes.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const po = (idempotencyKey: string, extra: Partial<CreatePurchaseOrderInput> = {}): CreatePurchaseOrderInput => ({
   connectionId: 'sap-1', idempotencyKey, ...extra,
@@ -15,27 +14,18 @@ const po = (idempotencyKey: string, extra: Partial<CreatePurchaseOrderInput> = {
 });
 
 describe('purchase order writes, as ops see them', () => {
+  let stack: WriteStack;
   let sb: TestSandbox;
-  let worker: Worker;
-  let running: Promise<void>;
   let client: Client;
-  let connection: Connection;
-  const taskQueue = uniqueTaskQueue('po-ops');
+  let taskQueue: string;
   let seq = 0;
   const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
 
   beforeAll(async () => {
-    sb = await startTestSandbox([{ id: 'sap-1', system: 'sap' }]);
-    ({ worker } = await createProductionWorker({ taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env }));
-    running = worker.run();
-    ({ client, connection } = await connectClient());
+    stack = await startWriteStack({ taskQueuePrefix: 'po-ops', connections: [{ id: 'sap-1', system: 'sap' }] });
+    ({ sb, client, taskQueue } = stack);
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await sb?.sandbox.close();
-  });
+  afterAll(() => stack?.stop());
 
   it('while waiting on a Retry-After: steps query, current details and attributes say so; then succeeded', async () => {
     const k = key('waiting');

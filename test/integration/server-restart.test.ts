@@ -9,8 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
 import { startCreatePurchaseOrder } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/contract.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
+import { startWriteStack } from '../support/write-stack.js';
 
 describe('Temporal server restart mid-write', () => {
   const dir = mkdtempSync(join(tmpdir(), 'makini-writes-restart-'));
@@ -25,18 +24,15 @@ describe('Temporal server restart mid-write', () => {
     const port = await freePort();
     let server: DevServer = await startDevServer({ headless: true, dbFilename, port });
     cleanups.push(() => server.stop());
-    const sb: TestSandbox = await startTestSandbox([{ id: 'dyn-1', system: 'dynamics' }]);
-    cleanups.push(() => sb.sandbox.close());
-    const taskQueue = uniqueTaskQueue('restart');
-    const { worker, connection: nc } = await createProductionWorker({ taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env, address: server.address });
-    const running = worker.run();
-    cleanups.push(async () => { if (worker.getState() === 'RUNNING') worker.shutdown(); await running.catch(() => undefined); await nc.close(); });
+    // Worker and client on this test's own server.
+    const stack = await startWriteStack({ taskQueuePrefix: 'restart', connections: [{ id: 'dyn-1', system: 'dynamics' }], address: server.address });
+    cleanups.push(() => stack.stop());
+    const { sb, taskQueue } = stack;
+    let { connection, client } = stack;
 
     // Every line POST takes 300 ms, so the write is still adding lines when the server goes down.
     await sb.sandbox.admin.scriptFaults('dyn-1', [{ kind: 'slow', method: 'POST', skip: 1, times: 20, delayMs: 300, pathPrefix: MakiniPath.purchaseOrders() }]);
     const idempotencyKey = `restart-${Date.now().toString(36)}`;
-    let connection = await Connection.connect({ address: server.address });
-    let client = new Client({ connection });
     const handle = await startCreatePurchaseOrder(client, {
       connectionId: 'dyn-1', idempotencyKey,
       purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: 'restart',

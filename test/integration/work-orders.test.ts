@@ -5,9 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WorkflowFailedError, type Client, type Connection } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
 import { stringify as toYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,8 +14,8 @@ import {
   startUpdateWorkOrder, WriteFailureType, type CreateWorkOrderInput, type Violation,
 } from '../../src/client/index.js';
 import type { RequestLogEntry } from '../../sandbox/admin-client.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -36,32 +35,26 @@ const rules = (f: ApplicationFailure) => violationsOf(f).map((v) => `${v.field}:
 const writes = (log: RequestLogEntry[]) => log.filter((r) => r.method !== 'GET');
 
 describe('work order workflows', () => {
+  let stack: WriteStack;
   let sb: TestSandbox;
-  let worker: Worker;
-  let running: Promise<void>;
   let client: Client;
-  let connection: Connection;
-  const taskQueue = uniqueTaskQueue('wo');
+  let taskQueue: string;
   let seq = 0;
   const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
 
   beforeAll(async () => {
-    sb = await startTestSandbox([
-      { id: 'em-1', system: 'emaint' },
-      { id: 'mx-1', system: 'maintain-x' },
-      { id: 'sap-1', system: 'sap' },
-      { id: 'sap-custom', system: 'sap', overrides: CUSTOM_SAP_OVERRIDES },
-    ]);
-    ({ worker } = await createProductionWorker({ taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env }));
-    running = worker.run();
-    ({ client, connection } = await connectClient());
+    stack = await startWriteStack({
+      taskQueuePrefix: 'wo',
+      connections: [
+        { id: 'em-1', system: 'emaint' },
+        { id: 'mx-1', system: 'maintain-x' },
+        { id: 'sap-1', system: 'sap' },
+        { id: 'sap-custom', system: 'sap', overrides: CUSTOM_SAP_OVERRIDES },
+      ],
+    });
+    ({ sb, client, taskQueue } = stack);
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await sb?.sandbox.close();
-  });
+  afterAll(() => stack?.stop());
 
   const logOf = (id: string) => sb.sandbox.admin.requestLog(id);
   const workOrders = async (id: string) => (await sb.sandbox.admin.state(id)).workOrders;

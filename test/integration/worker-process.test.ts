@@ -4,14 +4,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/dev-server.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process.js';
 import { startCreatePurchaseOrder, type CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/contract.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { connectClient, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { temporalAddress, temporalNamespace } from '../support/temporal.js';
+import { startWriteStack, type WriteStackWithoutWorker } from '../support/write-stack.js';
 
 
 /** True when a text occurs anywhere in a decoded history: strings and payload bytes alike. */
@@ -24,16 +25,18 @@ function containsText(value: unknown, text: string): boolean {
 }
 
 describe('the worker process', () => {
+  let stack: WriteStackWithoutWorker;
   let sb: TestSandbox;
   let client: Client;
-  let connection: Connection;
+  let taskQueue: string;
   let dir: string;
-  const taskQueue = uniqueTaskQueue('proc');
   const workers: WorkerProcess[] = [];
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    sb = await startTestSandbox([{ id: 'dyn-1', system: 'dynamics' }]);
+    // The worker runs as its own process (started by each test), not in this one.
+    stack = await startWriteStack({ taskQueuePrefix: 'proc', connections: [{ id: 'dyn-1', system: 'dynamics' }], worker: false });
+    ({ sb, client, taskQueue } = stack);
     dir = mkdtempSync(join(tmpdir(), 'makini-writes-proc-'));
     const connectionsFile = join(dir, 'connections.json');
     writeFileSync(connectionsFile, JSON.stringify(sb.connections));
@@ -42,12 +45,10 @@ describe('the worker process', () => {
       TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_NAMESPACE: temporalNamespace(), TEMPORAL_TASK_QUEUE: taskQueue,
       MAKINI_BASE_URL: sb.sandbox.url, MAKINI_CONNECTIONS_FILE: connectionsFile, WORKER_SHUTDOWN_GRACE_MS: '2000',
     };
-    ({ client, connection } = await connectClient());
   });
   afterAll(async () => {
     for (const w of workers) w.child.kill('SIGKILL');
-    await connection?.close();
-    await sb?.sandbox.close();
+    await stack?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -4,13 +4,15 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ConnectionsFile } from '../../src/config/connections.js';
-import { createWriteCallsWorker, runAlongside } from '../../src/connections/write-calls-worker.js';
 import type { ConnectionPolicyInput } from '../../src/connections/control-state.js';
-import { WORKFLOW_BUNDLE } from '../../src/worker/main.js';
-import { buildActivities } from '../../src/worker/makini-activities.js';
-import { workerServices } from '../../src/worker/services.js';
+import type { DataConverter } from '@temporalio/common';
+import { createProductionWorker as composeProductionWorker, WORKFLOW_BUNDLE, type ProductionWorkerOptions } from '../../src/worker/compose.js';
 
 let runtimeInstalled = false;
+/** A test that installs its own Runtime (logs, metrics) says so before creating workers. */
+export function runtimeInstalledByTest(): void {
+  runtimeInstalled = true;
+}
 /** Runtime.install once per process, quiet. */
 export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
@@ -24,9 +26,10 @@ export const temporalNamespace = () => inject('temporalNamespace');
 /** A unique task queue per test, so tests never steal each other's tasks. */
 export const uniqueTaskQueue = (prefix = 'test') => `${prefix}-${randomUUID()}`;
 
-export async function connectClient(): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ address: temporalAddress() });
-  return { client: new Client({ connection, namespace: temporalNamespace() }), connection };
+/** A client of the shared server (or of `address`, a test's own), with the production codec if given. */
+export async function connectClient(opts: { address?: string; dataConverter?: DataConverter } = {}): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address: opts.address ?? temporalAddress() });
+  return { client: new Client({ connection, namespace: temporalNamespace(), dataConverter: opts.dataConverter }), connection };
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
@@ -46,32 +49,25 @@ export interface TestWorkerOptions {
   address?: string;
   /** Policy of the connection control workflows this worker starts (short breaker times in tests). */
   connectionPolicy?: ConnectionPolicyInput;
+  dataConverter?: DataConverter;
+  tuning?: ProductionWorkerOptions['tuning'];
 }
 
-/** A real worker running the production workflows and activities against the sandbox. */
+/** A real worker running the production workflows and activities against the sandbox (composed as src/worker/main.ts does). */
 export async function createProductionWorker(opts: TestWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
-  // Composed as src/worker/main.ts composes it: bulk-result activities, call metrics, the connection gate.
-  const services = workerServices({ connection, namespace: temporalNamespace(), connections: opts.connections, connectionPolicy: opts.connectionPolicy });
-  const activities = {
-    ...buildActivities({
-      settings: { MAKINI_BASE_URL: opts.makiniBaseUrl, MAKINI_REQUEST_TIMEOUT_MS: opts.requestTimeoutMs ?? 5_000 },
-      connections: opts.connections,
-      env: opts.env,
-    }),
-    ...services.activities,
-  };
-  const { interceptors } = services;
-  const worker = await Worker.create({
+  const { worker } = await composeProductionWorker({
     connection,
     namespace: temporalNamespace(),
     taskQueue: opts.taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-    interceptors,
+    settings: { MAKINI_BASE_URL: opts.makiniBaseUrl, MAKINI_REQUEST_TIMEOUT_MS: opts.requestTimeoutMs ?? 5_000 },
+    connections: opts.connections,
+    env: opts.env,
+    connectionPolicy: opts.connectionPolicy,
+    workflows: { workflowBundle: await workflowBundle() },
+    dataConverter: opts.dataConverter,
+    tuning: opts.tuning,
   });
-  // Write calls run on the paced write-calls queue; its worker runs and stops with `worker`.
-  runAlongside(worker, await createWriteCallsWorker({ connection, namespace: temporalNamespace(), taskQueue: opts.taskQueue, activities, interceptors }));
   return { worker, connection };
 }
