@@ -18,7 +18,7 @@ export const WORKFLOW_CODE = [
   'src/writes/inventory/adjustment.ts',
   'src/writes/work-orders/reference.ts',
   'src/connections/{control-messages,control-state,control-workflow,gate-policy,pacing,waits}.ts',
-  'src/makini/{contract,entities,classify-failure,retry-after}.ts',
+  'src/makini/{contract,entities,classify-failure,outcome,retry-after}.ts',
   'src/observability/search-attributes.ts',
   'src/operations/failed-writes-query.ts',
   'src/profiles/{check-write,custom-fields,makini-fields,rules,schema,status-names}.ts',

@@ -51,8 +51,8 @@ interface DirectCtx {
 /** The Makini calls a script would make for each step of the SAP-like create, in order. */
 const DIRECT_STEPS: { step: string; calls: string; run(c: DirectCtx): Promise<unknown> }[] = [
   { step: 'resolve write profile', calls: '', run: async () => undefined }, // the system is configured: no call
-  { step: 'check vendorKey exists', calls: 'GET vendors?filter[code]', run: (c) => c.makini.findVendorsByCode(c.conn, PO_HEADER.vendorKey) },
-  { step: 'look up by idempotency key', calls: 'GET purchase-orders?filter[code]', run: (c) => c.makini.listPurchaseOrders(c.conn, { code: c.key }, 1, 5) },
+  { step: 'check vendorKey exists', calls: 'GET vendors/{key}', run: (c) => c.makini.getVendor(c.conn, PO_HEADER.vendorKey) },
+  { step: 'look up by idempotency key', calls: 'GET purchase-orders?filter[code]', run: (c) => c.makini.findPurchaseOrders(c.conn, { code: c.key }) },
   {
     step: 'create purchase order with N lines', calls: 'POST purchase-orders (lines in body)',
     run: async (c) => {

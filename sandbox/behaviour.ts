@@ -29,6 +29,11 @@ export const connectionBehaviourSchema = z.strictObject({
   defaultPerPage: z.number().int().positive().max(MAX_PER_PAGE),
   /** Largest page served: a bigger `per_page` is clamped (so a lookup can need page 2 or more). */
   maxPerPage: z.number().int().positive().max(MAX_PER_PAGE),
+  /**
+   * What a PUT's `customFields` does (PO and WO): `replace` the record's custom fields with the
+   * ones sent, or `merge` them into those it has (many systems keep the fields a PUT leaves out).
+   */
+  customFields: z.enum(['replace', 'merge']),
 });
 export type ConnectionBehaviour = z.output<typeof connectionBehaviourSchema>;
 
@@ -38,7 +43,18 @@ export type BehaviourPatch = z.input<typeof behaviourPatchSchema>;
 
 export const DEFAULT_BEHAVIOUR: Readonly<ConnectionBehaviour> = Object.freeze({
   referenceField: 'kept', referenceFieldName: 'code', listFilter: 'exact', defaultPerPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE,
+  customFields: 'replace',
 });
+
+/** Applies a PUT's changes to a record (null clears a field); custom fields as the switch says. */
+export function applyChanges(behaviour: ConnectionBehaviour, record: Record<string, unknown>, changes: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) delete record[k];
+    else if (k === 'customFields' && behaviour.customFields === 'merge' && typeof v === 'object') {
+      record[k] = { ...(record[k] as Record<string, unknown> | undefined), ...v };
+    } else record[k] = v;
+  }
+}
 
 /**
  * Applies the reference-field switch to a record just created from a client's body.

@@ -5,11 +5,9 @@ import { SandboxAdminClient } from './admin-client.js';
 import { connectionSeedSchema, Registry } from './registry.js';
 import { createSandboxServer } from './server.js';
 
-export { SandboxAdminClient, SandboxAdminError } from './admin-client.js';
-export type { ChaosConfig, ConnectionSummary, FaultScript, PendingFault, ReferenceData, RequestLogEntry, SandboxState } from './admin-client.js';
-export { FAULT_KINDS, type FaultKind } from './faults.js';
-export { DEFAULT_BEHAVIOUR, DEFAULT_PER_PAGE, MAX_PER_PAGE } from './behaviour.js';
-export { SYSTEMS, type SystemBehaviour } from './systems.js';
+export { SandboxAdminClient } from './admin-client.js';
+export type { ChaosConfig, FaultScript, RequestLogEntry, SandboxState } from './admin-client.js';
+export { DEFAULT_BEHAVIOUR } from './behaviour.js';
 export { SANDBOX_METHOD_NOT_ALLOWED } from './errors.js';
 
 export interface SandboxConnectionSeed {

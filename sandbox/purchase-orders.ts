@@ -1,6 +1,6 @@
 // Purchase orders and their lines: one transaction per request, per-system line and state rules.
 import { MakiniPath } from '../src/makini/contract.js';
-import { applyReferenceField } from './behaviour.js';
+import { applyChanges, applyReferenceField } from './behaviour.js';
 import { notFound, validationFailed, writeNotAllowed, type FieldProblem } from './errors.js';
 import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
 import {
@@ -149,10 +149,7 @@ export function updatePurchaseOrder(ctx: HandlerContext): HandlerResult {
     problems.push({ field: 'vendorKey', message: `vendor "${rest.vendorKey}" does not exist` });
   }
   if (problems.length || !changes) throw validationFailed(problems, `Purchase order ${po.key} was not changed`);
-  for (const [k, v] of Object.entries(changes)) {
-    if (v === null) delete po[k];
-    else po[k] = v;
-  }
+  applyChanges(ctx.behaviour, po, changes);
   po.updatedAt = ctx.now.toISOString();
   return wrote(po);
 }

@@ -1,7 +1,7 @@
 // Work orders and their materials. Required fields per platform come from Makini's published
 // platform validation ("POST work-orders" / "PUT work-orders"), named all at once when missing.
 import { MakiniPath } from '../src/makini/contract.js';
-import { applyReferenceField } from './behaviour.js';
+import { applyChanges, applyReferenceField } from './behaviour.js';
 import { notFound, validationFailed, writeNotAllowed, type FieldProblem } from './errors.js';
 import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
 import { bodyObject, collect, missingFields, withoutReadOnly, woMaterialBodySchema, woStatusBodySchema, workOrderSchema, WO_READ_ONLY } from './schemas.js';
@@ -74,10 +74,7 @@ export function updateWorkOrder(ctx: HandlerContext): HandlerResult {
   const { body, data } = parseWorkOrderBody(ctx, ctx.system.workOrder.updateRequired, problems);
   if (Object.keys(body).length === 0) problems.push({ field: '(body)', message: 'names no field to change' });
   if (problems.length || !data) throw validationFailed(problems, `Work order ${wo.key} was not changed on ${ctx.system.displayName}`);
-  for (const [k, v] of Object.entries(data)) {
-    if (v === null) delete wo[k];
-    else wo[k] = v;
-  }
+  applyChanges(ctx.behaviour, wo, data);
   if (typeof data.status === 'string') wo.statusKey = woStatusKey(data.status as WoStatus);
   wo.updatedAt = ctx.now.toISOString();
   return wrote(wo);

@@ -41,6 +41,8 @@ export const WriteFailureType = {
   outcomeUnknown: 'WriteOutcomeUnknown',
   /** The connection still needed reauthorization when the write's maximum connection wait ran out. */
   reauthorizationTimedOut: 'ConnectionReauthorizationTimedOut',
+  /** The write was started under a workflow id other than the one derived from its type, connection and idempotency key; nothing was sent (details: expectedWorkflowId). */
+  workflowIdNotDerived: 'WorkflowIdNotDerived',
   /** The connection's circuit breaker was still open when the write's maximum connection wait ran out. */
   connectionUnavailable: 'ConnectionUnavailable',
 } as const;

@@ -1,6 +1,7 @@
 // The classification table: one Makini answer (or the lack of one) → a typed, retry-aware failure.
 import { MakiniErrorCode } from './contract.js';
 import { MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
+import { outcomeOfErrorAnswer, outcomeOfNoAnswer, REFUSAL_STATUSES } from './outcome.js';
 
 export interface HttpAnswer {
   method: string;
@@ -22,36 +23,35 @@ const isWrite = (method: string) => method !== 'GET' && method !== 'HEAD';
 interface Rule {
   type: MakiniFailureType;
   retryable: boolean;
-  /** Whether a write answered with this may nevertheless have been applied. */
-  ambiguousOnWrite: boolean;
 }
 
-/** By error code first: a known code says more than the status. */
-const BY_CODE: Record<string, Rule> = {
-  [MakiniErrorCode.rateLimitExceeded]: { type: MakiniFailureType.rateLimited, retryable: true, ambiguousOnWrite: false },
-  [MakiniErrorCode.authenticationFailed]: { type: MakiniFailureType.authentication, retryable: false, ambiguousOnWrite: false },
-  [MakiniErrorCode.validationFailed]: { type: MakiniFailureType.rejected, retryable: false, ambiguousOnWrite: false },
-  [MakiniErrorCode.permissionDenied]: { type: MakiniFailureType.rejected, retryable: false, ambiguousOnWrite: false },
-  [MakiniErrorCode.notFound]: { type: MakiniFailureType.rejected, retryable: false, ambiguousOnWrite: false },
-  [MakiniErrorCode.writeNotAllowed]: { type: MakiniFailureType.rejected, retryable: false, ambiguousOnWrite: false },
-};
+/** By error code, for refusals only (429 and REFUSAL_STATUSES): there a known code says more than the status. */
+const BY_CODE: ReadonlyMap<string, Rule> = new Map([
+  [MakiniErrorCode.rateLimitExceeded, { type: MakiniFailureType.rateLimited, retryable: true }],
+  [MakiniErrorCode.authenticationFailed, { type: MakiniFailureType.authentication, retryable: false }],
+  [MakiniErrorCode.validationFailed, { type: MakiniFailureType.rejected, retryable: false }],
+  [MakiniErrorCode.permissionDenied, { type: MakiniFailureType.rejected, retryable: false }],
+  [MakiniErrorCode.notFound, { type: MakiniFailureType.rejected, retryable: false }],
+  [MakiniErrorCode.writeNotAllowed, { type: MakiniFailureType.rejected, retryable: false }],
+]);
 
-/** By status when the code is unknown or absent (HTML pages, empty bodies). */
+/** By status, when the code is unknown or absent (HTML pages, empty bodies) or the status is not a refusal. */
 function byStatus(status: number): Rule {
-  if (status === 429) return { type: MakiniFailureType.rateLimited, retryable: true, ambiguousOnWrite: false };
-  if (status === 401) return { type: MakiniFailureType.authentication, retryable: false, ambiguousOnWrite: false };
-  // A gateway failed between us and the system: the write may have landed.
-  if (status === 502 || status === 504) return { type: MakiniFailureType.serverError, retryable: true, ambiguousOnWrite: true };
-  if (status === 500 || status === 503) return { type: MakiniFailureType.serverError, retryable: true, ambiguousOnWrite: false };
-  if (status >= 500) return { type: MakiniFailureType.serverError, retryable: true, ambiguousOnWrite: true };
-  if (status === 408) return { type: MakiniFailureType.network, retryable: true, ambiguousOnWrite: true };
-  return { type: MakiniFailureType.rejected, retryable: false, ambiguousOnWrite: false };
+  if (status === 429) return { type: MakiniFailureType.rateLimited, retryable: true };
+  if (status === 401) return { type: MakiniFailureType.authentication, retryable: false };
+  if (status >= 500) return { type: MakiniFailureType.serverError, retryable: true };
+  if (status === 408) return { type: MakiniFailureType.network, retryable: true };
+  return { type: MakiniFailureType.rejected, retryable: false };
 }
 
-/** Classifies a non-2xx HTTP answer. 502/504 codes never override the gateway meaning. */
+/**
+ * Classifies a non-2xx HTTP answer. Whether a write may have landed comes from the outcome model
+ * (./outcome.ts) alone: a known code refines the failure type of a refusal, never the outcome of a 5xx.
+ */
 export function classifyHttpFailure(a: HttpAnswer): MakiniFailureInfo {
-  const statusRule = byStatus(a.status);
-  const rule = (a.status !== 502 && a.status !== 504 && a.code && BY_CODE[a.code]) || statusRule;
+  const refusal = a.status === 429 || REFUSAL_STATUSES.has(a.status);
+  const rule = (refusal && a.code !== undefined ? BY_CODE.get(a.code) : undefined) ?? byStatus(a.status);
+  const outcome = outcomeOfErrorAnswer(a.status, !a.opaqueBody && a.code !== undefined);
   const described = a.code ? `${a.status} ${a.code}` : `${a.status}${a.opaqueBody ? ' (no error body)' : ''}`;
   return {
     type: rule.type,
@@ -62,7 +62,7 @@ export function classifyHttpFailure(a: HttpAnswer): MakiniFailureInfo {
     requestId: a.requestId,
     retryAfterMs: a.retryAfterMs,
     retryable: rule.retryable,
-    ambiguous: rule.ambiguousOnWrite && isWrite(a.method),
+    ambiguous: isWrite(a.method) && outcome === 'may-have-landed',
     method: a.method,
     path: a.path,
     processingTimeMs: a.processingTimeMs,
@@ -76,7 +76,7 @@ export function classifyNetworkFailure(method: string, path: string, reason: str
     message: `${method} ${path} → no answer: ${reason}`,
     retryable: true,
     // A refused connection never reached Makini; anything later may have been applied.
-    ambiguous: isWrite(method) && connectedBeforeFailure,
+    ambiguous: isWrite(method) && outcomeOfNoAnswer(connectedBeforeFailure) === 'may-have-landed',
     method,
     path,
   };

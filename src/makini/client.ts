@@ -9,7 +9,7 @@ import { MakiniFailureType } from '../failures.js';
 import { MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from './contract.js';
 import type { Secret } from '../config/secret.js';
 import { TokenUnavailableError, UnknownConnectionError, type TokenSource } from '../config/token-source.js';
-import { makiniErrorFrom } from './errors.js';
+import { MakiniError, makiniErrorFrom } from './errors.js';
 import { makiniRequest, type CallMeta, type HttpRequest, type MakiniResult } from './http.js';
 
 export interface MakiniClientOptions {
@@ -91,10 +91,12 @@ export class MakiniClient {
     return this.call(connectionId, { method: 'GET', path: MakiniPath.purchaseOrder(key) }, envelope(purchaseOrderSchema));
   }
 
-  /** Lists POs with `filter[field]=value` filters (exact match). */
-  listPurchaseOrders(connectionId: string, filters: Record<string, string>, page = 1, perPage = 50) {
-    return this.call(connectionId, { method: 'GET', path: MakiniPath.purchaseOrders(), query: toQuery(filters, page, perPage) },
-      listEnvelope(purchaseOrderSchema));
+  /**
+   * Every PO matching `filter[field]=value` filters, all pages. What a filter matches is the
+   * system's business (exact, case-insensitive, substring): callers compare the values themselves.
+   */
+  findPurchaseOrders(connectionId: string, filters: Record<string, string>) {
+    return this.listAll(connectionId, MakiniPath.purchaseOrders(), filters, purchaseOrderSchema);
   }
 
   createPurchaseOrder(connectionId: string, body: Body) {
@@ -176,6 +178,19 @@ export class MakiniClient {
     return this.call(connectionId, { method: 'PUT', path: MakiniPath.materialInventory(materialKey), body: changes }, envelope(inventorySchema));
   }
 
+  /** A vendor by its Makini key; `undefined` when Makini answers 404 (no such vendor). */
+  async getVendor(connectionId: string, key: string): Promise<MakiniResult<{ data: z.infer<typeof vendorSchema> }> | { data: undefined; meta: CallMeta }> {
+    try {
+      return await this.call(connectionId, { method: 'GET', path: MakiniPath.vendor(key) }, envelope(vendorSchema));
+    } catch (err) {
+      if (err instanceof MakiniError && err.info.status === 404 && err.info.type === MakiniFailureType.rejected) {
+        return { data: undefined, meta: { method: 'GET', path: MakiniPath.vendor(key), status: 404, requestId: err.info.requestId, durationMs: 0 } };
+      }
+      throw err;
+    }
+  }
+
+  /** Vendors whose `code` (the system's vendor number, not Makini's key) matches; only for fields that hold a code. */
   findVendorsByCode(connectionId: string, code: string) {
     return this.call(connectionId, { method: 'GET', path: MakiniPath.vendors(), query: toQuery({ code }, 1, 10) }, listEnvelope(vendorSchema));
   }

@@ -5,6 +5,7 @@ import { classifyHttpFailure, classifyNetworkFailure } from './classify-failure.
 import { errorBodySchema } from './entities.js';
 import { MakiniFailureType } from '../failures.js';
 import { MakiniHeader } from './contract.js';
+import { outcomeOfSuccessAnswer } from './outcome.js';
 import { parseRetryAfter } from './retry-after.js';
 import { redact, type Secret } from '../config/secret.js';
 import { makiniErrorFrom } from './errors.js';
@@ -102,10 +103,11 @@ export async function makiniRequest<S extends z.ZodType>(opts: HttpOptions, req:
       status: res.status,
       message: `${req.method} ${req.path} → ${res.status} with a body that breaks the contract (${json === undefined ? 'not JSON' : where})`,
       requestId: meta.requestId,
-      // A read can be repeated safely (a garbled answer may be a proxy's); a write cannot.
-      retryable: req.method === 'GET',
-      // The call succeeded as far as HTTP goes: a write did happen, we just cannot read its answer.
-      ambiguous: req.method !== 'GET',
+      // A read can be repeated safely (a garbled answer may be a proxy's); a write only after the
+      // lookup its uncertainty calls for has shown it did not land (the step runner looks first).
+      retryable: true,
+      // The call succeeded as far as HTTP goes: a write may well have happened, we just cannot read its answer.
+      ambiguous: req.method !== 'GET' && outcomeOfSuccessAnswer(false) === 'may-have-landed',
       method: req.method,
       path: req.path,
       processingTimeMs: meta.processingTimeMs,

@@ -7,7 +7,6 @@ import { inventoryActivities } from './inventory/activities.js';
 import { purchaseOrderActivities } from './purchase-orders/activities.js';
 import { workOrderActivities } from './work-orders/activities.js';
 
-export type { ActivityResult } from '../makini/activity-result.js';
 export type { ResolvedProfile } from '../profiles/activities.js';
 export type { PoSnapshot } from './purchase-orders/activities.js';
 export type { WoMaterialSnapshot, WoSnapshot } from './work-orders/activities.js';

@@ -1,17 +1,16 @@
 // Inventory end to end: real Temporal dev server, production worker, sandbox over HTTP. The point:
 // an adjustment (a delta) lands exactly once whatever happens to its answer.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowFailedError, type Client, type Connection } from '@temporalio/client';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  adjustInventoryWorkflowId, startAdjustInventory, startUpdateInventory, WriteFailureType, type AdjustInventoryInput, type Violation,
+  writeWorkflowId, startAdjustInventory, startUpdateInventory, WriteFailureType, type AdjustInventoryInput, type Violation,
 } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/contract.js';
 import type { RequestLogEntry } from '../../sandbox/admin-client.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
-import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const failureOf = async (p: Promise<unknown>) => {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -22,31 +21,25 @@ const rules = (f: ApplicationFailure) => (f.details?.[0] as { violations: Violat
 const inventoryPuts = (log: RequestLogEntry[], key: string) => log.filter((r) => r.method === 'PUT' && (r.path.endsWith(`/${key}`) || r.path.endsWith(`/${key}/inventory`)));
 
 describe('inventory workflows', () => {
+  let stack: WriteStack;
   let sb: TestSandbox;
-  let worker: Worker;
-  let running: Promise<void>;
   let client: Client;
-  let connection: Connection;
-  const taskQueue = uniqueTaskQueue('inv');
+  let taskQueue: string;
   let seq = 0;
   const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
 
   beforeAll(async () => {
-    sb = await startTestSandbox([
-      { id: 'sap-1', system: 'sap' },
-      { id: 'sc-1', system: 'service-channel' },
-      { id: 'sc-open', system: 'service-channel', overrides: { inventory: { operations: { adjust: { allowed: true } } } } },
-    ]);
-    ({ worker } = await createProductionWorker({ taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env }));
-    running = worker.run();
-    ({ client, connection } = await connectClient());
+    stack = await startWriteStack({
+      taskQueuePrefix: 'inv',
+      connections: [
+        { id: 'sap-1', system: 'sap' },
+        { id: 'sc-1', system: 'service-channel' },
+        { id: 'sc-open', system: 'service-channel', overrides: { inventory: { operations: { adjust: { allowed: true } } } } },
+      ],
+    });
+    ({ sb, client, taskQueue } = stack);
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await sb?.sandbox.close();
-  });
+  afterAll(() => stack?.stop());
 
   const quantity = async (connectionId: string, inventoryKey: string) =>
     (await sb.sandbox.admin.state(connectionId)).inventories.find((i) => i.key === inventoryKey)!.quantity;
@@ -94,7 +87,7 @@ describe('inventory workflows', () => {
     const k = key('once');
     const input: AdjustInventoryInput = { connectionId: 'sap-1', idempotencyKey: k, inventoryKey: 'inv-1', delta: 3 };
     const [a, b] = await Promise.all([adjust(input), adjust(input)]);
-    expect(a.workflowId).toBe(adjustInventoryWorkflowId('sap-1', k));
+    expect(a.workflowId).toBe(writeWorkflowId('adjustInventory', 'sap-1', k));
     await Promise.all([a.result(), b.result()]);
     const again = await adjust(input);
     expect((await again.result()).quantity).toBe(before + 3);
@@ -104,10 +97,11 @@ describe('inventory workflows', () => {
 
   it('reads again and recomputes when someone else changes the quantity before the write (nothing lost, nothing doubled)', async () => {
     await setDirectly('sap-1', 'inv-3', 50);
-    // The first PUT is refused with 503 (nothing written); while the workflow backs off, someone sets 80.
-    await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'server-error', status: 503, method: 'PUT', pathPrefix: MakiniPath.inventory('inv-3') }]);
-    const handle = await adjust({ connectionId: 'sap-1', idempotencyKey: key('race'), inventoryKey: 'inv-3', delta: 5, retryBudget: { baseBackoffMs: 3000 } });
-    await waitForLog('sap-1', (r) => r.fault === 'script:server-error' && r.path === MakiniPath.inventory('inv-3'));
+    // The first PUT is refused with 429 (Makini refuses before forwarding: known not written; a 5xx
+    // would leave it uncertain, see the next test); while the workflow waits, someone sets 80.
+    await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'rate-limit', retryAfterSeconds: 3, method: 'PUT', pathPrefix: MakiniPath.inventory('inv-3') }]);
+    const handle = await adjust({ connectionId: 'sap-1', idempotencyKey: key('race'), inventoryKey: 'inv-3', delta: 5 });
+    await waitForLog('sap-1', (r) => r.fault === 'script:rate-limit' && r.path === MakiniPath.inventory('inv-3'));
     await setDirectly('sap-1', 'inv-3', 80);
     const result = await handle.result();
     expect(result).toMatchObject({ previousQuantity: 80, quantity: 85, rounds: 2, appliedBy: 'this-run' });

@@ -1,17 +1,16 @@
 // Purchase orders end to end: real Temporal dev server, production worker, sandbox over HTTP.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { WorkflowFailedError, type Client, type Connection } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
 import {
-  createPurchaseOrderWorkflowId, startCreatePurchaseOrder, startUpdatePurchaseOrder, startCancelPurchaseOrder,
+  writeWorkflowId, startCreatePurchaseOrder, startUpdatePurchaseOrder, startCancelPurchaseOrder,
   WriteFailureType, type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
-import { connectClient, createProductionWorker, uniqueTaskQueue } from '../support/temporal.js';
-import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import type { TestSandbox } from '../support/sandbox.js';
 
 const lines = (n: number) => Array.from({ length: n }, (_, i) => ({ materialKey: `mat-${(i % 3) + 1}`, name: `part ${i + 1}`, quantity: i + 1, price: 10 + i }));
 const po = (connectionId: string, idempotencyKey: string, n = 3): CreatePurchaseOrderInput => ({
@@ -33,30 +32,24 @@ function maybeRecord(workflowId: string, name: string) {
 }
 
 describe('purchase order workflows', () => {
+  let stack: WriteStack;
   let sb: TestSandbox;
-  let worker: Worker;
-  let running: Promise<void>;
   let client: Client;
-  let connection: Connection;
-  const taskQueue = uniqueTaskQueue('po');
+  let taskQueue: string;
   let seq = 0;
   const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
 
   beforeAll(async () => {
-    sb = await startTestSandbox([
-      { id: 'sap-1', system: 'sap' },
-      { id: 'dyn-1', system: 'dynamics', discoverSystem: true },
-    ]);
-    ({ worker } = await createProductionWorker({ taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env }));
-    running = worker.run();
-    ({ client, connection } = await connectClient());
+    stack = await startWriteStack({
+      taskQueuePrefix: 'po',
+      connections: [
+        { id: 'sap-1', system: 'sap' },
+        { id: 'dyn-1', system: 'dynamics', discoverSystem: true },
+      ],
+    });
+    ({ sb, client, taskQueue } = stack);
   });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await connection?.close();
-    await sb?.sandbox.close();
-  });
+  afterAll(() => stack?.stop());
 
   const posWithCode = async (connectionId: string, code: string) =>
     (await sb.sandbox.admin.state(connectionId)).purchaseOrders.filter((p) => p.code === code);
@@ -127,14 +120,18 @@ describe('purchase order workflows', () => {
     maybeRecord(handle.workflowId, 'create-po-sap-429-retry-after');
   });
 
-  it('retries 503 three times with backoff, then succeeds', async () => {
+  it('a 503 may have landed: looks the PO up before each of three retries with backoff, then creates it once', async () => {
     const k = key('sap503');
     await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'server-error', status: 503, method: 'POST', times: 3 }]);
-    const handle = await startCreatePurchaseOrder(client, { ...po('sap-1', k), retryBudget: { baseBackoffMs: 100 } }, { taskQueue });
+    const handle = await startCreatePurchaseOrder(client, { ...po('sap-1', k), retryBudget: { baseBackoffMs: 100, ambiguousSettleMs: 100 } }, { taskQueue });
     const result = await handle.result();
     const step = result.steps.find((s) => s.name.startsWith('create purchase order'))!;
     expect(step.attempts).toBe(4);
-    expect(step.waits.map((w) => w.cause.slice(0, 27))).toEqual(Array(3).fill('503 SERVICE_UNAVAILABLE, ba'));
+    // Each 503: settle, look (not there), back off; never a blind repeat.
+    expect(step.waits.map((w) => w.cause.slice(0, 27))).toEqual(
+      Array(3).fill(['503 SERVICE_UNAVAILABLE: le', '503 SERVICE_UNAVAILABLE, ba']).flat(),
+    );
+    expect(result.steps.filter((s) => s.name === 'look up by idempotency key')).toHaveLength(4);
     expect((await posWithCode('sap-1', k))).toHaveLength(1);
     maybeRecord(handle.workflowId, 'create-po-sap-503-three-times');
   });
@@ -162,7 +159,7 @@ describe('purchase order workflows', () => {
       startCreatePurchaseOrder(client, po('sap-1', k), { taskQueue }),
       startCreatePurchaseOrder(client, po('sap-1', k), { taskQueue }),
     ]);
-    expect(a.workflowId).toBe(createPurchaseOrderWorkflowId('sap-1', k));
+    expect(a.workflowId).toBe(writeWorkflowId('createPurchaseOrder', 'sap-1', k));
     const [ra, rb] = await Promise.all([a.result(), b.result()]);
     expect(ra.purchaseOrderKey).toBe(rb.purchaseOrderKey);
     // After completion, starting again returns the finished execution, not a new one.

@@ -23,7 +23,7 @@ describe('sandbox behaviour switches', () => {
   const createPo = (call: Call, code: string) => call('POST', MakiniPath.purchaseOrders(), { code, vendorKey: 'V-100', lineItems: lines(1) });
 
   it('defaults to kept / exact / 15 per page / at most 200, changes only what a PUT names, and resets', async () => {
-    expect(DEFAULT_BEHAVIOUR).toEqual({ referenceField: 'kept', referenceFieldName: 'code', listFilter: 'exact', defaultPerPage: 15, maxPerPage: 200 });
+    expect(DEFAULT_BEHAVIOUR).toEqual({ referenceField: 'kept', referenceFieldName: 'code', listFilter: 'exact', defaultPerPage: 15, maxPerPage: 200, customFields: 'replace' });
     expect(await sb.admin.behaviour('dyn-1')).toEqual(DEFAULT_BEHAVIOUR);
     expect(await sb.admin.setBehaviour('dyn-1', { listFilter: 'loose' })).toEqual({ ...DEFAULT_BEHAVIOUR, listFilter: 'loose' });
     expect(await sb.admin.setBehaviour('dyn-1', { maxPerPage: 3 })).toEqual({ ...DEFAULT_BEHAVIOUR, listFilter: 'loose', maxPerPage: 3 });
@@ -146,6 +146,20 @@ describe('sandbox behaviour switches', () => {
       expect(r.json.meta).toMatchObject({ per_page: 1, total: 3, last_page: 3 });
       expect((await dyn('GET', `${MakiniPath.vendors()}?${MakiniQuery.perPage}=3`)).json.data).toHaveLength(3);
       expect((await mx('GET', MakiniPath.vendors())).json.meta.per_page).toBe(15);
+    });
+  });
+
+  describe('customFields', () => {
+    it('replace (default): a PUT\'s customFields replace the record\'s; merge: they join those it has', async () => {
+      const created = (await dyn('POST', MakiniPath.purchaseOrders(), {
+        code: uniqueCode('cf'), vendorKey: 'V-100', customFields: { a: '1', b: '2' }, lineItems: lines(1),
+      })).json.data;
+      const put = async (customFields: Record<string, string>) =>
+        (await dyn('PUT', MakiniPath.purchaseOrder(created.key), { customFields })).json.data.customFields;
+      expect(await put({ a: 'x' })).toEqual({ a: 'x' });
+      await sb.admin.setBehaviour('dyn-1', { customFields: 'merge' });
+      expect(await put({ b: 'y' })).toEqual({ a: 'x', b: 'y' });
+      await sb.admin.reset();
     });
   });
 });

@@ -14,10 +14,17 @@ export interface StepOptions<T> {
   summary: string;
   /** After an ambiguous failure: whether the write landed; its result if so. */
   checkLanded?: () => Promise<T | undefined>;
+  /**
+   * The patch that introduced `checkLanded` on a route that used to retry blindly: histories from
+   * before it replay without the lookup (see `patched`).
+   */
+  checkLandedSince?: string;
 }
 
 /** Patch id of the settle delay before checking an ambiguous write (see `patched`). */
 export const SETTLE_BEFORE_CHECK_PATCH = 'settle-before-checking-ambiguous-write';
+/** Patch id of the lookup before repeating an absolute write (PUT) that may have landed. */
+export const LOOK_BEFORE_REPEATING_PUT_PATCH = 'look-before-repeating-ambiguous-put';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
@@ -90,12 +97,12 @@ export class StepRunner {
         heldMs += await this.connection.hold(block, info, resumeMark, rec, (t) => this.details(`step ${this.steps.length}: ${name} — ${t}`));
         continue;
       }
-      // Look before repeating a write that may have happened, and before failing one that did: a
-      // garbled 2xx is not retryable yet applied; a refusal after an earlier ambiguous attempt may
-      // be that attempt landing late ("line 7 already exists").
+      // Look before repeating a write that may have happened (src/makini/outcome.ts), and before
+      // failing one that did: a refusal after an earlier ambiguous attempt may be that attempt
+      // landing late ("line 7 already exists").
       const lookFirst = info.ambiguous || (!info.retryable && sawAmbiguous);
       sawAmbiguous ||= info.ambiguous;
-      if (lookFirst && opts.checkLanded) {
+      if (lookFirst && opts.checkLanded && (opts.checkLandedSince === undefined || patched(opts.checkLandedSince))) {
         // Histories from before the settle delay replay without it.
         if (info.ambiguous && this.budget.ambiguousSettleMs > 0 && patched(SETTLE_BEFORE_CHECK_PATCH)) {
           const settle = `${shortCause(info)}: letting the write settle ${seconds(this.budget.ambiguousSettleMs)} before looking`;

@@ -1,13 +1,13 @@
 // What every write workflow does around its Makini steps: parse the input, label the execution
 // for ops (search attributes, details), resolve the connection's rules, fail with a typed reason.
-import { ApplicationFailure, proxyActivities, upsertSearchAttributes, type ActivityOptions } from '@temporalio/workflow';
+import { ApplicationFailure, patched, proxyActivities, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { MakiniActivities, ResolvedProfile } from '../activities.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_ERROR_CODE, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../observability/search-attributes.js';
 import { DEFAULT_RETRY_BUDGET, type RetryBudget } from './steps.js';
 import { inputProblems } from './input.js';
-import { PACED_ACTIVITIES, WRITE_TYPES, type WriteType } from '../catalog.js';
+import { PACED_ACTIVITIES, WRITE_TYPES, writeWorkflowId, type WriteType } from '../catalog.js';
 import { pacedCallOptions } from '../../connections/pacing.js';
 import { StepRunner } from './step-runner.js';
 
@@ -50,8 +50,39 @@ export function setOutcome(outcome: Outcome, errorCode?: string): void {
   ]);
 }
 
-/** Labels the execution and resolves the rules of the connection (recorded in history). */
-export async function beginWrite(runner: StepRunner, type: WriteType, connectionId: string): Promise<ResolvedProfile> {
+/** Patch id of the refusal of a write started under a workflow id other than its derived one. */
+export const DERIVED_WORKFLOW_ID_PATCH = 'require-derived-workflow-id';
+
+/**
+ * Refuses a write started under any workflow id but the one derived from its type, connection and
+ * idempotency key, before any Makini call. Only that id makes Temporal's one-execution-per-id the
+ * guard of the key: under ids of its own, five starts of one key would be five writes.
+ * (Histories from before the check replay without it: `patched` only where the ids differ.)
+ */
+function requireDerivedWorkflowId(type: WriteType, input: WriteKeys): void {
+  const expected = writeWorkflowId(type, input.connectionId, input.idempotencyKey);
+  const { workflowId } = workflowInfo();
+  if (workflowId === expected || !patched(DERIVED_WORKFLOW_ID_PATCH)) return;
+  throw ApplicationFailure.create({
+    type: WriteFailureType.workflowIdNotDerived,
+    nonRetryable: true,
+    message: `${type} was started as workflow "${workflowId}"; its workflow id must be "${expected}" ` +
+      '(derived from the connection and idempotency key, so that one key is one write): nothing was sent; ' +
+      'start it with the start helper or writeWorkflowId()',
+    details: [{ expectedWorkflowId: expected, workflowId }],
+  });
+}
+
+/** What identifies one write: its connection and the caller's idempotency key. */
+interface WriteKeys {
+  connectionId: string;
+  idempotencyKey: string;
+}
+
+/** Checks the workflow id, labels the execution and resolves the rules of the connection (recorded in history). */
+export async function beginWrite(runner: StepRunner, type: WriteType, input: WriteKeys): Promise<ResolvedProfile> {
+  const { connectionId } = input;
+  requireDerivedWorkflowId(type, input);
   const { entity, operation } = WRITE_TYPES[type];
   upsertSearchAttributes([
     { key: SA_CONNECTION_ID, value: connectionId },

@@ -12,7 +12,7 @@ import {
 import { checkWrite } from '../../profiles/check-write.js';
 import { differingFields, pendingChanges } from '../engine/field-values.js';
 import { stepsQuery } from '../engine/steps.js';
-import { StepRunner } from '../engine/step-runner.js';
+import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../engine/step-runner.js';
 import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, callMakini } from '../engine/write-context.js';
 
 /** Rules the inventory workflows add to the profile's. */
@@ -32,7 +32,7 @@ function readInventory(runner: StepRunner, connectionId: string, target: Invento
   return runner.run(name, (s) => callMakini('readInventory', s, [connectionId, target]), { summary: `GET ${describeTarget(target)}` });
 }
 
-/** Sets inventory fields to absolute values; a lost answer is retried (the same PUT twice leaves the same state). */
+/** Sets inventory fields to absolute values; an answer that may have landed is checked by a read before any repeat. */
 export async function updateInventory(rawInput: UpdateInventoryInput): Promise<UpdateInventoryResult> {
   const runner = new StepRunner(budgetOf(rawInput?.retryBudget), 'update inventory');
   setHandler(stepsQuery, () => runner.steps);
@@ -40,7 +40,7 @@ export async function updateInventory(rawInput: UpdateInventoryInput): Promise<U
     const input = parseInput(updateInventoryInputSchema, rawInput, 'updateInventory');
     const { connectionId, changes } = input;
     const target = targetOf(input);
-    const { system, profile } = await beginWrite(runner, 'updateInventory', connectionId);
+    const { system, profile } = await beginWrite(runner, 'updateInventory', input);
     const current = await readInventory(runner, connectionId, target, 'read inventory');
     const violations = checkWrite(profile, { entity: 'inventory', operation: 'update', fields: changes });
     if (violations.length) refuse(runner, system, `this update of ${describeTarget(target)}`, violations);
@@ -50,8 +50,13 @@ export async function updateInventory(rawInput: UpdateInventoryInput): Promise<U
     if (changedFields.length === 0) {
       return { inventoryKey: current.key, quantity: current.quantity, changedFields: [], alreadyApplied: true, steps: runner.steps };
     }
+    // An answer that may have landed is checked by reading the record before the PUT is sent again.
+    const updated = async () => {
+      const now = await readInventory(runner, connectionId, target, 'look up update');
+      return differingFields(now.fields, pending).length === 0 ? now : undefined;
+    };
     await runner.run('update inventory', (s) => callMakini('writeInventory', s, [connectionId, target, pending]),
-      { summary: `PUT ${changedFields.join(', ')} on ${describeTarget(target)}` });
+      { summary: `PUT ${changedFields.join(', ')} on ${describeTarget(target)}`, checkLanded: updated, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
     const after = await readInventory(runner, connectionId, target, 'read back');
     const wrong = differingFields(after.fields, pending);
     if (wrong.length) {
@@ -76,7 +81,7 @@ export async function adjustInventory(rawInput: AdjustInventoryInput): Promise<A
     const input = parseInput(adjustInventoryInputSchema, rawInput, 'adjustInventory');
     const { connectionId, delta } = input;
     const target = targetOf(input);
-    const { system, profile } = await beginWrite(runner, 'adjustInventory', connectionId);
+    const { system, profile } = await beginWrite(runner, 'adjustInventory', input);
     const signed = `${delta > 0 ? '+' : ''}${delta}`;
 
     for (let round = 1; ; round += 1) {

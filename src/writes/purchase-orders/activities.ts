@@ -2,7 +2,7 @@
 // question: a PO and its lines), no retries of their own.
 import type { PoLineItem, PurchaseOrder } from '../../makini/entities.js';
 import type { MakiniClient } from '../../makini/client.js';
-import { answer, asActivity, type ActivityResult } from '../../makini/activity-result.js';
+import { answer, asActivity, callRecord, type ActivityResult } from '../../makini/activity-result.js';
 
 /** A PO as the workflows need it: key, status, reference and lines. */
 export interface PoSnapshot {
@@ -24,22 +24,32 @@ function snapshot(po: PurchaseOrder, referenceField: string, lines?: PoLineItem[
   };
 }
 
+/** How a reference is looked up: a `*Key` field by the record's key, a code field by its code. */
+export type ReferenceBy = 'key' | 'code';
+
 /** The purchase-order activities over a Makini client. */
 export function purchaseOrderActivities(makini: MakiniClient) {
   return {
-    /** Whether a vendor exists in the target, by code or key. */
-    async vendorExists(connectionId: string, codeOrKey: string): Promise<ActivityResult<boolean>> {
+    /**
+     * Whether a vendor exists in the target: a `*Key` field by the vendor's own endpoint (a key is
+     * Makini's opaque id, never a code), a code field by `filter[code]` compared exactly.
+     */
+    async vendorExists(connectionId: string, value: string, by: ReferenceBy = 'key'): Promise<ActivityResult<boolean>> {
       return asActivity(async () => {
-        const res = await makini.findVendorsByCode(connectionId, codeOrKey);
-        const found = res.data.data.some((v) => v.code === codeOrKey || v.key === codeOrKey);
-        return answer(found, res);
+        if (by === 'key') {
+          const res = await makini.getVendor(connectionId, value);
+          return { value: res.data?.data.key === value, call: callRecord(res.meta) };
+        }
+        const res = await makini.findVendorsByCode(connectionId, value);
+        return answer(res.data.data.some((v) => v.code === value), res);
       });
     },
 
     /** Finds the PO an earlier attempt created, by the reference field holding the idempotency key. */
     async findPurchaseOrderByReference(connectionId: string, referenceField: string, reference: string): Promise<ActivityResult<PoSnapshot | null>> {
       return asActivity(async () => {
-        const res = await makini.listPurchaseOrders(connectionId, { [referenceField]: reference }, 1, 5);
+        // Every page, compared exactly: a system's filter may match loosely ("po-1" finding "po-10").
+        const res = await makini.findPurchaseOrders(connectionId, { [referenceField]: reference });
         const hit = res.data.data.find((po) => po[referenceField] === reference);
         if (!hit) return answer(null, res);
         const lines = await makini.listPurchaseOrderLines(connectionId, hit.key);

@@ -1,6 +1,6 @@
 // Purchase orders as durable writes: create (one transaction, exactly once), update, cancel.
 // Workflow type names are the public API: createPurchaseOrder, updatePurchaseOrder, cancelPurchaseOrder.
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
 import type { PoSnapshot } from '../activities.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
 import { checkWrite } from '../../profiles/check-write.js';
@@ -15,10 +15,13 @@ import { stepsQuery } from '../engine/steps.js';
 import { Compensations } from '../engine/compensation.js';
 import { differingFields, pendingChanges } from '../engine/field-values.js';
 import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, callMakini } from '../engine/write-context.js';
-import { StepRunner } from '../engine/step-runner.js';
+import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../engine/step-runner.js';
 import { VerdictGate } from '../engine/verdict-gate.js';
 
 type Line = Record<string, unknown> & { lineNo: number };
+
+/** Patch id of the check that the system kept the reference value (the idempotency key) of a created PO. */
+export const REFERENCE_KEPT_PATCH = 'po-reference-kept';
 
 /** Looks for vendors and other references the profile says must exist. */
 async function checkReferences(runner: StepRunner, connectionId: string, profile: WriteProfile, fields: Record<string, unknown>) {
@@ -26,8 +29,10 @@ async function checkReferences(runner: StepRunner, connectionId: string, profile
   for (const m of profile.purchaseOrder.operations.create?.mustExist ?? []) {
     const value = fields[m.field];
     if (typeof value !== 'string' || !value) continue;
+    // A key is Makini's opaque id (never a code): looked up by the record's own endpoint.
+    const by = m.field.endsWith('Key') ? 'key' : 'code';
     references[m.field] = await runner.run(`check ${m.field} exists`,
-      (s) => callMakini('vendorExists', s, [connectionId, value]), { summary: `look up ${m.lookup} ${value}` });
+      (s) => callMakini('vendorExists', s, [connectionId, value, by]), { summary: `look up ${m.lookup} ${by} ${value}` });
   }
   return references;
 }
@@ -45,7 +50,7 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
     const input = parseInput(createPurchaseOrderInputSchema, rawInput, 'createPurchaseOrder');
     const { connectionId, idempotencyKey } = input;
     const { lineItems, ...header } = input.purchaseOrder;
-    const { system, profile } = await beginWrite(runner, 'createPurchaseOrder', connectionId);
+    const { system, profile } = await beginWrite(runner, 'createPurchaseOrder', input);
     const poProfile = profile.purchaseOrder;
     const ref = poProfile.referenceField;
     // Lines get explicit numbers so that a line whose answer was lost can be recognised.
@@ -89,6 +94,14 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
 
     const final = await runner.run('read back',
       (s) => callMakini('getPurchaseOrder', s, [connectionId, po.key, ref]), { summary: `GET purchase order ${po.key}` });
+    // The system dropped or rewrote the reference: no later run could find this PO, so stop here
+    // instead of leaving the next retry blind. (Histories from before this check replay without it.)
+    if (final.reference !== idempotencyKey && patched(REFERENCE_KEPT_PATCH)) {
+      throw ApplicationFailure.create({ type: WriteFailureType.outcomeUnknown, nonRetryable: true,
+        message: `purchase order ${final.key} was written, but ${system} keeps ${ref}=${JSON.stringify(final.reference ?? null)} ` +
+          `instead of the idempotency key ${idempotencyKey}: a later run could not find it, so it must not be started again with this key; ` +
+          'check the purchase order, then use a new key' });
+    }
     const missing = lines.filter((l) => !final.lines.some((x) => x.lineNo === l.lineNo));
     if (final.lines.length !== lines.length || missing.length) {
       throw ApplicationFailure.create({
@@ -131,9 +144,13 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
       if (!found) return `nothing to undo: no purchase order with ${c.ref}=${c.idempotencyKey} exists`;
       if (!cancelStatus) return `cannot undo purchase order ${found.key}: ${c.system} has no way to cancel it`;
       if (found.status === cancelStatus) return `purchase order ${found.key} was already ${cancelStatus}`;
+      const undone = async () => {
+        const now = await c.find();
+        return now?.status === cancelStatus ? now : undefined;
+      };
       await runner.run('compensate: cancel header',
         (s) => callMakini('setPurchaseOrderStatus', s, [c.connectionId, found.key, cancelStatus, c.ref]),
-        { summary: `PUT status ${cancelStatus} on ${found.key} (undo)` });
+        { summary: `PUT status ${cancelStatus} on ${found.key} (undo)`, checkLanded: undone, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
       return `cancelled purchase order ${found.key} (status ${cancelStatus})`;
     },
   });
@@ -180,7 +197,7 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
   return recordingOutcome(async () => {
     const input = parseInput(updatePurchaseOrderInputSchema, rawInput, 'updatePurchaseOrder');
     const { connectionId, purchaseOrderKey: key, changes } = input;
-    const { system, profile } = await beginWrite(runner, 'updatePurchaseOrder', connectionId);
+    const { system, profile } = await beginWrite(runner, 'updatePurchaseOrder', input);
     const ref = profile.purchaseOrder.referenceField;
     const read = () => runner.run('read purchase order',
       (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), { summary: `GET purchase order ${key}` });
@@ -197,9 +214,14 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
     if (changedFields.length === 0) {
       return { purchaseOrderKey: key, status: current.status, changedFields: [], alreadyApplied: true, steps: runner.steps };
     }
-    // A PUT of the same values is idempotent, so a lost answer is simply retried.
+    // An answer that may have landed is checked by reading the PO before the PUT is sent again.
+    const updated = async () => {
+      const now = await read();
+      return differingFields(now.fields, pending).length === 0 ? now : undefined;
+    };
     await runner.run('update purchase order',
-      (s) => callMakini('updatePurchaseOrder', s, [connectionId, key, pending, ref]), { summary: `PUT ${changedFields.join(', ')} on ${key}` });
+      (s) => callMakini('updatePurchaseOrder', s, [connectionId, key, pending, ref]),
+      { summary: `PUT ${changedFields.join(', ')} on ${key}`, checkLanded: updated, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
     const after = await read();
     const wrong = differingFields(after.fields, pending);
     if (wrong.length) {
@@ -217,7 +239,7 @@ export async function cancelPurchaseOrder(rawInput: CancelPurchaseOrderInput): P
   return recordingOutcome(async () => {
     const input = parseInput(cancelPurchaseOrderInputSchema, rawInput, 'cancelPurchaseOrder');
     const { connectionId, purchaseOrderKey: key } = input;
-    const { system, profile } = await beginWrite(runner, 'cancelPurchaseOrder', connectionId);
+    const { system, profile } = await beginWrite(runner, 'cancelPurchaseOrder', input);
     const ref = profile.purchaseOrder.referenceField;
     const del = profile.purchaseOrder.delete;
     const read = () => runner.run('read purchase order',
@@ -230,8 +252,13 @@ export async function cancelPurchaseOrder(rawInput: CancelPurchaseOrderInput): P
     const violations = checkWrite(profile, { entity: 'purchaseOrder', operation: 'cancel', currentStatus: current.status, targetStatus: target });
     if (violations.length || !target) refuse(runner, system, `cancelling purchase order ${key} (status ${current.status})`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: cancel allowed in status ${current.status}`);
+    const cancelled = async () => {
+      const now = await read();
+      return now.status === target ? now : undefined;
+    };
     await runner.run('cancel purchase order',
-      (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, target, ref]), { summary: `PUT status ${target} on ${key}` });
+      (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, target, ref]),
+      { summary: `PUT status ${target} on ${key}`, checkLanded: cancelled, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
     const after = await read();
     if (after.status !== target) {
       throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,

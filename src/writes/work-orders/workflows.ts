@@ -18,7 +18,7 @@ import {
 import { carriesReference, referenceCarrier, withReference } from './reference.js';
 import { differingFields, hasOwn, isBlank, pendingChanges } from '../engine/field-values.js';
 import { stepsQuery } from '../engine/steps.js';
-import { StepRunner } from '../engine/step-runner.js';
+import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../engine/step-runner.js';
 import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, callMakini } from '../engine/write-context.js';
 
 /** Rules the work-order workflows add to the profile's (stable names, like check-write's `Rule`). */
@@ -33,6 +33,11 @@ const describeCarrier = (c: ReferenceCarrier) =>
 
 function readWorkOrder(runner: StepRunner, connectionId: string, key: string, name = 'read work order') {
   return runner.run(name, (s) => callMakini('getWorkOrder', s, [connectionId, key]), { summary: `GET work order ${key}` });
+}
+
+/** Whether a work order is in a status: by its key where the system names it (keys are not codes), else by name. */
+function hasStatus(wo: WoSnapshot, target: { key: string; status: string }): boolean {
+  return wo.statusKey !== undefined ? wo.statusKey === target.key : wo.status === target.status;
 }
 
 /** The reference field may not be set by the caller where it carries the idempotency key. */
@@ -60,7 +65,7 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
   return recordingOutcome(async () => {
     const input = parseInput(createWorkOrderInputSchema, rawInput, 'createWorkOrder');
     const { connectionId, idempotencyKey, workOrder } = input;
-    const { system, profile } = await beginWrite(runner, 'createWorkOrder', connectionId);
+    const { system, profile } = await beginWrite(runner, 'createWorkOrder', input);
     const carrier = referenceCarrier(profile, idempotencyKey);
     const violations = [
       ...checkWrite(profile, { entity: 'workOrder', operation: 'create', fields: workOrder }),
@@ -91,8 +96,13 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
       { summary: `POST work order (${Object.keys(body).length} fields)`, checkLanded: find });
 
     const final = await readWorkOrder(runner, connectionId, created.key, 'read back');
+    if (carrier.mode !== 'none' && !carriesReference(final.fields, carrier, idempotencyKey)) {
+      // The system dropped or rewrote what carries the key: no later run could find this work order.
+      throw ApplicationFailure.create({ type: WriteFailureType.outcomeUnknown, nonRetryable: true,
+        message: `work order ${final.key} was written, but ${system} did not keep the idempotency key in ${carrier.field}: ` +
+          'a later run could not find it, so it must not be started again with this key; check the work order, then use a new key' });
+    }
     const wrong = unconfirmed(final.fields, mapCustomFields(profile, 'workOrder', workOrder), carrier);
-    if (carrier.mode !== 'none' && !carriesReference(final.fields, carrier, idempotencyKey)) wrong.push(carrier.field);
     if (wrong.length) {
       throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
         message: `work order ${final.key} reads back different values for ${wrong.join(', ')} after the create` });
@@ -112,7 +122,7 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
   return recordingOutcome(async () => {
     const input = parseInput(updateWorkOrderInputSchema, rawInput, 'updateWorkOrder');
     const { connectionId, workOrderKey: key, changes } = input;
-    const { system, profile } = await beginWrite(runner, 'updateWorkOrder', connectionId);
+    const { system, profile } = await beginWrite(runner, 'updateWorkOrder', input);
     const current = await readWorkOrder(runner, connectionId, key);
     const required = profile.workOrder.operations.update?.required ?? [];
     const carriedOver = required.filter((f) => !f.includes('.') && !hasOwn(changes, f) && !isBlank(current.fields[f]));
@@ -131,9 +141,14 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
     if (changedFields.length === 0) {
       return { workOrderKey: key, status: current.status, changedFields: [], carriedOver: [], alreadyApplied: true, steps: runner.steps };
     }
+    // An answer that may have landed is checked by reading the work order before the PUT is sent again.
+    const updated = async () => {
+      const now = await readWorkOrder(runner, connectionId, key, 'look up update');
+      return unconfirmed(now.fields, pending).length === 0 ? now : undefined;
+    };
     await runner.run('update work order',
       (s) => callMakini('updateWorkOrder', s, [connectionId, key, { ...pending, ...carried }]),
-      { summary: `PUT ${changedFields.join(', ')} on ${key}` });
+      { summary: `PUT ${changedFields.join(', ')} on ${key}`, checkLanded: updated, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
     const after = await readWorkOrder(runner, connectionId, key, 'read back');
     const wrong = unconfirmed(after.fields, pending);
     if (wrong.length) {
@@ -155,7 +170,7 @@ export async function changeWorkOrderStatus(rawInput: ChangeWorkOrderStatusInput
   return recordingOutcome(async () => {
     const input = parseInput(changeWorkOrderStatusInputSchema, rawInput, 'changeWorkOrderStatus');
     const { connectionId, workOrderKey: key } = input;
-    const { system, profile } = await beginWrite(runner, 'changeWorkOrderStatus', connectionId);
+    const { system, profile } = await beginWrite(runner, 'changeWorkOrderStatus', input);
     const current = await readWorkOrder(runner, connectionId, key);
     const statuses = await runner.run('list work-order statuses',
       (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), { summary: 'GET work-order statuses' });
@@ -180,9 +195,14 @@ export async function changeWorkOrderStatus(rawInput: ChangeWorkOrderStatusInput
     ]);
     if (violations.length) refuse(runner, system, `moving work order ${key} from ${current.status} to ${target.status}`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: ${current.status} → ${target.status} allowed`);
-    // Setting a status it already has is a no-op, so a lost answer is simply retried.
+    // An answer that may have landed is checked by reading the work order before the PUT is sent again.
+    const moved = async () => {
+      const now = await readWorkOrder(runner, connectionId, key, 'look up status');
+      return hasStatus(now, target) ? now : undefined;
+    };
     await runner.run('change status',
-      (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]), { summary: `PUT status ${target.status} on ${key}` });
+      (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]),
+      { summary: `PUT status ${target.status} on ${key}`, checkLanded: moved, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
     const after = await readWorkOrder(runner, connectionId, key, 'read back');
     if (after.status !== target.status) {
       throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
@@ -219,7 +239,7 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
   return recordingOutcome(async () => {
     const input = parseInput(addWorkOrderMaterialsInputSchema, rawInput, 'addWorkOrderMaterials');
     const { connectionId, workOrderKey: key, materials } = input;
-    const { system, profile } = await beginWrite(runner, 'addWorkOrderMaterials', connectionId);
+    const { system, profile } = await beginWrite(runner, 'addWorkOrderMaterials', input);
     const wo = await readWorkOrder(runner, connectionId, key);
     const listMaterials = (name: string) => runner.run(name,
       (s) => callMakini('listWorkOrderMaterials', s, [connectionId, key]), { summary: `GET materials of work order ${key}` });

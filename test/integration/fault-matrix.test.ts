@@ -1,0 +1,371 @@
+// The fault matrix: every write route × every fault kind × committed or not × which attempts it
+// hits, generated (fast-check) from those four lists rather than hand-listed, and run through the
+// real workflows on the real dev server against the sandbox over HTTP. Each case gets a connection
+// of its own (own records, own scripted faults). Invariants, from the sandbox's state:
+//   - exactly one record per idempotency key, with exactly its lines / materials;
+//   - an absolute write has its values, an adjustment is applied exactly once;
+//   - a refusal (4xx) writes nothing (a refused line: the header is cancelled, nothing else);
+//   - every failure is an ApplicationFailure of a known, exported type.
+// Bounded in `npm test` (MATRIX_CASES, default 48, sampled with a printed seed); MATRIX_FULL=1 runs
+// the whole product, MATRIX_FILTER=<text> the cases whose label contains it.
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultScript } from '../../sandbox/faults.js';
+import {
+  MakiniFailureType,
+  startAddWorkOrderMaterials,
+  startAdjustInventory,
+  startCancelPurchaseOrder,
+  startChangeWorkOrderStatus,
+  startCreatePurchaseOrder,
+  startCreateWorkOrder,
+  startUpdateInventory,
+  startUpdatePurchaseOrder,
+  startUpdateWorkOrder,
+  WriteFailureType,
+} from '../../src/client/index.js';
+import { MakiniPath } from '../../src/makini/contract.js';
+import type { TestSandbox } from '../support/sandbox.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+
+/** Short waits so that a case takes about a second; every decision stays the production one. */
+const BUDGET = { ambiguousSettleMs: 100, baseBackoffMs: 100, maxBackoffMs: 400 };
+/** The worker's HTTP timeout; a `late` answer comes after it. */
+const REQUEST_TIMEOUT_MS = 1_500;
+const BATCH = 6;
+
+interface Ctx {
+  client: Client;
+  taskQueue: string;
+  sb: TestSandbox;
+  connectionId: string;
+  key: string;
+}
+
+/** One write route: how to set it up, which call the fault hits, what to start, what must hold after. */
+interface Route {
+  name: string;
+  system: string;
+  /** The calls the fault matches (method and path prefix), given what `prepare` made. */
+  target: (made: Made) => { method: 'POST' | 'PUT'; pathPrefix: string };
+  /** Records the write needs (a PO to update, a work order to change), made without faults. */
+  prepare?: (c: Ctx) => Promise<Made>;
+  start: (c: Ctx, made: Made) => Promise<{ result(): Promise<unknown> }>;
+  /** Checks the sandbox's state; `refused`: the fault was a refusal, so nothing may be written. */
+  check: (c: Ctx, made: Made, refused: boolean) => Promise<void>;
+}
+type Made = Record<string, string>;
+
+const header = { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR' };
+const threeLines = [1, 2, 3].map((i) => ({ materialKey: `mat-${i}`, quantity: i, price: 10 * i }));
+const state = (c: Ctx) => c.sb.sandbox.admin.state(c.connectionId);
+const opts = (c: Ctx) => ({ taskQueue: c.taskQueue });
+
+async function makePo(c: Ctx): Promise<Made> {
+  const done = await (
+    await startCreatePurchaseOrder(
+      c.client,
+      { connectionId: c.connectionId, idempotencyKey: `${c.key}-po`, purchaseOrder: { ...header, lineItems: threeLines } },
+      opts(c),
+    )
+  ).result();
+  return { po: done.purchaseOrderKey };
+}
+
+async function makeWo(c: Ctx, workOrder: Record<string, unknown> = { title: 'Inspect pump' }): Promise<Made> {
+  const done = await (await startCreateWorkOrder(c.client, { connectionId: c.connectionId, idempotencyKey: `${c.key}-wo`, workOrder }, opts(c))).result();
+  return { wo: done.workOrderKey };
+}
+
+async function expectOnePoWithLines(c: Ctx, refused: boolean, lineItemsRefused = false) {
+  const s = await state(c);
+  const pos = s.purchaseOrders.filter((p) => p.code === c.key);
+  if (refused && !lineItemsRefused) return expect(pos).toHaveLength(0);
+  expect(pos).toHaveLength(1);
+  const lines = pos[0]!.lineItems.map((l) => Number(l.lineNo));
+  if (lineItemsRefused) {
+    // The refused line undid the header: cancelled, and no line written twice.
+    expect(pos[0]!.status).toBe('cancelled');
+    expect(new Set(lines).size).toBe(lines.length);
+  } else {
+    expect(lines.sort()).toEqual([1, 2, 3]);
+  }
+}
+
+const ROUTES: Route[] = [
+  {
+    name: 'PO create, lines with the header (sap)',
+    system: 'sap',
+    target: () => ({ method: 'POST', pathPrefix: MakiniPath.purchaseOrders() }),
+    start: (c) =>
+      startCreatePurchaseOrder(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrder: { ...header, lineItems: threeLines }, retryBudget: BUDGET },
+        opts(c),
+      ),
+    check: (c, _m, refused) => expectOnePoWithLines(c, refused),
+  },
+  {
+    name: 'PO create, header of a line-by-line system (dynamics)',
+    system: 'dynamics',
+    // The header POST is the exact path; lines go to `<po>/line-items`, which a fault on the header
+    // would also match as a prefix: `times` counts from the header, so it hits the header first.
+    target: () => ({ method: 'POST', pathPrefix: MakiniPath.purchaseOrders() }),
+    start: (c) =>
+      startCreatePurchaseOrder(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrder: { ...header, lineItems: threeLines }, retryBudget: BUDGET },
+        opts(c),
+      ),
+    check: (c, _m, refused) => expectOnePoWithLines(c, refused),
+  },
+  {
+    name: 'PO create, each line of a line-by-line system (dynamics)',
+    system: 'dynamics',
+    target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.purchaseOrders()}/` }),
+    start: (c) =>
+      startCreatePurchaseOrder(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrder: { ...header, lineItems: threeLines }, retryBudget: BUDGET },
+        opts(c),
+      ),
+    check: (c, _m, refused) => expectOnePoWithLines(c, refused, refused),
+  },
+  {
+    name: 'PO update (sap)',
+    system: 'sap',
+    prepare: makePo,
+    target: (m) => ({ method: 'PUT', pathPrefix: MakiniPath.purchaseOrder(m.po!) }),
+    start: (c, m) =>
+      startUpdatePurchaseOrder(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrderKey: m.po!, changes: { title: `title ${c.key}` }, retryBudget: BUDGET },
+        opts(c),
+      ),
+    check: async (c, m, refused) => {
+      const po = (await state(c)).purchaseOrders.find((p) => p.key === m.po);
+      expect(po?.title === `title ${c.key}`).toBe(!refused);
+    },
+  },
+  {
+    name: 'PO cancel by status change (sap)',
+    system: 'sap',
+    prepare: makePo,
+    target: (m) => ({ method: 'PUT', pathPrefix: MakiniPath.purchaseOrderStatus(m.po!) }),
+    start: (c, m) =>
+      startCancelPurchaseOrder(c.client, { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrderKey: m.po!, retryBudget: BUDGET }, opts(c)),
+    check: async (c, m, refused) => {
+      const po = (await state(c)).purchaseOrders.find((p) => p.key === m.po);
+      expect(po?.status === 'cancelled').toBe(!refused);
+    },
+  },
+  {
+    name: 'work-order create (sap)',
+    system: 'sap',
+    target: () => ({ method: 'POST', pathPrefix: MakiniPath.workOrders() }),
+    start: (c) =>
+      startCreateWorkOrder(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, workOrder: { title: 'Replace bearing' }, retryBudget: BUDGET },
+        opts(c),
+      ),
+    check: async (c, _m, refused) => {
+      expect((await state(c)).workOrders.filter((w) => w.code === c.key)).toHaveLength(refused ? 0 : 1);
+    },
+  },
+  {
+    name: 'work-order update (sap)',
+    system: 'sap',
+    prepare: (c) => makeWo(c),
+    target: (m) => ({ method: 'PUT', pathPrefix: MakiniPath.workOrder(m.wo!) }),
+    start: (c, m) =>
+      startUpdateWorkOrder(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, workOrderKey: m.wo!, changes: { title: `title ${c.key}` }, retryBudget: BUDGET },
+        opts(c),
+      ),
+    check: async (c, m, refused) => {
+      const wo = (await state(c)).workOrders.find((w) => w.key === m.wo);
+      expect(wo?.title === `title ${c.key}`).toBe(!refused);
+    },
+  },
+  {
+    name: 'work-order status change (emaint)',
+    system: 'emaint',
+    prepare: (c) => makeWo(c, { title: 'Grease bearings', assetKey: 'A-7', scheduledAt: '2026-12-01T08:00:00Z' }),
+    target: (m) => ({ method: 'PUT', pathPrefix: MakiniPath.workOrderStatus(m.wo!) }),
+    start: (c, m) =>
+      startChangeWorkOrderStatus(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, workOrderKey: m.wo!, status: 'in-progress', retryBudget: BUDGET },
+        opts(c),
+      ),
+    check: async (c, m, refused) => {
+      const wo = (await state(c)).workOrders.find((w) => w.key === m.wo);
+      expect(wo?.status === 'in-progress').toBe(!refused);
+    },
+  },
+  {
+    name: 'work-order materials (sap)',
+    system: 'sap',
+    prepare: (c) => makeWo(c),
+    target: (m) => ({ method: 'POST', pathPrefix: MakiniPath.workOrderMaterials(m.wo!) }),
+    start: (c, m) =>
+      startAddWorkOrderMaterials(
+        c.client,
+        {
+          connectionId: c.connectionId,
+          idempotencyKey: c.key,
+          workOrderKey: m.wo!,
+          materials: [
+            { materialKey: 'mat-1', requiredQuantity: 2 },
+            { materialKey: 'mat-3', requiredQuantity: 1 },
+          ],
+          retryBudget: BUDGET,
+        },
+        opts(c),
+      ),
+    check: async (c, m, refused) => {
+      const wo = (await state(c)).workOrders.find((w) => w.key === m.wo);
+      const materials = (wo?.materials ?? []).map((x) => x.materialKey).sort();
+      // A refused first material stops the write before the second.
+      expect(materials).toEqual(refused ? [] : ['mat-1', 'mat-3']);
+    },
+  },
+  {
+    name: 'inventory update, absolute values (sap)',
+    system: 'sap',
+    target: () => ({ method: 'PUT', pathPrefix: MakiniPath.inventory('inv-2') }),
+    start: (c) =>
+      startUpdateInventory(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, inventoryKey: 'inv-2', changes: { quantity: 77 }, retryBudget: BUDGET },
+        opts(c),
+      ),
+    check: async (c, _m, refused) => {
+      const inv = (await state(c)).inventories.find((i) => i.key === 'inv-2');
+      expect(inv?.quantity).toBe(refused ? 40 : 77);
+    },
+  },
+  {
+    name: 'inventory adjust, a delta exactly once (sap)',
+    system: 'sap',
+    target: () => ({ method: 'PUT', pathPrefix: MakiniPath.inventory('inv-1') }),
+    start: (c) =>
+      startAdjustInventory(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, inventoryKey: 'inv-1', delta: -4, retryBudget: BUDGET },
+        opts(c),
+      ),
+    check: async (c, _m, refused) => {
+      const inv = (await state(c)).inventories.find((i) => i.key === 'inv-1');
+      expect(inv?.quantity).toBe(refused ? 120 : 116);
+    },
+  },
+];
+
+/** A fault kind as the sandbox takes it, and whether it can come committed, uncommitted or both. */
+interface FaultKindCase {
+  name: string;
+  fault: FaultScript;
+  commits: readonly boolean[];
+  /** A refusal: the write must fail (typed) and write nothing. */
+  refusal?: boolean;
+}
+const FAULT_KINDS: FaultKindCase[] = [
+  { name: '500 JSON', fault: { kind: 'server-error', status: 500 }, commits: [false, true] },
+  { name: '503 Retry-After', fault: { kind: 'server-error', status: 503, retryAfterSeconds: 1 }, commits: [false, true] },
+  { name: '504 JSON', fault: { kind: 'server-error', status: 504 }, commits: [false, true] },
+  { name: '502 HTML', fault: { kind: 'html-error', status: 502 }, commits: [false, true] },
+  { name: '500 empty', fault: { kind: 'empty-error', status: 500 }, commits: [false, true] },
+  { name: '200 garbled', fault: { kind: 'malformed-success', body: '{"data":{"trunc' }, commits: [false, true] },
+  { name: 'dropped connection', fault: { kind: 'drop' }, commits: [false, true] },
+  { name: 'answer after the timeout', fault: { kind: 'late', delayMs: REQUEST_TIMEOUT_MS + 1_000 }, commits: [true] },
+  { name: '429 Retry-After', fault: { kind: 'rate-limit', retryAfterSeconds: 1 }, commits: [false] },
+  { name: '409 refusal', fault: { kind: 'reject', status: 409, code: 'WRITE_NOT_ALLOWED', message: 'refused by the test' }, commits: [false], refusal: true },
+];
+/** Which attempts the fault hits: the first only, or the first and its retry. */
+const ATTEMPTS = [1, 2] as const;
+
+interface MatrixCase {
+  route: Route;
+  kind: FaultKindCase;
+  commit: boolean;
+  times: (typeof ATTEMPTS)[number];
+}
+
+/** The whole product, generated from the four lists. */
+const PRODUCT: MatrixCase[] = ROUTES.flatMap((route) =>
+  FAULT_KINDS.flatMap((kind) => kind.commits.flatMap((commit) => ATTEMPTS.map((times) => ({ route, kind, commit, times })))),
+);
+
+const label = (m: MatrixCase) => `${m.route.name} × ${m.kind.name} × ${m.commit ? 'committed' : 'not committed'} × attempts 1..${m.times}`;
+const KNOWN_FAILURE_TYPES = new Set<string>([...Object.values(WriteFailureType), ...Object.values(MakiniFailureType)]);
+
+function chooseCases(): { cases: MatrixCase[]; seed: number } {
+  const seed = Number(process.env.MATRIX_SEED ?? Date.now() % 1_000_000);
+  // MATRIX_FILTER=text: only the cases whose label contains it (to look at one route or kind).
+  const filter = process.env.MATRIX_FILTER;
+  if (filter) return { cases: PRODUCT.filter((m) => label(m).includes(filter)), seed };
+  if (process.env.MATRIX_FULL) return { cases: PRODUCT, seed };
+  const n = Math.min(PRODUCT.length, Number(process.env.MATRIX_CASES ?? 48));
+  // A sample of the product: every route and every kind still appear (fast-check shuffles, seeded).
+  const [picked] = fc.sample(fc.shuffledSubarray(PRODUCT, { minLength: n, maxLength: n }), { seed, numRuns: 1 });
+  return { cases: picked!, seed };
+}
+
+describe('fault matrix: every write route × fault kind × committed or not × attempts', () => {
+  const { cases, seed } = chooseCases();
+  let stack: WriteStack;
+
+  beforeAll(async () => {
+    console.log(`[fault-matrix] ${cases.length} of ${PRODUCT.length} cases (seed ${seed}; MATRIX_FULL=1 for all, MATRIX_SEED to repeat)`);
+    stack = await startWriteStack({
+      taskQueuePrefix: 'matrix',
+      connections: cases.map((m, i) => ({ id: `fm-${i}`, system: m.route.system })),
+      worker: { requestTimeoutMs: REQUEST_TIMEOUT_MS },
+    });
+  }, 120_000);
+  afterAll(() => stack?.stop());
+
+  async function runCase(m: MatrixCase, i: number): Promise<void> {
+    const c: Ctx = { client: stack.client, taskQueue: stack.taskQueue, sb: stack.sb, connectionId: `fm-${i}`, key: `fm-${seed}-${i}` };
+    const made = (await m.route.prepare?.(c)) ?? {};
+    const fault: FaultScript = { ...m.kind.fault, ...m.route.target(made), times: m.times };
+    if (m.kind.commits.length > 1) fault.commit = m.commit;
+    await c.sb.sandbox.admin.scriptFaults(c.connectionId, [fault]);
+    const handle = await m.route.start(c, made);
+    const outcome = await handle.result().then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    if (outcome !== undefined) {
+      // Every failure is typed and named: an ApplicationFailure of an exported type with a message.
+      expect(outcome, label(m)).toBeInstanceOf(WorkflowFailedError);
+      const cause = (outcome as WorkflowFailedError).cause;
+      expect(cause, label(m)).toBeInstanceOf(ApplicationFailure);
+      expect(KNOWN_FAILURE_TYPES.has((cause as ApplicationFailure).type ?? ''), `${label(m)}: ${(cause as ApplicationFailure).type}`).toBe(true);
+      expect((cause as Error).message.length).toBeGreaterThan(0);
+      // Only a refusal, or a garbled 2xx that cannot be told apart from a success, may fail.
+      if (!m.kind.refusal) throw new Error(`${label(m)} failed: ${(cause as Error).message}`);
+    } else {
+      expect(m.kind.refusal, `${label(m)}: a refusal must fail the write`).toBeFalsy();
+    }
+    await m.route.check(c, made, m.kind.refusal === true);
+  }
+
+  it(`holds the invariants on every case`, async () => {
+    const failures: string[] = [];
+    for (let start = 0; start < cases.length; start += BATCH) {
+      const batch = cases.slice(start, start + BATCH);
+      const results = await Promise.allSettled(batch.map((m, j) => runCase(m, start + j)));
+      results.forEach((r, j) => {
+        if (r.status === 'rejected') failures.push(`${label(batch[j]!)}: ${(r.reason as Error).message}`);
+      });
+    }
+    console.log(`[fault-matrix] ran ${cases.length} cases, ${failures.length} failed`);
+    expect(failures).toEqual([]);
+  }, 900_000);
+});
