@@ -11,7 +11,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nodeTs } from '../../scripts/lib/node-ts.js';
 import {
-  deliverConnectionEvent, getConnectionStatus, listBlockedWrites, startCreatePurchaseOrder, WriteFailureType,
+  deliverConnectionEvent,
+  getConnectionStatus,
+  listBlockedWrites,
+  MakiniFailureType,
+  startCreatePurchaseOrder,
+  WriteFailureType,
   type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
 import { Secret } from '../../src/config/secret.js';
@@ -23,6 +28,7 @@ import { signWebhook } from '../../src/webhooks/signature.js';
 import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 import type { TestSandbox } from '../support/sandbox.js';
+import { activityAttempts } from '../support/history-times.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const run = promisify(execFile);
@@ -41,8 +47,15 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
 }
 
 const po = (connectionId: string, idempotencyKey: string): CreatePurchaseOrderInput => ({
-  connectionId, idempotencyKey,
-  purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: `PO ${idempotencyKey}`, lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 10 }] },
+  connectionId,
+  idempotencyKey,
+  purchaseOrder: {
+    vendorKey: 'V-100',
+    siteKey: '1000',
+    currencyKey: 'EUR',
+    title: `PO ${idempotencyKey}`,
+    lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 10 }],
+  },
 });
 
 describe('one connection, many writes', () => {
@@ -60,15 +73,24 @@ describe('one connection, many writes', () => {
     (await sb.sandbox.admin.requestLog(id)).filter((r) => r.method === 'POST' && r.path === '/api/eam/purchase-orders');
   const posWithCode = async (id: string, code: string) => (await sb.sandbox.admin.state(id)).purchaseOrders.filter((p) => p.code === code);
   const startAll = (id: string, keys: string[], retryBudget?: CreatePurchaseOrderInput['retryBudget']) =>
-    Promise.all(keys.map((k) => startCreatePurchaseOrder(client, { ...po(id, k), ...(retryBudget ? { retryBudget } : {}) }, { taskQueue })));
+    Promise.all(
+      keys.map((k) => startCreatePurchaseOrder(client, { ...po(id, k), ...(retryBudget ? { retryBudget } : {}) }, { taskQueue })),
+    );
   const tokenEnv = (id: string) => {
     const spec = sb.connections.connections.find((c) => c.id === id)!.token;
     return 'env' in spec ? spec.env : '';
   };
   const cli = (args: string[]) => {
     const [cmd, argv] = nodeTs('src/cli/main.ts', args);
-    return run(cmd, argv, { env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_NAMESPACE: temporalNamespace(),
-      TEMPORAL_TASK_QUEUE: taskQueue, MAKINI_WEBHOOK_SECRET: secret.reveal() } });
+    return run(cmd, argv, {
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: temporalAddress(),
+        TEMPORAL_NAMESPACE: temporalNamespace(),
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        MAKINI_WEBHOOK_SECRET: secret.reveal(),
+      },
+    });
   };
 
   beforeAll(async () => {
@@ -86,7 +108,12 @@ describe('one connection, many writes', () => {
       worker: { connectionPolicy: { breakerThreshold: 3, breakerOpenMs: 1_500, breakerMaxOpenMs: 3_000, rateRecoveryMs: 60_000 } },
     });
     ({ sb, client, taskQueue } = stack);
-    receiver = createWebhookReceiver({ secret, toleranceS: 300, deliver: (e) => deliverConnectionEvent(client, e, { taskQueue }), log: () => undefined });
+    receiver = createWebhookReceiver({
+      secret,
+      toleranceS: 300,
+      deliver: (e) => deliverConnectionEvent(client, e, { taskQueue }),
+      log: () => undefined,
+    });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}${WEBHOOK_PATH}`;
   });
@@ -95,24 +122,34 @@ describe('one connection, many writes', () => {
     await stack?.stop();
   });
 
-  it('paces concurrent writes on one connection at its configured rate (measured from the sandbox request log)', async () => {
+  it("paces concurrent writes on one connection at its configured rate (measured from the server's event times)", async () => {
     const n = 16;
-    const handles = await startAll('pace-1', range(n).map((i) => key(`pace${i}`)));
+    const handles = await startAll(
+      'pace-1',
+      range(n).map((i) => key(`pace${i}`)),
+    );
     await Promise.all(handles.map((h) => h.result()));
     const posts = await createPosts('pace-1');
-    const times = posts.map(t).sort((a, b) => a - b);
-    expect(times).toHaveLength(n);
+    expect(posts).toHaveLength(n);
     expect(posts.filter((p) => p.status === 429)).toEqual([]);
-    // 120 writes/min configured → paced at 95%: 1.9/s. Judged as the sandbox sees it: at the
-    // connection's limit (2/s), any k consecutive writes span at least (k - burst) / 2 s; the burst
-    // allows the server's first one or two plus arrival jitter on a loaded machine.
+    // When the server dispatched each write call (ActivityTaskStarted), from its own clock: the
+    // pacing is the server's, and a loaded test machine's wall clock does not blur it.
+    const times = (await activityAttempts(handles, 'createPurchaseOrder'))
+      .filter((a) => a.failureType !== MakiniFailureType.connectionBlocked)
+      .map((a) => a.startedMs);
+    expect(times).toHaveLength(n);
+    // 120 writes/min configured → paced at 95%: 1.9/s. At the connection's limit (2/s), any k
+    // consecutive writes span at least (k - burst) / 2 s; the burst allows the server's first one or two.
     const limitPerS = 2;
     let excess = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) excess = Math.max(excess, j - i - limitPerS * ((times[j]! - times[i]!) / 1000));
+    for (let i = 0; i < n; i++)
+      for (let j = i + 1; j < n; j++) excess = Math.max(excess, j - i - limitPerS * ((times[j]! - times[i]!) / 1000));
     const overall = (n - 1) / ((times[n - 1]! - times[0]!) / 1000);
-    console.log(`[figure] pace-1: ${n} concurrent creates, configured 120/min: ${overall.toFixed(2)} writes/s first to last ` +
-      `(${(overall * 60).toFixed(1)}/min, burst included), span ${((times[n - 1]! - times[0]!) / 1000).toFixed(1)} s, ` +
-      `most writes beyond 2/s at any point: ${excess.toFixed(1)}, no 429`);
+    console.log(
+      `[figure] pace-1: ${n} concurrent creates, configured 120/min: ${overall.toFixed(2)} writes/s first to last ` +
+        `(${(overall * 60).toFixed(1)}/min, burst included), span ${((times[n - 1]! - times[0]!) / 1000).toFixed(1)} s, ` +
+        `most writes beyond 2/s at any point: ${excess.toFixed(1)}, no 429`,
+    );
     // Unpaced, the 16 would arrive within a second (excess ≈ 14).
     expect(excess).toBeLessThanOrEqual(4);
     // The mechanism: the POST ran on the write-calls queue, keyed by connection, weighted at 1.9 writes/s.
@@ -125,21 +162,30 @@ describe('one connection, many writes', () => {
   });
 
   it('a 429 on one write pauses the other writes on the connection for Retry-After and lowers its rate', async () => {
-    await sb.sandbox.admin.scriptFaults('rl-1', [{ kind: 'rate-limit', method: 'POST', pathPrefix: '/api/eam/purchase-orders', skip: 3, retryAfterSeconds: 4 }]);
+    await sb.sandbox.admin.scriptFaults('rl-1', [
+      { kind: 'rate-limit', method: 'POST', pathPrefix: '/api/eam/purchase-orders', skip: 3, retryAfterSeconds: 4 },
+    ]);
     const keys = range(12).map((i) => key(`rl${i}`));
     const handles = await startAll('rl-1', keys);
     const results = await Promise.all(handles.map((h) => h.result()));
     const posts = await createPosts('rl-1');
-    const limited = posts.filter((p) => p.status === 429);
+    expect(posts.filter((p) => p.status === 429)).toHaveLength(1);
+    // From the server's event times: when each write call that reached Makini was dispatched.
+    const attempts = (await activityAttempts(handles, 'createPurchaseOrder')).filter(
+      (a) => a.failureType !== MakiniFailureType.connectionBlocked,
+    );
+    const limited = attempts.filter((a) => a.failureType === MakiniFailureType.rateLimited);
     expect(limited).toHaveLength(1);
-    const t429 = t(limited[0]!);
+    const t429 = limited[0]!.startedMs;
     // Unpaused, the 8 writes left would follow within a second. Paused, only calls already under
-    // way when the 429 came (its report takes a moment) arrive before Retry-After has passed.
-    const after = posts.filter((p) => t(p) > t429);
+    // way when the 429 came (its report takes a moment) start before Retry-After has passed.
+    const after = attempts.filter((a) => a.startedMs > t429);
     expect(after.length).toBeGreaterThanOrEqual(8);
-    expect(after.filter((p) => t(p) - t429 < 3_900).length).toBeLessThanOrEqual(3);
+    expect(after.filter((a) => a.startedMs - t429 < 3_900).length).toBeLessThanOrEqual(3);
     // Writes that came to their POST during the pause say why they waited.
-    const pauses = results.flatMap((r) => r.steps.flatMap((st) => st.waits)).filter((w) => /^writes to rl-1 paused .* after a 429 on another write$/.test(w.cause));
+    const pauses = results
+      .flatMap((r) => r.steps.flatMap((st) => st.waits))
+      .filter((w) => /^writes to rl-1 paused .* after a 429 on another write$/.test(w.cause));
     expect(pauses.length).toBeGreaterThanOrEqual(1);
     for (const k of keys) expect(await posWithCode('rl-1', k)).toHaveLength(1);
     const s = await status('rl-1');
@@ -192,10 +238,14 @@ describe('one connection, many writes', () => {
       const handles = await startAll(id, keys, { baseBackoffMs: 200, maxBackoffMs: 1_000, maxAttempts: 10 });
       await Promise.all(handles.map((h) => h.result()));
       for (const k of keys) expect(await posWithCode(id, k)).toHaveLength(1);
-      const s = await waitFor('the last success to reach the connection', async () => {
-        const st = await status(id);
-        return st?.state.breaker.consecutiveFailures === 0 ? st : undefined;
-      }, 5_000);
+      const s = await waitFor(
+        'the last success to reach the connection',
+        async () => {
+          const st = await status(id);
+          return st?.state.breaker.consecutiveFailures === 0 ? st : undefined;
+        },
+        5_000,
+      );
       expect(s.state.breaker.state).toBe('closed');
     }
     const log = await sb.sandbox.admin.requestLog(id);
@@ -219,10 +269,15 @@ describe('one connection, many writes', () => {
     expect(waiting?.state.reauth.reason).toMatch(/401 AUTHENTICATION_FAILED/);
     const callsWhileWaiting = (await sb.sandbox.admin.requestLog(id)).length;
 
-    const online = (opts: { id?: string; timestamp?: number } = {}) => signedDelivery(secret, { type: MakiniWebhookEvent.connectionOnline, connectionId: id }, opts);
+    const online = (opts: { id?: string; timestamp?: number } = {}) =>
+      signedDelivery(secret, { type: MakiniWebhookEvent.connectionOnline, connectionId: id }, opts);
     const forged = online();
-    forged.headers[MakiniHeader.webhookSignature] = signWebhook(new Secret('not-the-real-secret-0000'), forged.headers[MakiniHeader.webhookId]!,
-      forged.headers[MakiniHeader.webhookTimestamp]!, Buffer.from(forged.body));
+    forged.headers[MakiniHeader.webhookSignature] = signWebhook(
+      new Secret('not-the-real-secret-0000'),
+      forged.headers[MakiniHeader.webhookId]!,
+      forged.headers[MakiniHeader.webhookTimestamp]!,
+      Buffer.from(forged.body),
+    );
     expect((await postDelivery(webhookUrl, forged)).status).toBe(401);
     const stale = online({ timestamp: Math.floor(Date.now() / 1000) - 3_600 });
     expect((await postDelivery(webhookUrl, stale)).status).toBe(401);
@@ -283,11 +338,16 @@ describe('one connection, many writes', () => {
     await sb.sandbox.admin.requireReauthorization(id);
     const k = key('maxwait');
     const [handle] = await startAll(id, [k], { maxConnectionWaitMs: 2_000 });
-    const err = await handle!.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle!.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
     expect(cause.type).toBe(WriteFailureType.reauthorizationTimedOut);
-    expect(cause.message).toMatch(/connection auth-3 still needs reauthorization after this write waited 2\.\d s .*makini-writes reauthorize auth-3/);
+    expect(cause.message).toMatch(
+      /connection auth-3 still needs reauthorization after this write waited 2\.\d s .*makini-writes reauthorize auth-3/,
+    );
     expect(await posWithCode(id, k)).toEqual([]);
   });
 });

@@ -6,15 +6,22 @@ import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
 import {
-  writeWorkflowId, startCreatePurchaseOrder, startUpdatePurchaseOrder, startCancelPurchaseOrder,
-  WriteFailureType, type CreatePurchaseOrderInput,
+  writeWorkflowId,
+  startCreatePurchaseOrder,
+  startUpdatePurchaseOrder,
+  startCancelPurchaseOrder,
+  WriteFailureType,
+  type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
+import { eventMs } from '../support/history-times.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import type { TestSandbox } from '../support/sandbox.js';
 
-const lines = (n: number) => Array.from({ length: n }, (_, i) => ({ materialKey: `mat-${(i % 3) + 1}`, name: `part ${i + 1}`, quantity: i + 1, price: 10 + i }));
+const lines = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ materialKey: `mat-${(i % 3) + 1}`, name: `part ${i + 1}`, quantity: i + 1, price: 10 + i }));
 const po = (connectionId: string, idempotencyKey: string, n = 3): CreatePurchaseOrderInput => ({
-  connectionId, idempotencyKey,
+  connectionId,
+  idempotencyKey,
   purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: `PO ${idempotencyKey}`, lineItems: lines(n) },
 });
 
@@ -25,8 +32,22 @@ function maybeRecord(workflowId: string, name: string) {
   if (!process.env.RECORD_HISTORIES) return;
   const cli = findTemporalCli();
   if (!cli) throw new Error('RECORD_HISTORIES needs the temporal CLI');
-  const out = execFileSync(cli, ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json',
-    '--address', inject('temporalAddress'), '--namespace', inject('temporalNamespace')], { encoding: 'utf8' });
+  const out = execFileSync(
+    cli,
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      '--output',
+      'json',
+      '--address',
+      inject('temporalAddress'),
+      '--namespace',
+      inject('temporalNamespace'),
+    ],
+    { encoding: 'utf8' },
+  );
   mkdirSync('test/histories', { recursive: true });
   writeFileSync(`test/histories/${name}.json`, out);
 }
@@ -85,9 +106,22 @@ describe('purchase order workflows', () => {
   it('cancels the header when a line is refused for good, naming the line and the rule', async () => {
     const k = key('dynrefused');
     const input = po('dyn-1', k, 4);
-    await sb.sandbox.admin.scriptFaults('dyn-1', [{ kind: 'reject', method: 'POST', pathPrefix: '/api/eam/purchase-orders/', status: 400, code: 'VALIDATION_FAILED', skip: 2, message: 'material mat-3 is blocked for purchasing' }]);
+    await sb.sandbox.admin.scriptFaults('dyn-1', [
+      {
+        kind: 'reject',
+        method: 'POST',
+        pathPrefix: '/api/eam/purchase-orders/',
+        status: 400,
+        code: 'VALIDATION_FAILED',
+        skip: 2,
+        message: 'material mat-3 is blocked for purchasing',
+      },
+    ]);
     const handle = await startCreatePurchaseOrder(client, input, { taskQueue });
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
     expect(cause.type).toBe(WriteFailureType.compensated);
@@ -111,19 +145,22 @@ describe('purchase order workflows', () => {
     const events = (await handle.fetchHistory()).events ?? [];
     const creates = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'createPurchaseOrder');
     const failedAt = events.find((e) => e.activityTaskFailedEventAttributes)!;
-    const ms = (e: (typeof events)[number]) => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
     expect(creates).toHaveLength(2);
-    expect(ms(creates[1]!) - ms(failedAt)).toBeGreaterThanOrEqual(2000);
+    expect(eventMs(creates[1]!) - eventMs(failedAt)).toBeGreaterThanOrEqual(2000);
     const timer = events.find((e) => e.timerStartedEventAttributes);
     expect(Number(timer?.timerStartedEventAttributes?.startToFireTimeout?.seconds)).toBe(2);
-    expect((await posWithCode('sap-1', k))).toHaveLength(1);
+    expect(await posWithCode('sap-1', k)).toHaveLength(1);
     maybeRecord(handle.workflowId, 'create-po-sap-429-retry-after');
   });
 
   it('a 503 may have landed: looks the PO up before each of three retries with backoff, then creates it once', async () => {
     const k = key('sap503');
     await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'server-error', status: 503, method: 'POST', times: 3 }]);
-    const handle = await startCreatePurchaseOrder(client, { ...po('sap-1', k), retryBudget: { baseBackoffMs: 100, ambiguousSettleMs: 100 } }, { taskQueue });
+    const handle = await startCreatePurchaseOrder(
+      client,
+      { ...po('sap-1', k), retryBudget: { baseBackoffMs: 100, ambiguousSettleMs: 100 } },
+      { taskQueue },
+    );
     const result = await handle.result();
     const step = result.steps.find((s) => s.name.startsWith('create purchase order'))!;
     expect(step.attempts).toBe(4);
@@ -132,7 +169,7 @@ describe('purchase order workflows', () => {
       Array(3).fill(['503 SERVICE_UNAVAILABLE: le', '503 SERVICE_UNAVAILABLE, ba']).flat(),
     );
     expect(result.steps.filter((s) => s.name === 'look up by idempotency key')).toHaveLength(4);
-    expect((await posWithCode('sap-1', k))).toHaveLength(1);
+    expect(await posWithCode('sap-1', k)).toHaveLength(1);
     maybeRecord(handle.workflowId, 'create-po-sap-503-three-times');
   });
 
@@ -174,14 +211,22 @@ describe('purchase order workflows', () => {
     const created = await (await startCreatePurchaseOrder(client, po('sap-1', k), { taskQueue })).result();
     // The customer approves the PO in SAP.
     const res = await fetch(`${sb.sandbox.url}/api/eam/purchase-orders/${created.purchaseOrderKey}/status`, {
-      method: 'PUT', headers: { authorization: `Bearer ${sb.tokens['sap-1']}`, 'content-type': 'application/json' },
+      method: 'PUT',
+      headers: { authorization: `Bearer ${sb.tokens['sap-1']}`, 'content-type': 'application/json' },
       body: JSON.stringify({ status: 'approved' }),
     });
     expect(res.status).toBe(200);
     const before = (await sb.sandbox.admin.requestLog('sap-1')).length;
-    const handle = await startUpdatePurchaseOrder(client, {
-      connectionId: 'sap-1', idempotencyKey: `${k}-upd`, purchaseOrderKey: created.purchaseOrderKey, changes: { title: 'new title' },
-    }, { taskQueue });
+    const handle = await startUpdatePurchaseOrder(
+      client,
+      {
+        connectionId: 'sap-1',
+        idempotencyKey: `${k}-upd`,
+        purchaseOrderKey: created.purchaseOrderKey,
+        changes: { title: 'new title' },
+      },
+      { taskQueue },
+    );
     const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
     const cause = err.cause as ApplicationFailure;
     expect(cause.type).toBe(WriteFailureType.restrictionViolated);
@@ -195,22 +240,44 @@ describe('purchase order workflows', () => {
   it('updates and cancels a draft PO, reading back to confirm', async () => {
     const k = key('updcancel');
     const created = await (await startCreatePurchaseOrder(client, po('sap-1', k), { taskQueue })).result();
-    const upd = await (await startUpdatePurchaseOrder(client, {
-      connectionId: 'sap-1', idempotencyKey: `${k}-u`, purchaseOrderKey: created.purchaseOrderKey, changes: { title: 'changed', notes: 'rush' },
-    }, { taskQueue })).result();
+    const upd = await (
+      await startUpdatePurchaseOrder(
+        client,
+        {
+          connectionId: 'sap-1',
+          idempotencyKey: `${k}-u`,
+          purchaseOrderKey: created.purchaseOrderKey,
+          changes: { title: 'changed', notes: 'rush' },
+        },
+        { taskQueue },
+      )
+    ).result();
     expect(upd).toMatchObject({ changedFields: ['title', 'notes'], alreadyApplied: false });
-    const cancelled = await (await startCancelPurchaseOrder(client, {
-      connectionId: 'sap-1', idempotencyKey: `${k}-c`, purchaseOrderKey: created.purchaseOrderKey,
-    }, { taskQueue })).result();
+    const cancelled = await (
+      await startCancelPurchaseOrder(
+        client,
+        {
+          connectionId: 'sap-1',
+          idempotencyKey: `${k}-c`,
+          purchaseOrderKey: created.purchaseOrderKey,
+        },
+        { taskQueue },
+      )
+    ).result();
     expect(cancelled.status).toBe('cancelled');
     const [stored] = await posWithCode('sap-1', k);
     expect(stored).toMatchObject({ title: 'changed', notes: 'rush', status: 'cancelled' });
   });
 
   it('rejects bad input with every problem at once, before anything is sent', async () => {
-    const bad = { connectionId: 'sap-1', idempotencyKey: 'has spaces', purchaseOrder: { vendorKey: 'V-100', lineItems: [{ quantity: -1, price: 'x' }] } };
+    const bad = {
+      connectionId: 'sap-1',
+      idempotencyKey: 'has spaces',
+      purchaseOrder: { vendorKey: 'V-100', lineItems: [{ quantity: -1, price: 'x' }] },
+    };
     await expect(startCreatePurchaseOrder(client, bad as never, { taskQueue })).rejects.toThrow(
-      /idempotencyKey[\s\S]*lineItems\.0\.quantity[\s\S]*lineItems\.0\.price/);
+      /idempotencyKey[\s\S]*lineItems\.0\.quantity[\s\S]*lineItems\.0\.price/,
+    );
   });
 
   it('refuses a PO that breaks SAP rules, listing every violation, before any write', async () => {
@@ -218,7 +285,11 @@ describe('purchase order workflows', () => {
     const before = (await sb.sandbox.admin.requestLog('sap-1')).length;
     const input = po('sap-1', k);
     const { siteKey: _s, ...header } = input.purchaseOrder;
-    const handle = await startCreatePurchaseOrder(client, { ...input, purchaseOrder: { ...header, vendorKey: 'V-404', totalNetValue: 12 } }, { taskQueue });
+    const handle = await startCreatePurchaseOrder(
+      client,
+      { ...input, purchaseOrder: { ...header, vendorKey: 'V-404', totalNetValue: 12 } },
+      { taskQueue },
+    );
     const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
     const cause = err.cause as ApplicationFailure;
     expect(cause.type).toBe(WriteFailureType.restrictionViolated);

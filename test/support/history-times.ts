@@ -1,0 +1,46 @@
+// Timings read from the Temporal server's own event timestamps (not from the wall clock of a
+// loaded test machine): when each attempt of an activity started, and how it ended.
+import type { WorkflowHandle } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** An event's server timestamp in epoch ms. */
+export const eventMs = (e: HistoryEvent): number => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
+
+export interface ActivityAttempt {
+  workflowId: string;
+  /** When the server handed the activity task to a worker (ActivityTaskStarted). */
+  startedMs: number;
+  /** The failure type of the attempt (ApplicationFailure type), or undefined when it completed. */
+  failureType?: string;
+}
+
+/** Every attempt of the activities of this type in the workflows' histories, by start time. */
+export async function activityAttempts(handles: WorkflowHandle[], activityType: string): Promise<ActivityAttempt[]> {
+  const attempts: ActivityAttempt[] = [];
+  for (const handle of handles) {
+    const events = (await handle.fetchHistory()).events ?? [];
+    const scheduled = new Set<string>();
+    const started = new Map<string, number>();
+    for (const e of events) {
+      const id = String(e.eventId);
+      if (e.activityTaskScheduledEventAttributes?.activityType?.name === activityType) scheduled.add(id);
+      const s = e.activityTaskStartedEventAttributes;
+      if (s && scheduled.has(String(s.scheduledEventId))) started.set(String(s.scheduledEventId), eventMs(e));
+      const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+      const scheduledId = done ? String(done.scheduledEventId) : undefined;
+      if (scheduledId && started.has(scheduledId)) {
+        const failure = e.activityTaskFailedEventAttributes?.failure;
+        attempts.push({
+          workflowId: handle.workflowId,
+          startedMs: started.get(scheduledId)!,
+          failureType: failure
+            ? (failure.cause?.applicationFailureInfo?.type ?? failure.applicationFailureInfo?.type ?? 'failed')
+            : undefined,
+        });
+      }
+    }
+  }
+  return attempts.sort((a, b) => a.startedMs - b.startedMs);
+}
