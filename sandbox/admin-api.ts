@@ -5,7 +5,14 @@ import type { BehaviourPatch, ConnectionBehaviour } from './behaviour.js';
 import { chaosConfigSchema, faultScriptSchema, type PendingFault } from './faults.js';
 import type { RequestLogEntry } from './registry.js';
 import type {
-  InventoryRecord, MaterialRecord, PurchaseOrderRecord, SiteRecord, VendorRecord, WorkOrderMaterialRecord, WorkOrderRecord, WriteCounters,
+  InventoryRecord,
+  MaterialRecord,
+  PurchaseOrderRecord,
+  SiteRecord,
+  VendorRecord,
+  WorkOrderMaterialRecord,
+  WorkOrderRecord,
+  WriteCounters,
 } from './store.js';
 
 export const ADMIN_PREFIX = '/_admin';
@@ -44,15 +51,34 @@ export const chaosBodySchema = z.strictObject({ chaos: chaosConfigSchema.nullabl
 const keyNotCode = (r: { key?: string; code?: string }) => r.key === undefined || r.key !== r.code;
 const KEY_IS_CODE = { message: 'key must differ from code: opaque keys never equal codes', path: ['key'] };
 export const referenceBodySchema = z.strictObject({
-  vendors: z.array(z.strictObject({ key: z.string().min(1).optional(), code: z.string().min(1), name: z.string().default('') })
-    .refine(keyNotCode, KEY_IS_CODE)).default([]),
-  sites: z.array(z.strictObject({ key: z.string().min(1).optional(), code: z.string().min(1), name: z.string().default('') })
-    .refine(keyNotCode, KEY_IS_CODE)).default([]),
+  vendors: z
+    .array(
+      z
+        .strictObject({ key: z.string().min(1).optional(), code: z.string().min(1), name: z.string().default('') })
+        .refine(keyNotCode, KEY_IS_CODE),
+    )
+    .default([]),
+  sites: z
+    .array(
+      z
+        .strictObject({ key: z.string().min(1).optional(), code: z.string().min(1), name: z.string().default('') })
+        .refine(keyNotCode, KEY_IS_CODE),
+    )
+    .default([]),
   /** Each material gets its own inventory (key `inv-<material key>` unless given). */
-  materials: z.array(z.strictObject({
-    key: z.string().min(1), code: z.string().min(1).optional(), name: z.string().default(''),
-    inventoryKey: z.string().min(1).optional(), quantity: z.number().int().nonnegative().default(0),
-  }).refine(keyNotCode, KEY_IS_CODE)).default([]),
+  materials: z
+    .array(
+      z
+        .strictObject({
+          key: z.string().min(1),
+          code: z.string().min(1).optional(),
+          name: z.string().default(''),
+          inventoryKey: z.string().min(1).optional(),
+          quantity: z.number().int().nonnegative().default(0),
+        })
+        .refine(keyNotCode, KEY_IS_CODE),
+    )
+    .default([]),
 });
 export type ReferenceData = z.input<typeof referenceBodySchema>;
 

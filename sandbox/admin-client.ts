@@ -1,14 +1,34 @@
 // Typed client of the sandbox admin API, over real HTTP (what tests and scripts use).
 import {
-  AdminPath, type BehaviourPatch, type ConnectionBehaviour, type ConnectionSummary, type PendingFault, type ReferenceData, type RequestLogEntry, type SandboxState,
+  AdminPath,
+  type BehaviourPatch,
+  type ConnectionBehaviour,
+  type ConnectionSummary,
+  type PendingFault,
+  type ReferenceData,
+  type RequestLogEntry,
+  type SandboxState,
 } from './admin-api.js';
 import type { ChaosConfig, FaultScript } from './faults.js';
 import type { SandboxConnectionSeed } from './index.js';
 
-export type { BehaviourPatch, ChaosConfig, ConnectionBehaviour, ConnectionSummary, FaultScript, PendingFault, ReferenceData, RequestLogEntry, SandboxState };
+export type {
+  BehaviourPatch,
+  ChaosConfig,
+  ConnectionBehaviour,
+  ConnectionSummary,
+  FaultScript,
+  PendingFault,
+  ReferenceData,
+  RequestLogEntry,
+  SandboxState,
+};
 
 export class SandboxAdminError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -30,7 +50,8 @@ export class SandboxAdminClient {
     } catch {
       json = undefined;
     }
-    if (!res.ok) throw new SandboxAdminError(res.status, `sandbox admin ${method} ${path} → ${res.status}: ${json?.error?.message ?? text}`);
+    if (!res.ok)
+      throw new SandboxAdminError(res.status, `sandbox admin ${method} ${path} → ${res.status}: ${json?.error?.message ?? text}`);
     return json?.data as T;
   }
 

@@ -2,7 +2,14 @@
 // they bypass auth, so the sandbox refuses them from any other address even if bound to one.
 import type { z } from 'zod';
 import {
-  ADMIN_PREFIX, behaviourPatchSchema, chaosBodySchema, faultsBodySchema, rateLimitBodySchema, reauthorizeBodySchema, referenceBodySchema, type SandboxState,
+  ADMIN_PREFIX,
+  behaviourPatchSchema,
+  chaosBodySchema,
+  faultsBodySchema,
+  rateLimitBodySchema,
+  reauthorizeBodySchema,
+  referenceBodySchema,
+  type SandboxState,
 } from './admin-api.js';
 import { problemsOf, SandboxHttpError, validationFailed } from './errors.js';
 import { ConnectionExistsError, connectionSeedSchema, type Registry, type SandboxConnection } from './registry.js';
@@ -42,12 +49,14 @@ export function stateOf(conn: SandboxConnection): SandboxState {
   };
 }
 
-const CONNECTION_ROUTE = /^\/_admin\/connections\/([^/]+)\/(reauthorize|require-reauthorization|rate-limit|faults|faults\/clear|reference|behaviour|state|requests)$/;
+const CONNECTION_ROUTE =
+  /^\/_admin\/connections\/([^/]+)\/(reauthorize|require-reauthorization|rate-limit|faults|faults\/clear|reference|behaviour|state|requests)$/;
 const CHAOS_ROUTE = /^\/_admin\/chaos\/([^/]+)$/;
 
 export function handleAdmin(registry: Registry, x: Exchange, method: string, url: URL, body: string): void {
   try {
-    if (!LOOPBACK.test(x.req.socket.remoteAddress ?? '')) throw adminError(403, 'ADMIN_LOOPBACK_ONLY', 'The sandbox admin API answers loopback clients only');
+    if (!LOOPBACK.test(x.req.socket.remoteAddress ?? ''))
+      throw adminError(403, 'ADMIN_LOOPBACK_ONLY', 'The sandbox admin API answers loopback clients only');
     sendJson(x, 200, { data: route(registry, method, url.pathname, body) });
   } catch (err) {
     if (err instanceof SandboxHttpError) {
@@ -87,7 +96,8 @@ function route(registry: Registry, method: string, path: string, body: string): 
   switch (action) {
     case 'POST reauthorize': {
       const { token } = parse(reauthorizeBodySchema, body);
-      if (token !== undefined && !registry.tokenFree(token, conn)) throw adminError(409, 'TOKEN_IN_USE', 'another connection has this token');
+      if (token !== undefined && !registry.tokenFree(token, conn))
+        throw adminError(409, 'TOKEN_IN_USE', 'another connection has this token');
       if (token !== undefined) conn.token = token;
       conn.needsReauthorization = false;
       return conn.summary();
@@ -143,7 +153,16 @@ function addReference(conn: SandboxConnection, data: z.output<typeof referenceBo
     const inventoryKey = m.inventoryKey ?? `inv-${m.key}`;
     const code = m.code ?? `M-${m.key}`;
     s.materials.set(m.key, { key: m.key, code, name: m.name, partNumber: code, uomKey: 'EA', isActive: true, inventoryKey });
-    s.inventories.set(inventoryKey, { key: inventoryKey, code, name: m.name, quantity: m.quantity, unitCost: 0, locationKey: 'WH-1', createdAt: now, updatedAt: now });
+    s.inventories.set(inventoryKey, {
+      key: inventoryKey,
+      code,
+      name: m.name,
+      quantity: m.quantity,
+      unitCost: 0,
+      locationKey: 'WH-1',
+      createdAt: now,
+      updatedAt: now,
+    });
   }
   return { vendors: [...s.vendors.values()], sites: [...s.sites.values()], materials: [...s.materials.values()] };
 }

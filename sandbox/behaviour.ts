@@ -19,7 +19,11 @@ export const connectionBehaviourSchema = z.strictObject({
    */
   referenceField: z.enum(['kept', 'dropped', 'rewritten']),
   /** The field `referenceField` is about (default `code`, the profiles' default referenceField). */
-  referenceFieldName: z.string().min(1).max(100).refine((f) => !SYSTEM_FIELDS.includes(f), `must not be a field the sandbox manages (${SYSTEM_FIELDS.join(', ')})`),
+  referenceFieldName: z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((f) => !SYSTEM_FIELDS.includes(f), `must not be a field the sandbox manages (${SYSTEM_FIELDS.join(', ')})`),
   /**
    * How `filter[field]=v` matches: `exact` (string equality) or `loose` (case-insensitive
    * substring, like some systems' search): a client must check equality on what it gets back.
@@ -42,7 +46,11 @@ export const behaviourPatchSchema = connectionBehaviourSchema.partial();
 export type BehaviourPatch = z.input<typeof behaviourPatchSchema>;
 
 export const DEFAULT_BEHAVIOUR: Readonly<ConnectionBehaviour> = Object.freeze({
-  referenceField: 'kept', referenceFieldName: 'code', listFilter: 'exact', defaultPerPage: DEFAULT_PER_PAGE, maxPerPage: MAX_PER_PAGE,
+  referenceField: 'kept',
+  referenceFieldName: 'code',
+  listFilter: 'exact',
+  defaultPerPage: DEFAULT_PER_PAGE,
+  maxPerPage: MAX_PER_PAGE,
   customFields: 'replace',
 });
 

@@ -43,12 +43,21 @@ export function faultAnswer(f: ActiveFault): FaultAnswer | undefined {
   // Proxies and gateways send Retry-After with a 503 too; the fault says whether this one does.
   const on503 = (status: number) => (status === 503 ? retryAfterHeader(f) : {});
   const gatewayError = (status: number): FaultAnswer => ({
-    type: 'error', status, code: codeForStatus(status), message: f.message ?? gatewayMessage(status), headers: on503(status),
+    type: 'error',
+    status,
+    code: codeForStatus(status),
+    message: f.message ?? gatewayMessage(status),
+    headers: on503(status),
   });
   switch (f.kind) {
     case 'rate-limit':
-      return { type: 'error', status: 429, code: MakiniErrorCode.rateLimitExceeded, message: 'Too many requests for this connection; retry later',
-        headers: retryAfterHeader(f) };
+      return {
+        type: 'error',
+        status: 429,
+        code: MakiniErrorCode.rateLimitExceeded,
+        message: 'Too many requests for this connection; retry later',
+        headers: retryAfterHeader(f),
+      };
     case 'server-error':
       return gatewayError(f.status ?? 500);
     case 'commit-then-fail':
@@ -62,7 +71,13 @@ export function faultAnswer(f: ActiveFault): FaultAnswer | undefined {
       return { type: 'raw', status, body: '', contentType: undefined, headers: on503(status) };
     }
     case 'malformed-success':
-      return { type: 'raw', status: f.status ?? 200, body: f.body ?? MALFORMED_DEFAULT_BODY, contentType: 'application/json; charset=utf-8', headers: {} };
+      return {
+        type: 'raw',
+        status: f.status ?? 200,
+        body: f.body ?? MALFORMED_DEFAULT_BODY,
+        contentType: 'application/json; charset=utf-8',
+        headers: {},
+      };
     case 'drop':
     case 'commit-then-drop':
       return { type: 'drop' };
@@ -70,7 +85,13 @@ export function faultAnswer(f: ActiveFault): FaultAnswer | undefined {
       return { type: 'needs-reauthorization' };
     case 'reject': {
       const status = f.status ?? 400;
-      return { type: 'error', status, code: f.code ?? codeForStatus(status), message: f.message ?? 'The connected system refused the request', headers: {} };
+      return {
+        type: 'error',
+        status,
+        code: f.code ?? codeForStatus(status),
+        message: f.message ?? 'The connected system refused the request',
+        headers: {},
+      };
     }
     case 'slow':
     case 'late':

@@ -60,9 +60,18 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** Whether each kind applies the request to the system (before its answer) when `commit` is not given. */
 const COMMITS_BY_DEFAULT: Readonly<Record<FaultKind, boolean>> = {
-  'rate-limit': false, 'server-error': false, 'html-error': false, 'empty-error': false, slow: true,
-  'commit-then-fail': true, 'commit-then-drop': true, drop: false, 'malformed-success': true,
-  unauthorized: false, reject: false, late: true,
+  'rate-limit': false,
+  'server-error': false,
+  'html-error': false,
+  'empty-error': false,
+  slow: true,
+  'commit-then-fail': true,
+  'commit-then-drop': true,
+  drop: false,
+  'malformed-success': true,
+  unauthorized: false,
+  reject: false,
+  late: true,
 };
 
 /** Whether a fault applies the request to the system (the write lands) before its answer. */
@@ -91,74 +100,79 @@ const is5xx = (s: number) => s >= 500 && s < 600;
 /** Kinds whose status is fixed (or that do not answer): a status there would be silently ignored. */
 const NO_STATUS: readonly FaultKind[] = ['rate-limit', 'unauthorized', 'slow', 'late', 'drop', 'commit-then-drop'];
 
-export const faultScriptSchema = z.strictObject({
-  kind: z.enum(FAULT_KINDS),
-  /** How many matching requests it hits (default 1). */
-  times: z.number().int().positive().default(1),
-  /** Matching requests to let through untouched before it starts hitting (default 0). */
-  skip: z.number().int().nonnegative().default(0),
-  method: z.enum(FAULT_METHODS).default('*'),
-  /** Matches paths starting with this (e.g. `/api/eam/purchase-orders`); default every path. */
-  pathPrefix: z.string().optional(),
-  /** `rate-limit`, and any 503 answer: Retry-After in seconds. */
-  retryAfterSeconds: z.number().int().nonnegative().optional(),
-  /** Send Retry-After as an HTTP-date (RFC 9110 IMF-fixdate) `retryAfterSeconds` (default 1) ahead. */
-  retryAfterDate: z.boolean().optional(),
-  /** The answer's status; which ones a kind takes is in FAULT_KINDS. */
-  status: z.number().int().min(200).max(599).optional(),
-  /**
-   * `server-error`, `html-error`, `empty-error`, `drop`, `malformed-success`: apply the request to
-   * the system first (true), or answer without it reaching the system (false). Defaults: false,
-   * except `malformed-success` (true).
-   */
-  commit: z.boolean().optional(),
-  /** Wait before the request reaches the system (every kind but `late`; `slow` defaults to 1000). `late`: wait after committing (default 1000). */
-  delayMs: z.number().int().nonnegative().max(600_000).optional(),
-  /**
-   * Wait after the request was applied and before the fault answers (kinds that commit, except
-   * `late`, which uses delayMs): e.g. a 504 that arrives only after the gateway's own timeout.
-   */
-  answerDelayMs: z.number().int().nonnegative().max(600_000).optional(),
-  /** `reject`: the error code (default by status). */
-  code: z.string().min(1).optional(),
-  /** `reject`, `server-error`, `commit-then-fail`: the error message. */
-  message: z.string().optional(),
-  /** `malformed-success`: the raw body to send (default `{"data":{"nokey":true}}`). */
-  body: z.string().optional(),
-}).superRefine((f, ctx) => {
-  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
-  const fixedBecause = COMMIT_FIXED_BECAUSE[f.kind];
-  if (f.commit !== undefined && f.commit !== COMMITS_BY_DEFAULT[f.kind] && fixedBecause) issue('commit', `cannot be ${f.commit} on ${f.kind}: ${fixedBecause}`);
-  const commits = faultCommits(f);
-  if (f.answerDelayMs !== undefined) {
-    if (f.kind === 'late') issue('answerDelayMs', 'late waits delayMs after committing; use delayMs');
-    else if (!commits) issue('answerDelayMs', `waits after the write is applied, and ${f.kind} without commit applies nothing (use delayMs)`);
-  }
-  const s = f.status;
-  if (s === undefined) return;
-  if (NO_STATUS.includes(f.kind)) return issue('status', `${f.kind} takes no status`);
-  if (s >= 300 && s < 400) return issue('status', 'a redirect is not a fault the sandbox plays');
-  switch (f.kind) {
-    case 'server-error':
-      if (!SERVER_STATUSES.includes(s)) issue('status', 'server-error takes 500, 502, 503 or 504');
-      break;
-    case 'commit-then-fail':
-      if (!is5xx(s)) issue('status', 'commit-then-fail takes a 5xx: Makini\'s docs say a 4xx is not written, so a committed write never answers one');
-      break;
-    case 'malformed-success':
-      if (!is2xx(s)) issue('status', 'malformed-success takes a 2xx (use html-error or empty-error for other statuses)');
-      break;
-    case 'html-error':
-    case 'empty-error':
-      if (commits && is4xx(s)) issue('status', `${f.kind} with commit takes a 2xx or 5xx: Makini's docs say a 4xx is not written`);
-      break;
-    case 'reject':
-      if (is2xx(s)) issue('status', 'reject takes a 4xx or 5xx');
-      break;
-    default:
-      break;
-  }
-});
+export const faultScriptSchema = z
+  .strictObject({
+    kind: z.enum(FAULT_KINDS),
+    /** How many matching requests it hits (default 1). */
+    times: z.number().int().positive().default(1),
+    /** Matching requests to let through untouched before it starts hitting (default 0). */
+    skip: z.number().int().nonnegative().default(0),
+    method: z.enum(FAULT_METHODS).default('*'),
+    /** Matches paths starting with this (e.g. `/api/eam/purchase-orders`); default every path. */
+    pathPrefix: z.string().optional(),
+    /** `rate-limit`, and any 503 answer: Retry-After in seconds. */
+    retryAfterSeconds: z.number().int().nonnegative().optional(),
+    /** Send Retry-After as an HTTP-date (RFC 9110 IMF-fixdate) `retryAfterSeconds` (default 1) ahead. */
+    retryAfterDate: z.boolean().optional(),
+    /** The answer's status; which ones a kind takes is in FAULT_KINDS. */
+    status: z.number().int().min(200).max(599).optional(),
+    /**
+     * `server-error`, `html-error`, `empty-error`, `drop`, `malformed-success`: apply the request to
+     * the system first (true), or answer without it reaching the system (false). Defaults: false,
+     * except `malformed-success` (true).
+     */
+    commit: z.boolean().optional(),
+    /** Wait before the request reaches the system (every kind but `late`; `slow` defaults to 1000). `late`: wait after committing (default 1000). */
+    delayMs: z.number().int().nonnegative().max(600_000).optional(),
+    /**
+     * Wait after the request was applied and before the fault answers (kinds that commit, except
+     * `late`, which uses delayMs): e.g. a 504 that arrives only after the gateway's own timeout.
+     */
+    answerDelayMs: z.number().int().nonnegative().max(600_000).optional(),
+    /** `reject`: the error code (default by status). */
+    code: z.string().min(1).optional(),
+    /** `reject`, `server-error`, `commit-then-fail`: the error message. */
+    message: z.string().optional(),
+    /** `malformed-success`: the raw body to send (default `{"data":{"nokey":true}}`). */
+    body: z.string().optional(),
+  })
+  .superRefine((f, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    const fixedBecause = COMMIT_FIXED_BECAUSE[f.kind];
+    if (f.commit !== undefined && f.commit !== COMMITS_BY_DEFAULT[f.kind] && fixedBecause)
+      issue('commit', `cannot be ${f.commit} on ${f.kind}: ${fixedBecause}`);
+    const commits = faultCommits(f);
+    if (f.answerDelayMs !== undefined) {
+      if (f.kind === 'late') issue('answerDelayMs', 'late waits delayMs after committing; use delayMs');
+      else if (!commits)
+        issue('answerDelayMs', `waits after the write is applied, and ${f.kind} without commit applies nothing (use delayMs)`);
+    }
+    const s = f.status;
+    if (s === undefined) return;
+    if (NO_STATUS.includes(f.kind)) return issue('status', `${f.kind} takes no status`);
+    if (s >= 300 && s < 400) return issue('status', 'a redirect is not a fault the sandbox plays');
+    switch (f.kind) {
+      case 'server-error':
+        if (!SERVER_STATUSES.includes(s)) issue('status', 'server-error takes 500, 502, 503 or 504');
+        break;
+      case 'commit-then-fail':
+        if (!is5xx(s))
+          issue('status', "commit-then-fail takes a 5xx: Makini's docs say a 4xx is not written, so a committed write never answers one");
+        break;
+      case 'malformed-success':
+        if (!is2xx(s)) issue('status', 'malformed-success takes a 2xx (use html-error or empty-error for other statuses)');
+        break;
+      case 'html-error':
+      case 'empty-error':
+        if (commits && is4xx(s)) issue('status', `${f.kind} with commit takes a 2xx or 5xx: Makini's docs say a 4xx is not written`);
+        break;
+      case 'reject':
+        if (is2xx(s)) issue('status', 'reject takes a 4xx or 5xx');
+        break;
+      default:
+        break;
+    }
+  });
 /** A fault as written by a test (defaults optional). */
 export type FaultScript = z.input<typeof faultScriptSchema>;
 export type ParsedFaultScript = z.output<typeof faultScriptSchema>;
@@ -200,7 +214,7 @@ export function waitBeforeSystemMs(f: ActiveFault | undefined): number {
 /** How long an answer waits after the system ran (`late`: delayMs, default 1 s; others: answerDelayMs). */
 export function waitAfterSystemMs(f: ActiveFault | undefined): number {
   if (!f) return 0;
-  return f.kind === 'late' ? f.delayMs ?? LATE_DEFAULT_MS : f.answerDelayMs ?? 0;
+  return f.kind === 'late' ? (f.delayMs ?? LATE_DEFAULT_MS) : (f.answerDelayMs ?? 0);
 }
 
 export interface PendingFault extends ParsedFaultScript {
@@ -246,12 +260,21 @@ const rate = z.number().min(0).max(1).optional();
 export const chaosConfigSchema = z.strictObject({
   seed: z.number().int(),
   /** Probability per request of each fault (their sum at most 1). */
-  rates: z.strictObject({
-    serverError: rate, rateLimit: rate, commitThenFail: rate, commitThenDrop: rate, slow: rate, drop: rate,
-    htmlError: rate, emptyError: rate, malformedSuccess: rate,
-    /** `late`: applied at once, answered after `slowMs`. */
-    late: rate,
-  }).refine((r) => Object.values(r).reduce<number>((s, v) => s + (v ?? 0), 0) <= 1 + 1e-9, 'the rates add up to more than 1'),
+  rates: z
+    .strictObject({
+      serverError: rate,
+      rateLimit: rate,
+      commitThenFail: rate,
+      commitThenDrop: rate,
+      slow: rate,
+      drop: rate,
+      htmlError: rate,
+      emptyError: rate,
+      malformedSuccess: rate,
+      /** `late`: applied at once, answered after `slowMs`. */
+      late: rate,
+    })
+    .refine((r) => Object.values(r).reduce<number>((s, v) => s + (v ?? 0), 0) <= 1 + 1e-9, 'the rates add up to more than 1'),
   /**
    * Share of serverError, htmlError, emptyError and drop hits that apply the write first (default
    * 0.5): Makini's docs do not say these were not written, so a chaos run must see both.
@@ -268,9 +291,16 @@ export type ChaosConfig = z.input<typeof chaosConfigSchema>;
 type ParsedChaos = z.output<typeof chaosConfigSchema>;
 
 const CHAOS_ORDER: [keyof ParsedChaos['rates'], FaultKind][] = [
-  ['serverError', 'server-error'], ['rateLimit', 'rate-limit'], ['commitThenFail', 'commit-then-fail'],
-  ['commitThenDrop', 'commit-then-drop'], ['slow', 'slow'], ['drop', 'drop'], ['htmlError', 'html-error'],
-  ['emptyError', 'empty-error'], ['malformedSuccess', 'malformed-success'], ['late', 'late'],
+  ['serverError', 'server-error'],
+  ['rateLimit', 'rate-limit'],
+  ['commitThenFail', 'commit-then-fail'],
+  ['commitThenDrop', 'commit-then-drop'],
+  ['slow', 'slow'],
+  ['drop', 'drop'],
+  ['htmlError', 'html-error'],
+  ['emptyError', 'empty-error'],
+  ['malformedSuccess', 'malformed-success'],
+  ['late', 'late'],
 ];
 /** The server-error family: chaos commits these on `commitShare` of hits. */
 const CHAOS_MAY_COMMIT: readonly FaultKind[] = ['server-error', 'html-error', 'empty-error', 'drop'];

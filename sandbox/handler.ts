@@ -33,8 +33,11 @@ export const read = (data: unknown): HandlerResult => ({ status: 200, body: { da
 export const wrote = (data: unknown): HandlerResult => ({ status: 200, body: { data }, applied: true });
 
 /** A list answer, filtered, sorted and paged as this connection's system does. */
-export const listed = (ctx: HandlerContext, items: readonly object[]): HandlerResult =>
-  ({ status: 200, body: listPage(items, ctx.query, ctx.endpointUrl, ctx.behaviour), applied: false });
+export const listed = (ctx: HandlerContext, items: readonly object[]): HandlerResult => ({
+  status: 200,
+  body: listPage(items, ctx.query, ctx.endpointUrl, ctx.behaviour),
+  applied: false,
+});
 
 /** The first path parameter (every keyed route has one). */
 export const param = (ctx: HandlerContext, i = 0): string => ctx.params[i] ?? '';

@@ -61,10 +61,11 @@ export async function startSandbox(opts: StartSandboxOptions = {}): Promise<Star
     url,
     port,
     admin: new SandboxAdminClient(url),
-    close: () => (closed ??= new Promise<void>((resolve) => {
-      closing.abort();
-      server.close(() => resolve());
-      server.closeAllConnections();
-    })),
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        closing.abort();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
   };
 }

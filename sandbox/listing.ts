@@ -37,9 +37,12 @@ function matches(item: Record<string, unknown>, f: Filter, mode: ListOptions['li
   const s = String(v);
   switch (f.op) {
     // `loose`: some systems' "equals" is a search; whoever filters must still compare what comes back.
-    case 'eq': return mode === 'loose' ? s.toLowerCase().includes(f.value.toLowerCase()) : s === f.value;
-    case 'contains': return s.toLowerCase().includes(f.value.toLowerCase());
-    case 'startsWith': return s.toLowerCase().startsWith(f.value.toLowerCase());
+    case 'eq':
+      return mode === 'loose' ? s.toLowerCase().includes(f.value.toLowerCase()) : s === f.value;
+    case 'contains':
+      return s.toLowerCase().includes(f.value.toLowerCase());
+    case 'startsWith':
+      return s.toLowerCase().startsWith(f.value.toLowerCase());
     default: {
       const c = compare(v, f.value);
       if (c === undefined) return false;
@@ -62,7 +65,12 @@ function positiveInt(query: URLSearchParams, name: string, fallback: number, pro
 }
 
 /** Filters, sorts and pages `items` as Makini does; bad parameters are a 400 naming each. */
-export function listPage<T extends object>(items: readonly T[], query: URLSearchParams, endpointUrl: string, options: ListOptions = DEFAULT_BEHAVIOUR) {
+export function listPage<T extends object>(
+  items: readonly T[],
+  query: URLSearchParams,
+  endpointUrl: string,
+  options: ListOptions = DEFAULT_BEHAVIOUR,
+) {
   const problems: FieldProblem[] = [];
   const filters: Filter[] = [];
   const sorts: { field: string; desc: boolean }[] = [];
@@ -70,7 +78,11 @@ export function listPage<T extends object>(items: readonly T[], query: URLSearch
     const f = FILTER.exec(name);
     if (f) {
       const op = (f[2] ?? 'eq') as Operator;
-      if (!OPERATORS.includes(op)) problems.push({ field: name, message: `unknown filter operator "${f[2]}" (use ${OPERATORS.filter((o) => o !== 'eq').join(', ')})` });
+      if (!OPERATORS.includes(op))
+        problems.push({
+          field: name,
+          message: `unknown filter operator "${f[2]}" (use ${OPERATORS.filter((o) => o !== 'eq').join(', ')})`,
+        });
       else filters.push({ field: f[1]!, op, value });
       continue;
     }
@@ -88,7 +100,8 @@ export function listPage<T extends object>(items: readonly T[], query: URLSearch
 
   const rec = (i: T) => i as Record<string, unknown>;
   const hit = (i: T) => (f: Filter) => matches(rec(i), f, options.listFilter);
-  let rows = filters.length === 0 ? [...items] : items.filter((i) => (filterMatch === 'any' ? filters.some(hit(i)) : filters.every(hit(i))));
+  let rows =
+    filters.length === 0 ? [...items] : items.filter((i) => (filterMatch === 'any' ? filters.some(hit(i)) : filters.every(hit(i))));
   if (sorts.length) {
     rows = rows.sort((a, b) => {
       for (const s of sorts) {
@@ -117,7 +130,12 @@ export function listPage<T extends object>(items: readonly T[], query: URLSearch
   };
   return {
     data,
-    links: { first: link(1), last: link(lastPage), prev: page > 1 ? link(Math.min(page - 1, lastPage)) : null, next: page < lastPage ? link(page + 1) : null },
+    links: {
+      first: link(1),
+      last: link(lastPage),
+      prev: page > 1 ? link(Math.min(page - 1, lastPage)) : null,
+      next: page < lastPage ? link(page + 1) : null,
+    },
     meta: {
       current_page: page,
       from: data.length ? start + 1 : null,

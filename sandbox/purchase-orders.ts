@@ -4,8 +4,17 @@ import { applyChanges, applyReferenceField } from './behaviour.js';
 import { notFound, validationFailed, writeNotAllowed, type FieldProblem } from './errors.js';
 import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
 import {
-  bodyObject, collect, isMissing, LINE_READ_ONLY, missingFields, PO_READ_ONLY, poHeaderSchema, poLineSchema,
-  poStatusBodySchema, withoutReadOnly, type PoLineBody,
+  bodyObject,
+  collect,
+  isMissing,
+  LINE_READ_ONLY,
+  missingFields,
+  PO_READ_ONLY,
+  poHeaderSchema,
+  poLineSchema,
+  poStatusBodySchema,
+  withoutReadOnly,
+  type PoLineBody,
 } from './schemas.js';
 import { PO_STATUSES, poStatusKey, type ConnectionStore, type LineItemRecord, type PoStatus, type PurchaseOrderRecord } from './store.js';
 import { allowedPoTransitions, type SystemBehaviour } from './systems.js';
@@ -23,12 +32,16 @@ function getPo(ctx: HandlerContext): PurchaseOrderRecord {
 /** Refuses changes to a PO whose state locks it (cancelled/closed: final; approved: locked). */
 function assertChangeable(po: PurchaseOrderRecord, system: SystemBehaviour, what: string): void {
   if (po.status === 'cancelled' || po.status === 'closed') {
-    throw writeNotAllowed(`purchase order ${po.key} is ${po.status}: a ${po.status} purchase order refuses every further change (${what} refused)`);
+    throw writeNotAllowed(
+      `purchase order ${po.key} is ${po.status}: a ${po.status} purchase order refuses every further change (${what} refused)`,
+    );
   }
   if (po.status === 'approved') {
     const allowed = system.purchaseOrder.fromApproved;
-    throw writeNotAllowed(`purchase order ${po.key} is approved: an approved purchase order cannot be changed on ${system.displayName} ` +
-      `(${what} refused); its status can only change to ${allowed.join(' or ')}`);
+    throw writeNotAllowed(
+      `purchase order ${po.key} is approved: an approved purchase order cannot be changed on ${system.displayName} ` +
+        `(${what} refused); its status can only change to ${allowed.join(' or ')}`,
+    );
   }
 }
 
@@ -41,7 +54,12 @@ function parseLine(ctx: HandlerContext, raw: unknown, prefix: string, problems: 
   const { rest, problems: readOnly } = withoutReadOnly(raw as Record<string, unknown>, LINE_READ_ONLY, prefix);
   problems.push(...readOnly);
   const before = problems.length;
-  const path = prefix ? prefix.replace(/\.$/, '').split('.').map((p) => (/^\d+$/.test(p) ? Number(p) : p)) : [];
+  const path = prefix
+    ? prefix
+        .replace(/\.$/, '')
+        .split('.')
+        .map((p) => (/^\d+$/.test(p) ? Number(p) : p))
+    : [];
   const line = collect(poLineSchema, rest, problems, path);
   problems.push(...missingFields(rest, ctx.system.purchaseOrder.requiredLine, prefix, ctx.system.provider));
   if (typeof rest.materialKey === 'string' && rest.materialKey && !ctx.store.materials.has(rest.materialKey)) {
@@ -57,7 +75,10 @@ function numericMax(lines: readonly LineItemRecord[]): number {
 }
 
 function recomputeTotals(po: PurchaseOrderRecord): void {
-  const net = po.lineItems.reduce((sum, l) => sum + (typeof l.quantity === 'number' ? l.quantity : 0) * (typeof l.price === 'number' ? l.price : 0), 0);
+  const net = po.lineItems.reduce(
+    (sum, l) => sum + (typeof l.quantity === 'number' ? l.quantity : 0) * (typeof l.price === 'number' ? l.price : 0),
+    0,
+  );
   po.totalNetValue = Math.round(net * 100) / 100;
   po.totalGrossValue = po.totalNetValue;
 }
@@ -88,7 +109,8 @@ export function createPurchaseOrder(ctx: HandlerContext): HandlerResult {
   if (typeof rest.vendorKey === 'string' && rest.vendorKey && !store.vendors.has(rest.vendorKey)) {
     problems.push({ field: 'vendorKey', message: `vendor "${rest.vendorKey}" does not exist` });
   }
-  if (rawLines !== undefined && rawLines !== null && !Array.isArray(rawLines)) problems.push({ field: 'lineItems', message: 'must be a list of line items' });
+  if (rawLines !== undefined && rawLines !== null && !Array.isArray(rawLines))
+    problems.push({ field: 'lineItems', message: 'must be a list of line items' });
   const rawList: unknown[] = Array.isArray(rawLines) ? rawLines : [];
   if (rules.linesRequiredOnCreate && rawList.length === 0) {
     problems.push({ field: 'lineItems', message: `${system.displayName} needs at least one line item in the same request as the header` });
@@ -98,7 +120,8 @@ export function createPurchaseOrder(ctx: HandlerContext): HandlerResult {
   lines.forEach((l, i) => {
     if (l?.lineNo == null) return;
     const k = lineNoKey(l.lineNo);
-    if (seen.has(k)) problems.push({ field: `lineItems.${i}.lineNo`, message: `duplicate lineNo ${l.lineNo} (also lineItems.${seen.get(k)})` });
+    if (seen.has(k))
+      problems.push({ field: `lineItems.${i}.lineNo`, message: `duplicate lineNo ${l.lineNo} (also lineItems.${seen.get(k)})` });
     else seen.set(k, i);
   });
   if (problems.length || !header) throw validationFailed(problems, 'The purchase order was not created (nothing was stored)');
@@ -132,13 +155,21 @@ export function updatePurchaseOrder(ctx: HandlerContext): HandlerResult {
   const problems: FieldProblem[] = [];
   const { lineItems, ...rawHeader } = body;
   if (lineItems !== undefined) {
-    problems.push({ field: 'lineItems', message: system.purchaseOrder.lines === 'with-header'
-      ? `${system.displayName} creates lines only with the header; PUT changes header fields only`
-      : `PUT changes header fields only; add a line with POST ${MakiniPath.purchaseOrderLineItemsOf(po.key)}` });
+    problems.push({
+      field: 'lineItems',
+      message:
+        system.purchaseOrder.lines === 'with-header'
+          ? `${system.displayName} creates lines only with the header; PUT changes header fields only`
+          : `PUT changes header fields only; add a line with POST ${MakiniPath.purchaseOrderLineItemsOf(po.key)}`,
+    });
   }
   const { rest: notComputed, problems: readOnly } = withoutReadOnly(rawHeader, PO_READ_ONLY);
-  const { rest, problems: fixed } = withoutReadOnly(notComputed, system.purchaseOrder.updateReadOnly, '',
-    `cannot be changed after the purchase order is created on ${system.displayName}`);
+  const { rest, problems: fixed } = withoutReadOnly(
+    notComputed,
+    system.purchaseOrder.updateReadOnly,
+    '',
+    `cannot be changed after the purchase order is created on ${system.displayName}`,
+  );
   problems.push(...readOnly, ...fixed);
   if (Object.keys(body).length === 0) problems.push({ field: '(body)', message: 'names no field to change' });
   const changes = collect(poHeaderSchema, rest, problems);
@@ -170,8 +201,10 @@ export function setPurchaseOrderStatus(ctx: HandlerContext): HandlerResult {
   const allowed = allowedPoTransitions(system, po.status);
   if (!allowed.includes(target)) {
     if (po.status === 'cancelled' || po.status === 'closed') assertChangeable(po, system, `status change to ${target}`);
-    throw writeNotAllowed(`purchase order ${po.key} cannot go from ${po.status} to ${target} on ${system.displayName}; ` +
-      `allowed: ${allowed.length ? allowed.join(', ') : 'none'}`);
+    throw writeNotAllowed(
+      `purchase order ${po.key} cannot go from ${po.status} to ${target} on ${system.displayName}; ` +
+        `allowed: ${allowed.length ? allowed.join(', ') : 'none'}`,
+    );
   }
   if (target === 'approved' && po.lineItems.length === 0) {
     throw writeNotAllowed(`purchase order ${po.key} has no lines: a purchase order needs at least one line to be approved`);
@@ -190,8 +223,10 @@ export function addPurchaseOrderLine(ctx: HandlerContext): HandlerResult {
   const { system, store } = ctx;
   const po = getPo(ctx);
   if (system.purchaseOrder.lines === 'with-header') {
-    throw writeNotAllowed(`${system.displayName} requires purchase order lines to be created with the header, in the same request ` +
-      `(POST ${MakiniPath.purchaseOrders()} with lineItems); lines cannot be added to purchase order ${po.key} afterwards`);
+    throw writeNotAllowed(
+      `${system.displayName} requires purchase order lines to be created with the header, in the same request ` +
+        `(POST ${MakiniPath.purchaseOrders()} with lineItems); lines cannot be added to purchase order ${po.key} afterwards`,
+    );
   }
   assertChangeable(po, system, 'adding a line');
   const problems: FieldProblem[] = [];

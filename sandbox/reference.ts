@@ -48,7 +48,11 @@ function byKey<T>(records: ReadonlyMap<string, T>, what: string, key: string): T
   return record;
 }
 
-const label = (s: string) => s.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+const label = (s: string) =>
+  s
+    .split('-')
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
 const SEED_TIME = '2025-01-01T00:00:00.000Z';
 
 const statusRecords = (scope: string, statuses: readonly string[], keyOf: (s: string) => string) =>

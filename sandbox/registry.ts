@@ -61,7 +61,10 @@ export class SandboxConnection {
   readonly log: RequestLogEntry[] = [];
   private seq = 0;
 
-  constructor(readonly seed: ConnectionSeed, keys: KeyGenerator) {
+  constructor(
+    readonly seed: ConnectionSeed,
+    keys: KeyGenerator,
+  ) {
     this.token = seed.token;
     this.system = systemBehaviour(seed.system);
     this.store = new ConnectionStore(keys);
@@ -93,7 +96,12 @@ export class SandboxConnection {
   }
 
   summary() {
-    return { id: this.id, system: this.system.provider, writesPerMinute: this.limiter.limit, needsReauthorization: this.needsReauthorization };
+    return {
+      id: this.id,
+      system: this.system.provider,
+      writesPerMinute: this.limiter.limit,
+      needsReauthorization: this.needsReauthorization,
+    };
   }
 }
 

@@ -19,7 +19,13 @@ export function beginExchange(req: IncomingMessage, res: ServerResponse): Exchan
 export const elapsedMs = (x: Exchange) => Math.round((performance.now() - x.startedAt) * 10) / 10;
 
 /** Sends a raw body; false when the client had gone away (e.g. it timed out before a late answer). */
-export function sendRaw(x: Exchange, status: number, body: string, contentType: string | undefined, headers: Record<string, string> = {}): boolean {
+export function sendRaw(
+  x: Exchange,
+  status: number,
+  body: string,
+  contentType: string | undefined,
+  headers: Record<string, string> = {},
+): boolean {
   if (x.res.destroyed || x.res.headersSent || x.req.socket.destroyed) return false;
   const all: Record<string, string> = {
     ...headers,

@@ -19,7 +19,10 @@ const K1 = 'SANDBOXKEYONE';
 const K2 = 'SANDBOXKEYTWO';
 
 function route(template: string, operations: Route['operations']): Route {
-  const escaped = template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(K1, '([^/]+)').replace(K2, '([^/]+)');
+  const escaped = template
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(K1, '([^/]+)')
+    .replace(K2, '([^/]+)');
   return { template, pattern: new RegExp(`^${escaped}$`), operations };
 }
 
@@ -27,8 +30,14 @@ const op = (name: string, handler: Handler) => ({ name, handler });
 
 export const ROUTES: readonly Route[] = [
   route(MakiniPath.integrationCurrent(), { GET: op('integration.current', ref.integrationCurrent) }),
-  route(MakiniPath.purchaseOrders(), { GET: op('purchaseOrder.list', po.listPurchaseOrders), POST: op('purchaseOrder.create', po.createPurchaseOrder) }),
-  route(MakiniPath.purchaseOrder(K1), { GET: op('purchaseOrder.get', po.getPurchaseOrder), PUT: op('purchaseOrder.update', po.updatePurchaseOrder) }),
+  route(MakiniPath.purchaseOrders(), {
+    GET: op('purchaseOrder.list', po.listPurchaseOrders),
+    POST: op('purchaseOrder.create', po.createPurchaseOrder),
+  }),
+  route(MakiniPath.purchaseOrder(K1), {
+    GET: op('purchaseOrder.get', po.getPurchaseOrder),
+    PUT: op('purchaseOrder.update', po.updatePurchaseOrder),
+  }),
   route(MakiniPath.purchaseOrderStatus(K1), { PUT: op('purchaseOrder.status', po.setPurchaseOrderStatus) }),
   route(MakiniPath.purchaseOrderLineItemsOf(K1), { POST: op('purchaseOrder.addLine', po.addPurchaseOrderLine) }),
   route(MakiniPath.purchaseOrderLineItems(), { GET: op('purchaseOrderLine.list', po.listPurchaseOrderLines) }),
@@ -36,7 +45,10 @@ export const ROUTES: readonly Route[] = [
   route(MakiniPath.workOrders(), { GET: op('workOrder.list', wo.listWorkOrders), POST: op('workOrder.create', wo.createWorkOrder) }),
   route(MakiniPath.workOrder(K1), { GET: op('workOrder.get', wo.getWorkOrder), PUT: op('workOrder.update', wo.updateWorkOrder) }),
   route(MakiniPath.workOrderStatus(K1), { PUT: op('workOrder.status', wo.setWorkOrderStatus) }),
-  route(MakiniPath.workOrderMaterials(K1), { GET: op('workOrderMaterial.list', wo.listWorkOrderMaterials), POST: op('workOrder.addMaterial', wo.addWorkOrderMaterial) }),
+  route(MakiniPath.workOrderMaterials(K1), {
+    GET: op('workOrderMaterial.list', wo.listWorkOrderMaterials),
+    POST: op('workOrder.addMaterial', wo.addWorkOrderMaterial),
+  }),
   route(MakiniPath.workOrderMaterial(K1, K2), { PUT: op('workOrder.updateMaterial', wo.updateWorkOrderMaterial) }),
   route(MakiniPath.inventories(), { GET: op('inventory.list', ref.listInventories) }),
   route(MakiniPath.inventory(K1), { GET: op('inventory.get', ref.getInventory), PUT: op('inventory.update', ref.updateInventory) }),

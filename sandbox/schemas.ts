@@ -6,22 +6,56 @@ import { validationFailed, problemsOf, type FieldProblem } from './errors.js';
 
 const text = z.string({ error: 'must be a string' }).max(4000, 'is longer than 4000 characters');
 const key = z.string({ error: 'must be a string key' }).min(1, 'must not be empty').max(200, 'is longer than 200 characters');
-const isoDate = z.string({ error: 'must be an ISO 8601 date' }).refine(
-  (s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)),
-  'must be an ISO 8601 date or date-time, e.g. 2026-12-01T08:00:00Z');
+const isoDate = z
+  .string({ error: 'must be an ISO 8601 date' })
+  .refine(
+    (s) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s)),
+    'must be an ISO 8601 date or date-time, e.g. 2026-12-01T08:00:00Z',
+  );
 /** Makini's Address is an object; a one-line string address is accepted too. */
 const address = z.union([text, z.record(z.string(), z.unknown())], { error: 'must be an address object or a string' });
-const customFields = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]), { error: 'must be an object of custom field values' });
+const customFields = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]), {
+  error: 'must be an object of custom field values',
+});
 const positive = z.number({ error: 'must be a number' }).positive('must be greater than 0').finite('must be finite');
 const nonNegative = z.number({ error: 'must be a number' }).nonnegative('must not be negative').finite('must be finite');
 const optional = <T extends z.ZodType>(t: T) => t.nullable().optional();
 
 /** Fields Makini or the system computes: sending them is refused with a clear message. */
-export const PO_READ_ONLY = ['key', 'status', 'statusKey', 'approvedAt', 'completedAt', 'userApprovedKey',
-  'totalNetValue', 'totalGrossValue', 'totalTaxValue', 'createdAt', 'updatedAt'] as const;
-export const LINE_READ_ONLY = ['key', 'purchaseOrderKey', 'statusKey', 'receivedQuantity', 'lineTaxValue', 'lineTotalValue',
-  'createdAt', 'updatedAt', 'deletedAt'] as const;
-export const WO_READ_ONLY = ['key', 'statusKey', 'approvedAt', 'completedAt', 'materialCount', 'createdAt', 'updatedAt', 'deletedAt'] as const;
+export const PO_READ_ONLY = [
+  'key',
+  'status',
+  'statusKey',
+  'approvedAt',
+  'completedAt',
+  'userApprovedKey',
+  'totalNetValue',
+  'totalGrossValue',
+  'totalTaxValue',
+  'createdAt',
+  'updatedAt',
+] as const;
+export const LINE_READ_ONLY = [
+  'key',
+  'purchaseOrderKey',
+  'statusKey',
+  'receivedQuantity',
+  'lineTaxValue',
+  'lineTotalValue',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+] as const;
+export const WO_READ_ONLY = [
+  'key',
+  'statusKey',
+  'approvedAt',
+  'completedAt',
+  'materialCount',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+] as const;
 export const INVENTORY_READ_ONLY = ['key', 'createdAt', 'updatedAt'] as const;
 
 export const poHeaderSchema = z.strictObject({
@@ -48,8 +82,12 @@ export const poHeaderSchema = z.strictObject({
 });
 
 export const poLineSchema = z.strictObject({
-  lineNo: optional(z.union([z.number().int('must be a whole number').positive('must be greater than 0'), z.string().regex(/^\d{1,10}$/, 'must be digits')],
-    { error: 'must be a positive whole number' })),
+  lineNo: optional(
+    z.union(
+      [z.number().int('must be a whole number').positive('must be greater than 0'), z.string().regex(/^\d{1,10}$/, 'must be digits')],
+      { error: 'must be a positive whole number' },
+    ),
+  ),
   locationKey: optional(key),
   accountKey: optional(key),
   vendorKey: optional(key),
@@ -78,15 +116,35 @@ export const poStatusBodySchema = z.strictObject({ status: z.string({ error: 'is
 
 /** WorkOrder entity fields a client may write; platforms add their own (see systems.ts). */
 const woFieldSchemas = {
-  parentKey: optional(key), locationKey: optional(key), siteKey: optional(key), assetKey: optional(key),
-  accountKey: optional(key), serviceRequestKey: optional(key), pmKey: optional(key), teamKey: optional(key),
-  laborAssignedKey: optional(key), userApprovedKey: optional(key), userAssignedKey: optional(key), userRequestedKey: optional(key),
-  assetDowntimeKey: optional(key), organizationKey: optional(key), storeroomKey: optional(key),
+  parentKey: optional(key),
+  locationKey: optional(key),
+  siteKey: optional(key),
+  assetKey: optional(key),
+  accountKey: optional(key),
+  serviceRequestKey: optional(key),
+  pmKey: optional(key),
+  teamKey: optional(key),
+  laborAssignedKey: optional(key),
+  userApprovedKey: optional(key),
+  userAssignedKey: optional(key),
+  userRequestedKey: optional(key),
+  assetDowntimeKey: optional(key),
+  organizationKey: optional(key),
+  storeroomKey: optional(key),
   code: optional(text.max(100, 'is longer than 100 characters')),
-  title: optional(text), description: optional(text), instructions: optional(text), notes: optional(text),
-  severity: optional(text), estimatedTime: optional(text), actualTime: optional(text), roleName: optional(text),
-  categoryName: optional(text), completionRemarks: optional(text), status: optional(text),
-  dueAt: optional(isoDate), scheduledAt: optional(isoDate),
+  title: optional(text),
+  description: optional(text),
+  instructions: optional(text),
+  notes: optional(text),
+  severity: optional(text),
+  estimatedTime: optional(text),
+  actualTime: optional(text),
+  roleName: optional(text),
+  categoryName: optional(text),
+  completionRemarks: optional(text),
+  status: optional(text),
+  dueAt: optional(isoDate),
+  scheduledAt: optional(isoDate),
   tasks: optional(z.array(z.record(z.string(), z.unknown()), { error: 'must be a list of objects' })),
   documents: optional(z.array(z.record(z.string(), z.unknown()), { error: 'must be a list of objects' })),
   resources: optional(z.array(z.record(z.string(), z.unknown()), { error: 'must be a list of objects' })),
@@ -97,13 +155,16 @@ const woFieldSchemas = {
 type WoField = keyof typeof woFieldSchemas;
 
 /** Fields every system takes (the WorkOrder entity's); `status` and platform extras only where published. */
-const WO_BASE_FIELDS: readonly WoField[] = (Object.keys(woFieldSchemas) as WoField[])
-  .filter((f) => !['status', 'parts', 'materials', 'userAssignedKey', 'userRequestedKey'].includes(f));
+const WO_BASE_FIELDS: readonly WoField[] = (Object.keys(woFieldSchemas) as WoField[]).filter(
+  (f) => !['status', 'parts', 'materials', 'userAssignedKey', 'userRequestedKey'].includes(f),
+);
 
 /** The work-order body schema of a system: the entity's fields plus the platform's published extras. */
 export function workOrderSchema(extraFields: readonly string[]) {
   const fields = new Set<string>([...WO_BASE_FIELDS, ...extraFields]);
-  const shape = Object.fromEntries((Object.keys(woFieldSchemas) as WoField[]).filter((f) => fields.has(f)).map((f) => [f, woFieldSchemas[f]]));
+  const shape = Object.fromEntries(
+    (Object.keys(woFieldSchemas) as WoField[]).filter((f) => fields.has(f)).map((f) => [f, woFieldSchemas[f]]),
+  );
   return z.strictObject(shape);
 }
 
@@ -136,8 +197,14 @@ export function bodyObject(body: unknown): Record<string, unknown> {
 }
 
 /** Splits off read-only fields (each one a problem) before the schema sees the rest. */
-export function withoutReadOnly(obj: Record<string, unknown>, readOnly: readonly string[], prefix = '', why = 'is read-only: the system sets it'): {
-  rest: Record<string, unknown>; problems: FieldProblem[];
+export function withoutReadOnly(
+  obj: Record<string, unknown>,
+  readOnly: readonly string[],
+  prefix = '',
+  why = 'is read-only: the system sets it',
+): {
+  rest: Record<string, unknown>;
+  problems: FieldProblem[];
 } {
   const rest: Record<string, unknown> = {};
   const problems: FieldProblem[] = [];
@@ -149,7 +216,12 @@ export function withoutReadOnly(obj: Record<string, unknown>, readOnly: readonly
 }
 
 /** Parses with `schema`, adding every problem to `problems`; returns the data when valid. */
-export function collect<S extends z.ZodType>(schema: S, value: unknown, problems: FieldProblem[], prefix: (string | number)[] = []): z.infer<S> | undefined {
+export function collect<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  problems: FieldProblem[],
+  prefix: (string | number)[] = [],
+): z.infer<S> | undefined {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   problems.push(...problemsOf(parsed.error, prefix));
@@ -161,5 +233,7 @@ export const isMissing = (v: unknown) => v === undefined || v === null || (typeo
 
 /** One "is required" problem per missing field. */
 export function missingFields(obj: Record<string, unknown>, required: readonly string[], prefix = '', system?: string): FieldProblem[] {
-  return required.filter((f) => isMissing(obj[f])).map((f) => ({ field: `${prefix}${f}`, message: system ? `is required on ${system}` : 'is required' }));
+  return required
+    .filter((f) => isMissing(obj[f]))
+    .map((f) => ({ field: `${prefix}${f}`, message: system ? `is required on ${system}` : 'is required' }));
 }

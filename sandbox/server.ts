@@ -27,7 +27,7 @@ export function createSandboxServer(deps: ServerDeps): http.Server {
   const server = http.createServer((req, res) => {
     handle(deps, req, res).catch((err: unknown) => {
       // A sandbox bug, not an injected fault: say so loudly rather than look like a Makini 500.
-      const msg = `makini sandbox bug on ${req.method} ${req.url}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
+      const msg = `makini sandbox bug on ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
       (deps.log ?? console.error)(msg);
       if (!res.headersSent && !res.destroyed) {
         res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
@@ -58,21 +58,36 @@ function bearerToken(req: http.IncomingMessage): string | undefined {
   return m?.[1];
 }
 
-async function handlePublic(deps: ServerDeps, x: Exchange, method: string, url: URL, raw: { text: string; tooLarge: boolean }): Promise<void> {
+async function handlePublic(
+  deps: ServerDeps,
+  x: Exchange,
+  method: string,
+  url: URL,
+  raw: { text: string; tooLarge: boolean },
+): Promise<void> {
   const path = url.pathname;
   const token = bearerToken(x.req);
   const conn: SandboxConnection | undefined = token ? deps.registry.byToken(token) : undefined;
   const entry = {
-    time: x.receivedAt.toISOString(), method, path, query: url.search.slice(1), requestId: x.requestId,
-    writeApplied: false, operation: undefined as string | undefined, fault: undefined as string | undefined,
-    errorCode: undefined as string | undefined, body: undefined as unknown,
+    time: x.receivedAt.toISOString(),
+    method,
+    path,
+    query: url.search.slice(1),
+    requestId: x.requestId,
+    writeApplied: false,
+    operation: undefined as string | undefined,
+    fault: undefined as string | undefined,
+    errorCode: undefined as string | undefined,
+    body: undefined as unknown,
   };
   // `abandoned`: the client gave up (its timeout) before a late answer, which then reached no one.
   const finish = (status: number, outcome: RequestLogEntry['outcome']) => {
     const durationMs = elapsedMs(x);
     conn?.record({ ...entry, status, outcome, durationMs });
-    deps.log?.(`${method} ${path}${url.search} → ${outcome === 'answered' ? status : `${outcome} ${status || ''}`.trim()} ${x.requestId} ${Math.round(durationMs)}ms` +
-      `${conn ? ` [${conn.id}]` : ''}${entry.fault ? ` fault=${entry.fault}` : ''}${entry.writeApplied ? ' (write applied)' : ''}`);
+    deps.log?.(
+      `${method} ${path}${url.search} → ${outcome === 'answered' ? status : `${outcome} ${status || ''}`.trim()} ${x.requestId} ${Math.round(durationMs)}ms` +
+        `${conn ? ` [${conn.id}]` : ''}${entry.fault ? ` fault=${entry.fault}` : ''}${entry.writeApplied ? ' (write applied)' : ''}`,
+    );
   };
   const answerError = (err: SandboxHttpError) => {
     entry.errorCode = err.code;
@@ -86,17 +101,27 @@ async function handlePublic(deps: ServerDeps, x: Exchange, method: string, url: 
   const match = matchRoute(method, path);
   if (match.kind === 'not-found' || match.kind === 'bad-path') return answerError(notFound(`endpoint ${method} ${path}`));
   if (match.kind === 'method-not-allowed') {
-    const why = method === 'DELETE'
-      ? 'nothing can be deleted through Makini: cancel or close the record with a status change instead'
-      : `${method} is not supported here`;
-    return answerError(new SandboxHttpError(405, SANDBOX_METHOD_NOT_ALLOWED, `${why} (${path} allows ${match.allowed.join(', ')})`,
-      undefined, { allow: match.allowed.join(', ') }));
+    const why =
+      method === 'DELETE'
+        ? 'nothing can be deleted through Makini: cancel or close the record with a status change instead'
+        : `${method} is not supported here`;
+    return answerError(
+      new SandboxHttpError(405, SANDBOX_METHOD_NOT_ALLOWED, `${why} (${path} allows ${match.allowed.join(', ')})`, undefined, {
+        allow: match.allowed.join(', '),
+      }),
+    );
   }
   entry.operation = match.operation.name;
   if (!conn) {
-    return answerError(new SandboxHttpError(401, MakiniErrorCode.authenticationFailed, token
-      ? 'The bearer token is not valid for any connection (expired, revoked or re-issued)'
-      : `Missing bearer token: send ${MakiniHeader.authorization}: Bearer <token>`));
+    return answerError(
+      new SandboxHttpError(
+        401,
+        MakiniErrorCode.authenticationFailed,
+        token
+          ? 'The bearer token is not valid for any connection (expired, revoked or re-issued)'
+          : `Missing bearer token: send ${MakiniHeader.authorization}: Bearer <token>`,
+      ),
+    );
   }
   if (conn.needsReauthorization) return answerError(needsReauthorization(conn));
 
@@ -150,9 +175,15 @@ async function handlePublic(deps: ServerDeps, x: Exchange, method: string, url: 
     const admission = conn.limiter.tryAcquire(Date.now());
     if (!admission.ok) {
       conn.store.counters.rateLimited += 1;
-      return answerError(new SandboxHttpError(429, MakiniErrorCode.rateLimitExceeded,
-        `Write rate limit of ${conn.limiter.limit} per minute reached for this connection; retry after ${admission.retryAfterSeconds} s`,
-        undefined, { [MakiniHeader.retryAfter]: String(admission.retryAfterSeconds) }));
+      return answerError(
+        new SandboxHttpError(
+          429,
+          MakiniErrorCode.rateLimitExceeded,
+          `Write rate limit of ${conn.limiter.limit} per minute reached for this connection; retry after ${admission.retryAfterSeconds} s`,
+          undefined,
+          { [MakiniHeader.retryAfter]: String(admission.retryAfterSeconds) },
+        ),
+      );
     }
   }
 
@@ -187,18 +218,35 @@ async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
 }
 
 function needsReauthorization(conn: SandboxConnection): SandboxHttpError {
-  return new SandboxHttpError(401, MakiniErrorCode.authenticationFailed,
-    `Connection ${conn.id} needs reauthorization: the credentials of the connected system changed or expired`);
+  return new SandboxHttpError(
+    401,
+    MakiniErrorCode.authenticationFailed,
+    `Connection ${conn.id} needs reauthorization: the credentials of the connected system changed or expired`,
+  );
 }
 
-function runHandler(x: Exchange, conn: SandboxConnection, handler: Handler,
-  params: string[], url: URL, body: unknown, badBody: SandboxHttpError | undefined): HandlerResult | SandboxHttpError {
+function runHandler(
+  x: Exchange,
+  conn: SandboxConnection,
+  handler: Handler,
+  params: string[],
+  url: URL,
+  body: unknown,
+  badBody: SandboxHttpError | undefined,
+): HandlerResult | SandboxHttpError {
   if (badBody) return badBody;
   const host = x.req.headers.host ?? 'localhost';
   try {
     return handler({
-      connectionId: conn.id, store: conn.store, system: conn.system, behaviour: conn.behaviour, params, query: url.searchParams, body,
-      endpointUrl: `http://${host}${url.pathname}`, now: new Date(),
+      connectionId: conn.id,
+      store: conn.store,
+      system: conn.system,
+      behaviour: conn.behaviour,
+      params,
+      query: url.searchParams,
+      body,
+      endpointUrl: `http://${host}${url.pathname}`,
+      now: new Date(),
     });
   } catch (err) {
     if (err instanceof SandboxHttpError) return err;

@@ -132,18 +132,43 @@ export const SEED_SITES: readonly SiteRecord[] = [
   { key: 'S2', code: 'US-DAL-02', name: 'Dallas site', description: 'Second maintenance site', createdAt: SEED_TIME, updatedAt: SEED_TIME },
 ];
 /** The unit every seeded material is counted in (key `EA`, the system's code `PCE`). */
-export const SEED_UNITS_OF_MEASURE: readonly UnitOfMeasureRecord[] = [
-  { key: 'EA', code: 'PCE', name: 'Each', isActive: true },
-];
+export const SEED_UNITS_OF_MEASURE: readonly UnitOfMeasureRecord[] = [{ key: 'EA', code: 'PCE', name: 'Each', isActive: true }];
 export const SEED_MATERIALS: readonly MaterialRecord[] = [
   { key: 'mat-1', code: 'M-6204', name: 'Ball bearing 6204', partNumber: '6204-2RS', uomKey: 'EA', isActive: true, inventoryKey: 'inv-1' },
   { key: 'mat-2', code: 'M-2035', name: 'Shaft seal 20x35', partNumber: 'SS-20x35', uomKey: 'EA', isActive: true, inventoryKey: 'inv-2' },
   { key: 'mat-3', code: 'M-1250', name: 'V-belt SPA 1250', partNumber: 'SPA-1250', uomKey: 'EA', isActive: true, inventoryKey: 'inv-3' },
 ];
 export const SEED_INVENTORIES: readonly InventoryRecord[] = [
-  { key: 'inv-1', code: 'M-6204', name: 'Ball bearing 6204', quantity: 120, unitCost: 4, locationKey: 'WH-1', createdAt: SEED_TIME, updatedAt: SEED_TIME },
-  { key: 'inv-2', code: 'M-2035', name: 'Shaft seal 20x35', quantity: 40, unitCost: 3, locationKey: 'WH-1', createdAt: SEED_TIME, updatedAt: SEED_TIME },
-  { key: 'inv-3', code: 'M-1250', name: 'V-belt SPA 1250', quantity: 0, unitCost: 12, locationKey: 'WH-2', createdAt: SEED_TIME, updatedAt: SEED_TIME },
+  {
+    key: 'inv-1',
+    code: 'M-6204',
+    name: 'Ball bearing 6204',
+    quantity: 120,
+    unitCost: 4,
+    locationKey: 'WH-1',
+    createdAt: SEED_TIME,
+    updatedAt: SEED_TIME,
+  },
+  {
+    key: 'inv-2',
+    code: 'M-2035',
+    name: 'Shaft seal 20x35',
+    quantity: 40,
+    unitCost: 3,
+    locationKey: 'WH-1',
+    createdAt: SEED_TIME,
+    updatedAt: SEED_TIME,
+  },
+  {
+    key: 'inv-3',
+    code: 'M-1250',
+    name: 'V-belt SPA 1250',
+    quantity: 0,
+    unitCost: 12,
+    locationKey: 'WH-2',
+    createdAt: SEED_TIME,
+    updatedAt: SEED_TIME,
+  },
 ];
 
 const emptyCounters = (): WriteCounters => ({ attempted: 0, applied: 0, refused: 0, rateLimited: 0, faulted: 0, byOperation: {} });

@@ -48,14 +48,22 @@ function cmmsWorkOrder(provider: string): WorkOrderBehaviour {
   return {
     createRequired: create?.required ?? ['title'],
     updateRequired: update?.required ?? [],
-    extraFields: topLevelFields([...(create?.required ?? []), ...(create?.optional ?? []), ...(update?.required ?? []), ...(update?.optional ?? [])]),
+    extraFields: topLevelFields([
+      ...(create?.required ?? []),
+      ...(create?.optional ?? []),
+      ...(update?.required ?? []),
+      ...(update?.optional ?? []),
+    ]),
   };
 }
 
 const erpWorkOrder = (createRequired: readonly string[]): WorkOrderBehaviour => ({ createRequired, updateRequired: [], extraFields: [] });
 
 const cmms = (provider: string, displayName: string): SystemBehaviour => ({
-  provider, displayName, purchaseOrder: DYNAMICS_PO, workOrder: cmmsWorkOrder(provider),
+  provider,
+  displayName,
+  purchaseOrder: DYNAMICS_PO,
+  workOrder: cmmsWorkOrder(provider),
 });
 
 export const SYSTEMS: Readonly<Record<string, SystemBehaviour>> = {
@@ -106,10 +114,14 @@ export function systemBehaviour(provider: string): SystemBehaviour {
 /** PO status changes allowed from each status (same status is a no-op, answered 200). */
 export function allowedPoTransitions(system: SystemBehaviour, from: PoStatus): readonly PoStatus[] {
   switch (from) {
-    case 'draft': return ['pending-approval', 'approved', 'cancelled'];
-    case 'pending-approval': return ['draft', 'approved', 'cancelled'];
-    case 'approved': return system.purchaseOrder.fromApproved;
+    case 'draft':
+      return ['pending-approval', 'approved', 'cancelled'];
+    case 'pending-approval':
+      return ['draft', 'approved', 'cancelled'];
+    case 'approved':
+      return system.purchaseOrder.fromApproved;
     case 'cancelled':
-    case 'closed': return [];
+    case 'closed':
+      return [];
   }
 }

@@ -4,7 +4,16 @@ import { MakiniPath } from '../src/makini/contract.js';
 import { applyChanges, applyReferenceField } from './behaviour.js';
 import { notFound, validationFailed, writeNotAllowed, type FieldProblem } from './errors.js';
 import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
-import { bodyObject, collect, missingFields, withoutReadOnly, woMaterialBodySchema, woStatusBodySchema, workOrderSchema, WO_READ_ONLY } from './schemas.js';
+import {
+  bodyObject,
+  collect,
+  missingFields,
+  withoutReadOnly,
+  woMaterialBodySchema,
+  woStatusBodySchema,
+  workOrderSchema,
+  WO_READ_ONLY,
+} from './schemas.js';
 import { WO_STATUSES, woStatusKey, type WoStatus, type WorkOrderMaterialRecord, type WorkOrderRecord } from './store.js';
 import type { SystemBehaviour } from './systems.js';
 
@@ -32,8 +41,12 @@ function readOnlyFields(system: SystemBehaviour): string[] {
 function parseWorkOrderBody(ctx: HandlerContext, required: readonly string[], problems: FieldProblem[]) {
   const { system } = ctx;
   const body = bodyObject(ctx.body);
-  const { rest, problems: readOnly } = withoutReadOnly(body, readOnlyFields(system), '',
-    `is read-only on ${system.displayName}${'status' in body ? ' (change the status through the status endpoint, body {statusKey})' : ''}`);
+  const { rest, problems: readOnly } = withoutReadOnly(
+    body,
+    readOnlyFields(system),
+    '',
+    `is read-only on ${system.displayName}${'status' in body ? ' (change the status through the status endpoint, body {statusKey})' : ''}`,
+  );
   problems.push(...readOnly);
   const data = collect(workOrderSchema(system.workOrder.extraFields), rest, problems);
   problems.push(...missingFields(rest, required, '', system.provider));
@@ -58,7 +71,13 @@ export function createWorkOrder(ctx: HandlerContext): HandlerResult {
   const now = ctx.now.toISOString();
   const status = (typeof data.status === 'string' ? data.status : 'open') as WoStatus;
   const wo: WorkOrderRecord = {
-    key: ctx.store.keys.next(), ...present(data), status, statusKey: woStatusKey(status), materialCount: 0, createdAt: now, updatedAt: now,
+    key: ctx.store.keys.next(),
+    ...present(data),
+    status,
+    statusKey: woStatusKey(status),
+    materialCount: 0,
+    createdAt: now,
+    updatedAt: now,
   };
   applyReferenceField(ctx.behaviour, wo, () => ctx.store.nextWorkOrderNo());
   ctx.store.workOrders.set(wo.key, wo);
@@ -88,8 +107,14 @@ export function setWorkOrderStatus(ctx: HandlerContext): HandlerResult {
   if (!body) throw validationFailed(problems);
   const target = WO_STATUSES.find((s) => woStatusKey(s) === body.statusKey);
   if (!target) {
-    throw validationFailed([{ field: 'statusKey', message: `unknown status key "${body.statusKey}" (one of ${WO_STATUSES.map(woStatusKey).join(', ')}; ` +
-      `see GET ${MakiniPath.statuses('work-orders')})` }]);
+    throw validationFailed([
+      {
+        field: 'statusKey',
+        message:
+          `unknown status key "${body.statusKey}" (one of ${WO_STATUSES.map(woStatusKey).join(', ')}; ` +
+          `see GET ${MakiniPath.statuses('work-orders')})`,
+      },
+    ]);
   }
   if (wo.status === target) return read(wo);
   if (wo.status === 'cancelled') throw writeNotAllowed(`work order ${wo.key} is cancelled: it refuses every further change`);
@@ -123,19 +148,28 @@ export function addWorkOrderMaterial(ctx: HandlerContext): HandlerResult {
   problems.push(...missingFields(raw, ['materialKey']));
   if (raw.quantity == null && raw.requiredQuantity == null) problems.push({ field: 'quantity', message: 'is required' });
   const materialKey = typeof raw.materialKey === 'string' ? raw.materialKey : undefined;
-  if (materialKey && !ctx.store.materials.has(materialKey)) problems.push({ field: 'materialKey', message: `material "${materialKey}" does not exist` });
+  if (materialKey && !ctx.store.materials.has(materialKey))
+    problems.push({ field: 'materialKey', message: `material "${materialKey}" does not exist` });
   if (problems.length || !body || !materialKey) throw validationFailed(problems, `No material was added to work order ${wo.key}`);
   const list = materialsOf(ctx, wo);
   const existing = list.find((m) => m.materialKey === materialKey);
   if (existing) {
-    throw writeNotAllowed(`material ${materialKey} is already on work order ${wo.key} (quantity ${existing.quantity}); ` +
-      `change it with PUT ${MakiniPath.workOrderMaterial(wo.key, materialKey)}`);
+    throw writeNotAllowed(
+      `material ${materialKey} is already on work order ${wo.key} (quantity ${existing.quantity}); ` +
+        `change it with PUT ${MakiniPath.workOrderMaterial(wo.key, materialKey)}`,
+    );
   }
   const now = ctx.now.toISOString();
   const quantity = body.quantity ?? body.requiredQuantity ?? 0;
   const record: WorkOrderMaterialRecord = {
-    key: ctx.store.keys.next(), workOrderKey: wo.key, ...present(body), materialKey, quantity, requiredQuantity: body.requiredQuantity ?? quantity,
-    createdAt: now, updatedAt: now,
+    key: ctx.store.keys.next(),
+    workOrderKey: wo.key,
+    ...present(body),
+    materialKey,
+    quantity,
+    requiredQuantity: body.requiredQuantity ?? quantity,
+    createdAt: now,
+    updatedAt: now,
   };
   list.push(record);
   wo.materialCount = list.length;

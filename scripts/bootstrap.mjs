@@ -9,8 +9,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [command = 'start', ...rest] = process.argv.slice(2);
-const commands = { start: 'scripts/start.ts', test: 'scripts/test.ts', sandbox: 'scripts/sandbox.ts',
-  'dev-server': 'scripts/dev-server.ts', bench: 'bench/run.ts', chaos: 'bench/chaos.ts' };
+const commands = {
+  start: 'scripts/start.ts',
+  test: 'scripts/test.ts',
+  sandbox: 'scripts/sandbox.ts',
+  'dev-server': 'scripts/dev-server.ts',
+  bench: 'bench/run.ts',
+  chaos: 'bench/chaos.ts',
+};
 
 function needsInstall() {
   const marker = join(root, 'node_modules', '.package-lock.json');

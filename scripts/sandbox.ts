@@ -17,7 +17,9 @@ const host = process.env.SANDBOX_HOST ?? '127.0.0.1';
 const seed = process.env.SANDBOX_SEED === undefined ? undefined : Number(process.env.SANDBOX_SEED);
 
 const sandbox = await startSandbox({
-  port, host, seed,
+  port,
+  host,
+  seed,
   connections: DEMO_CONNECTIONS.map(({ id, token, system }) => ({ id, token, system })),
   log: process.env.SANDBOX_QUIET ? undefined : (line) => console.log(`[sandbox] ${line}`),
 });

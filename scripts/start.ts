@@ -35,8 +35,12 @@ if (!process.env.MAKINI_BASE_URL) {
   env.MAKINI_BASE_URL = sandbox.url;
   // The demo connections' tokens reach the worker by env var, as production tokens would.
   const file = join(dataDir, 'connections.sandbox.yaml');
-  writeFileSync(file, `# written by npm start for the sandbox's demo connections\nconnections:\n${DEMO_CONNECTIONS.map((c) =>
-    `  - id: ${c.id}\n    token: { env: ${c.tokenEnv} }\n`).join('')}`);
+  writeFileSync(
+    file,
+    `# written by npm start for the sandbox's demo connections\nconnections:\n${DEMO_CONNECTIONS.map(
+      (c) => `  - id: ${c.id}\n    token: { env: ${c.tokenEnv} }\n`,
+    ).join('')}`,
+  );
   for (const c of DEMO_CONNECTIONS) env[c.tokenEnv] = c.token;
   env.MAKINI_CONNECTIONS_FILE ??= file;
   stops.unshift(() => sandbox!.close());
@@ -48,7 +52,7 @@ const workerExited = new Promise<number | null>((resolve) => worker.once('exit',
 console.log(`
 makini-writes is running
   Temporal        ${env.TEMPORAL_ADDRESS}${server ? ` (dev server, data in ${dataDir})` : ''}
-  Temporal UI     ${server?.uiUrl ?? '(your cluster\'s UI)'}
+  Temporal UI     ${server?.uiUrl ?? "(your cluster's UI)"}
   Makini          ${env.MAKINI_BASE_URL}${sandbox ? ' (sandbox; demo connections: ' + DEMO_CONNECTIONS.map((c) => c.id).join(', ') + ')' : ''}
   worker          task queue ${env.TEMPORAL_TASK_QUEUE ?? 'makini-writes'}
 
@@ -70,4 +74,9 @@ async function stopAll(code: number) {
   process.exit(code);
 }
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => void stopAll(0));
-void workerExited.then((code) => { if (!stopping) { console.error(`[start] the worker exited (code ${code})`); void stopAll(code ?? 1); } });
+void workerExited.then((code) => {
+  if (!stopping) {
+    console.error(`[start] the worker exited (code ${code})`);
+    void stopAll(code ?? 1);
+  }
+});

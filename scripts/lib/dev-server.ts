@@ -55,8 +55,20 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const port = opts.port ?? (await freePort());
   const namespace = opts.namespace ?? 'default';
   mkdirSync(dirname(opts.dbFilename), { recursive: true });
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', namespace,
-    '--db-filename', opts.dbFilename, '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--namespace',
+    namespace,
+    '--db-filename',
+    opts.dbFilename,
+    '--log-level',
+    'warn',
+  ];
   if (opts.headless) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort ?? port + 1000));
   if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
@@ -73,7 +85,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   }
   const child = spawn(cli, args, { stdio });
   let exited: string | undefined;
-  child.on('exit', (code, sig) => { exited = `exit ${code ?? sig}`; });
+  child.on('exit', (code, sig) => {
+    exited = `exit ${code ?? sig}`;
+  });
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -103,7 +117,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       new Promise<void>((resolve) => {
         if (exited) return resolve();
         const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => { clearTimeout(t); resolve(); });
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
         child.kill('SIGTERM');
       }),
   };

@@ -52,8 +52,10 @@ export function ensureTemporalCli(log: (msg: string) => void = console.log): str
   });
   if (r.error) throw new Error(`cannot run go (${r.error.message}); install Go or set TEMPORAL_CLI_PATH`);
   if (r.status !== 0) {
-    throw new Error(`go install ${MODULE}@${TEMPORAL_CLI_VERSION} failed (exit ${r.status}); ` +
-      'check `go env GOPROXY GOSUMDB GOFLAGS`, or set TEMPORAL_CLI_PATH to an existing binary');
+    throw new Error(
+      `go install ${MODULE}@${TEMPORAL_CLI_VERSION} failed (exit ${r.status}); ` +
+        'check `go env GOPROXY GOSUMDB GOFLAGS`, or set TEMPORAL_CLI_PATH to an existing binary',
+    );
   }
   const built = join(dir, 'temporal');
   if (!isExecutable(built)) throw new Error(`go install succeeded but ${built} is missing`);

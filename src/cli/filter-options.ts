@@ -4,7 +4,8 @@ import { CliOptionError, parseOptions } from './options.js';
 
 const FILTER_OPTIONS = ['connection', 'system', 'entity', 'operation', 'type', 'error-code', 'since', 'until', 'limit'] as const;
 
-export const FILTER_USAGE = '[--connection ID] [--system S] [--entity E] [--operation O] [--type WORKFLOW_TYPE] [--error-code C] [--since ISO] [--until ISO] [--limit N]';
+export const FILTER_USAGE =
+  '[--connection ID] [--system S] [--entity E] [--operation O] [--type WORKFLOW_TYPE] [--error-code C] [--since ISO] [--until ISO] [--limit N]';
 
 export interface FilterArgs {
   filter: FailedWritesFilter;
@@ -19,8 +20,14 @@ export function readFilterArgs(args: readonly string[], flags: readonly string[]
   if (o.positional.length) throw new CliOptionError(`unexpected argument "${o.positional[0]}"`);
   const v = o.values;
   const filter: FailedWritesFilter = {
-    connectionId: v.connection, system: v.system, entity: v.entity, operation: v.operation,
-    workflowType: v.type, errorCode: v['error-code'], since: v.since, until: v.until,
+    connectionId: v.connection,
+    system: v.system,
+    entity: v.entity,
+    operation: v.operation,
+    workflowType: v.type,
+    errorCode: v['error-code'],
+    since: v.since,
+    until: v.until,
   };
   const limit = v.limit === undefined ? 1_000 : Number(v.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new CliOptionError(`--limit "${v.limit}": expected a positive whole number`);

@@ -2,8 +2,14 @@
 import type { StepRecord } from '../writes/engine/steps.js';
 
 export function formatSteps(steps: StepRecord[]): string {
-  const rows = steps.map((s) => [s.name, s.outcome, String(s.attempts), `${s.durationMs} ms`, s.requestIds.join(' '),
-    s.waits.map((w) => w.cause).join(' | ') || s.note || '']);
+  const rows = steps.map((s) => [
+    s.name,
+    s.outcome,
+    String(s.attempts),
+    `${s.durationMs} ms`,
+    s.requestIds.join(' '),
+    s.waits.map((w) => w.cause).join(' | ') || s.note || '',
+  ]);
   const head = ['step', 'outcome', 'attempts', 'duration', 'request ids', 'waits / note'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ')).join('\n');

@@ -28,7 +28,9 @@ const commands: Record<string, CliCommand> = {
   'webhook-send': webhookSendCommand,
 };
 
-const usage = () => `usage:\n${Object.values(commands).map((c) => `  makini-writes ${c.usage}`).join('\n')}
+const usage = () => `usage:\n${Object.values(commands)
+  .map((c) => `  makini-writes ${c.usage}`)
+  .join('\n')}
 env: TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TASK_QUEUE (default ${DEFAULT_TASK_QUEUE})`;
 
 async function main([name, ...args]: string[]): Promise<number> {
@@ -38,7 +40,10 @@ async function main([name, ...args]: string[]): Promise<number> {
   return code;
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code), (err) => {
-  console.error(`makini-writes: ${(err as Error).message}`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`makini-writes: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -23,7 +23,10 @@ export function parseOptions(args: readonly string[], spec: OptionSpec): ParsedO
   const out: ParsedOptions = { values: {}, flags: new Set(), positional: [] };
   for (let i = 0; i < args.length; i += 1) {
     const arg = args[i]!;
-    if (!arg.startsWith('--')) { out.positional.push(arg); continue; }
+    if (!arg.startsWith('--')) {
+      out.positional.push(arg);
+      continue;
+    }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     if (spec.flags.includes(name)) {
       if (inline !== undefined) throw new CliOptionError(`--${name} takes no value`);

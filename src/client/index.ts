@@ -1,12 +1,6 @@
 // What backend services import: the public API of makini-writes, re-exported from where each part
 // lives. Start helpers validate inputs with the workflows' own zod schemas before anything is sent.
-export {
-  DEFAULT_TASK_QUEUE,
-  InvalidWriteInputError,
-  startWrite,
-  type StartOptions,
-  type WriteWorkflow,
-} from '../writes/start-write.js';
+export { DEFAULT_TASK_QUEUE, InvalidWriteInputError, startWrite, type StartOptions, type WriteWorkflow } from '../writes/start-write.js';
 export { WRITE_TYPES, WRITE_TYPE_NAMES, writeWorkflowId, type WriteEntity, type WriteInput, type WriteType } from '../writes/catalog.js';
 export { getSteps } from '../writes/get-steps.js';
 export * from '../writes/purchase-orders/contract.js';

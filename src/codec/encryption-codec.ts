@@ -27,14 +27,18 @@ export interface EncryptionKey {
  * @example parseEncryptionKeys('2026-11:q83v...=,2026-05:Zm9v...=')
  */
 export function parseEncryptionKeys(spec: string): EncryptionKey[] {
-  const keys = spec.split(',').map((s) => s.trim()).filter(Boolean).map((entry, i) => {
-    const sep = entry.indexOf(':');
-    if (sep <= 0) throw new Error(`MAKINI_WRITES_ENCRYPTION_KEYS entry ${i + 1}: expected "keyId:base64Key"`);
-    const id = entry.slice(0, sep);
-    const key = Buffer.from(entry.slice(sep + 1), 'base64');
-    if (key.length !== 32) throw new Error(`MAKINI_WRITES_ENCRYPTION_KEYS key "${id}": expected 32 bytes (base64), got ${key.length}`);
-    return { id, key: new Uint8Array(key) };
-  });
+  const keys = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry, i) => {
+      const sep = entry.indexOf(':');
+      if (sep <= 0) throw new Error(`MAKINI_WRITES_ENCRYPTION_KEYS entry ${i + 1}: expected "keyId:base64Key"`);
+      const id = entry.slice(0, sep);
+      const key = Buffer.from(entry.slice(sep + 1), 'base64');
+      if (key.length !== 32) throw new Error(`MAKINI_WRITES_ENCRYPTION_KEYS key "${id}": expected 32 bytes (base64), got ${key.length}`);
+      return { id, key: new Uint8Array(key) };
+    });
   if (keys.length === 0) throw new Error('MAKINI_WRITES_ENCRYPTION_KEYS: no key given');
   return keys;
 }

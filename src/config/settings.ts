@@ -28,17 +28,24 @@ export const settingsSchema = z.object({
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   /** `keyId:base64Key[,...]`, newest first: AES-256-GCM encryption of every payload (see README). */
-  MAKINI_WRITES_ENCRYPTION_KEYS: z.string().optional().superRefine((v, ctx) => {
-    if (!v) return;
-    try {
-      parseEncryptionKeys(v);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^MAKINI_WRITES_ENCRYPTION_KEYS:? ?/, '') });
-    }
-  }),
+  MAKINI_WRITES_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (!v) return;
+      try {
+        parseEncryptionKeys(v);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^MAKINI_WRITES_ENCRYPTION_KEYS:? ?/, '') });
+      }
+    }),
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
   /** Makini's webhook signing secret (the receiver verifies every delivery with it); never logged. */
-  MAKINI_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').transform((v) => new Secret(v)).optional(),
+  MAKINI_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'at least 16 characters')
+    .transform((v) => new Secret(v))
+    .optional(),
   /** Port of the webhook receiver (`npm run webhooks`). */
   MAKINI_WEBHOOK_PORT: port.default(8790),
   /** A delivery whose timestamp is further than this from now is refused as stale (seconds). */
@@ -48,9 +55,7 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 /** Validates settings from `env`; throws one error naming every bad setting. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const relevant = Object.fromEntries(
-    Object.keys(settingsSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
-  );
+  const relevant = Object.fromEntries(Object.keys(settingsSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = settingsSchema.safeParse(relevant);
   if (!parsed.success) throw new Error(`invalid settings:\n${formatZodIssues(parsed.error)}`);
   return parsed.data;

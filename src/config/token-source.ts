@@ -20,7 +20,10 @@ export class UnknownConnectionError extends Error {
 
 export class TokenUnavailableError extends Error {
   override name = 'TokenUnavailableError';
-  constructor(readonly connectionId: string, where: string) {
+  constructor(
+    readonly connectionId: string,
+    where: string,
+  ) {
     super(`no token for connection "${connectionId}": ${where}`);
   }
 }

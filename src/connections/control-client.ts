@@ -4,8 +4,14 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ConnectionEvent, ConnectionPolicyInput } from './control-state.js';
 import { SA_CONNECTION_ID, SA_WAITING_FOR } from '../observability/search-attributes.js';
 import {
-  CONNECTION_CONTROL_WORKFLOW, connectionControlWorkflowId, connectionEventSignal, connectionPolicySignal, connectionStateQuery, reauthorizedSignal,
-  type ConnectionControlInput, type ConnectionStatus,
+  CONNECTION_CONTROL_WORKFLOW,
+  connectionControlWorkflowId,
+  connectionEventSignal,
+  connectionPolicySignal,
+  connectionStateQuery,
+  reauthorizedSignal,
+  type ConnectionControlInput,
+  type ConnectionStatus,
 } from './control-messages.js';
 
 export type { ConnectionStatus } from './control-messages.js';
@@ -20,7 +26,11 @@ export interface ConnectionOptions {
 const queueOf = (opts?: ConnectionOptions) => opts?.taskQueue ?? 'makini-writes';
 
 /** The connection's state, or undefined when nothing has happened on it yet (no control workflow). */
-export async function getConnectionStatus(client: Client, connectionId: string, opts?: ConnectionOptions): Promise<ConnectionStatus | undefined> {
+export async function getConnectionStatus(
+  client: Client,
+  connectionId: string,
+  opts?: ConnectionOptions,
+): Promise<ConnectionStatus | undefined> {
   try {
     return await client.workflow.getHandle(connectionControlWorkflowId(queueOf(opts), connectionId)).query(connectionStateQuery);
   } catch (err) {
@@ -40,23 +50,38 @@ const start = (connectionId: string, opts?: ConnectionOptions) => ({
  * the (new) token from the token source. The token itself never goes through Temporal.
  * @example await reauthorizeConnection(client, 'acme-sap', { by: 'ops: jane' });
  */
-export async function reauthorizeConnection(client: Client, connectionId: string, opts: ConnectionOptions & { by: string; note?: string }): Promise<void> {
+export async function reauthorizeConnection(
+  client: Client,
+  connectionId: string,
+  opts: ConnectionOptions & { by: string; note?: string },
+): Promise<void> {
   await client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
-    ...start(connectionId, opts), signal: reauthorizedSignal, signalArgs: [{ by: opts.by, ...(opts.note ? { note: opts.note } : {}) }],
+    ...start(connectionId, opts),
+    signal: reauthorizedSignal,
+    signalArgs: [{ by: opts.by, ...(opts.note ? { note: opts.note } : {}) }],
   });
 }
 
 /** Hands a verified webhook event to the connection's control workflow (starting it if needed). */
 export async function deliverConnectionEvent(client: Client, event: ConnectionEvent, opts?: ConnectionOptions): Promise<void> {
   await client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
-    ...start(event.connectionId, opts), signal: connectionEventSignal, signalArgs: [event],
+    ...start(event.connectionId, opts),
+    signal: connectionEventSignal,
+    signalArgs: [event],
   });
 }
 
 /** Replaces the connection's policy (breaker threshold and times, rate adaptation). */
-export async function setConnectionPolicy(client: Client, connectionId: string, policy: ConnectionPolicyInput, opts?: ConnectionOptions): Promise<void> {
+export async function setConnectionPolicy(
+  client: Client,
+  connectionId: string,
+  policy: ConnectionPolicyInput,
+  opts?: ConnectionOptions,
+): Promise<void> {
   await client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
-    ...start(connectionId, opts), signal: connectionPolicySignal, signalArgs: [policy],
+    ...start(connectionId, opts),
+    signal: connectionPolicySignal,
+    signalArgs: [policy],
   });
 }
 
@@ -65,7 +90,11 @@ export const blockedWritesQuery = (connectionId: string) =>
   `${SA_CONNECTION_ID.name} = '${connectionId.replace(/'/g, "''")}' AND ${SA_WAITING_FOR.name} IN ('reauthorization', 'connection-down') AND ExecutionStatus = 'Running'`;
 
 /** Workflow ids of the writes waiting for a connection, from visibility (may lag a second). */
-export async function listBlockedWrites(client: Client, connectionId: string, limit = 1000): Promise<{ workflowId: string; waitingFor: string }[]> {
+export async function listBlockedWrites(
+  client: Client,
+  connectionId: string,
+  limit = 1000,
+): Promise<{ workflowId: string; waitingFor: string }[]> {
   const out: { workflowId: string; waitingFor: string }[] = [];
   for await (const wf of client.workflow.list({ query: blockedWritesQuery(connectionId) })) {
     out.push({ workflowId: wf.workflowId, waitingFor: String(wf.typedSearchAttributes.get(SA_WAITING_FOR) ?? '') });

@@ -2,7 +2,13 @@
 // webhook receiver without pulling in workflow code.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type {
-  ConnectionEvent, ConnectionHealth, ConnectionPolicyInput, ConnectionReport, ConnectionState, GateView, Reauthorization,
+  ConnectionEvent,
+  ConnectionHealth,
+  ConnectionPolicyInput,
+  ConnectionReport,
+  ConnectionState,
+  GateView,
+  Reauthorization,
 } from './control-state.js';
 
 /** Workflow type name of the per-connection control workflow (public API). */

@@ -36,17 +36,33 @@ export const DEFAULT_CONNECTION_POLICY: ConnectionPolicy = connectionPolicySchem
 
 /** What a worker tells the connection after a call (sent by the gate around every Makini activity). */
 export const connectionReportSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('rate-limited'), at: epochMs, message: z.string(), requestId: z.string().optional(),
+  z.object({
+    kind: z.literal('rate-limited'),
+    at: epochMs,
+    message: z.string(),
+    requestId: z.string().optional(),
     retryAfterMs: ms.optional(),
     /** The paced rate of the call that got the 429 (its fairness weight × the per-key default). */
-    writesPerSecond: z.number().positive().optional() }),
-  z.object({ kind: z.literal('server-error'), at: epochMs, message: z.string(), requestId: z.string().optional(),
-    status: z.number().int().optional(), code: z.string().optional() }),
-  z.object({ kind: z.literal('auth-failed'), at: epochMs, message: z.string(), requestId: z.string().optional(),
+    writesPerSecond: z.number().positive().optional(),
+  }),
+  z.object({
+    kind: z.literal('server-error'),
+    at: epochMs,
+    message: z.string(),
+    requestId: z.string().optional(),
+    status: z.number().int().optional(),
+    code: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('auth-failed'),
+    at: epochMs,
+    message: z.string(),
+    requestId: z.string().optional(),
     /** When the failed call started: a 401 from before the last reauthorization is stale. */
     callStartedAt: epochMs,
     /** The write workflow that now waits for reauthorization. */
-    waiter: z.string().optional() }),
+    waiter: z.string().optional(),
+  }),
   z.object({ kind: z.literal('succeeded'), at: epochMs }),
   /** A write found the connection blocked and waits to be told it is clear. */
   z.object({ kind: z.literal('waiting'), at: epochMs, waiter: z.string() }),
@@ -133,8 +149,12 @@ export interface GateView {
 }
 
 /** The adaptive cap after a 429 on a call paced at `writesPerSecond` (the control and the gate agree on it). */
-export function reducedCap(current: number | undefined, ceiling: number | undefined, writesPerSecond: number,
-  policy: Pick<ConnectionPolicy, 'rateDecrease' | 'minWritesPerSecond' | 'minRateShare'>): number {
+export function reducedCap(
+  current: number | undefined,
+  ceiling: number | undefined,
+  writesPerSecond: number,
+  policy: Pick<ConnectionPolicy, 'rateDecrease' | 'minWritesPerSecond' | 'minRateShare'>,
+): number {
   const floor = Math.max(policy.minWritesPerSecond, Math.max(ceiling ?? 0, writesPerSecond) * policy.minRateShare);
   return Math.max(floor, Math.min(current ?? writesPerSecond, writesPerSecond) * policy.rateDecrease);
 }
@@ -159,11 +179,15 @@ export class ConnectionControl {
 
   static initial(connectionId: string, policy: ConnectionPolicy = DEFAULT_CONNECTION_POLICY): ConnectionState {
     return {
-      connectionId, policy,
+      connectionId,
+      policy,
       rate: { rateLimitedCount: 0 },
       breaker: { state: 'closed', consecutiveFailures: 0, openMs: policy.breakerOpenMs, probes: 0 },
       reauth: { needed: false },
-      waiters: [], recentErrors: [], recentEvents: [], seenEventIds: [],
+      waiters: [],
+      recentErrors: [],
+      recentEvents: [],
+      seenEventIds: [],
     };
   }
 
@@ -183,9 +207,15 @@ export class ConnectionControl {
   gateView(): GateView {
     const { reauth, breaker, rate } = this.state;
     const { rateDecrease, minWritesPerSecond, minRateShare } = this.state.policy;
-    return { reauthNeeded: reauth.needed, breaker: breaker.state, consecutiveFailures: breaker.consecutiveFailures,
-      pausedUntil: rate.pausedUntil, capPerSecond: rate.capPerSecond, ceilingPerSecond: rate.ceilingPerSecond,
-      policy: { rateDecrease, minWritesPerSecond, minRateShare } };
+    return {
+      reauthNeeded: reauth.needed,
+      breaker: breaker.state,
+      consecutiveFailures: breaker.consecutiveFailures,
+      pausedUntil: rate.pausedUntil,
+      capPerSecond: rate.capPerSecond,
+      ceilingPerSecond: rate.ceilingPerSecond,
+      policy: { rateDecrease, minWritesPerSecond, minRateShare },
+    };
   }
 
   /** The next time something changes by itself (a probe, a rate step, the end of a pause). */

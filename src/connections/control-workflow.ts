@@ -3,19 +3,39 @@
 // breaker, reauthorization state, recent errors and webhook events; probes an open breaker; tells
 // the writes waiting for the connection when it is clear. Continues as new before its history grows large.
 import {
-  ApplicationFailure, allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities,
-  setHandler, upsertSearchAttributes, workflowInfo,
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { MakiniActivities } from '../writes/activities.js';
 import {
-  ConnectionControl, connectionEventSchema, connectionPolicySchema, connectionReportSchema, connectionStateSchema,
-  reauthorizationSchema, type ConnectionHealth, type Effects,
+  ConnectionControl,
+  connectionEventSchema,
+  connectionPolicySchema,
+  connectionReportSchema,
+  connectionStateSchema,
+  reauthorizationSchema,
+  type ConnectionHealth,
+  type Effects,
 } from './control-state.js';
 import { SA_CONNECTION_HEALTH, SA_CONNECTION_ID } from '../observability/search-attributes.js';
 import { connectionResumedSignal } from './waits.js';
 import {
-  connectionEventSignal, connectionGateQuery, connectionPolicySignal, connectionReportSignal, connectionStateQuery,
-  reauthorizedSignal, type ConnectionControlInput, type ConnectionStatus,
+  connectionEventSignal,
+  connectionGateQuery,
+  connectionPolicySignal,
+  connectionReportSignal,
+  connectionStateQuery,
+  reauthorizedSignal,
+  type ConnectionControlInput,
+  type ConnectionStatus,
 } from './control-messages.js';
 
 const { probeConnection } = proxyActivities<Pick<MakiniActivities, 'probeConnection'>>({
@@ -30,7 +50,11 @@ const MAX_HISTORY_EVENTS = 2000;
 export async function connectionControl(input: ConnectionControlInput): Promise<void> {
   const connectionId = typeof input?.connectionId === 'string' ? input.connectionId : '';
   if (!connectionId) {
-    throw ApplicationFailure.create({ type: 'InvalidConnectionControlInput', nonRetryable: true, message: 'connectionControl needs { connectionId }' });
+    throw ApplicationFailure.create({
+      type: 'InvalidConnectionControlInput',
+      nonRetryable: true,
+      message: 'connectionControl needs { connectionId }',
+    });
   }
   const carried = input.state === undefined ? undefined : connectionStateSchema.safeParse(input.state);
   const policy = connectionPolicySchema.parse(input.policy ?? {});
@@ -107,7 +131,12 @@ export async function connectionControl(input: ConnectionControlInput): Promise<
 
   async function release(waiters: string[]): Promise<void> {
     // A write that finished or was terminated meanwhile cannot be signalled: nothing to do for it.
-    await Promise.all(waiters.map((id) =>
-      getExternalWorkflowHandle(id).signal(connectionResumedSignal, { connectionId }).catch(() => undefined)));
+    await Promise.all(
+      waiters.map((id) =>
+        getExternalWorkflowHandle(id)
+          .signal(connectionResumedSignal, { connectionId })
+          .catch(() => undefined),
+      ),
+    );
   }
 }

@@ -81,18 +81,31 @@ export function gateDecision(view: GateView | undefined, pacedAt: number | undef
     return { proceed: false, block: 'reauthorization', message: 'the connection needs reauthorization; waiting until it is reauthorized' };
   }
   if (view.breaker !== 'closed') {
-    return { proceed: false, block: 'connection-down', message: `the connection's circuit breaker is ${view.breaker}: waiting until a probe finds it answering again` };
+    return {
+      proceed: false,
+      block: 'connection-down',
+      message: `the connection's circuit breaker is ${view.breaker}: waiting until a probe finds it answering again`,
+    };
   }
   if (pacedAt === undefined) return { proceed: true };
   if (view.pausedUntil !== undefined && view.pausedUntil > now) {
     const retryAfterMs = view.pausedUntil - now;
-    return { proceed: false, block: 'rate-paused', retryAfterMs, capPerSecond: view.capPerSecond,
-      message: `writes to this connection are paused for ${(retryAfterMs / 1000).toFixed(1)} s after a 429` };
+    return {
+      proceed: false,
+      block: 'rate-paused',
+      retryAfterMs,
+      capPerSecond: view.capPerSecond,
+      message: `writes to this connection are paused for ${(retryAfterMs / 1000).toFixed(1)} s after a 429`,
+    };
   }
   // A small tolerance: float weights make the round trip through the server.
   if (view.capPerSecond !== undefined && pacedAt > view.capPerSecond * 1.001) {
-    return { proceed: false, block: 'rate-reduced', capPerSecond: view.capPerSecond,
-      message: `the connection's write rate is reduced to ${(view.capPerSecond * 60).toFixed(1)}/min after 429s; rescheduling at that rate` };
+    return {
+      proceed: false,
+      block: 'rate-reduced',
+      capPerSecond: view.capPerSecond,
+      message: `the connection's write rate is reduced to ${(view.capPerSecond * 60).toFixed(1)}/min after 429s; rescheduling at that rate`,
+    };
   }
   return { proceed: true };
 }

@@ -48,8 +48,12 @@ export class GateViewCache<V> {
     const entry: Entry<V> = { value };
     this.entries.set(key, entry);
     value.then(
-      () => { entry.settledAt = this.now(); },
-      () => { if (this.entries.get(key) === entry) this.entries.delete(key); },
+      () => {
+        entry.settledAt = this.now();
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
     );
     return value;
   }

@@ -13,7 +13,11 @@ import { connectionPolicySchema, reducedCap, type ConnectionPolicyInput, type Co
 import { gateDecision, isLastingBlock, workflowQueueOf, writesPerSecondOfWeight, WRITE_CALLS_QUEUE_SUFFIX } from './gate-policy.js';
 import { makiniFailureInfoSchema, MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
 import {
-  CONNECTION_CONTROL_WORKFLOW, connectionControlWorkflowId, connectionGateQuery, connectionReportSignal, type ConnectionControlInput,
+  CONNECTION_CONTROL_WORKFLOW,
+  connectionControlWorkflowId,
+  connectionGateQuery,
+  connectionReportSignal,
+  type ConnectionControlInput,
 } from './control-messages.js';
 
 export interface ConnectionGateOptions {
@@ -30,7 +34,12 @@ export interface ConnectionGateOptions {
 }
 
 /** What a failed call tells the connection, if anything. */
-export function reportOfFailure(err: unknown, callStartedAt: number, pacedAt: number | undefined, waiter: string): ConnectionReport | undefined {
+export function reportOfFailure(
+  err: unknown,
+  callStartedAt: number,
+  pacedAt: number | undefined,
+  waiter: string,
+): ConnectionReport | undefined {
   if (!(err instanceof ApplicationFailure)) return undefined;
   const parsed = makiniFailureInfoSchema.safeParse(err.details?.[0]);
   if (!parsed.success) return undefined;
@@ -62,14 +71,23 @@ interface GateShared {
 }
 
 class ConnectionGate implements ActivityInboundCallsInterceptor {
-  constructor(private readonly ctx: Context, private readonly opts: ConnectionGateOptions, private readonly shared: GateShared) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly opts: ConnectionGateOptions,
+    private readonly shared: GateShared,
+  ) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const info = this.ctx.info;
     const connectionId = input.args[0];
     const waiter = info.workflowExecution?.workflowId;
     // The control workflow's own probe must pass while the breaker is open.
-    if (typeof connectionId !== 'string' || !this.shared.ids.has(connectionId) || !waiter || info.workflowType === CONNECTION_CONTROL_WORKFLOW) {
+    if (
+      typeof connectionId !== 'string' ||
+      !this.shared.ids.has(connectionId) ||
+      !waiter ||
+      info.workflowType === CONNECTION_CONTROL_WORKFLOW
+    ) {
       return next(input);
     }
     const taskQueue = workflowQueueOf(info.taskQueue);
@@ -81,8 +99,15 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     const decision = gateDecision(view, pacedAt, Date.now());
     if (!decision.proceed) {
       const { proceed: _p, message, ...block } = decision;
-      if (isLastingBlock(decision.block)) await this.report(taskQueue, connectionId, controlId, { kind: 'waiting', at: Date.now(), waiter });
-      const failure: MakiniFailureInfo = { type: MakiniFailureType.connectionBlocked, message: `not sent: ${message}`, retryable: true, ambiguous: false, connection: block };
+      if (isLastingBlock(decision.block))
+        await this.report(taskQueue, connectionId, controlId, { kind: 'waiting', at: Date.now(), waiter });
+      const failure: MakiniFailureInfo = {
+        type: MakiniFailureType.connectionBlocked,
+        message: `not sent: ${message}`,
+        retryable: true,
+        ambiguous: false,
+        connection: block,
+      };
       throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true, details: [failure] });
     }
     const startedAt = Date.now();
@@ -104,9 +129,18 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
       if (report) await this.report(taskQueue, connectionId, controlId, report);
       if (report?.kind === 'rate-limited' && pacedAt !== undefined && err instanceof ApplicationFailure) {
         // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
-        const rateCapPerSecond = reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? connectionPolicySchema.parse(this.opts.policy ?? {}));
-        throw ApplicationFailure.create({ type: err.type ?? undefined, message: err.message, nonRetryable: err.nonRetryable ?? undefined,
-          details: [{ ...(err.details?.[0] as object), rateCapPerSecond }] });
+        const rateCapPerSecond = reducedCap(
+          view?.capPerSecond,
+          view?.ceilingPerSecond,
+          pacedAt,
+          view?.policy ?? connectionPolicySchema.parse(this.opts.policy ?? {}),
+        );
+        throw ApplicationFailure.create({
+          type: err.type ?? undefined,
+          message: err.message,
+          nonRetryable: err.nonRetryable ?? undefined,
+          details: [{ ...(err.details?.[0] as object), rateCapPerSecond }],
+        });
       }
       throw err;
     }
@@ -115,12 +149,26 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
   private async report(taskQueue: string, connectionId: string, workflowId: string, report: ConnectionReport): Promise<void> {
     const { client } = this.opts;
     const args: [ConnectionControlInput] = [{ connectionId, ...(this.opts.policy ? { policy: this.opts.policy } : {}) }];
-    const sent = client.connection.withDeadline(Date.now() + 10_000, () => client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
-      workflowId, taskQueue, args, signal: connectionReportSignal, signalArgs: [report],
-    })).then(() => undefined, (err: unknown) => {
-      // The write's own handling (its retry, its wait with a periodic re-check) does not depend on this.
-      this.ctx.log.warn(`connection gate: could not report ${report.kind} to ${workflowId}`, { connectionId, error: (err as Error).message });
-    });
+    const sent = client.connection
+      .withDeadline(Date.now() + 10_000, () =>
+        client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
+          workflowId,
+          taskQueue,
+          args,
+          signal: connectionReportSignal,
+          signalArgs: [report],
+        }),
+      )
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          // The write's own handling (its retry, its wait with a periodic re-check) does not depend on this.
+          this.ctx.log.warn(`connection gate: could not report ${report.kind} to ${workflowId}`, {
+            connectionId,
+            error: (err as Error).message,
+          });
+        },
+      );
     // The control's state is changing: this process's next calls wait for the report, then ask again.
     this.shared.views.refreshAfter(workflowId, sent);
     await sent;
@@ -131,11 +179,13 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
 async function queryView(opts: ConnectionGateOptions, workflowId: string): Promise<GateView | undefined> {
   const { client } = opts;
   try {
-    return await client.connection.withDeadline(Date.now() + (opts.queryTimeoutMs ?? 2_000),
-      () => client.workflow.getHandle(workflowId).query(connectionGateQuery));
+    return await client.connection.withDeadline(Date.now() + (opts.queryTimeoutMs ?? 2_000), () =>
+      client.workflow.getHandle(workflowId).query(connectionGateQuery),
+    );
   } catch (err) {
     // No control workflow yet: nothing has gone wrong on this connection.
-    if (!(err instanceof WorkflowNotFoundError)) log.warn(`connection gate: no answer from ${workflowId}; the call goes`, { error: (err as Error).message });
+    if (!(err instanceof WorkflowNotFoundError))
+      log.warn(`connection gate: no answer from ${workflowId}; the call goes`, { error: (err as Error).message });
     return undefined;
   }
 }

@@ -19,9 +19,12 @@ export function connectionProbeActivities(makini: MakiniClient) {
       } catch (err) {
         if (!(err instanceof MakiniError)) throw err;
         const t = err.info.type;
-        const outcome = t === MakiniFailureType.authentication ? 'auth'
-          : t === MakiniFailureType.serverError || t === MakiniFailureType.network || t === MakiniFailureType.connectionConfig ? 'down'
-            : 'up';
+        const outcome =
+          t === MakiniFailureType.authentication
+            ? 'auth'
+            : t === MakiniFailureType.serverError || t === MakiniFailureType.network || t === MakiniFailureType.connectionConfig
+              ? 'down'
+              : 'up';
         return { outcome, message: err.info.message };
       }
     },

@@ -61,7 +61,13 @@ export class ConnectionWaits {
    * Holds the step for `block`; returns the time it waited. `details` updates the UI's current
    * details. Throws (non-retryable, typed) once the write has waited its maximum.
    */
-  async hold(block: ConnectionBlockKind, info: MakiniFailureInfo, mark: number, rec: StepRecord, details: (text: string) => void): Promise<number> {
+  async hold(
+    block: ConnectionBlockKind,
+    info: MakiniFailureInfo,
+    mark: number,
+    rec: StepRecord,
+    details: (text: string) => void,
+  ): Promise<number> {
     const started = Date.now();
     // rate-reduced is not a wait: the call is scheduled again at once at the rate `learn` took
     // (should it come back again and again, a short sleep keeps that from becoming a busy loop).
@@ -83,13 +89,23 @@ export class ConnectionWaits {
     const left = this.maxWaitMs - this.waitedMs;
     if (left <= 0) this.giveUp(block, info);
     details(`waiting for ${what} of ${this.connectionId}: ${info.message}`);
-    upsertSearchAttributes([{ key: SA_OUTCOME, value: 'waiting' }, { key: SA_WAITING_FOR, value: block }]);
+    upsertSearchAttributes([
+      { key: SA_OUTCOME, value: 'waiting' },
+      { key: SA_WAITING_FOR, value: block },
+    ]);
     const resumed = await condition(() => this.resumes > mark, Math.min(left, CONNECTION_RECHECK_MS));
-    upsertSearchAttributes([{ key: SA_OUTCOME, value: 'running' }, { key: SA_WAITING_FOR, value: null }]);
+    upsertSearchAttributes([
+      { key: SA_OUTCOME, value: 'running' },
+      { key: SA_WAITING_FOR, value: null },
+    ]);
     const waited = Date.now() - started;
     this.waitedMs += waited;
-    rec.waits.push({ cause: `${block === 'reauthorization' ? 'waited for reauthorization' : 'waited while the circuit breaker was open'}` +
-      `${resumed ? '' : ' (no signal yet; looking again)'}: ${info.message}`, ms: waited });
+    rec.waits.push({
+      cause:
+        `${block === 'reauthorization' ? 'waited for reauthorization' : 'waited while the circuit breaker was open'}` +
+        `${resumed ? '' : ' (no signal yet; looking again)'}: ${info.message}`,
+      ms: waited,
+    });
     if (!resumed && this.waitedMs >= this.maxWaitMs) this.giveUp(block, info);
     return waited;
   }
@@ -103,7 +119,9 @@ export class ConnectionWaits {
         ? `connection ${this.connectionId} still needs reauthorization after this write waited ${seconds(this.waitedMs)} ` +
           `(its maximum, retryBudget.maxConnectionWaitMs); reauthorize it (makini-writes reauthorize ${this.connectionId}) and start the write again`
         : `connection ${this.connectionId} still does not answer (circuit breaker open) after this write waited ${seconds(this.waitedMs)} ` +
-          '(its maximum, retryBudget.maxConnectionWaitMs); check `makini-writes connection-status ' + this.connectionId + '` and start the write again',
+          '(its maximum, retryBudget.maxConnectionWaitMs); check `makini-writes connection-status ' +
+          this.connectionId +
+          '` and start the write again',
       details: [{ connectionId: this.connectionId, block, waitedMs: this.waitedMs, failure: info }],
     });
   }

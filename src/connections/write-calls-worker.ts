@@ -11,7 +11,11 @@ const { TaskQueueType } = temporalProto.temporal.api.enums.v1;
  * worker sets it at start). Same as `temporal task-queue config set --task-queue <q>-write-calls
  * --task-queue-type activity --fairness-key-rps-limit-default 1`.
  */
-export async function configureWriteCallsQueue(connection: Pick<NativeConnection, 'workflowService'>, namespace: string, taskQueue: string): Promise<void> {
+export async function configureWriteCallsQueue(
+  connection: Pick<NativeConnection, 'workflowService'>,
+  namespace: string,
+  taskQueue: string,
+): Promise<void> {
   await connection.workflowService.updateTaskQueueConfig({
     namespace,
     identity: 'makini-writes worker',

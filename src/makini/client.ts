@@ -2,8 +2,17 @@
 // Resolves the connection's token per call; never retries (retries belong to the workflows).
 import { z } from 'zod';
 import {
-  envelope, integrationSchema, inventorySchema, listEnvelope, materialSchema, poLineItemSchema, purchaseOrderSchema,
-  statusSchema, vendorSchema, workOrderMaterialSchema, workOrderSchema,
+  envelope,
+  integrationSchema,
+  inventorySchema,
+  listEnvelope,
+  materialSchema,
+  poLineItemSchema,
+  purchaseOrderSchema,
+  statusSchema,
+  vendorSchema,
+  workOrderMaterialSchema,
+  workOrderSchema,
 } from './entities.js';
 import { MakiniFailureType } from '../failures.js';
 import { MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from './contract.js';
@@ -51,7 +60,11 @@ export class MakiniClient {
     }
   }
 
-  private async call<S extends z.ZodType>(connectionId: string, req: Omit<HttpRequest, 'token'>, schema: S): Promise<MakiniResult<z.infer<S>>> {
+  private async call<S extends z.ZodType>(
+    connectionId: string,
+    req: Omit<HttpRequest, 'token'>,
+    schema: S,
+  ): Promise<MakiniResult<z.infer<S>>> {
     const token = await this.token(connectionId);
     return makiniRequest(this.opts, { ...req, token }, schema);
   }
@@ -62,11 +75,20 @@ export class MakiniClient {
    * number on our own base URL rather than by following `links.next`, so the token never goes to a
    * host the response names.
    */
-  private async listAll<S extends z.ZodType>(connectionId: string, path: string, filters: Record<string, string> | ListFilter[], item: S): Promise<MakiniListResult<z.infer<S>>> {
+  private async listAll<S extends z.ZodType>(
+    connectionId: string,
+    path: string,
+    filters: Record<string, string> | ListFilter[],
+    item: S,
+  ): Promise<MakiniListResult<z.infer<S>>> {
     const items: z.infer<S>[] = [];
     const pages: CallMeta[] = [];
     for (let page = 1; ; page += 1) {
-      const res = await this.call(connectionId, { method: 'GET', path, query: toQuery(filters, page, MAKINI_MAX_PER_PAGE) }, listEnvelope(item));
+      const res = await this.call(
+        connectionId,
+        { method: 'GET', path, query: toQuery(filters, page, MAKINI_MAX_PER_PAGE) },
+        listEnvelope(item),
+      );
       pages.push(res.meta);
       items.push(...res.data.data);
       const { links, meta } = res.data;
@@ -74,9 +96,14 @@ export class MakiniClient {
       if (!more || res.data.data.length === 0) return { data: { data: items }, meta: res.meta, pages };
       if (page >= MAX_LIST_PAGES) {
         throw makiniErrorFrom({
-          type: MakiniFailureType.malformedResponse, status: res.meta.status, retryable: false, ambiguous: false,
+          type: MakiniFailureType.malformedResponse,
+          status: res.meta.status,
+          retryable: false,
+          ambiguous: false,
           message: `GET ${path} still names a next page after ${MAX_LIST_PAGES} pages of ${MAKINI_MAX_PER_PAGE}; refusing to read further`,
-          requestId: res.meta.requestId, method: 'GET', path,
+          requestId: res.meta.requestId,
+          method: 'GET',
+          path,
         });
       }
     }
@@ -108,11 +135,19 @@ export class MakiniClient {
   }
 
   setPurchaseOrderStatus(connectionId: string, key: string, status: string) {
-    return this.call(connectionId, { method: 'PUT', path: MakiniPath.purchaseOrderStatus(key), body: { status } }, envelope(purchaseOrderSchema));
+    return this.call(
+      connectionId,
+      { method: 'PUT', path: MakiniPath.purchaseOrderStatus(key), body: { status } },
+      envelope(purchaseOrderSchema),
+    );
   }
 
   addPurchaseOrderLine(connectionId: string, key: string, line: Body) {
-    return this.call(connectionId, { method: 'POST', path: MakiniPath.purchaseOrderLineItemsOf(key), body: line }, envelope(poLineItemSchema));
+    return this.call(
+      connectionId,
+      { method: 'POST', path: MakiniPath.purchaseOrderLineItemsOf(key), body: line },
+      envelope(poLineItemSchema),
+    );
   }
 
   /** Every line of a PO, all pages (a PO may have more lines than one page holds). */
@@ -125,8 +160,11 @@ export class MakiniClient {
   }
 
   listWorkOrders(connectionId: string, filters: Record<string, string>, page = 1, perPage = 50) {
-    return this.call(connectionId, { method: 'GET', path: MakiniPath.workOrders(), query: toQuery(filters, page, perPage) },
-      listEnvelope(workOrderSchema));
+    return this.call(
+      connectionId,
+      { method: 'GET', path: MakiniPath.workOrders(), query: toQuery(filters, page, perPage) },
+      listEnvelope(workOrderSchema),
+    );
   }
 
   /** Every work order matching the filters, all pages (idempotency lookups). */
@@ -143,7 +181,11 @@ export class MakiniClient {
   }
 
   setWorkOrderStatus(connectionId: string, key: string, statusKey: string) {
-    return this.call(connectionId, { method: 'PUT', path: MakiniPath.workOrderStatus(key), body: { statusKey } }, envelope(workOrderSchema));
+    return this.call(
+      connectionId,
+      { method: 'PUT', path: MakiniPath.workOrderStatus(key), body: { statusKey } },
+      envelope(workOrderSchema),
+    );
   }
 
   /** Every material on a work order, all pages. */
@@ -153,12 +195,19 @@ export class MakiniClient {
 
   /** POST one material `{materialKey, requiredQuantity, usedQuantity?, storeroomKey?}` [spec]. */
   addWorkOrderMaterial(connectionId: string, key: string, material: Body) {
-    return this.call(connectionId, { method: 'POST', path: MakiniPath.workOrderMaterials(key), body: material }, envelope(workOrderMaterialSchema));
+    return this.call(
+      connectionId,
+      { method: 'POST', path: MakiniPath.workOrderMaterials(key), body: material },
+      envelope(workOrderMaterialSchema),
+    );
   }
 
   updateWorkOrderMaterial(connectionId: string, key: string, materialKey: string, changes: Body) {
-    return this.call(connectionId, { method: 'PUT', path: MakiniPath.workOrderMaterial(key, materialKey), body: changes },
-      envelope(workOrderMaterialSchema));
+    return this.call(
+      connectionId,
+      { method: 'PUT', path: MakiniPath.workOrderMaterial(key, materialKey), body: changes },
+      envelope(workOrderMaterialSchema),
+    );
   }
 
   getInventory(connectionId: string, key: string) {
@@ -175,16 +224,26 @@ export class MakiniClient {
   }
 
   updateMaterialInventory(connectionId: string, materialKey: string, changes: Body) {
-    return this.call(connectionId, { method: 'PUT', path: MakiniPath.materialInventory(materialKey), body: changes }, envelope(inventorySchema));
+    return this.call(
+      connectionId,
+      { method: 'PUT', path: MakiniPath.materialInventory(materialKey), body: changes },
+      envelope(inventorySchema),
+    );
   }
 
   /** A vendor by its Makini key; `undefined` when Makini answers 404 (no such vendor). */
-  async getVendor(connectionId: string, key: string): Promise<MakiniResult<{ data: z.infer<typeof vendorSchema> }> | { data: undefined; meta: CallMeta }> {
+  async getVendor(
+    connectionId: string,
+    key: string,
+  ): Promise<MakiniResult<{ data: z.infer<typeof vendorSchema> }> | { data: undefined; meta: CallMeta }> {
     try {
       return await this.call(connectionId, { method: 'GET', path: MakiniPath.vendor(key) }, envelope(vendorSchema));
     } catch (err) {
       if (err instanceof MakiniError && err.info.status === 404 && err.info.type === MakiniFailureType.rejected) {
-        return { data: undefined, meta: { method: 'GET', path: MakiniPath.vendor(key), status: 404, requestId: err.info.requestId, durationMs: 0 } };
+        return {
+          data: undefined,
+          meta: { method: 'GET', path: MakiniPath.vendor(key), status: 404, requestId: err.info.requestId, durationMs: 0 },
+        };
       }
       throw err;
     }
@@ -192,7 +251,11 @@ export class MakiniClient {
 
   /** Vendors whose `code` (the system's vendor number, not Makini's key) matches; only for fields that hold a code. */
   findVendorsByCode(connectionId: string, code: string) {
-    return this.call(connectionId, { method: 'GET', path: MakiniPath.vendors(), query: toQuery({ code }, 1, 10) }, listEnvelope(vendorSchema));
+    return this.call(
+      connectionId,
+      { method: 'GET', path: MakiniPath.vendors(), query: toQuery({ code }, 1, 10) },
+      listEnvelope(vendorSchema),
+    );
   }
 
   listStatuses(connectionId: string, entity: 'purchase-orders' | 'work-orders') {

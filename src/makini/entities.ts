@@ -92,12 +92,14 @@ export const listEnvelope = <T extends z.ZodType>(item: T) =>
   z.object({
     data: z.array(item),
     links: z.looseObject({ next: z.string().nullable().optional() }).optional(),
-    meta: z.looseObject({
-      current_page: z.number(),
-      last_page: z.number(),
-      per_page: z.number(),
-      total: z.number(),
-    }).optional(),
+    meta: z
+      .looseObject({
+        current_page: z.number(),
+        last_page: z.number(),
+        per_page: z.number(),
+        total: z.number(),
+      })
+      .optional(),
   });
 
 /** Error body `{ error: { code, type, message, request_id } }` [assumed]. */

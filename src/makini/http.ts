@@ -57,7 +57,11 @@ function describeNetworkError(err: unknown): { reason: string; connected: boolea
 }
 
 /** Sends one request and validates the 2xx body with `schema`; throws a classified `MakiniError`. */
-export async function makiniRequest<S extends z.ZodType>(opts: HttpOptions, req: HttpRequest, schema: S): Promise<MakiniResult<z.infer<S>>> {
+export async function makiniRequest<S extends z.ZodType>(
+  opts: HttpOptions,
+  req: HttpRequest,
+  schema: S,
+): Promise<MakiniResult<z.infer<S>>> {
   const url = new URL(req.path, opts.baseUrl);
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const headers: Record<string, string> = {
@@ -97,7 +101,10 @@ export async function makiniRequest<S extends z.ZodType>(opts: HttpOptions, req:
   if (res.ok) {
     const parsed = schema.safeParse(json);
     if (parsed.success) return { data: parsed.data, meta };
-    const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+    const where = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+      .join('; ');
     throw makiniErrorFrom({
       type: MakiniFailureType.malformedResponse,
       status: res.status,

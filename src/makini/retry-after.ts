@@ -16,7 +16,10 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number 
   // HTTP-date: IMF-fixdate, obsolete RFC 850, or asctime (which carries no zone: it is GMT).
   const v = value.trim();
   let at: number;
-  if (/^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v) || /^[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/.test(v)) {
+  if (
+    /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(v) ||
+    /^[A-Za-z]{6,9}, \d{2}-[A-Za-z]{3}-\d{2} \d{2}:\d{2}:\d{2} GMT$/.test(v)
+  ) {
     at = Date.parse(v);
   } else if (/^[A-Za-z]{3} [A-Za-z]{3} [ \d]\d \d{2}:\d{2}:\d{2} \d{4}$/.test(v)) {
     at = Date.parse(`${v} GMT`);

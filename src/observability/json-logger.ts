@@ -7,8 +7,9 @@ import { redactDeep } from './redact.js';
 export function jsonLogLine(entry: LogEntry, secrets: readonly string[] = []): string {
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
   const meta = (redactDeep(entry.meta ?? {}, secrets) ?? {}) as Record<string, unknown>;
-  return JSON.stringify({ time, level: entry.level, message: redactDeep(entry.message, secrets), ...meta },
-    (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return JSON.stringify({ time, level: entry.level, message: redactDeep(entry.message, secrets), ...meta }, (_k, v: unknown) =>
+    typeof v === 'bigint' ? v.toString() : v,
+  );
 }
 
 export interface JsonLoggerOptions {
@@ -20,6 +21,10 @@ export interface JsonLoggerOptions {
 
 /** A Runtime logger writing JSON lines. */
 export function createJsonLogger(level: LogLevel, opts: JsonLoggerOptions = {}): DefaultLogger {
-  const write = opts.write ?? ((line: string) => { process.stdout.write(`${line}\n`); });
+  const write =
+    opts.write ??
+    ((line: string) => {
+      process.stdout.write(`${line}\n`);
+    });
   return new DefaultLogger(level, (entry) => write(jsonLogLine(entry, opts.secrets)));
 }

@@ -32,7 +32,11 @@ function outcomeOfError(err: unknown): CallOutcome | undefined {
   if (!(err instanceof ApplicationFailure)) return undefined;
   const info = makiniFailureInfoSchema.safeParse(err.details?.[0]);
   if (!info.success) return undefined;
-  return { status: info.data.status ? String(info.data.status) : 'none', errorCode: info.data.code ?? info.data.type, requestIds: info.data.requestId ? [info.data.requestId] : [] };
+  return {
+    status: info.data.status ? String(info.data.status) : 'none',
+    errorCode: info.data.code ?? info.data.type,
+    requestIds: info.data.requestId ? [info.data.requestId] : [],
+  };
 }
 
 /** Which system a connection is: from config, else learned from `resolveWriteProfile` answers. */
@@ -52,7 +56,10 @@ export class SystemDirectory {
 }
 
 class MakiniCallObserver implements ActivityInboundCallsInterceptor {
-  constructor(private readonly ctx: Context, private readonly systems: SystemDirectory) {}
+  constructor(
+    private readonly ctx: Context,
+    private readonly systems: SystemDirectory,
+  ) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const operation = this.ctx.info.activityType;
@@ -73,12 +80,22 @@ class MakiniCallObserver implements ActivityInboundCallsInterceptor {
     if (!o) return; // not a Makini call (a configured profile lookup, a Temporal wait)
     const system = this.systems.systemOf(connectionId);
     const meter = this.ctx.metricMeter;
-    meter.createCounter(MakiniMetric.calls, '1', 'Makini calls by system, operation, status and error code')
+    meter
+      .createCounter(MakiniMetric.calls, '1', 'Makini calls by system, operation, status and error code')
       .add(1, { system, operation, status: o.status, error_code: o.errorCode });
-    meter.createHistogram(MakiniMetric.callDuration, 'int', 'ms', 'Duration of Makini calls')
+    meter
+      .createHistogram(MakiniMetric.callDuration, 'int', 'ms', 'Duration of Makini calls')
       .record(Math.max(0, Math.round(ms)), { system, operation, status: o.status });
-    const attrs = { connectionId, system, operation, status: o.status, errorCode: o.errorCode || undefined,
-      requestId: o.requestIds.at(-1), requestIds: o.requestIds, durationMs: ms };
+    const attrs = {
+      connectionId,
+      system,
+      operation,
+      status: o.status,
+      errorCode: o.errorCode || undefined,
+      requestId: o.requestIds.at(-1),
+      requestIds: o.requestIds,
+      durationMs: ms,
+    };
     if (err) this.ctx.log.warn(`makini call failed: ${(err as Error).message}`, attrs);
     else this.ctx.log.info('makini call', attrs);
   }

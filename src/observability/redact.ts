@@ -25,8 +25,12 @@ export function redactDeep(value: unknown, secrets: readonly string[] = [], dept
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return redactDeep((value as { toJSON(): unknown }).toJSON(), secrets, depth + 1);
   }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) =>
-    [k, SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redactDeep(v, secrets, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redactDeep(v, secrets, depth + 1),
+    ]),
+  );
 }
 
 /**
@@ -35,6 +39,7 @@ export function redactDeep(value: unknown, secrets: readonly string[] = [], dept
  */
 export function knownSecrets(env: NodeJS.ProcessEnv, tokenEnvNames: string[]): string[] {
   const keys = (env.MAKINI_WRITES_ENCRYPTION_KEYS ?? '').split(',').map((e) => e.slice(e.indexOf(':') + 1).trim());
-  return [...tokenEnvNames.map((n) => env[n]), env.TEMPORAL_API_KEY, ...keys]
-    .filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  return [...tokenEnvNames.map((n) => env[n]), env.TEMPORAL_API_KEY, ...keys].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 4,
+  );
 }

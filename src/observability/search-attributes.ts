@@ -21,4 +21,13 @@ export const SA_WAITING_FOR = defineSearchAttributeKey('MakiniWaitingFor', Searc
 export const SA_CONNECTION_HEALTH = defineSearchAttributeKey('MakiniConnectionHealth', SearchAttributeType.KEYWORD);
 
 /** Every custom attribute, for server registration (`--search-attribute Name=Keyword`). */
-export const ALL_SEARCH_ATTRIBUTES = [SA_CONNECTION_ID, SA_SYSTEM, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_ERROR_CODE, SA_WAITING_FOR, SA_CONNECTION_HEALTH];
+export const ALL_SEARCH_ATTRIBUTES = [
+  SA_CONNECTION_ID,
+  SA_SYSTEM,
+  SA_ENTITY,
+  SA_OPERATION,
+  SA_OUTCOME,
+  SA_ERROR_CODE,
+  SA_WAITING_FOR,
+  SA_CONNECTION_HEALTH,
+];

@@ -34,7 +34,8 @@ function keyword(option: string, value: string): string {
 
 function time(option: string, value: string): string {
   const ms = /^\d{4}-\d{2}-\d{2}/.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(ms)) throw new FailedWritesFilterError(`--${option} "${value}": expected an ISO 8601 date or date-time, e.g. 2026-11-02T08:00:00Z`);
+  if (Number.isNaN(ms))
+    throw new FailedWritesFilterError(`--${option} "${value}": expected an ISO 8601 date or date-time, e.g. 2026-11-02T08:00:00Z`);
   return `'${new Date(ms).toISOString()}'`;
 }
 

@@ -46,7 +46,10 @@ export async function findFailedWrites(client: Client, filter: FailedWritesFilte
   let superseded = 0;
   for (const w of latestFailed.values()) {
     const latest = await client.workflow.getHandle(w.workflowId).describe();
-    if (latest.runId !== w.runId) { superseded += 1; continue; }
+    if (latest.runId !== w.runId) {
+      superseded += 1;
+      continue;
+    }
     writes.push(w);
   }
   writes.sort((a, b) => (a.closeTime?.getTime() ?? 0) - (b.closeTime?.getTime() ?? 0) || a.workflowId.localeCompare(b.workflowId));
@@ -56,7 +59,21 @@ export async function findFailedWrites(client: Client, filter: FailedWritesFilte
 /** The writes as a text table. */
 export function formatFailedWrites(writes: FailedWrite[]): string {
   const head = ['workflow id', 'type', 'connection', 'system', 'error', 'failed at'];
-  const rows = writes.map((w) => [w.workflowId, w.workflowType, w.connectionId ?? '', w.system ?? '', w.errorCode ?? '', w.closeTime?.toISOString() ?? '']);
+  const rows = writes.map((w) => [
+    w.workflowId,
+    w.workflowType,
+    w.connectionId ?? '',
+    w.system ?? '',
+    w.errorCode ?? '',
+    w.closeTime?.toISOString() ?? '',
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return [head, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

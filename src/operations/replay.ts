@@ -33,17 +33,17 @@ export async function fetchHistory(client: Client, workflowId: string): Promise<
 export type ReplayReport =
   | { ok: true; workflowId: string; events: number }
   | {
-    ok: false;
-    workflowId: string;
-    kind: 'nondeterminism' | 'error';
-    /** The core's own explanation ("Activity machine does not handle this event"). */
-    message: string;
-    /** The history event where code and history diverged, when the core names it. */
-    eventId?: number;
-    eventType?: string;
-    /** What the history holds at that event ("ActivityTaskScheduled resolveWriteProfile"). */
-    event?: string;
-  };
+      ok: false;
+      workflowId: string;
+      kind: 'nondeterminism' | 'error';
+      /** The core's own explanation ("Activity machine does not handle this event"). */
+      message: string;
+      /** The history event where code and history diverged, when the core names it. */
+      eventId?: number;
+      eventType?: string;
+      /** What the history holds at that event ("ActivityTaskScheduled resolveWriteProfile"). */
+      event?: string;
+    };
 
 /** Where the code to replay against comes from: the production workflows unless told otherwise. */
 export type WorkflowCode = { workflowsPath: string } | { workflowBundle: WorkflowBundleWithSourceMap };
@@ -70,8 +70,13 @@ export async function replayHistory(loaded: LoadedHistory, code: WorkflowCode, d
     const at = /HistoryEvent\(id: (\d+), (\w+)\)/.exec(text);
     const eventId = at ? Number(at[1]) : undefined;
     return {
-      ok: false, workflowId, kind: (err as Error).name === 'DeterminismViolationError' ? 'nondeterminism' : 'error',
-      message: core, eventId, eventType: at?.[2], event: eventId !== undefined ? describeEvent(history, eventId) : undefined,
+      ok: false,
+      workflowId,
+      kind: (err as Error).name === 'DeterminismViolationError' ? 'nondeterminism' : 'error',
+      message: core,
+      eventId,
+      eventType: at?.[2],
+      event: eventId !== undefined ? describeEvent(history, eventId) : undefined,
     };
   }
 }

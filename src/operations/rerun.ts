@@ -38,8 +38,12 @@ async function ambiguousFailures(events: HistoryEvent[], converter: ReturnType<t
   return ids;
 }
 
-async function reset(client: Client, w: FailedWrite, events: HistoryEvent[], converter: ReturnType<typeof loadDataConverter>):
-  Promise<{ runId: string; afterActivity: string } | { reason: string }> {
+async function reset(
+  client: Client,
+  w: FailedWrite,
+  events: HistoryEvent[],
+  converter: ReturnType<typeof loadDataConverter>,
+): Promise<{ runId: string; afterActivity: string } | { reason: string }> {
   const decision = resetPoint(events, w.errorCode, await ambiguousFailures(events, converter));
   if (!decision.safe) return { reason: decision.reason };
   const request: temporal.api.workflowservice.v1.IResetWorkflowExecutionRequest = {
@@ -60,7 +64,11 @@ export async function rerunFailedWrite(client: Client, w: FailedWrite, opts: Rer
   if (!isWriteType(w.workflowType)) return { ...base, status: 'skipped', reason: `${w.workflowType} is not a write type` };
   const info = WRITE_TYPES[w.workflowType];
   if ('sameKeyRunsOnce' in info && info.sameKeyRunsOnce) {
-    return { ...base, status: 'skipped', reason: `${w.workflowType} never runs the same key twice (the failed run may have applied it): check the record, then start it with a new key` };
+    return {
+      ...base,
+      status: 'skipped',
+      reason: `${w.workflowType} never runs the same key twice (the failed run may have applied it): check the record, then start it with a new key`,
+    };
   }
   const converter = loadDataConverter(opts.dataConverter);
   const history = await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
@@ -77,7 +85,8 @@ export async function rerunFailedWrite(client: Client, w: FailedWrite, opts: Rer
   try {
     const handle = await startWrite(client, w.workflowType, input as never, { taskQueue: started.taskQueue?.name ?? w.taskQueue });
     const latest = await handle.describe();
-    if (latest.runId === w.runId) return { ...base, status: 'failed', reason: 'the server did not start a new run (workflow id reuse policy)' };
+    if (latest.runId === w.runId)
+      return { ...base, status: 'failed', reason: 'the server did not start a new run (workflow id reuse policy)' };
     return { ...base, status: 'rerun', runId: latest.runId, note };
   } catch (err) {
     return { ...base, status: 'failed', reason: (err as Error).message };

@@ -7,12 +7,17 @@ import { WriteFailureType } from '../failures.js';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 export type ResetDecision =
-  | { safe: true; /** WorkflowTaskCompleted event to reset to. */ eventId: number; /** Activity type of the last good step. */ afterActivity: string }
+  | {
+      safe: true;
+      /** WorkflowTaskCompleted event to reset to. */ eventId: number;
+      /** Activity type of the last good step. */ afterActivity: string;
+    }
   | { safe: false; reason: string };
 
 /** Failure types a reset cannot help with, and what to do instead. */
 const NOT_RESETTABLE: Record<string, string> = {
-  [WriteFailureType.restrictionViolated]: 'the rules refused it, and a reset keeps the recorded rules: fix the cause, then re-run (a re-run reads the rules again)',
+  [WriteFailureType.restrictionViolated]:
+    'the rules refused it, and a reset keeps the recorded rules: fix the cause, then re-run (a re-run reads the rules again)',
   [WriteFailureType.invalidInput]: 'its input is invalid: start it again with a corrected input',
   [WriteFailureType.compensated]: 'what it wrote has been undone: re-run instead (it looks up the record by its idempotency key first)',
   [WriteFailureType.idempotencyKeyUsed]: 'its idempotency key names a cancelled record: start it with a new key',
@@ -43,5 +48,9 @@ export function resetPoint(events: HistoryEvent[], failureType: string | undefin
   if (!point) return { safe: false, reason: 'the run ended before the workflow saw its last good step: re-run instead' };
   const scheduledId = num(lastGood.activityTaskCompletedEventAttributes?.scheduledEventId);
   const scheduled = events.find((e) => num(e.eventId) === scheduledId);
-  return { safe: true, eventId: num(point.eventId), afterActivity: scheduled?.activityTaskScheduledEventAttributes?.activityType?.name ?? 'activity' };
+  return {
+    safe: true,
+    eventId: num(point.eventId),
+    afterActivity: scheduled?.activityTaskScheduledEventAttributes?.activityType?.name ?? 'activity',
+  };
 }

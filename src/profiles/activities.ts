@@ -33,19 +33,21 @@ export function profileActivities(deps: ProfileDeps) {
         const connection = deps.connection(connectionId);
         if (!connection) {
           throw ApplicationFailure.create({
-            type: MakiniFailureType.connectionConfig, nonRetryable: true,
+            type: MakiniFailureType.connectionConfig,
+            nonRetryable: true,
             message: `unknown connection "${connectionId}": it is not in the connections config`,
           });
         }
         if (connection.system) {
-          return { value: { connectionId, system: connection.system, profile: deps.profileFor(connection.system, connection) },
-            call: { requestIds: [], processingTimeMs: 0, status: 0 } };
+          return {
+            value: { connectionId, system: connection.system, profile: deps.profileFor(connection.system, connection) },
+            call: { requestIds: [], processingTimeMs: 0, status: 0 },
+          };
         }
         const res = await makini.getIntegration(connectionId);
         const system = res.data.data.provider;
         return answer({ connectionId, system, profile: deps.profileFor(system, connection) }, res);
       });
     },
-
   };
 }

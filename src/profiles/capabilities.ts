@@ -12,7 +12,7 @@ export const JSON_SCHEMA_DIALECT = 'https://json-schema.org/draft/2020-12/schema
 const customFieldValue: JsonSchema = { type: ['string', 'number', 'boolean', 'null'] };
 
 function fieldSchema(spec: FieldSpec | undefined, nullable: boolean): JsonSchema {
-  if (!spec) return { description: 'named by this system\'s profile; not a field of the Makini spec' };
+  if (!spec) return { description: "named by this system's profile; not a field of the Makini spec" };
   const out: JsonSchema = { type: nullable ? [spec.type, 'null'] : spec.type };
   if (spec.format) out.format = spec.format;
   if (spec.description) out.description = spec.description;
@@ -60,7 +60,9 @@ export function describeCapabilities(profile: WriteProfile, entity: Entity, oper
     ? [...new Set([...required, ...whitelist].filter((f) => !splitElement(f)).map((f) => f.split('.')[0]!))]
     : Object.keys(shape.fields);
   const readOnly = new Set<string>([
-    ...Object.entries(shape.fields).filter(([, s]) => s.systemManaged).map(([f]) => f),
+    ...Object.entries(shape.fields)
+      .filter(([, s]) => s.systemManaged)
+      .map(([f]) => f),
     ...readOnlyListed,
     ...(refFieldReserved && Object.prototype.hasOwnProperty.call(shape.fields, ent.referenceField) ? [ent.referenceField] : []),
   ]);
@@ -97,17 +99,26 @@ export function describeCapabilities(profile: WriteProfile, entity: Entity, oper
     };
   }
 
-  const customNames = [...ent.writableCustomFields, ...Object.keys(ent.customFieldMap).filter((n) => ent.writableCustomFields.includes(ent.customFieldMap[n]!))];
+  const customNames = [
+    ...ent.writableCustomFields,
+    ...Object.keys(ent.customFieldMap).filter((n) => ent.writableCustomFields.includes(ent.customFieldMap[n]!)),
+  ];
   const takesBody = Object.keys(shape.fields).length > 0 && operation !== 'changeStatus';
   if (takesBody) {
     const customProps: Record<string, JsonSchema> = {};
     for (const name of new Set(customNames)) {
       const target = ent.customFieldMap[name];
-      customProps[name] = target ? { ...customFieldValue, description: `written as ${profile.system} custom field ${target}` } : { ...customFieldValue };
+      customProps[name] = target
+        ? { ...customFieldValue, description: `written as ${profile.system} custom field ${target}` }
+        : { ...customFieldValue };
     }
     properties.customFields = customNames.length
       ? { type: 'object', properties: customProps, additionalProperties: false, description: `custom fields writable on ${profile.system}` }
-      : { type: 'object', maxProperties: 0, description: `no custom field is writable on ${profile.system} (a connection override can open one)` };
+      : {
+          type: 'object',
+          maxProperties: 0,
+          description: `no custom field is writable on ${profile.system} (a connection override can open one)`,
+        };
   }
 
   const schemaRequired = [...topRequired];
@@ -124,8 +135,13 @@ export function describeCapabilities(profile: WriteProfile, entity: Entity, oper
       type: 'array',
       minItems: 1,
       items: { type: 'object', properties: lineProps, required: [...lineRequired] },
-      description: `purchase order lines (${profile.purchaseOrder.lines === 'with-header' ? 'only in the header request'
-        : profile.purchaseOrder.lines === 'separately' ? 'written one by one after the header' : 'with the header or one by one'})`,
+      description: `purchase order lines (${
+        profile.purchaseOrder.lines === 'with-header'
+          ? 'only in the header request'
+          : profile.purchaseOrder.lines === 'separately'
+            ? 'written one by one after the header'
+            : 'with the header or one by one'
+      })`,
     };
     if (op?.maxLines !== undefined) lineItems.maxItems = op.maxLines;
     properties.lineItems = lineItems;
@@ -133,9 +149,14 @@ export function describeCapabilities(profile: WriteProfile, entity: Entity, oper
   }
 
   const notAllowed = refusals(profile, entity, operation);
-  const stateRules = ent.stateRules.filter((r: StateRule) => r.refuses.includes(operation)).map((r) => ({
-    states: r.states, refuses: r.refuses, allowedStatusChanges: r.allowedStatusChanges, reason: r.reason,
-  }));
+  const stateRules = ent.stateRules
+    .filter((r: StateRule) => r.refuses.includes(operation))
+    .map((r) => ({
+      states: r.states,
+      refuses: r.refuses,
+      allowedStatusChanges: r.allowedStatusChanges,
+      reason: r.reason,
+    }));
   const writable = Object.keys(properties).filter((f) => !readOnly.has(f));
 
   const out: JsonSchema = {

@@ -45,7 +45,11 @@ function show(v: unknown): string {
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {
-    try { return String(v); } catch { return '(unprintable)'; }
+    try {
+      return String(v);
+    } catch {
+      return '(unprintable)';
+    }
   }
 }
 
@@ -93,8 +97,12 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
   }
   const entity = request.entity as Entity;
   if (typeof request.operation !== 'string' || !(OPERATIONS as readonly string[]).includes(request.operation)) {
-    add('(operation)', Rule.operationNotAllowed, `unknown operation ${show(request.operation)} on ${entity} (${system})`,
-      `one of ${OPERATIONS.join(', ')}`);
+    add(
+      '(operation)',
+      Rule.operationNotAllowed,
+      `unknown operation ${show(request.operation)} on ${entity} (${system})`,
+      `one of ${OPERATIONS.join(', ')}`,
+    );
     return out;
   }
   const operation = request.operation;
@@ -105,8 +113,12 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
     add('(operation)', Rule.operationNotAllowed, `${system} does not allow ${operation} on ${entity}${op.reason ? `: ${op.reason}` : ''}`);
   }
   if (entity === 'purchaseOrder' && operation === 'addLine' && profile.purchaseOrder.lines === 'with-header') {
-    add('lineItems', Rule.linesWithHeaderOnly, `${system} creates purchase order lines only in the same request as the header`,
-      'send every line in createPurchaseOrder; an existing PO cannot get new lines');
+    add(
+      'lineItems',
+      Rule.linesWithHeaderOnly,
+      `${system} creates purchase order lines only in the same request as the header`,
+      'send every line in createPurchaseOrder; an existing PO cannot get new lines',
+    );
   }
   if (operation === 'cancel' && ent.delete.by === 'impossible') {
     add('(operation)', Rule.deleteImpossible, `${system} cannot cancel or delete a ${entity}: ${ent.delete.reason}`);
@@ -126,7 +138,8 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
     lines.forEach((line, i) => {
       if (!isRecord(line)) return;
       for (const f of Object.keys(line)) {
-        if (isSystemManaged(lineFields, f)) add(`lineItems[${i}].${f}`, Rule.readOnly, `line ${i + 1}: ${f} is set by ${system}`, `remove ${f} from the line`);
+        if (isSystemManaged(lineFields, f))
+          add(`lineItems[${i}].${f}`, Rule.readOnly, `line ${i + 1}: ${f} is set by ${system}`, `remove ${f} from the line`);
       }
     });
   }
@@ -139,7 +152,12 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
         if (!Array.isArray(arr)) continue; // the array itself is optional unless listed on its own
         arr.forEach((item, i) => {
           if (isBlank(isRecord(item) ? valueAt(item, el.key) : undefined)) {
-            add(`${el.array}[${i}].${el.key}`, Rule.required, `${el.array}[${i}].${el.key} is required by ${system} for ${entity} ${operation}`, `set ${el.key} on every ${el.array} element`);
+            add(
+              `${el.array}[${i}].${el.key}`,
+              Rule.required,
+              `${el.array}[${i}].${el.key} is required by ${system} for ${entity} ${operation}`,
+              `set ${el.key} on every ${el.array} element`,
+            );
           }
         });
         continue;
@@ -153,11 +171,25 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
         add(f, Rule.readOnly, `${f} is read-only on ${system} (${entity} ${operation})`, `remove ${f} from the write`);
       }
     }
-    if (op.writable) checkWhitelist(op, op.writable, fields, readOnlyReported, (field, message, hint) => add(field, Rule.fieldNotWritable, message, hint), system, entity, operation);
+    if (op.writable)
+      checkWhitelist(
+        op,
+        op.writable,
+        fields,
+        readOnlyReported,
+        (field, message, hint) => add(field, Rule.fieldNotWritable, message, hint),
+        system,
+        entity,
+        operation,
+      );
     for (const m of op.mustExist) {
       if (isRecord(request.references) && request.references[m.field] === false) {
-        add(m.field, Rule.referenceNotFound, `${m.field} "${show(valueAt(fields, m.field))}" does not exist in ${system} (${m.lookup} lookup)`,
-          `use an existing ${m.lookup} of this connection`);
+        add(
+          m.field,
+          Rule.referenceNotFound,
+          `${m.field} "${show(valueAt(fields, m.field))}" does not exist in ${system} (${m.lookup} lookup)`,
+          `use an existing ${m.lookup} of this connection`,
+        );
       }
     }
     if (op.maxLines !== undefined && lines.length > op.maxLines) {
@@ -166,7 +198,8 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
     lines.forEach((line, i) => {
       const l = isRecord(line) ? line : {};
       for (const f of op.lineRequired) {
-        if (isBlank(valueAt(l, f))) add(`lineItems[${i}].${f}`, Rule.lineRequired, `line ${i + 1}: ${f} is required by ${system}`, `set ${f} on every line`);
+        if (isBlank(valueAt(l, f)))
+          add(`lineItems[${i}].${f}`, Rule.lineRequired, `line ${i + 1}: ${f} is required by ${system}`, `set ${f} on every line`);
       }
     });
   }
@@ -176,9 +209,14 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
     for (const name of Object.keys(custom)) {
       const target = hasOwn(map, name) ? map[name]! : name;
       if (!ent.writableCustomFields.includes(target)) {
-        add(`customFields.${name}`, Rule.customFieldNotWritable,
-          target === name ? `custom field ${name} is not writable on ${system}` : `custom field ${name} (${system} field ${target}) is not writable on ${system}`,
-          'map it as writable in the connection overrides if the customer system allows it');
+        add(
+          `customFields.${name}`,
+          Rule.customFieldNotWritable,
+          target === name
+            ? `custom field ${name} is not writable on ${system}`
+            : `custom field ${name} (${system} field ${target}) is not writable on ${system}`,
+          'map it as writable in the connection overrides if the customer system allows it',
+        );
       }
     }
   }
@@ -187,8 +225,12 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
       if (!rule.states.includes(request.currentStatus) || !rule.refuses.includes(operation)) continue;
       const statusChange = operation === 'changeStatus' || operation === 'cancel';
       if (statusChange && request.targetStatus !== undefined && rule.allowedStatusChanges.includes(request.targetStatus)) continue;
-      add('status', Rule.stateLocked, `${entity} in status "${show(request.currentStatus)}" refuses ${operation} on ${system}: ${rule.reason}`,
-        rule.allowedStatusChanges.length ? `still allowed: status change to ${rule.allowedStatusChanges.join(', ')}` : undefined);
+      add(
+        'status',
+        Rule.stateLocked,
+        `${entity} in status "${show(request.currentStatus)}" refuses ${operation} on ${system}: ${rule.reason}`,
+        rule.allowedStatusChanges.length ? `still allowed: status change to ${rule.allowedStatusChanges.join(', ')}` : undefined,
+      );
     }
   }
   return out;
@@ -196,8 +238,14 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
 
 /** Fields outside `required` ∪ `writable` (and array elements with keys outside their `a.*.b` list). */
 function checkWhitelist(
-  op: OperationRule, writable: readonly string[], fields: Record<string, unknown>, readOnlyReported: Set<string>,
-  report: (field: string, message: string, hint: string) => void, system: string, entity: string, operation: string,
+  op: OperationRule,
+  writable: readonly string[],
+  fields: Record<string, unknown>,
+  readOnlyReported: Set<string>,
+  report: (field: string, message: string, hint: string) => void,
+  system: string,
+  entity: string,
+  operation: string,
 ) {
   const listed = [...op.required, ...writable];
   const top = new Set(listed.map((f) => f.split('.')[0]!));
@@ -221,7 +269,12 @@ function checkWhitelist(
     arr.forEach((item, i) => {
       if (!isRecord(item)) return;
       for (const k of Object.keys(item)) {
-        if (!keys.has(k)) report(`${array}[${i}].${k}`, `${array}[${i}].${k} is not accepted by ${system} for ${entity} ${operation}`, `${array} elements accept: ${[...keys].join(', ')}`);
+        if (!keys.has(k))
+          report(
+            `${array}[${i}].${k}`,
+            `${array}[${i}].${k} is not accepted by ${system} for ${entity} ${operation}`,
+            `${array} elements accept: ${[...keys].join(', ')}`,
+          );
       }
     });
   }

@@ -8,12 +8,16 @@ import { describeCapabilities, type JsonSchema } from './capabilities.js';
 import { loadBuiltinProfiles } from './load-profiles.js';
 import { effectiveProfile } from './overrides.js';
 
-export type CapabilitiesFailure = 'unknown-connection' | 'system-not-configured' | 'unknown-entity' | 'unknown-operation' | 'invalid-config';
+export type CapabilitiesFailure =
+  'unknown-connection' | 'system-not-configured' | 'unknown-entity' | 'unknown-operation' | 'invalid-config';
 
 /** A capabilities question that cannot be answered; `reason` says which part is wrong. */
 export class CapabilitiesError extends Error {
   override name = 'CapabilitiesError';
-  constructor(readonly reason: CapabilitiesFailure, message: string) {
+  constructor(
+    readonly reason: CapabilitiesFailure,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -33,7 +37,11 @@ export interface CapabilitiesRequest {
 let cachedBuiltins: Map<string, WriteProfile> | undefined;
 
 /** `work-order` / `work_order` / `WorkOrder` → `workOrder`. */
-const camel = (s: string) => s.trim().replace(/[-_\s]+(.)/g, (_, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toLowerCase());
+const camel = (s: string) =>
+  s
+    .trim()
+    .replace(/[-_\s]+(.)/g, (_, c: string) => c.toUpperCase())
+    .replace(/^./, (c) => c.toLowerCase());
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], reason: CapabilitiesFailure, what: string): T {
   const hit = allowed.find((a) => a === value || a === camel(value));
@@ -59,12 +67,17 @@ export function capabilitiesOf(req: CapabilitiesRequest): JsonSchema {
   }
   const connection = file.connections.find((c) => c.id === req.connectionId);
   if (!connection) {
-    throw new CapabilitiesError('unknown-connection', `unknown connection "${req.connectionId}" in ${source} ` +
-      `(known: ${file.connections.map((c) => c.id).join(', ') || 'none'})`);
+    throw new CapabilitiesError(
+      'unknown-connection',
+      `unknown connection "${req.connectionId}" in ${source} ` + `(known: ${file.connections.map((c) => c.id).join(', ') || 'none'})`,
+    );
   }
   if (!connection.system) {
-    throw new CapabilitiesError('system-not-configured', `connection "${connection.id}" has no system in ${source}: ` +
-      'set `system` to the provider as Makini names it (sap, emaint, maintain-x, ...); capabilities are computed without calling Makini');
+    throw new CapabilitiesError(
+      'system-not-configured',
+      `connection "${connection.id}" has no system in ${source}: ` +
+        'set `system` to the provider as Makini names it (sap, emaint, maintain-x, ...); capabilities are computed without calling Makini',
+    );
   }
   const builtins = req.builtins ?? (cachedBuiltins ??= loadBuiltinProfiles());
   let profile: WriteProfile;

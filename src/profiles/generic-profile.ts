@@ -45,10 +45,17 @@ export function genericProfile(system: string): WriteProfile {
         addLine: { allowed: false, reason },
       },
       stateRules: [
-        { states: ['approved'], refuses: ['update', 'addLine', 'cancel'], allowedStatusChanges: ['closed'],
-          reason: 'an approved purchase order may be locked by the system; only closing it is assumed safe' },
-        { states: ['closed', 'cancelled'], refuses: ['update', 'addLine', 'changeStatus', 'cancel'],
-          reason: 'a closed or cancelled purchase order is final' },
+        {
+          states: ['approved'],
+          refuses: ['update', 'addLine', 'cancel'],
+          allowedStatusChanges: ['closed'],
+          reason: 'an approved purchase order may be locked by the system; only closing it is assumed safe',
+        },
+        {
+          states: ['closed', 'cancelled'],
+          refuses: ['update', 'addLine', 'changeStatus', 'cancel'],
+          reason: 'a closed or cancelled purchase order is final',
+        },
       ],
       delete: { by: 'status', status: 'cancelled' },
     },
@@ -56,10 +63,17 @@ export function genericProfile(system: string): WriteProfile {
       referenceField: 'code',
       operations: { create: { required: ['title'] }, update: {} },
       stateRules: [
-        { states: ['completed'], refuses: ['update', 'addMaterials', 'changeStatus', 'cancel'], allowedStatusChanges: ['closed'],
-          reason: 'a completed work order can only be closed' },
-        { states: ['closed', 'cancelled'], refuses: ['update', 'addMaterials', 'changeStatus', 'cancel'],
-          reason: 'a closed or cancelled work order is final' },
+        {
+          states: ['completed'],
+          refuses: ['update', 'addMaterials', 'changeStatus', 'cancel'],
+          allowedStatusChanges: ['closed'],
+          reason: 'a completed work order can only be closed',
+        },
+        {
+          states: ['closed', 'cancelled'],
+          refuses: ['update', 'addMaterials', 'changeStatus', 'cancel'],
+          reason: 'a closed or cancelled work order is final',
+        },
       ],
       delete: { by: 'status', status: 'cancelled' },
     },

@@ -19,7 +19,9 @@ export function parseProfile(text: string, source: string): WriteProfile {
 /** Every built-in profile keyed by system; throws on an invalid or duplicated file. */
 export function loadBuiltinProfiles(dir: string = BUILTIN_PROFILES_DIR): Map<string, WriteProfile> {
   const out = new Map<string, WriteProfile>();
-  for (const file of readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const profile = parseProfile(readFileSync(join(dir, file), 'utf8'), join(dir, file));
     if (out.has(profile.system)) throw new Error(`${file}: system "${profile.system}" is defined twice`);
     out.set(profile.system, profile);

@@ -140,11 +140,15 @@ export const WORK_ORDER_FIELDS: Record<string, FieldSpec> = {
   description: { ...str('description'), source: 'platform-validation' },
   userAssignedKey: { ...key('assigned user'), source: 'platform-validation' },
   parts: {
-    type: 'array', description: 'parts used', source: 'platform-validation',
+    type: 'array',
+    description: 'parts used',
+    source: 'platform-validation',
     items: { partKey: key('part'), quantity: num('quantity') },
   },
   materials: {
-    type: 'array', description: 'planned materials', source: 'platform-validation',
+    type: 'array',
+    description: 'planned materials',
+    source: 'platform-validation',
     items: { materialKey: key('material') },
   },
 };

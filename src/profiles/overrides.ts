@@ -17,8 +17,17 @@
 import { z } from 'zod';
 import { formatZodIssues } from '../config/format-issues.js';
 import {
-  deletePolicySchema, operationSchema, referenceLookupSchema, stateRuleSchema, writeProfileSchema,
-  type Entity, type EntityProfile, type Operation, type OperationRule, type StateRule, type WriteProfile,
+  deletePolicySchema,
+  operationSchema,
+  referenceLookupSchema,
+  stateRuleSchema,
+  writeProfileSchema,
+  type Entity,
+  type EntityProfile,
+  type Operation,
+  type OperationRule,
+  type StateRule,
+  type WriteProfile,
 } from './schema.js';
 import { genericProfile } from './generic-profile.js';
 
@@ -77,13 +86,22 @@ export const profileOverridesSchema = z.strictObject({
   inventory: entityOverrideSchema.optional(),
 });
 
-interface Issue { path: string; message: string }
+interface Issue {
+  path: string;
+  message: string;
+}
 
 const unique = (xs: readonly string[]) => [...new Set(xs)];
 
 /** `base` minus `removed` plus `added`; a removed name missing from `base` is an issue (a typo, most often). */
-function editList(base: readonly string[], added: readonly string[] | undefined, removed: readonly string[] | undefined,
-  path: string, what: string, issues: Issue[]): string[] {
+function editList(
+  base: readonly string[],
+  added: readonly string[] | undefined,
+  removed: readonly string[] | undefined,
+  path: string,
+  what: string,
+  issues: Issue[],
+): string[] {
   for (const f of removed ?? []) {
     if (!base.includes(f)) issues.push({ path, message: `${f} is not ${what} (it is: ${base.join(', ') || 'none'})` });
   }
@@ -96,17 +114,28 @@ function applyOperation(rule: OperationRule, o: OperationOverride, path: string,
   if (o.reason !== undefined) next.reason = o.reason;
   next.required = editList(rule.required, o.addRequired, o.removeRequired, `${path}.removeRequired`, 'required', issues);
   next.readOnly = editList(rule.readOnly, o.addReadOnly, o.removeReadOnly, `${path}.removeReadOnly`, 'read-only', issues);
-  next.lineRequired = editList(rule.lineRequired, o.addLineRequired, o.removeLineRequired, `${path}.removeLineRequired`, 'required on lines', issues);
+  next.lineRequired = editList(
+    rule.lineRequired,
+    o.addLineRequired,
+    o.removeLineRequired,
+    `${path}.removeLineRequired`,
+    'required on lines',
+    issues,
+  );
   if (o.addWritable || o.removeWritable) {
     if (rule.writable === undefined) {
-      issues.push({ path: `${path}.${o.addWritable ? 'addWritable' : 'removeWritable'}`,
-        message: 'this operation has no list of accepted fields: every field that is not read-only is already writable (use addReadOnly to refuse one)' });
+      issues.push({
+        path: `${path}.${o.addWritable ? 'addWritable' : 'removeWritable'}`,
+        message:
+          'this operation has no list of accepted fields: every field that is not read-only is already writable (use addReadOnly to refuse one)',
+      });
     } else {
       next.writable = editList(rule.writable, o.addWritable, o.removeWritable, `${path}.removeWritable`, 'writable', issues);
     }
   }
   for (const f of o.removeMustExist ?? []) {
-    if (!rule.mustExist.some((m) => m.field === f)) issues.push({ path: `${path}.removeMustExist`, message: `${f} has no reference lookup` });
+    if (!rule.mustExist.some((m) => m.field === f))
+      issues.push({ path: `${path}.removeMustExist`, message: `${f} has no reference lookup` });
   }
   next.mustExist = [
     ...rule.mustExist.filter((m) => !(o.removeMustExist ?? []).includes(m.field)),
@@ -119,7 +148,12 @@ function applyOperation(rule: OperationRule, o: OperationOverride, path: string,
   return next;
 }
 
-function removeStateRules(rules: readonly StateRule[], removals: z.infer<typeof stateRuleRemovalSchema>[], path: string, issues: Issue[]): StateRule[] {
+function removeStateRules(
+  rules: readonly StateRule[],
+  removals: z.infer<typeof stateRuleRemovalSchema>[],
+  path: string,
+  issues: Issue[],
+): StateRule[] {
   let current = [...rules];
   removals.forEach((r, i) => {
     const state = typeof r === 'string' ? r : r.state;
@@ -127,16 +161,23 @@ function removeStateRules(rules: readonly StateRule[], removals: z.infer<typeof 
     const hits = current.filter((rule) => rule.states.includes(state));
     if (!hits.length) {
       const known = unique(current.flatMap((rule) => rule.states));
-      issues.push({ path: `${path}.${i}`, message: `no state rule applies to status "${state}" (rules exist for: ${known.join(', ') || 'none'})` });
+      issues.push({
+        path: `${path}.${i}`,
+        message: `no state rule applies to status "${state}" (rules exist for: ${known.join(', ') || 'none'})`,
+      });
       return;
     }
     if (ops) {
       const notRefused = ops.filter((op) => !hits.some((rule) => rule.refuses.includes(op)));
-      if (notRefused.length) issues.push({ path: `${path}.${i}.operations`, message: `status "${state}" does not refuse ${notRefused.join(', ')}` });
+      if (notRefused.length)
+        issues.push({ path: `${path}.${i}.operations`, message: `status "${state}" does not refuse ${notRefused.join(', ')}` });
     }
     const next: StateRule[] = [];
     for (const rule of current) {
-      if (!rule.states.includes(state)) { next.push(rule); continue; }
+      if (!rule.states.includes(state)) {
+        next.push(rule);
+        continue;
+      }
       const others = rule.states.filter((s) => s !== state);
       if (others.length) next.push({ ...rule, states: others });
       if (ops) {
@@ -158,12 +199,21 @@ function applyEntity(ent: EntityProfile & { lines?: string }, o: EntityOverride 
   }
   const map = { ...ent.customFieldMap, ...(o.customFieldMap ?? {}) };
   next.customFieldMap = map;
-  next.writableCustomFields = editList(ent.writableCustomFields, [...(o.writableCustomFields ?? []), ...Object.values(o.customFieldMap ?? {})],
-    o.removeWritableCustomFields, `${path}.removeWritableCustomFields`, 'a writable custom field', issues);
+  next.writableCustomFields = editList(
+    ent.writableCustomFields,
+    [...(o.writableCustomFields ?? []), ...Object.values(o.customFieldMap ?? {})],
+    o.removeWritableCustomFields,
+    `${path}.removeWritableCustomFields`,
+    'a writable custom field',
+    issues,
+  );
   if (o.referenceField !== undefined) next.referenceField = o.referenceField;
   if (o.delete !== undefined) next.delete = o.delete;
   if (o.lines !== undefined) next.lines = o.lines;
-  next.stateRules = [...removeStateRules(ent.stateRules, o.removeStateRules ?? [], `${path}.removeStateRules`, issues), ...(o.addStateRules ?? [])];
+  next.stateRules = [
+    ...removeStateRules(ent.stateRules, o.removeStateRules ?? [], `${path}.removeStateRules`, issues),
+    ...(o.addStateRules ?? []),
+  ];
   return next;
 }
 
@@ -187,7 +237,9 @@ export function applyOverrides(profile: WriteProfile, overrides: unknown, source
     if (eo) (next as Record<Entity, unknown>)[entity] = applyEntity(next[entity], eo, `overrides.${entity}`, issues);
   }
   if (issues.length) {
-    throw new Error(`${source}: invalid write-profile overrides for ${profile.system}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`);
+    throw new Error(
+      `${source}: invalid write-profile overrides for ${profile.system}:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
+    );
   }
   const result = writeProfileSchema.safeParse(next);
   if (!result.success) {
@@ -201,7 +253,12 @@ export function applyOverrides(profile: WriteProfile, overrides: unknown, source
  * generic one, see generic-profile.ts) with the connection's overrides applied.
  * @example effectiveProfile(loadBuiltinProfiles(), 'sap', connection.overrides, connection.id)
  */
-export function effectiveProfile(builtins: Map<string, WriteProfile>, system: string, overrides?: unknown, connectionId?: string): WriteProfile {
+export function effectiveProfile(
+  builtins: Map<string, WriteProfile>,
+  system: string,
+  overrides?: unknown,
+  connectionId?: string,
+): WriteProfile {
   const base = builtins.get(system) ?? builtins.get(system.trim().toLowerCase()) ?? genericProfile(system);
   if (overrides === undefined || overrides === null) return base;
   return applyOverrides(base, overrides, connectionId ? `connection "${connectionId}"` : `overrides of ${system}`);

@@ -6,5 +6,8 @@
  * @example normaliseStatus('Waiting On Approval') // → 'waiting-on-approval'
  */
 export function normaliseStatus(status: string): string {
-  return status.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  return status
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
 }

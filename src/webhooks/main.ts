@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     deliver: (event) => deliverConnectionEvent(client, event, { taskQueue }),
   });
   server.listen(settings.MAKINI_WEBHOOK_PORT, '0.0.0.0', () => {
-    console.log(`[webhooks] receiving on http://0.0.0.0:${settings.MAKINI_WEBHOOK_PORT}${WEBHOOK_PATH}; events go to task queue "${taskQueue}" (namespace ${namespace})`);
+    console.log(
+      `[webhooks] receiving on http://0.0.0.0:${settings.MAKINI_WEBHOOK_PORT}${WEBHOOK_PATH}; events go to task queue "${taskQueue}" (namespace ${namespace})`,
+    );
   });
   const stop = () => {
     server.close(() => void connection.close().then(() => process.exit(0)));

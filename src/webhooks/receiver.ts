@@ -41,10 +41,20 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> 
   return Buffer.concat(chunks);
 }
 
-const withTimeout = <T>(p: Promise<T>, ms: number) => new Promise<T>((resolve, reject) => {
-  const t = setTimeout(() => reject(new Error(`no answer from Temporal within ${ms} ms`)), ms);
-  p.then((v) => { clearTimeout(t); resolve(v); }, (e: unknown) => { clearTimeout(t); reject(e); });
-});
+const withTimeout = <T>(p: Promise<T>, ms: number) =>
+  new Promise<T>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no answer from Temporal within ${ms} ms`)), ms);
+    p.then(
+      (v) => {
+        clearTimeout(t);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(t);
+        reject(e);
+      },
+    );
+  });
 
 /** An HTTP server receiving Makini webhooks (call `listen` on it). */
 export function createWebhookReceiver(opts: WebhookReceiverOptions): http.Server {
@@ -65,8 +75,13 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): http.Server
       return send(res, verdict.status, { error: verdict.reason });
     }
     const { id, payload } = verdict;
-    const event: ConnectionEvent = { id, type: payload.type, connectionId: payload.connectionId, receivedAt: now(),
-      ...(payload.timestamp ? { occurredAt: payload.timestamp } : {}) };
+    const event: ConnectionEvent = {
+      id,
+      type: payload.type,
+      connectionId: payload.connectionId,
+      receivedAt: now(),
+      ...(payload.timestamp ? { occurredAt: payload.timestamp } : {}),
+    };
     try {
       await withTimeout(opts.deliver(event), opts.handOffTimeoutMs ?? 5_000);
     } catch (err) {

@@ -7,7 +7,10 @@ export class ReplayGuard {
   private readonly inFlight = new Set<string>();
 
   /** @param ttlMs how long an id is remembered (twice the staleness tolerance: timestamps may be early or late). */
-  constructor(private readonly ttlMs: number, private readonly maxIds = 100_000) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxIds = 100_000,
+  ) {}
 
   /** Claims `id` for handling; false when it was handled before or is being handled now. */
   claim(id: string, now: number): boolean {

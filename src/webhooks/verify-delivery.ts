@@ -16,9 +16,7 @@ export interface DeliveryCheck {
   guard: ReplayGuard;
 }
 
-export type DeliveryVerdict =
-  | { ok: true; id: string; payload: WebhookPayload }
-  | { ok: false; status: 400 | 401 | 409; reason: string };
+export type DeliveryVerdict = { ok: true; id: string; payload: WebhookPayload } | { ok: false; status: 400 | 401 | 409; reason: string };
 
 const header = (h: DeliveryCheck['headers'], name: string) => {
   const v = h[name];
@@ -30,8 +28,13 @@ export function verifyDelivery(d: DeliveryCheck): DeliveryVerdict {
   const id = header(d.headers, MakiniHeader.webhookId);
   const timestamp = header(d.headers, MakiniHeader.webhookTimestamp);
   const signature = header(d.headers, MakiniHeader.webhookSignature);
-  const missing = [[MakiniHeader.webhookId, id], [MakiniHeader.webhookTimestamp, timestamp], [MakiniHeader.webhookSignature, signature]]
-    .filter(([, v]) => !v).map(([n]) => n);
+  const missing = [
+    [MakiniHeader.webhookId, id],
+    [MakiniHeader.webhookTimestamp, timestamp],
+    [MakiniHeader.webhookSignature, signature],
+  ]
+    .filter(([, v]) => !v)
+    .map(([n]) => n);
   if (missing.length) return { ok: false, status: 400, reason: `missing header(s): ${missing.join(', ')}` };
   if (!/^\d{1,12}$/.test(timestamp!)) return { ok: false, status: 400, reason: `${MakiniHeader.webhookTimestamp} must be Unix seconds` };
   if (id!.length > 200) return { ok: false, status: 400, reason: `${MakiniHeader.webhookId} is longer than 200 characters` };
@@ -40,7 +43,11 @@ export function verifyDelivery(d: DeliveryCheck): DeliveryVerdict {
   }
   const skewS = Math.round(d.now / 1000 - Number(timestamp));
   if (Math.abs(skewS) > d.toleranceS) {
-    return { ok: false, status: 401, reason: `stale delivery: its timestamp is ${Math.abs(skewS)} s ${skewS > 0 ? 'old' : 'in the future'} (tolerance ${d.toleranceS} s)` };
+    return {
+      ok: false,
+      status: 401,
+      reason: `stale delivery: its timestamp is ${Math.abs(skewS)} s ${skewS > 0 ? 'old' : 'in the future'} (tolerance ${d.toleranceS} s)`,
+    };
   }
   let json: unknown;
   try {
@@ -50,7 +57,11 @@ export function verifyDelivery(d: DeliveryCheck): DeliveryVerdict {
   }
   const parsed = webhookPayloadSchema.safeParse(json);
   if (!parsed.success) {
-    return { ok: false, status: 400, reason: `body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}` };
+    return {
+      ok: false,
+      status: 400,
+      reason: `body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
+    };
   }
   if (!d.guard.claim(id!, d.now)) return { ok: false, status: 409, reason: `delivery ${id} was already received (replay)` };
   return { ok: true, id: id!, payload: parsed.data };

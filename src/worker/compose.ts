@@ -39,7 +39,11 @@ export interface MakiniActivityOptions {
 export function buildMakiniActivities(opts: MakiniActivityOptions) {
   const byId = new Map<string, ConnectionConfig>(opts.connections.connections.map((c) => [c.id, c]));
   const tokenSource = createTokenSource(opts.connections.connections, { env: opts.env, providers: opts.tokenProviders });
-  const makini = new MakiniClient({ baseUrl: opts.settings.MAKINI_BASE_URL, timeoutMs: opts.settings.MAKINI_REQUEST_TIMEOUT_MS, tokenSource });
+  const makini = new MakiniClient({
+    baseUrl: opts.settings.MAKINI_BASE_URL,
+    timeoutMs: opts.settings.MAKINI_REQUEST_TIMEOUT_MS,
+    tokenSource,
+  });
   const builtins = loadBuiltinProfiles();
   return createActivities({
     makini,
@@ -87,7 +91,10 @@ export async function createProductionWorker(opts: ProductionWorkerOptions): Pro
     ],
   };
   const shared = { connection: opts.connection, namespace: opts.namespace, activities, interceptors, dataConverter: opts.dataConverter };
-  const workflows = opts.workflows ?? { workflowsPath: WORKFLOW_BUNDLE.workflowsPath, bundlerOptions: { preloadModules: WORKFLOW_BUNDLE.preloadModules } };
+  const workflows = opts.workflows ?? {
+    workflowsPath: WORKFLOW_BUNDLE.workflowsPath,
+    bundlerOptions: { preloadModules: WORKFLOW_BUNDLE.preloadModules },
+  };
   const worker = await Worker.create({ ...shared, ...workflows, ...opts.tuning, taskQueue: opts.taskQueue });
   // Write calls (POST/PUT) run on their own queue, paced per connection by the server (docs/connections.md).
   const writeCalls = await createWriteCallsWorker({

@@ -34,14 +34,18 @@ async function main(): Promise<void> {
   }
   const { settings, connections } = startup;
   if (connections.connections.length === 0) {
-    console.warn('[worker] no connections configured (MAKINI_CONNECTIONS_FILE unset or empty): every write will fail with MakiniConnectionConfigError');
+    console.warn(
+      '[worker] no connections configured (MAKINI_CONNECTIONS_FILE unset or empty): every write will fail with MakiniConnectionConfigError',
+    );
   }
   Runtime.install({
     // JSON lines with workflowId, connectionId, step and requestId; known secrets blanked out.
     logger: createJsonLogger(settings.LOG_LEVEL, { secrets: knownSecrets(process.env, tokenEnvNames(connections)) }),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      ...(settings.METRICS_PORT ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${settings.METRICS_PORT}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } } } : {}),
+      ...(settings.METRICS_PORT
+        ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${settings.METRICS_PORT}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } } }
+        : {}),
     },
   });
   const { connectionOptions, namespace = 'default' } = loadClientConnectConfig();
@@ -50,8 +54,10 @@ async function main(): Promise<void> {
   try {
     connection = await NativeConnection.connect({ ...connectionOptions, address });
   } catch (err) {
-    console.error(`[worker] cannot reach the Temporal server at ${address} (namespace ${namespace}): ${(err as Error).message}\n` +
-      '[worker] start it with `npm start`, or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY');
+    console.error(
+      `[worker] cannot reach the Temporal server at ${address} (namespace ${namespace}): ${(err as Error).message}\n` +
+        '[worker] start it with `npm start`, or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY',
+    );
     process.exit(1);
   }
   const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS);
@@ -67,8 +73,10 @@ async function main(): Promise<void> {
       ...(settings.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     },
   });
-  console.log(`[worker] polling task queue "${settings.TEMPORAL_TASK_QUEUE}" on ${address} (namespace ${namespace}); ` +
-    `Makini at ${settings.MAKINI_BASE_URL}; ${connections.connections.length} connection(s)`);
+  console.log(
+    `[worker] polling task queue "${settings.TEMPORAL_TASK_QUEUE}" on ${address} (namespace ${namespace}); ` +
+      `Makini at ${settings.MAKINI_BASE_URL}; ${connections.connections.length} connection(s)`,
+  );
   try {
     await worker.run(); // resolves after SIGINT/SIGTERM and a clean drain
   } finally {

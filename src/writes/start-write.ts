@@ -47,7 +47,9 @@ export function writeStartOptions<T extends WriteType>(type: T, raw: WriteInput<
     args: [input] as Parameters<WriteWorkflow<T>>,
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     // Default: a failed execution may be started again with the same key (it first looks up what the failed one wrote).
-    workflowIdReusePolicy: entry.sameKeyRunsOnce ? WorkflowIdReusePolicy.REJECT_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    workflowIdReusePolicy: entry.sameKeyRunsOnce
+      ? WorkflowIdReusePolicy.REJECT_DUPLICATE
+      : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     // Nothing confidential: ids and counts only (summaries pass the codec; attributes do not).
     staticSummary: (entry.summary as (i: typeof input) => string)(input),
     typedSearchAttributes: [

@@ -44,11 +44,13 @@ describe('benchmarks (quick sizes)', () => {
     expect(table.rows.every((r) => isNumberCell(r[2]!))).toBe(true);
   });
 
-  it('measures each step of a PO create against the same direct Makini calls and Temporal\'s own step cost', async () => {
+  it("measures each step of a PO create against the same direct Makini calls and Temporal's own step cost", async () => {
     const { iterations } = QUICK_SIZES.overhead;
     const result = await benchOverhead(stack, QUICK_SIZES.overhead);
     const names = result.steps.map((s) => s.step);
-    expect(names).toEqual(expect.arrayContaining(['resolve write profile', 'look up by idempotency key', 'create purchase order with N lines', 'read back']));
+    expect(names).toEqual(
+      expect.arrayContaining(['resolve write profile', 'look up by idempotency key', 'create purchase order with N lines', 'read back']),
+    );
     for (const s of result.steps) {
       expect(s.workflowMs).toHaveLength(iterations);
       expect(s.directMs).toHaveLength(iterations);

@@ -4,7 +4,12 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBulkProgress, startBulkWrite, type BulkItem, type BulkProgress, type BulkWriteResult } from '../../src/client/index.js';
-import { InvalidWriteInputError, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
+import {
+  InvalidWriteInputError,
+  startCreatePurchaseOrder,
+  WriteFailureType,
+  type CreatePurchaseOrderInput,
+} from '../../src/client/index.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
@@ -13,7 +18,8 @@ const A = `bulk-a-${suffix}`;
 const B = `bulk-b-${suffix}`;
 
 const po = (connectionId: string, idempotencyKey: string, vendorKey = 'V-100'): CreatePurchaseOrderInput => ({
-  connectionId, idempotencyKey,
+  connectionId,
+  idempotencyKey,
   purchaseOrder: { vendorKey, siteKey: '1000', currencyKey: 'EUR', lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 5 }] },
 });
 const item = (input: unknown): BulkItem => ({ type: 'createPurchaseOrder', input });
@@ -25,7 +31,13 @@ describe('bulkWrite', () => {
   let taskQueue: string;
 
   beforeAll(async () => {
-    stack = await startWriteStack({ taskQueuePrefix: 'bulk', connections: [{ id: A, system: 'sap' }, { id: B, system: 'sap' }] });
+    stack = await startWriteStack({
+      taskQueuePrefix: 'bulk',
+      connections: [
+        { id: A, system: 'sap' },
+        { id: B, system: 'sap' },
+      ],
+    });
     ({ sb, client, taskQueue } = stack);
   });
   afterAll(() => stack?.stop());
@@ -40,15 +52,24 @@ describe('bulkWrite', () => {
     ];
     const concurrency = 25;
     const started = Date.now();
-    const handle = await startBulkWrite(client, { bulkId: `b-${suffix}`, items, concurrencyPerConnection: concurrency, itemsPerRun: 400 }, { taskQueue });
+    const handle = await startBulkWrite(
+      client,
+      { bulkId: `b-${suffix}`, items, concurrencyPerConnection: concurrency, itemsPerRun: 400 },
+      { taskQueue },
+    );
     const result = handle.result() as Promise<BulkWriteResult>;
     let finished = false;
-    void result.finally(() => { finished = true; }).catch(() => undefined);
+    void result
+      .finally(() => {
+        finished = true;
+      })
+      .catch(() => undefined);
     const seen: BulkProgress[] = [];
     while (!finished) {
       await new Promise((r) => setTimeout(r, 500));
       if (!finished) seen.push(await getBulkProgress(handle).catch(() => seen.at(-1)!));
-      if (process.env.DEBUG_BULK && seen.length % 10 === 0) console.log(`[bulk] ${((Date.now() - started) / 1000).toFixed(0)} s`, JSON.stringify(seen.at(-1)));
+      if (process.env.DEBUG_BULK && seen.length % 10 === 0)
+        console.log(`[bulk] ${((Date.now() - started) / 1000).toFixed(0)} s`, JSON.stringify(seen.at(-1)));
     }
     const r = await result;
     const seconds = (Date.now() - started) / 1000;
@@ -57,7 +78,11 @@ describe('bulkWrite', () => {
     expect(r).toMatchObject({ total: 1000, succeeded: 999, rejected: 1, failed: 0, invalid: 0 });
     expect(r.runs).toBeGreaterThanOrEqual(3); // 400 items per run
     expect(r.items.map((i) => i.index)).toEqual(items.map((_, i) => i));
-    expect(r.items[0]).toMatchObject({ outcome: 'succeeded', workflowId: `purchase-order/create/${A}/single-${suffix}`, value: { purchaseOrderKey: single.purchaseOrderKey } });
+    expect(r.items[0]).toMatchObject({
+      outcome: 'succeeded',
+      workflowId: `purchase-order/create/${A}/single-${suffix}`,
+      value: { purchaseOrderKey: single.purchaseOrderKey },
+    });
     expect(r.items[1]).toMatchObject({ outcome: 'rejected', failure: { type: WriteFailureType.restrictionViolated } });
     expect(r.items[1]?.failure?.message).toMatch(/vendorKey \[reference-not-found\]/);
     expect(r.items.slice(2).every((i) => i.outcome === 'succeeded' && typeof i.value?.purchaseOrderKey === 'string')).toBe(true);
@@ -70,7 +95,9 @@ describe('bulkWrite', () => {
     expect(Math.max(...seen.map((p) => p.run))).toBeGreaterThan(1);
 
     // Exactly one PO per key in the target systems; the already-written one was not written again.
-    const codes = [...(await sb.sandbox.admin.state(A)).purchaseOrders, ...(await sb.sandbox.admin.state(B)).purchaseOrders].map((p) => p.code);
+    const codes = [...(await sb.sandbox.admin.state(A)).purchaseOrders, ...(await sb.sandbox.admin.state(B)).purchaseOrders].map(
+      (p) => p.code,
+    );
     expect(codes).toHaveLength(999);
     expect(new Set(codes).size).toBe(999);
   }, 900_000);
@@ -85,8 +112,14 @@ describe('bulkWrite', () => {
 
   it('reports an item it cannot start as invalid without failing the others (input sent past the client)', async () => {
     const handle = await client.workflow.start('bulkWrite', {
-      taskQueue, workflowId: `bulk/raw-${suffix}`,
-      args: [{ bulkId: `raw-${suffix}`, items: [item(po(B, `raw-ok-${suffix}`)), item({ connectionId: B }), { type: 'dropTables', input: po(B, 'z') }] }],
+      taskQueue,
+      workflowId: `bulk/raw-${suffix}`,
+      args: [
+        {
+          bulkId: `raw-${suffix}`,
+          items: [item(po(B, `raw-ok-${suffix}`)), item({ connectionId: B }), { type: 'dropTables', input: po(B, 'z') }],
+        },
+      ],
     });
     const r = (await handle.result()) as BulkWriteResult;
     expect(r.items.map((i) => i.outcome)).toEqual(['succeeded', 'invalid', 'invalid']);

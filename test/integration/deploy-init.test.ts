@@ -18,17 +18,28 @@ import { connectClient, temporalAddress } from '../support/temporal.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const SCRIPT = join(root, 'deploy/temporal/register-search-attributes.sh');
-const composeArgs = (parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
-  services: Record<string, { command: string[] }>;
-}).services['temporal-init']!.command;
+const composeArgs = (
+  parseYaml(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, { command: string[] }>;
+  }
+).services['temporal-init']!.command;
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 async function runInit(namespace: string, args: string[]): Promise<Run> {
   const cli = findTemporalCli();
   if (!cli) throw new Error('no temporal CLI (the global setup builds it)');
-  const env = { ...process.env, PATH: `${dirname(cli)}:${process.env.PATH}`, TEMPORAL_ADDRESS: temporalAddress(),
-    TEMPORAL_NAMESPACE: namespace, TEMPORAL_INIT_TIMEOUT_S: '60' };
+  const env = {
+    ...process.env,
+    PATH: `${dirname(cli)}:${process.env.PATH}`,
+    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_INIT_TIMEOUT_S: '60',
+  };
   try {
     const { stdout, stderr } = await promisify(execFile)('sh', [SCRIPT, ...args], { env });
     return { code: 0, stdout, stderr };
@@ -46,10 +57,11 @@ describe('temporal-init (deploy/temporal/register-search-attributes.sh)', () => 
     ({ connection } = await connectClient());
     await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
   });
-  afterAll(async () => { await connection?.close(); });
+  afterAll(async () => {
+    await connection?.close();
+  });
 
-  const customAttributes = async () =>
-    (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
+  const customAttributes = async () => (await connection.operatorService.listSearchAttributes({ namespace })).customAttributes ?? {};
 
   it('registers every attribute compose lists on a fresh namespace, and succeeds again on the next up', async () => {
     expect(Object.keys(await customAttributes())).toHaveLength(0);

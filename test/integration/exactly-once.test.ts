@@ -100,7 +100,11 @@ describe('exactly once against a stranger', () => {
       const before = (await log('sap-ids')).length;
       const handles = await Promise.all(
         Array.from({ length: 5 }, (_, i) =>
-          stack.client.workflow.start('createPurchaseOrder', { taskQueue: stack.taskQueue, workflowId: `my-own-id-${k}-${i}`, args: [po('sap-ids', k)] }),
+          stack.client.workflow.start('createPurchaseOrder', {
+            taskQueue: stack.taskQueue,
+            workflowId: `my-own-id-${k}-${i}`,
+            args: [po('sap-ids', k)],
+          }),
         ),
       );
       const failures = await Promise.all(handles.map((h) => failureOf(h.result())));
@@ -120,7 +124,11 @@ describe('exactly once against a stranger', () => {
       const quantity = async () => (await state('sap-ids')).inventories.find((i) => i.key === 'inv-2')!.quantity;
       const start = await quantity();
       await (await startAdjustInventory(stack.client, input, opts())).result();
-      const second = stack.client.workflow.start('adjustInventory', { taskQueue: stack.taskQueue, workflowId: `adjust-again-${k}`, args: [input] });
+      const second = stack.client.workflow.start('adjustInventory', {
+        taskQueue: stack.taskQueue,
+        workflowId: `adjust-again-${k}`,
+        args: [input],
+      });
       expect((await failureOf((await second).result())).type).toBe(WriteFailureType.workflowIdNotDerived);
       expect(await quantity()).toBe(start - 3);
     });
@@ -131,8 +139,11 @@ describe('exactly once against a stranger', () => {
       const k = key('loose');
       await stack.sb.sandbox.admin.setBehaviour('sap-loose', { listFilter: 'loose', maxPerPage: 2 });
       // Three POs whose codes contain the key: a loose `filter[code]=<key>` returns them first.
-      for (const suffix of ['a', 'b', 'c']) await (await startCreatePurchaseOrder(stack.client, po('sap-loose', `${k}-${suffix}`), opts())).result();
-      await stack.sb.sandbox.admin.scriptFaults('sap-loose', [{ kind: 'server-error', status: 500, commit: true, method: 'POST', pathPrefix: MakiniPath.purchaseOrders() }]);
+      for (const suffix of ['a', 'b', 'c'])
+        await (await startCreatePurchaseOrder(stack.client, po('sap-loose', `${k}-${suffix}`), opts())).result();
+      await stack.sb.sandbox.admin.scriptFaults('sap-loose', [
+        { kind: 'server-error', status: 500, commit: true, method: 'POST', pathPrefix: MakiniPath.purchaseOrders() },
+      ]);
       const before = (await log('sap-loose')).length;
       const done = await (await startCreatePurchaseOrder(stack.client, po('sap-loose', k), opts())).result();
       const mine = (await state('sap-loose')).purchaseOrders.filter((p) => p.code === k);
@@ -163,7 +174,11 @@ describe('exactly once against a stranger', () => {
       await stack.sb.sandbox.admin.setBehaviour('sap-rewritten', { referenceField: 'rewritten' });
       const k = key('wo-rewritten');
       const before = (await log('sap-rewritten')).length;
-      const created = startCreateWorkOrder(stack.client, { connectionId: 'sap-rewritten', idempotencyKey: k, workOrder: { title: 'Inspect pump' }, retryBudget: FAST }, opts());
+      const created = startCreateWorkOrder(
+        stack.client,
+        { connectionId: 'sap-rewritten', idempotencyKey: k, workOrder: { title: 'Inspect pump' }, retryBudget: FAST },
+        opts(),
+      );
       const failure = await failureOf((await created).result());
       expect(failure.type).toBe(WriteFailureType.outcomeUnknown);
       const posts = (await log('sap-rewritten')).slice(before).filter((r) => r.method === 'POST' && r.path === MakiniPath.workOrders());
@@ -180,7 +195,12 @@ describe('exactly once against a stranger', () => {
     const updated = await (
       await startUpdatePurchaseOrder(
         stack.client,
-        { connectionId: 'sap-merge', idempotencyKey: `${k}-u`, purchaseOrderKey: created.purchaseOrderKey, changes: { customFields: { project: 'P2' } } },
+        {
+          connectionId: 'sap-merge',
+          idempotencyKey: `${k}-u`,
+          purchaseOrderKey: created.purchaseOrderKey,
+          changes: { customFields: { project: 'P2' } },
+        },
         opts(),
       )
     ).result();

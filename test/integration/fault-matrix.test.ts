@@ -75,7 +75,9 @@ async function makePo(c: Ctx): Promise<Made> {
 }
 
 async function makeWo(c: Ctx, workOrder: Record<string, unknown> = { title: 'Inspect pump' }): Promise<Made> {
-  const done = await (await startCreateWorkOrder(c.client, { connectionId: c.connectionId, idempotencyKey: `${c.key}-wo`, workOrder }, opts(c))).result();
+  const done = await (
+    await startCreateWorkOrder(c.client, { connectionId: c.connectionId, idempotencyKey: `${c.key}-wo`, workOrder }, opts(c))
+  ).result();
   return { wo: done.workOrderKey };
 }
 
@@ -141,7 +143,13 @@ const ROUTES: Route[] = [
     start: (c, m) =>
       startUpdatePurchaseOrder(
         c.client,
-        { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrderKey: m.po!, changes: { title: `title ${c.key}` }, retryBudget: BUDGET },
+        {
+          connectionId: c.connectionId,
+          idempotencyKey: c.key,
+          purchaseOrderKey: m.po!,
+          changes: { title: `title ${c.key}` },
+          retryBudget: BUDGET,
+        },
         opts(c),
       ),
     check: async (c, m, refused) => {
@@ -155,7 +163,11 @@ const ROUTES: Route[] = [
     prepare: makePo,
     target: (m) => ({ method: 'PUT', pathPrefix: MakiniPath.purchaseOrderStatus(m.po!) }),
     start: (c, m) =>
-      startCancelPurchaseOrder(c.client, { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrderKey: m.po!, retryBudget: BUDGET }, opts(c)),
+      startCancelPurchaseOrder(
+        c.client,
+        { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrderKey: m.po!, retryBudget: BUDGET },
+        opts(c),
+      ),
     check: async (c, m, refused) => {
       const po = (await state(c)).purchaseOrders.find((p) => p.key === m.po);
       expect(po?.status === 'cancelled').toBe(!refused);
@@ -183,7 +195,13 @@ const ROUTES: Route[] = [
     start: (c, m) =>
       startUpdateWorkOrder(
         c.client,
-        { connectionId: c.connectionId, idempotencyKey: c.key, workOrderKey: m.wo!, changes: { title: `title ${c.key}` }, retryBudget: BUDGET },
+        {
+          connectionId: c.connectionId,
+          idempotencyKey: c.key,
+          workOrderKey: m.wo!,
+          changes: { title: `title ${c.key}` },
+          retryBudget: BUDGET,
+        },
         opts(c),
       ),
     check: async (c, m, refused) => {
@@ -284,7 +302,12 @@ const FAULT_KINDS: FaultKindCase[] = [
   { name: 'dropped connection', fault: { kind: 'drop' }, commits: [false, true] },
   { name: 'answer after the timeout', fault: { kind: 'late', delayMs: REQUEST_TIMEOUT_MS + 1_000 }, commits: [true] },
   { name: '429 Retry-After', fault: { kind: 'rate-limit', retryAfterSeconds: 1 }, commits: [false] },
-  { name: '409 refusal', fault: { kind: 'reject', status: 409, code: 'WRITE_NOT_ALLOWED', message: 'refused by the test' }, commits: [false], refusal: true },
+  {
+    name: '409 refusal',
+    fault: { kind: 'reject', status: 409, code: 'WRITE_NOT_ALLOWED', message: 'refused by the test' },
+    commits: [false],
+    refusal: true,
+  },
 ];
 /** Which attempts the fault hits: the first only, or the first and its retry. */
 const ATTEMPTS = [1, 2] as const;
@@ -346,7 +369,9 @@ describe('fault matrix: every write route × fault kind × committed or not × a
       expect(outcome, label(m)).toBeInstanceOf(WorkflowFailedError);
       const cause = (outcome as WorkflowFailedError).cause;
       expect(cause, label(m)).toBeInstanceOf(ApplicationFailure);
-      expect(KNOWN_FAILURE_TYPES.has((cause as ApplicationFailure).type ?? ''), `${label(m)}: ${(cause as ApplicationFailure).type}`).toBe(true);
+      expect(KNOWN_FAILURE_TYPES.has((cause as ApplicationFailure).type ?? ''), `${label(m)}: ${(cause as ApplicationFailure).type}`).toBe(
+        true,
+      );
       expect((cause as Error).message.length).toBeGreaterThan(0);
       // Only a refusal, or a garbled 2xx that cannot be told apart from a success, may fail.
       if (!m.kind.refusal) throw new Error(`${label(m)} failed: ${(cause as Error).message}`);

@@ -5,7 +5,12 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  writeWorkflowId, startAdjustInventory, startUpdateInventory, WriteFailureType, type AdjustInventoryInput, type Violation,
+  writeWorkflowId,
+  startAdjustInventory,
+  startUpdateInventory,
+  WriteFailureType,
+  type AdjustInventoryInput,
+  type Violation,
 } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/contract.js';
 import type { RequestLogEntry } from '../../sandbox/admin-client.js';
@@ -13,12 +18,17 @@ import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const failureOf = async (p: Promise<unknown>) => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowFailedError);
   return (err as WorkflowFailedError).cause as ApplicationFailure;
 };
-const rules = (f: ApplicationFailure) => (f.details?.[0] as { violations: Violation[] }).violations.map((v) => `${v.field}:${v.rule}`).sort();
-const inventoryPuts = (log: RequestLogEntry[], key: string) => log.filter((r) => r.method === 'PUT' && (r.path.endsWith(`/${key}`) || r.path.endsWith(`/${key}/inventory`)));
+const rules = (f: ApplicationFailure) =>
+  (f.details?.[0] as { violations: Violation[] }).violations.map((v) => `${v.field}:${v.rule}`).sort();
+const inventoryPuts = (log: RequestLogEntry[], key: string) =>
+  log.filter((r) => r.method === 'PUT' && (r.path.endsWith(`/${key}`) || r.path.endsWith(`/${key}/inventory`)));
 
 describe('inventory workflows', () => {
   let stack: WriteStack;
@@ -47,7 +57,9 @@ describe('inventory workflows', () => {
   /** Someone else writing the quantity directly in the system (not through makini-writes). */
   const setDirectly = async (connectionId: string, inventoryKey: string, q: number) => {
     const res = await fetch(new URL(MakiniPath.inventory(inventoryKey), sb.sandbox.url), {
-      method: 'PUT', headers: { authorization: `Bearer ${sb.tokens[connectionId]}`, 'content-type': 'application/json' }, body: JSON.stringify({ quantity: q }),
+      method: 'PUT',
+      headers: { authorization: `Bearer ${sb.tokens[connectionId]}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ quantity: q }),
     });
     expect(res.status).toBe(200);
   };
@@ -61,9 +73,20 @@ describe('inventory workflows', () => {
 
   it('applies an adjustment exactly once when its write commits and then answers 504', async () => {
     const before = await quantity('sap-1', 'inv-1');
-    await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'commit-then-fail', status: 504, method: 'PUT', pathPrefix: MakiniPath.inventory('inv-1') }]);
-    const result = await (await adjust({ connectionId: 'sap-1', idempotencyKey: key('adj504'), inventoryKey: 'inv-1', delta: -4, reason: 'issued to WO-17' })).result();
-    expect(result).toMatchObject({ inventoryKey: 'inv-1', previousQuantity: before, delta: -4, quantity: before - 4, appliedBy: 'landed-before', rounds: 1 });
+    await sb.sandbox.admin.scriptFaults('sap-1', [
+      { kind: 'commit-then-fail', status: 504, method: 'PUT', pathPrefix: MakiniPath.inventory('inv-1') },
+    ]);
+    const result = await (
+      await adjust({ connectionId: 'sap-1', idempotencyKey: key('adj504'), inventoryKey: 'inv-1', delta: -4, reason: 'issued to WO-17' })
+    ).result();
+    expect(result).toMatchObject({
+      inventoryKey: 'inv-1',
+      previousQuantity: before,
+      delta: -4,
+      quantity: before - 4,
+      appliedBy: 'landed-before',
+      rounds: 1,
+    });
     expect(await quantity('sap-1', 'inv-1')).toBe(before - 4);
     const write = result.steps.find((s) => s.name.startsWith('write quantity'))!;
     expect(write).toMatchObject({ attempts: 1, outcome: 'succeeded' });
@@ -75,8 +98,12 @@ describe('inventory workflows', () => {
 
   it('applies an adjustment through the material exactly once when the connection drops after the write', async () => {
     const before = await quantity('sap-1', 'inv-2');
-    await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'commit-then-drop', method: 'PUT', pathPrefix: MakiniPath.materialInventory('mat-2') }]);
-    const result = await (await adjust({ connectionId: 'sap-1', idempotencyKey: key('adjdrop'), materialKey: 'mat-2', delta: 10 })).result();
+    await sb.sandbox.admin.scriptFaults('sap-1', [
+      { kind: 'commit-then-drop', method: 'PUT', pathPrefix: MakiniPath.materialInventory('mat-2') },
+    ]);
+    const result = await (
+      await adjust({ connectionId: 'sap-1', idempotencyKey: key('adjdrop'), materialKey: 'mat-2', delta: 10 })
+    ).result();
     expect(result).toMatchObject({ inventoryKey: 'inv-2', quantity: before + 10, appliedBy: 'landed-before' });
     expect(await quantity('sap-1', 'inv-2')).toBe(before + 10);
     expect(inventoryPuts(await sb.sandbox.admin.requestLog('sap-1'), 'mat-2').filter((r) => r.writeApplied)).toHaveLength(1);
@@ -99,7 +126,9 @@ describe('inventory workflows', () => {
     await setDirectly('sap-1', 'inv-3', 50);
     // The first PUT is refused with 429 (Makini refuses before forwarding: known not written; a 5xx
     // would leave it uncertain, see the next test); while the workflow waits, someone sets 80.
-    await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'rate-limit', retryAfterSeconds: 3, method: 'PUT', pathPrefix: MakiniPath.inventory('inv-3') }]);
+    await sb.sandbox.admin.scriptFaults('sap-1', [
+      { kind: 'rate-limit', retryAfterSeconds: 3, method: 'PUT', pathPrefix: MakiniPath.inventory('inv-3') },
+    ]);
     const handle = await adjust({ connectionId: 'sap-1', idempotencyKey: key('race'), inventoryKey: 'inv-3', delta: 5 });
     await waitForLog('sap-1', (r) => r.fault === 'script:rate-limit' && r.path === MakiniPath.inventory('inv-3'));
     await setDirectly('sap-1', 'inv-3', 80);
@@ -129,12 +158,16 @@ describe('inventory workflows', () => {
   it('refuses, before any write, a result below zero and a system whose profile takes no adjustment; an override opens it', async () => {
     await setDirectly('sap-1', 'inv-3', 0);
     const logBefore = (await sb.sandbox.admin.requestLog('sap-1')).length;
-    const negative = await failureOf((await adjust({ connectionId: 'sap-1', idempotencyKey: key('neg'), inventoryKey: 'inv-3', delta: -1 })).result());
+    const negative = await failureOf(
+      (await adjust({ connectionId: 'sap-1', idempotencyKey: key('neg'), inventoryKey: 'inv-3', delta: -1 })).result(),
+    );
     expect(negative.type).toBe(WriteFailureType.restrictionViolated);
     expect(rules(negative)).toEqual(['delta:negative-stock']);
     expect((await sb.sandbox.admin.requestLog('sap-1')).slice(logBefore).filter((r) => r.method !== 'GET')).toEqual([]);
 
-    const sc = await failureOf((await adjust({ connectionId: 'sc-1', idempotencyKey: key('sc'), inventoryKey: 'inv-1', delta: 1 })).result());
+    const sc = await failureOf(
+      (await adjust({ connectionId: 'sc-1', idempotencyKey: key('sc'), inventoryKey: 'inv-1', delta: 1 })).result(),
+    );
     expect(rules(sc)).toEqual(['(operation):operation-not-allowed']);
     expect(sc.message).toMatch(/no inventory writes for ServiceChannel/);
     expect((await sb.sandbox.admin.requestLog('sc-1')).filter((r) => r.method !== 'GET')).toEqual([]);
@@ -143,11 +176,21 @@ describe('inventory workflows', () => {
   });
 
   it('sets absolute values, and a second run with the same values writes nothing', async () => {
-    const first = await (await startUpdateInventory(client, { connectionId: 'sap-1', idempotencyKey: key('set'), materialKey: 'mat-1',
-      changes: { quantity: 200, unitCost: 5 } }, { taskQueue })).result();
+    const first = await (
+      await startUpdateInventory(
+        client,
+        { connectionId: 'sap-1', idempotencyKey: key('set'), materialKey: 'mat-1', changes: { quantity: 200, unitCost: 5 } },
+        { taskQueue },
+      )
+    ).result();
     expect(first).toMatchObject({ inventoryKey: 'inv-1', quantity: 200, changedFields: ['quantity', 'unitCost'], alreadyApplied: false });
-    const second = await (await startUpdateInventory(client, { connectionId: 'sap-1', idempotencyKey: key('set'), inventoryKey: 'inv-1',
-      changes: { quantity: 200 } }, { taskQueue })).result();
+    const second = await (
+      await startUpdateInventory(
+        client,
+        { connectionId: 'sap-1', idempotencyKey: key('set'), inventoryKey: 'inv-1', changes: { quantity: 200 } },
+        { taskQueue },
+      )
+    ).result();
     expect(second).toMatchObject({ changedFields: [], alreadyApplied: true });
     expect(await quantity('sap-1', 'inv-1')).toBe(200);
   });

@@ -9,8 +9,14 @@ import type { FaultScript } from '../../sandbox/index.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 
 const TIMEOUT_MS = 400;
-const header = (code: string) => ({ code, vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: `PO ${code}`,
-  lineItems: [{ lineNo: 1, materialKey: 'mat-1', name: 'part', quantity: 1, price: 10 }] });
+const header = (code: string) => ({
+  code,
+  vendorKey: 'V-100',
+  siteKey: '1000',
+  currencyKey: 'EUR',
+  title: `PO ${code}`,
+  lineItems: [{ lineNo: 1, materialKey: 'mat-1', name: 'part', quantity: 1, price: 10 }],
+});
 
 describe('Makini client: every fault kind classified (real HTTP against the sandbox)', () => {
   let sb: TestSandbox;
@@ -19,7 +25,11 @@ describe('Makini client: every fault kind classified (real HTTP against the sand
 
   beforeAll(async () => {
     sb = await startTestSandbox([{ id: 'sap-1', system: 'sap' }]);
-    makini = new MakiniClient({ baseUrl: sb.sandbox.url, timeoutMs: TIMEOUT_MS, tokenSource: createTokenSource(sb.connections.connections, { env: sb.env }) });
+    makini = new MakiniClient({
+      baseUrl: sb.sandbox.url,
+      timeoutMs: TIMEOUT_MS,
+      tokenSource: createTokenSource(sb.connections.connections, { env: sb.env }),
+    });
   });
   afterAll(() => sb?.sandbox.close());
   const stored = async (code: string) => (await sb.sandbox.admin.state('sap-1')).purchaseOrders.filter((p) => p.code === code);
@@ -29,7 +39,10 @@ describe('Makini client: every fault kind classified (real HTTP against the sand
     await sb.sandbox.admin.reset();
     await sb.sandbox.admin.scriptFaults('sap-1', [{ ...fault, method: 'POST' } as FaultScript]);
     const code = `fault-${n++}`;
-    const error = await makini.createPurchaseOrder('sap-1', header(code)).then(() => undefined, (e: unknown) => e);
+    const error = await makini.createPurchaseOrder('sap-1', header(code)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error, `${fault.kind} must fail the call`).toBeInstanceOf(MakiniError);
     const info = (error as MakiniError).info;
     // Never a token in what goes to history.
@@ -39,7 +52,14 @@ describe('Makini client: every fault kind classified (real HTTP against the sand
 
   it('rate-limit, Retry-After in seconds → rateLimited, retryable, 2000 ms, not ambiguous', async () => {
     const { info, code } = await failedCreate({ kind: 'rate-limit', retryAfterSeconds: 2 });
-    expect(info).toMatchObject({ type: MakiniFailureType.rateLimited, status: 429, code: 'RATE_LIMIT_EXCEEDED', retryable: true, ambiguous: false, retryAfterMs: 2000 });
+    expect(info).toMatchObject({
+      type: MakiniFailureType.rateLimited,
+      status: 429,
+      code: 'RATE_LIMIT_EXCEEDED',
+      retryable: true,
+      ambiguous: false,
+      retryAfterMs: 2000,
+    });
     expect(info.requestId).toMatch(/^req_/);
     expect(await stored(code)).toHaveLength(0);
   });
@@ -60,7 +80,10 @@ describe('Makini client: every fault kind classified (real HTTP against the sand
 
   it.each([
     // Every 5xx may have landed on a write (500: "issues on Makini's side or with the connected system").
-    [500, true], [503, true], [502, true], [504, true],
+    [500, true],
+    [503, true],
+    [502, true],
+    [504, true],
   ] as const)('server-error %i → serverError, retryable, ambiguous=%s on a write', async (status, ambiguous) => {
     const { info, code } = await failedCreate({ kind: 'server-error', status });
     expect(info).toMatchObject({ type: MakiniFailureType.serverError, status, retryable: true, ambiguous });
@@ -117,7 +140,10 @@ describe('Makini client: every fault kind classified (real HTTP against the sand
     await sb.sandbox.admin.reset();
     const created = await makini.createPurchaseOrder('sap-1', header(`read-${n++}`));
     await sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'malformed-success', method: 'GET' }]);
-    const error = await makini.getPurchaseOrder('sap-1', created.data.data.key).then(() => undefined, (e: unknown) => e);
+    const error = await makini.getPurchaseOrder('sap-1', created.data.data.key).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((error as MakiniError).info).toMatchObject({ type: MakiniFailureType.malformedResponse, retryable: true, ambiguous: false });
   });
 
@@ -129,9 +155,15 @@ describe('Makini client: every fault kind classified (real HTTP against the sand
     await sb.sandbox.admin.reauthorize('sap-1', sb.tokens['sap-1']);
   });
 
-  it('reject (400 VALIDATION_FAILED) → rejected, not retryable, with Makini\'s message', async () => {
+  it("reject (400 VALIDATION_FAILED) → rejected, not retryable, with Makini's message", async () => {
     const { info } = await failedCreate({ kind: 'reject', status: 400, code: 'VALIDATION_FAILED', message: 'orderDate is required' });
-    expect(info).toMatchObject({ type: MakiniFailureType.rejected, status: 400, code: 'VALIDATION_FAILED', retryable: false, ambiguous: false });
+    expect(info).toMatchObject({
+      type: MakiniFailureType.rejected,
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      retryable: false,
+      ambiguous: false,
+    });
     expect(info.message).toContain('orderDate is required');
   });
 

@@ -32,11 +32,20 @@ const conn = {
 const encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
 const dataConverter = dataConverterFromSetting(encryptionKeys);
 
-const po = (connectionId: string, idempotencyKey: string, extra: Partial<CreatePurchaseOrderInput['purchaseOrder']> = {}): CreatePurchaseOrderInput => ({
-  connectionId, idempotencyKey,
+const po = (
+  connectionId: string,
+  idempotencyKey: string,
+  extra: Partial<CreatePurchaseOrderInput['purchaseOrder']> = {},
+): CreatePurchaseOrderInput => ({
+  connectionId,
+  idempotencyKey,
   purchaseOrder: {
-    vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: `PO ${idempotencyKey}`,
-    lineItems: [{ materialKey: 'mat-1', name: 'pump seal', quantity: 2, price: 12.5 }], ...extra,
+    vendorKey: 'V-100',
+    siteKey: '1000',
+    currencyKey: 'EUR',
+    title: `PO ${idempotencyKey}`,
+    lineItems: [{ materialKey: 'mat-1', name: 'pump seal', quantity: 2, price: 12.5 }],
+    ...extra,
   },
 });
 
@@ -55,7 +64,12 @@ describe('operations', () => {
   /** The CLI as an operator runs it: its own process, the same codec keys. */
   const cli = async (...args: string[]) => {
     const [cmd, argv] = nodeTs('src/cli/main.ts', args);
-    const env = { ...process.env, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_NAMESPACE: temporalNamespace(), MAKINI_WRITES_ENCRYPTION_KEYS: encryptionKeys };
+    const env = {
+      ...process.env,
+      TEMPORAL_ADDRESS: temporalAddress(),
+      TEMPORAL_NAMESPACE: temporalNamespace(),
+      MAKINI_WRITES_ENCRYPTION_KEYS: encryptionKeys,
+    };
     try {
       const { stdout } = await run(cmd, argv, { env, timeout: 90_000 });
       return { code: 0, out: stdout };
@@ -66,7 +80,7 @@ describe('operations', () => {
   };
   const posWithCode = async (connectionId: string, code: string) =>
     (await sb.sandbox.admin.state(connectionId)).purchaseOrders.filter((p) => p.code === code);
-  const failureType = (err: unknown) => ((err as { cause?: { type?: string } }).cause?.type);
+  const failureType = (err: unknown) => (err as { cause?: { type?: string } }).cause?.type;
 
   beforeAll(async () => {
     stack = await startWriteStack({
@@ -111,31 +125,55 @@ describe('operations', () => {
       const k = key('verdict-no');
       const before = (await sb.sandbox.admin.requestLog(conn.main)).length;
       const { siteKey: _site, ...header } = po(conn.main, k).purchaseOrder;
-      const { verdict, handle } = await createPurchaseOrderWithVerdict(client,
-        { connectionId: conn.main, idempotencyKey: k, purchaseOrder: { ...header, vendorKey: 'V-404', totalNetValue: 25 } }, { taskQueue });
+      const { verdict, handle } = await createPurchaseOrderWithVerdict(
+        client,
+        { connectionId: conn.main, idempotencyKey: k, purchaseOrder: { ...header, vendorKey: 'V-404', totalNetValue: 25 } },
+        { taskQueue },
+      );
       expect(verdict.verdict).toBe('rejected');
       if (verdict.verdict !== 'rejected') return;
       expect(verdict.failureType).toBe(WriteFailureType.restrictionViolated);
       expect(verdict.system).toBe('sap');
-      expect(verdict.violations.map((v) => `${v.field}:${v.rule}`).sort()).toEqual(['siteKey:required', 'totalNetValue:read-only', 'vendorKey:reference-not-found']);
+      expect(verdict.violations.map((v) => `${v.field}:${v.rule}`).sort()).toEqual([
+        'siteKey:required',
+        'totalNetValue:read-only',
+        'vendorKey:reference-not-found',
+      ]);
       expect(failureType(await handle.result().catch((e: unknown) => e))).toBe(WriteFailureType.restrictionViolated);
       expect((await sb.sandbox.admin.requestLog(conn.main)).slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
     });
   });
 
-  it('keeps an encrypted run\'s history free of plaintext PO fields and tokens (raw history, no codec)', async () => {
+  it("keeps an encrypted run's history free of plaintext PO fields and tokens (raw history, no codec)", async () => {
     const k = key('secret');
     const secretTitle = `Confidential-turbine-overhaul-${suffix}`;
     const secretLine = `secret-bearing-assembly-${suffix}`;
-    const handle = await startCreatePurchaseOrder(client, {
-      ...po(conn.main, k, { title: secretTitle, notes: `deliver-to-gate-7-${suffix}` }),
-      purchaseOrder: { ...po(conn.main, k).purchaseOrder, title: secretTitle, lineItems: [{ materialKey: 'mat-2', name: secretLine, quantity: 3, price: 99.5 }] },
-    }, { taskQueue });
+    const handle = await startCreatePurchaseOrder(
+      client,
+      {
+        ...po(conn.main, k, { title: secretTitle, notes: `deliver-to-gate-7-${suffix}` }),
+        purchaseOrder: {
+          ...po(conn.main, k).purchaseOrder,
+          title: secretTitle,
+          lineItems: [{ materialKey: 'mat-2', name: secretLine, quantity: 3, price: 99.5 }],
+        },
+      },
+      { taskQueue },
+    );
     await handle.result();
     // Read back WITHOUT the codec: what the server stores and anyone with history access sees.
     const raw = await rawClient.workflow.getHandle(handle.workflowId).fetchHistory();
     const text = historyToJSON(raw);
-    for (const secret of [secretTitle, secretLine, `deliver-to-gate-7-${suffix}`, 'V-100', 'pump seal', 'lineItems', 'vendorKey', ...Object.values(sb.tokens)]) {
+    for (const secret of [
+      secretTitle,
+      secretLine,
+      `deliver-to-gate-7-${suffix}`,
+      'V-100',
+      'pump seal',
+      'lineItems',
+      'vendorKey',
+      ...Object.values(sb.tokens),
+    ]) {
       expect(text, `history must not contain "${secret}"`).not.toContain(secret);
     }
     // Every payload outside search attributes is encrypted (inputs, results, summaries, details).
@@ -169,7 +207,10 @@ describe('operations', () => {
     const lines = body.split('\n').filter((l) => l.startsWith('makini_'));
     if (process.env.DEBUG_METRICS) console.log(lines.join('\n'));
     const has = (name: RegExp, ...labels: string[]) => lines.some((l) => name.test(l) && labels.every((x) => l.includes(x)));
-    expect(has(/^makini_calls/, 'system="sap"', 'operation="createPurchaseOrder"', 'status="429"', 'error_code="RATE_LIMIT_EXCEEDED"'), lines.join('\n')).toBe(true);
+    expect(
+      has(/^makini_calls/, 'system="sap"', 'operation="createPurchaseOrder"', 'status="429"', 'error_code="RATE_LIMIT_EXCEEDED"'),
+      lines.join('\n'),
+    ).toBe(true);
     expect(has(/^makini_calls/, 'system="sap"', 'operation="createPurchaseOrder"', 'status="200"')).toBe(true);
     expect(has(/^makini_calls/, 'operation="findPurchaseOrderByReference"', 'status="200"')).toBe(true);
     expect(has(/^makini_call_duration/, 'operation="getPurchaseOrder"')).toBe(true);
@@ -196,35 +237,60 @@ describe('operations', () => {
     const createRequestIds = result.steps.find((s) => s.name === 'create purchase order with 1 lines')!.requestIds;
     expect(create?.requestId).toBe(createRequestIds.at(-1));
     // Activity-side lines: one per Makini call, with its request id.
-    expect(mine.some((e) => e.message === 'makini call' && e.operation === 'createPurchaseOrder' && e.connectionId === conn.main && e.requestId === createRequestIds.at(-1))).toBe(true);
+    expect(
+      mine.some(
+        (e) =>
+          e.message === 'makini call' &&
+          e.operation === 'createPurchaseOrder' &&
+          e.connectionId === conn.main &&
+          e.requestId === createRequestIds.at(-1),
+      ),
+    ).toBe(true);
     const all = logLines.join('\n');
     for (const token of Object.values(sb.tokens)) expect(all).not.toContain(token);
     expect(all).not.toMatch(/taskToken":"(?!\[redacted\])/);
   });
 
   it('rerun-failed --dry-run lists exactly the failed writes of a filter', async () => {
-    const reject = { kind: 'reject' as const, method: 'POST' as const, pathPrefix: '/api/eam/purchase-orders', status: 400, code: 'VALIDATION_FAILED', message: 'buyer group blocked' };
+    const reject = {
+      kind: 'reject' as const,
+      method: 'POST' as const,
+      pathPrefix: '/api/eam/purchase-orders',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      message: 'buyer group blocked',
+    };
     const failsA = [key('rr-a1'), key('rr-a2')];
     await sb.sandbox.admin.scriptFaults(conn.rerunA, [{ ...reject, times: 2 }]);
     for (const k of failsA) {
-      expect(failureType(await (await startCreatePurchaseOrder(client, po(conn.rerunA, k), { taskQueue })).result().catch((e: unknown) => e))).toBe('MakiniRequestRejected');
+      expect(
+        failureType(await (await startCreatePurchaseOrder(client, po(conn.rerunA, k), { taskQueue })).result().catch((e: unknown) => e)),
+      ).toBe('MakiniRequestRejected');
     }
     // Not in the filter: a success and a refusal on A, the same failure on B.
     await (await startCreatePurchaseOrder(client, po(conn.rerunA, key('rr-ok')), { taskQueue })).result();
-    await (await startCreatePurchaseOrder(client, po(conn.rerunA, key('rr-refused'), { vendorKey: 'V-404' }), { taskQueue })).result().catch(() => undefined);
+    await (
+      await startCreatePurchaseOrder(client, po(conn.rerunA, key('rr-refused'), { vendorKey: 'V-404' }), { taskQueue })
+    )
+      .result()
+      .catch(() => undefined);
     await sb.sandbox.admin.scriptFaults(conn.rerunB, [reject]);
     await (await startCreatePurchaseOrder(client, po(conn.rerunB, key('rr-b')), { taskQueue })).result().catch(() => undefined);
 
     const wanted = failsA.map((k) => `purchase-order/create/${conn.rerunA}/${k}`);
     const filter = ['--connection', conn.rerunA, '--error-code', 'MakiniRequestRejected', '--since', testStarted];
     let res = { code: -1, out: '' };
-    for (let i = 0; i < 20; i++) { // visibility is eventually consistent
+    for (let i = 0; i < 20; i++) {
+      // visibility is eventually consistent
       res = await cli('rerun-failed', ...filter, '--dry-run');
       if (wanted.every((w) => res.out.includes(w))) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(res.code, res.out).toBe(0);
-    const listed = res.out.split('\n').filter((l) => l.startsWith('purchase-order/')).map((l) => l.split(/\s+/)[0]);
+    const listed = res.out
+      .split('\n')
+      .filter((l) => l.startsWith('purchase-order/'))
+      .map((l) => l.split(/\s+/)[0]);
     expect(listed.sort()).toEqual(wanted.sort());
     expect(res.out).toContain('dry run: 2 failed write(s) would be re-run with their original input');
     // A dry run starts nothing.
@@ -237,7 +303,16 @@ describe('operations', () => {
   it('re-runs a PO write that failed after the PO was created: it completes without a duplicate', async () => {
     const k = key('fixed');
     // The PO is created, then reading it back is refused: the API user lacks read permission.
-    await sb.sandbox.admin.scriptFaults(conn.fixed, [{ kind: 'reject', method: 'GET', pathPrefix: '/api/eam/purchase-orders/', status: 403, code: 'PERMISSION_DENIED', message: 'user may not read purchase orders' }]);
+    await sb.sandbox.admin.scriptFaults(conn.fixed, [
+      {
+        kind: 'reject',
+        method: 'GET',
+        pathPrefix: '/api/eam/purchase-orders/',
+        status: 403,
+        code: 'PERMISSION_DENIED',
+        message: 'user may not read purchase orders',
+      },
+    ]);
     const first = await startCreatePurchaseOrder(client, po(conn.fixed, k), { taskQueue });
     expect(failureType(await first.result().catch((e: unknown) => e))).toBe('MakiniRequestRejected');
     expect(await posWithCode(conn.fixed, k)).toHaveLength(1);
@@ -263,8 +338,14 @@ describe('operations', () => {
   it('rerun-failed --reset-to-last-good continues a write from the step that failed', async () => {
     const k = key('reset');
     // Makini is down for the read-back longer than the (small) budget allows: the write gives up after creating the PO.
-    await sb.sandbox.admin.scriptFaults(conn.reset, [{ kind: 'server-error', status: 503, method: 'GET', pathPrefix: '/api/eam/purchase-orders/', times: 2 }]);
-    const first = await startCreatePurchaseOrder(client, { ...po(conn.reset, k), retryBudget: { maxAttempts: 2, baseBackoffMs: 50 } }, { taskQueue });
+    await sb.sandbox.admin.scriptFaults(conn.reset, [
+      { kind: 'server-error', status: 503, method: 'GET', pathPrefix: '/api/eam/purchase-orders/', times: 2 },
+    ]);
+    const first = await startCreatePurchaseOrder(
+      client,
+      { ...po(conn.reset, k), retryBudget: { maxAttempts: 2, baseBackoffMs: 50 } },
+      { taskQueue },
+    );
     expect(failureType(await first.result().catch((e: unknown) => e))).toBe(WriteFailureType.retryBudgetExhausted);
     let res = { code: -1, out: '' };
     for (let i = 0; i < 20 && !res.out.includes(first.workflowId); i++) {
@@ -272,7 +353,9 @@ describe('operations', () => {
       if (!res.out.includes(first.workflowId)) await new Promise((r) => setTimeout(r, 500));
     }
     expect(res.out).toMatch(/reset as run \S+ \(continues after createPurchaseOrder\)/);
-    const result = await client.workflow.getHandle<typeof import('../../src/worker/workflows.js').createPurchaseOrder>(first.workflowId).result();
+    const result = await client.workflow
+      .getHandle<typeof import('../../src/worker/workflows.js').createPurchaseOrder>(first.workflowId)
+      .result();
     // The reset run kept the recorded create and only read back: one POST, no lookup found an "earlier" PO.
     expect(result.foundExisting).toBe(false);
     expect(await posWithCode(conn.reset, k)).toHaveLength(1);

@@ -9,8 +9,16 @@ import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const po = (idempotencyKey: string, extra: Partial<CreatePurchaseOrderInput> = {}): CreatePurchaseOrderInput => ({
-  connectionId: 'sap-1', idempotencyKey, ...extra,
-  purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: 'ops', lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 2 }] },
+  connectionId: 'sap-1',
+  idempotencyKey,
+  ...extra,
+  purchaseOrder: {
+    vendorKey: 'V-100',
+    siteKey: '1000',
+    currencyKey: 'EUR',
+    title: 'ops',
+    lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 2 }],
+  },
 });
 
 describe('purchase order writes, as ops see them', () => {
@@ -47,8 +55,12 @@ describe('purchase order writes, as ops see them', () => {
 
     await handle.result();
     const after = (await handle.describe()).typedSearchAttributes;
-    expect([after.get(SA_CONNECTION_ID), after.get(SA_ENTITY), after.get(SA_OPERATION), after.get(SA_OUTCOME)])
-      .toEqual(['sap-1', 'purchase-order', 'create', 'succeeded']);
+    expect([after.get(SA_CONNECTION_ID), after.get(SA_ENTITY), after.get(SA_OPERATION), after.get(SA_OUTCOME)]).toEqual([
+      'sap-1',
+      'purchase-order',
+      'create',
+      'succeeded',
+    ]);
     // The timer carries the cause as its summary in the UI.
     const { events } = await handle.fetchHistory();
     const timer = events?.find((e) => e.timerStartedEventAttributes);
@@ -56,7 +68,10 @@ describe('purchase order writes, as ops see them', () => {
     expect(Buffer.from(timer!.userMetadata!.summary!.data!).toString()).toContain('429 RATE_LIMIT_EXCEEDED, Retry-After 4.0 s');
     // The execution is findable by its attributes.
     const found: string[] = [];
-    for await (const w of client.workflow.list({ query: `MakiniConnectionId = "sap-1" AND MakiniOutcome = "succeeded" AND WorkflowId = "${handle.workflowId}"` })) found.push(w.workflowId);
+    for await (const w of client.workflow.list({
+      query: `MakiniConnectionId = "sap-1" AND MakiniOutcome = "succeeded" AND WorkflowId = "${handle.workflowId}"`,
+    }))
+      found.push(w.workflowId);
     expect(found).toEqual([handle.workflowId]);
   });
 

@@ -24,11 +24,25 @@ describe('quick start (npm start)', () => {
     const [port, uiPort, sandboxPort] = [await freePort(), await freePort(), await freePort()];
     // A user's shell: none of the settings that would point at another server or Makini.
     const { TEMPORAL_ADDRESS: _a, MAKINI_BASE_URL: _m, MAKINI_CONNECTIONS_FILE: _c, TEMPORAL_TASK_QUEUE: _q, ...userEnv } = process.env;
-    const env = { ...userEnv, TEMPORAL_PORT: String(port), TEMPORAL_UI_PORT: String(uiPort), SANDBOX_PORT: String(sandboxPort), MAKINI_WRITES_DATA_DIR: dir };
-    const start = spawn(process.execPath, [join(repoRoot, 'scripts', 'bootstrap.mjs'), 'start'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...userEnv,
+      TEMPORAL_PORT: String(port),
+      TEMPORAL_UI_PORT: String(uiPort),
+      SANDBOX_PORT: String(sandboxPort),
+      MAKINI_WRITES_DATA_DIR: dir,
+    };
+    const start = spawn(process.execPath, [join(repoRoot, 'scripts', 'bootstrap.mjs'), 'start'], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    start.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-    start.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+    start.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
+    start.stderr!.on('data', (b: Buffer) => {
+      out += b.toString();
+    });
     const exited = new Promise<number | null>((resolve) => start.on('exit', (code) => resolve(code)));
     try {
       await waitFor('the worker to poll', () => out.includes('[worker] polling'));
@@ -38,7 +52,12 @@ describe('quick start (npm start)', () => {
 
       // The first write the banner suggests, through the real CLI.
       const [node, args] = nodeTs('src/cli/main.ts', ['start', 'createPurchaseOrder', 'examples/purchase-order.sap.json', '--wait']);
-      const cli = spawnSync(node, args, { cwd: repoRoot, env: { ...env, TEMPORAL_ADDRESS: `localhost:${port}` }, encoding: 'utf8', timeout: 60_000 });
+      const cli = spawnSync(node, args, {
+        cwd: repoRoot,
+        env: { ...env, TEMPORAL_ADDRESS: `localhost:${port}` },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       expect(cli.stderr).not.toMatch(/error/i);
       expect(cli.status).toBe(0);
       expect(cli.stdout).toContain('"purchaseOrderKey"');

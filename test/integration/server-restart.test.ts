@@ -25,20 +25,37 @@ describe('Temporal server restart mid-write', () => {
     let server: DevServer = await startDevServer({ headless: true, dbFilename, port });
     cleanups.push(() => server.stop());
     // Worker and client on this test's own server.
-    const stack = await startWriteStack({ taskQueuePrefix: 'restart', connections: [{ id: 'dyn-1', system: 'dynamics' }], address: server.address });
+    const stack = await startWriteStack({
+      taskQueuePrefix: 'restart',
+      connections: [{ id: 'dyn-1', system: 'dynamics' }],
+      address: server.address,
+    });
     cleanups.push(() => stack.stop());
     const { sb, taskQueue } = stack;
     let { connection, client } = stack;
 
     // Every line POST takes 300 ms, so the write is still adding lines when the server goes down.
-    await sb.sandbox.admin.scriptFaults('dyn-1', [{ kind: 'slow', method: 'POST', skip: 1, times: 20, delayMs: 300, pathPrefix: MakiniPath.purchaseOrders() }]);
+    await sb.sandbox.admin.scriptFaults('dyn-1', [
+      { kind: 'slow', method: 'POST', skip: 1, times: 20, delayMs: 300, pathPrefix: MakiniPath.purchaseOrders() },
+    ]);
     const idempotencyKey = `restart-${Date.now().toString(36)}`;
-    const handle = await startCreatePurchaseOrder(client, {
-      connectionId: 'dyn-1', idempotencyKey,
-      purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: 'restart',
-        lineItems: Array.from({ length: 20 }, (_, i) => ({ materialKey: 'mat-2', name: `p${i}`, quantity: 1, price: 3 })) },
-    }, { taskQueue });
-    const lines = async () => (await sb.sandbox.admin.state('dyn-1')).purchaseOrders.find((p) => p.code === idempotencyKey)?.lineItems?.length ?? 0;
+    const handle = await startCreatePurchaseOrder(
+      client,
+      {
+        connectionId: 'dyn-1',
+        idempotencyKey,
+        purchaseOrder: {
+          vendorKey: 'V-100',
+          siteKey: '1000',
+          currencyKey: 'EUR',
+          title: 'restart',
+          lineItems: Array.from({ length: 20 }, (_, i) => ({ materialKey: 'mat-2', name: `p${i}`, quantity: 1, price: 3 })),
+        },
+      },
+      { taskQueue },
+    );
+    const lines = async () =>
+      (await sb.sandbox.admin.state('dyn-1')).purchaseOrders.find((p) => p.code === idempotencyKey)?.lineItems?.length ?? 0;
     while ((await lines()) < 5) await new Promise((r) => setTimeout(r, 50));
 
     await connection.close();

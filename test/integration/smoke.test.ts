@@ -25,12 +25,17 @@ describe('foundation', () => {
     const nc = await NativeConnection.connect({ address: temporalAddress() });
     cleanups.push(() => nc.close());
     const worker = await Worker.create({
-      connection: nc, namespace: temporalNamespace(), taskQueue, workflowsPath: smokeWorkflows,
+      connection: nc,
+      namespace: temporalNamespace(),
+      taskQueue,
+      workflowsPath: smokeWorkflows,
       activities: { echo: async (text: string) => `activity echoed ${text}` },
     });
     const { client, connection } = await connectClient();
     cleanups.push(() => connection.close());
-    const result = await worker.runUntil(client.workflow.execute('smoke', { taskQueue, workflowId: `smoke-${taskQueue}`, args: ['hello'] }));
+    const result = await worker.runUntil(
+      client.workflow.execute('smoke', { taskQueue, workflowId: `smoke-${taskQueue}`, args: ['hello'] }),
+    );
     expect(result).toBe('workflow saw: activity echoed hello');
     const { events } = await client.workflow.getHandle(`smoke-${taskQueue}`).fetchHistory();
     expect(events?.some((e) => e.activityTaskCompletedEventAttributes)).toBe(true);

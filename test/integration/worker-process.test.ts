@@ -14,7 +14,6 @@ import type { TestSandbox } from '../support/sandbox.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 import { startWriteStack, type WriteStackWithoutWorker } from '../support/write-stack.js';
 
-
 /** True when a text occurs anywhere in a decoded history: strings and payload bytes alike. */
 function containsText(value: unknown, text: string): boolean {
   if (typeof value === 'string') return value.includes(text);
@@ -42,8 +41,12 @@ describe('the worker process', () => {
     writeFileSync(connectionsFile, JSON.stringify(sb.connections));
     env = {
       ...sb.env,
-      TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_NAMESPACE: temporalNamespace(), TEMPORAL_TASK_QUEUE: taskQueue,
-      MAKINI_BASE_URL: sb.sandbox.url, MAKINI_CONNECTIONS_FILE: connectionsFile, WORKER_SHUTDOWN_GRACE_MS: '2000',
+      TEMPORAL_ADDRESS: temporalAddress(),
+      TEMPORAL_NAMESPACE: temporalNamespace(),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      MAKINI_BASE_URL: sb.sandbox.url,
+      MAKINI_CONNECTIONS_FILE: connectionsFile,
+      WORKER_SHUTDOWN_GRACE_MS: '2000',
     };
   });
   afterAll(async () => {
@@ -68,17 +71,26 @@ describe('the worker process', () => {
   it('killed with SIGKILL mid-write and restarted: exactly one PO with all 20 lines, no token anywhere', async () => {
     const idempotencyKey = `kill-${Date.now().toString(36)}`;
     const input: CreatePurchaseOrderInput = {
-      connectionId: 'dyn-1', idempotencyKey,
-      purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: 'killed mid-write',
-        lineItems: Array.from({ length: 20 }, (_, i) => ({ materialKey: 'mat-1', name: `part ${i + 1}`, quantity: 1, price: 5 })) },
+      connectionId: 'dyn-1',
+      idempotencyKey,
+      purchaseOrder: {
+        vendorKey: 'V-100',
+        siteKey: '1000',
+        currencyKey: 'EUR',
+        title: 'killed mid-write',
+        lineItems: Array.from({ length: 20 }, (_, i) => ({ materialKey: 'mat-1', name: `part ${i + 1}`, quantity: 1, price: 5 })),
+      },
     };
     // The 6th POST (header + 4 lines pass, then line 5) is slow: the worker dies while it is in
     // flight, and the sandbox still applies it: the new worker must find that line, not add it again.
-    await sb.sandbox.admin.scriptFaults('dyn-1', [{ kind: 'slow', method: 'POST', skip: 5, delayMs: 3_000, pathPrefix: MakiniPath.purchaseOrders() }]);
+    await sb.sandbox.admin.scriptFaults('dyn-1', [
+      { kind: 'slow', method: 'POST', skip: 5, delayMs: 3_000, pathPrefix: MakiniPath.purchaseOrders() },
+    ]);
     const first = await startWorkerProcess(env);
     workers.push(first);
     const handle = await startCreatePurchaseOrder(client, input, { taskQueue });
-    const linesStored = async () => (await sb.sandbox.admin.state('dyn-1')).purchaseOrders.find((p) => p.code === idempotencyKey)?.lineItems?.length ?? 0;
+    const linesStored = async () =>
+      (await sb.sandbox.admin.state('dyn-1')).purchaseOrders.find((p) => p.code === idempotencyKey)?.lineItems?.length ?? 0;
     while ((await linesStored()) < 4) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 500)); // line 5 is now in flight
     first.child.kill('SIGKILL');

@@ -58,14 +58,23 @@ describe('describeCapabilities', () => {
     expect(mx.required).toEqual(['siteKey', 'title']);
     expect(Object.keys(props(mx))).toEqual(expect.arrayContaining(['siteKey', 'title', 'assetKey', 'parts', 'userAssignedKey']));
     expect(props(mx).instructions).toBeUndefined();
-    expect(props(mx).parts?.items).toMatchObject({ type: 'object', additionalProperties: false, properties: { partKey: {}, quantity: {} } });
+    expect(props(mx).parts?.items).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      properties: { partKey: {}, quantity: {} },
+    });
     const emaint = describeCapabilities(profile('emaint'), 'workOrder', 'update');
     expect(props(emaint).duaAt?.description).toMatch(/not a field of the Makini spec/);
     expect(emaint.required).toEqual([]);
   });
 
   it('shows what a connection override opens', () => {
-    const p = effectiveProfile(builtins, 'sap', { purchaseOrder: { writableCustomFields: ['ZZ_PROJECT'], customFieldMap: { costCenter: 'ZZ_KOSTL' } } }, 'acme');
+    const p = effectiveProfile(
+      builtins,
+      'sap',
+      { purchaseOrder: { writableCustomFields: ['ZZ_PROJECT'], customFieldMap: { costCenter: 'ZZ_KOSTL' } } },
+      'acme',
+    );
     const s = describeCapabilities(p, 'purchaseOrder', 'create');
     const custom = props(s).customFields!;
     expect(Object.keys(custom.properties as object).sort()).toEqual(['ZZ_KOSTL', 'ZZ_PROJECT', 'costCenter']);
@@ -81,13 +90,18 @@ describe('describeCapabilities', () => {
           expect(s.$schema).toBe(JSON_SCHEMA_DIALECT);
           for (const r of s.required as string[]) expect(Object.keys(props(s)), `${p.system} ${entity} ${operation} ${r}`).toContain(r);
           // An operation the schema calls refused is refused by the checker, and the other way round.
-          const refusedByChecker = checkWrite(p, { entity, operation }).some((v) => v.rule === 'operation-not-allowed' || v.rule === 'lines-with-header-only' || v.rule === 'delete-impossible');
+          const refusedByChecker = checkWrite(p, { entity, operation }).some(
+            (v) => v.rule === 'operation-not-allowed' || v.rule === 'lines-with-header-only' || v.rule === 'delete-impossible',
+          );
           expect(s['x-makini-allowed'], `${p.system} ${entity} ${operation}`).toBe(!refusedByChecker);
           // Every read-only field the schema names is refused by the checker when written.
           for (const f of (s['x-makini-fields'] as { readOnly: string[] }).readOnly) {
             if (f === p[entity].referenceField) continue; // reserved by the workflows, not by the checker
             const vs = checkWrite(p, { entity, operation, fields: { [f]: 'x' } });
-            expect(vs.some((v) => v.field === f && (v.rule === 'read-only' || v.rule === 'field-not-writable')), `${p.system} ${entity} ${operation} ${f}`).toBe(true);
+            expect(
+              vs.some((v) => v.field === f && (v.rule === 'read-only' || v.rule === 'field-not-writable')),
+              `${p.system} ${entity} ${operation} ${f}`,
+            ).toBe(true);
           }
         }
       }

@@ -11,7 +11,8 @@ const poHeader = { vendorKey: 'V100', siteKey: 'S1', currencyKey: 'EUR' };
 const lines = [{ quantity: 1, price: 2 }];
 
 /** Connection config text as an operator writes it (parsed by the real connections schema). */
-const connections = parseConnections(`
+const connections = parseConnections(
+  `
 connections:
   - id: acme-sap
     token: { env: ACME_SAP_TOKEN }
@@ -26,17 +27,25 @@ connections:
   - id: other-sap
     token: { env: OTHER_SAP_TOKEN }
     system: sap
-`, 'connections.yaml');
+`,
+  'connections.yaml',
+);
 const [acme, other] = connections.connections;
 const acmeSap = effectiveProfile(builtins, 'sap', acme!.overrides, acme!.id);
 const otherSap = effectiveProfile(builtins, 'sap', other!.overrides, other!.id);
 
 describe('per-connection overrides', () => {
   it('makes a custom field writable for one connection only', () => {
-    const req = { entity: 'purchaseOrder' as const, operation: 'create' as const, fields: { ...poHeader, organizationKey: 'O1', customFields: { ZZ_PROJECT: 'P-7' } }, lines };
+    const req = {
+      entity: 'purchaseOrder' as const,
+      operation: 'create' as const,
+      fields: { ...poHeader, organizationKey: 'O1', customFields: { ZZ_PROJECT: 'P-7' } },
+      lines,
+    };
     expect(checkWrite(acmeSap, req)).toEqual([]);
-    expect(summary(checkWrite(otherSap, { ...req, fields: { ...poHeader, customFields: { ZZ_PROJECT: 'P-7' } } })))
-      .toEqual(['custom-field-not-writable:customFields.ZZ_PROJECT']);
+    expect(summary(checkWrite(otherSap, { ...req, fields: { ...poHeader, customFields: { ZZ_PROJECT: 'P-7' } } }))).toEqual([
+      'custom-field-not-writable:customFields.ZZ_PROJECT',
+    ]);
     expect(profile('sap').purchaseOrder.writableCustomFields).toEqual([]); // the built-in is untouched
   });
 
@@ -52,7 +61,9 @@ describe('per-connection overrides', () => {
   it('relaxes a required field and adds another', () => {
     const fields = { vendorKey: 'V1', currencyKey: 'EUR' };
     expect(summary(checkWrite(otherSap, { entity: 'purchaseOrder', operation: 'create', fields, lines }))).toEqual(['required:siteKey']);
-    expect(summary(checkWrite(acmeSap, { entity: 'purchaseOrder', operation: 'create', fields, lines }))).toEqual(['required:organizationKey']);
+    expect(summary(checkWrite(acmeSap, { entity: 'purchaseOrder', operation: 'create', fields, lines }))).toEqual([
+      'required:organizationKey',
+    ]);
     expect(acmeSap.writesPerMinute).toBe(20);
     expect(otherSap.writesPerMinute).toBe(60);
   });
@@ -65,28 +76,48 @@ describe('per-connection overrides', () => {
   });
 
   it('removes a state rule for some operations only, and adds one', () => {
-    const p = effectiveProfile(builtins, 'sap', {
-      purchaseOrder: {
-        removeStateRules: [{ state: 'approved', operations: ['update'] }],
-        addStateRules: [{ states: ['in-approval'], refuses: ['update'], reason: 'workflow running in SAP' }],
+    const p = effectiveProfile(
+      builtins,
+      'sap',
+      {
+        purchaseOrder: {
+          removeStateRules: [{ state: 'approved', operations: ['update'] }],
+          addStateRules: [{ states: ['in-approval'], refuses: ['update'], reason: 'workflow running in SAP' }],
+        },
       },
-    }, 'acme');
-    const update = (currentStatus: string) => summary(checkWrite(p, { entity: 'purchaseOrder', operation: 'update', fields: { title: 't' }, currentStatus }));
+      'acme',
+    );
+    const update = (currentStatus: string) =>
+      summary(checkWrite(p, { entity: 'purchaseOrder', operation: 'update', fields: { title: 't' }, currentStatus }));
     expect(update('approved')).toEqual([]);
     expect(update('in-approval')).toEqual(['state-locked:status']);
-    expect(summary(checkWrite(p, { entity: 'purchaseOrder', operation: 'cancel', currentStatus: 'approved', targetStatus: 'cancelled' }))).toEqual(['state-locked:status']);
+    expect(
+      summary(checkWrite(p, { entity: 'purchaseOrder', operation: 'cancel', currentStatus: 'approved', targetStatus: 'cancelled' })),
+    ).toEqual(['state-locked:status']);
     expect(update('closed')).toEqual(['state-locked:status']);
   });
 
   it('changes line handling, reference field and limits', () => {
-    const p = effectiveProfile(builtins, 'dynamics', {
-      purchaseOrder: { lines: 'with-header', referenceField: 'orderNo', operations: { create: { maxLines: 2, removeMustExist: ['vendorKey'] } } },
-    }, 'dyn-9');
+    const p = effectiveProfile(
+      builtins,
+      'dynamics',
+      {
+        purchaseOrder: {
+          lines: 'with-header',
+          referenceField: 'orderNo',
+          operations: { create: { maxLines: 2, removeMustExist: ['vendorKey'] } },
+        },
+      },
+      'dyn-9',
+    );
     expect(p.purchaseOrder.lines).toBe('with-header');
     expect(p.purchaseOrder.referenceField).toBe('orderNo');
     expect(p.purchaseOrder.operations.create?.mustExist).toEqual([]);
-    expect(summary(checkWrite(p, { entity: 'purchaseOrder', operation: 'create', fields: { vendorKey: 'V' }, lines: [...lines, ...lines, ...lines] })))
-      .toEqual(['too-many-lines:lineItems']);
+    expect(
+      summary(
+        checkWrite(p, { entity: 'purchaseOrder', operation: 'create', fields: { vendorKey: 'V' }, lines: [...lines, ...lines, ...lines] }),
+      ),
+    ).toEqual(['too-many-lines:lineItems']);
     const unlimited = applyOverrides(p, { purchaseOrder: { operations: { create: { maxLines: null } } } }, 'dyn-9');
     expect(unlimited.purchaseOrder.operations.create?.maxLines).toBeUndefined();
   });
@@ -115,7 +146,9 @@ describe('per-connection overrides', () => {
       expect(msg).toContain('overrides.purchaseOrder.operations.create.addRequired');
     });
     it('an unknown operation', () => {
-      expect(bad({ purchaseOrder: { operations: { creat: { addRequired: ['x'] } } } })).toMatch(/overrides\.purchaseOrder\.operations: .*"creat"/);
+      expect(bad({ purchaseOrder: { operations: { creat: { addRequired: ['x'] } } } })).toMatch(
+        /overrides\.purchaseOrder\.operations: .*"creat"/,
+      );
     });
     it('an unknown key', () => {
       expect(bad({ workOrder: { requried: ['title'] } })).toMatch(/overrides\.workOrder: .*"requried"/);
@@ -124,20 +157,24 @@ describe('per-connection overrides', () => {
       expect(bad({ workOrder: { lines: 'both' } })).toMatch(/overrides\.workOrder: .*"lines"/);
     });
     it('removing a field that is not required (a typo)', () => {
-      expect(bad({ purchaseOrder: { operations: { create: { removeRequired: ['vendorkey'] } } } }))
-        .toContain('overrides.purchaseOrder.operations.create.removeRequired: vendorkey is not required (it is: vendorKey, siteKey, currencyKey)');
+      expect(bad({ purchaseOrder: { operations: { create: { removeRequired: ['vendorkey'] } } } })).toContain(
+        'overrides.purchaseOrder.operations.create.removeRequired: vendorkey is not required (it is: vendorKey, siteKey, currencyKey)',
+      );
     });
     it('a field both required and read-only', () => {
-      expect(bad({ purchaseOrder: { operations: { create: { addRequired: ['totalNetValue'] } } } }))
-        .toContain('overrides.purchaseOrder.operations.create: totalNetValue would be both required and read-only');
+      expect(bad({ purchaseOrder: { operations: { create: { addRequired: ['totalNetValue'] } } } })).toContain(
+        'overrides.purchaseOrder.operations.create: totalNetValue would be both required and read-only',
+      );
     });
     it('addWritable where every field is already writable', () => {
-      expect(bad({ purchaseOrder: { operations: { update: { addWritable: ['notes'] } } } }))
-        .toContain('overrides.purchaseOrder.operations.update.addWritable: this operation has no list of accepted fields');
+      expect(bad({ purchaseOrder: { operations: { update: { addWritable: ['notes'] } } } })).toContain(
+        'overrides.purchaseOrder.operations.update.addWritable: this operation has no list of accepted fields',
+      );
     });
     it('removing a state rule that does not exist', () => {
-      expect(bad({ purchaseOrder: { removeStateRules: ['aproved'] } }))
-        .toContain('overrides.purchaseOrder.removeStateRules.0: no state rule applies to status "aproved"');
+      expect(bad({ purchaseOrder: { removeStateRules: ['aproved'] } })).toContain(
+        'overrides.purchaseOrder.removeStateRules.0: no state rule applies to status "aproved"',
+      );
     });
     it('a non-positive write budget', () => {
       expect(bad({ writesPerMinute: 0 })).toContain('overrides.writesPerMinute');
@@ -156,19 +193,33 @@ describe('systems without a built-in profile', () => {
     expect(fiix.category).toBe('unknown');
     expect(fiix.writesPerMinute).toBe(GENERIC_WRITES_PER_MINUTE);
     expect(fiix.purchaseOrder.lines).toBe('with-header');
-    expect(summary(checkWrite(fiix, { entity: 'purchaseOrder', operation: 'create', fields: { customFields: { X: 1 } }, lines: [{}] }))).toEqual([
-      'custom-field-not-writable:customFields.X', 'line-required:lineItems[0].price', 'line-required:lineItems[0].quantity', 'required:vendorKey',
+    expect(
+      summary(checkWrite(fiix, { entity: 'purchaseOrder', operation: 'create', fields: { customFields: { X: 1 } }, lines: [{}] })),
+    ).toEqual([
+      'custom-field-not-writable:customFields.X',
+      'line-required:lineItems[0].price',
+      'line-required:lineItems[0].quantity',
+      'required:vendorKey',
     ]);
-    expect(summary(checkWrite(fiix, { entity: 'purchaseOrder', operation: 'addLine', lines, currentStatus: 'draft' })))
-      .toEqual(['lines-with-header-only:lineItems', 'operation-not-allowed:(operation)']);
-    expect(summary(checkWrite(fiix, { entity: 'purchaseOrder', operation: 'cancel', currentStatus: 'approved', targetStatus: 'cancelled' })))
-      .toEqual(['state-locked:status']);
-    expect(summary(checkWrite(fiix, { entity: 'workOrder', operation: 'update', fields: { title: 't' }, currentStatus: 'completed' })))
-      .toEqual(['state-locked:status']);
+    expect(summary(checkWrite(fiix, { entity: 'purchaseOrder', operation: 'addLine', lines, currentStatus: 'draft' }))).toEqual([
+      'lines-with-header-only:lineItems',
+      'operation-not-allowed:(operation)',
+    ]);
+    expect(
+      summary(checkWrite(fiix, { entity: 'purchaseOrder', operation: 'cancel', currentStatus: 'approved', targetStatus: 'cancelled' })),
+    ).toEqual(['state-locked:status']);
+    expect(
+      summary(checkWrite(fiix, { entity: 'workOrder', operation: 'update', fields: { title: 't' }, currentStatus: 'completed' })),
+    ).toEqual(['state-locked:status']);
   });
 
   it('take overrides like any profile', () => {
-    const p = effectiveProfile(builtins, 'fiix', { purchaseOrder: { lines: 'both', operations: { addLine: { allowed: true } } } }, 'fiix-1');
+    const p = effectiveProfile(
+      builtins,
+      'fiix',
+      { purchaseOrder: { lines: 'both', operations: { addLine: { allowed: true } } } },
+      'fiix-1',
+    );
     expect(checkWrite(p, { entity: 'purchaseOrder', operation: 'addLine', lines, currentStatus: 'draft' })).toEqual([]);
   });
 

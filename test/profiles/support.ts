@@ -13,8 +13,14 @@ export function profile(system: string): WriteProfile {
   return p;
 }
 
-export interface PlatformRule { required: string[]; optional: string[] }
-export interface PlatformValidation { source: string; rules: Record<string, Record<string, PlatformRule>> }
+export interface PlatformRule {
+  required: string[];
+  optional: string[];
+}
+export interface PlatformValidation {
+  source: string;
+  rules: Record<string, Record<string, PlatformRule>>;
+}
 
 /** Makini's published per-platform required fields (data/makini/platform-validation.json). */
 export const platformValidation: PlatformValidation = JSON.parse(

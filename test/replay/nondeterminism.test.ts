@@ -9,7 +9,9 @@ import { readHistoryFile, replayHistory } from '../../src/operations/replay.js';
 import { installQuietRuntime, workflowBundle } from '../support/temporal.js';
 
 const dir = join(import.meta.dirname, '..', 'histories');
-const poCreates = readdirSync(dir).filter((f) => f.startsWith('create-po-') && f.endsWith('.json')).sort();
+const poCreates = readdirSync(dir)
+  .filter((f) => f.startsWith('create-po-') && f.endsWith('.json'))
+  .sort();
 const reordered = join(import.meta.dirname, '..', 'support', 'reordered-workflows.ts');
 const reorderedBundle = () => bundleWorkflowCode({ workflowsPath: reordered, logger: new DefaultLogger('WARN') });
 
@@ -21,8 +23,9 @@ describe('replay against a nondeterministic change', () => {
   it('fails with DeterminismViolationError when activities run in a different order', async () => {
     installQuietRuntime();
     const { history } = readHistoryFile(join(dir, poCreates[0]!));
-    await expect(Worker.runReplayHistory({ workflowBundle: await reorderedBundle() }, history, poCreates[0]))
-      .rejects.toMatchObject({ name: 'DeterminismViolationError' });
+    await expect(Worker.runReplayHistory({ workflowBundle: await reorderedBundle() }, history, poCreates[0])).rejects.toMatchObject({
+      name: 'DeterminismViolationError',
+    });
   });
 
   it('reports the diverging event for every recorded create, while the current code replays them all', async () => {
@@ -48,7 +51,10 @@ describe('replay against a nondeterministic change', () => {
     const { nodeTs } = await import('../../scripts/lib/node-ts.js');
     const [cmd, args] = nodeTs('src/cli/main.ts', ['replay', join(dir, poCreates[0]!), '--workflows', reordered]);
     const res = await new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(cmd, args, { timeout: 90_000 }, (err, stdout, stderr) => resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, out: stdout + stderr })));
+      execFile(cmd, args, { timeout: 90_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      ),
+    );
     expect(res.code).toBe(1);
     expect(res.out).toMatch(/NONDETERMINISM at event \d+ \(the history has UpsertWorkflowSearchAttributes there\)/);
   });

@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { installQuietRuntime, workflowBundle } from '../support/temporal.js';
 
 const dir = join(import.meta.dirname, '..', 'histories');
-const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const fixtures = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('replay of recorded histories', () => {
   it('has fixtures to replay', () => {

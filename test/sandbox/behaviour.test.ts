@@ -11,7 +11,12 @@ describe('sandbox behaviour switches', () => {
   let mx: Call;
 
   beforeAll(async () => {
-    sb = await startSandbox({ connections: [{ id: 'dyn-1', token: 'tok-dyn', system: 'dynamics' }, { id: 'mx-1', token: 'tok-mx', system: 'maintain-x' }] });
+    sb = await startSandbox({
+      connections: [
+        { id: 'dyn-1', token: 'tok-dyn', system: 'dynamics' },
+        { id: 'mx-1', token: 'tok-mx', system: 'maintain-x' },
+      ],
+    });
     dyn = caller(sb, 'tok-dyn');
     mx = caller(sb, 'tok-mx');
   });
@@ -19,11 +24,20 @@ describe('sandbox behaviour switches', () => {
   beforeEach(() => sb.admin.reset());
 
   const f = MakiniQuery.filter;
-  const poCodes = async (call: Call, query: string) => (await call('GET', `${MakiniPath.purchaseOrders()}?${query}`)).json.data.map((p: { code?: string }) => p.code);
-  const createPo = (call: Call, code: string) => call('POST', MakiniPath.purchaseOrders(), { code, vendorKey: 'V-100', lineItems: lines(1) });
+  const poCodes = async (call: Call, query: string) =>
+    (await call('GET', `${MakiniPath.purchaseOrders()}?${query}`)).json.data.map((p: { code?: string }) => p.code);
+  const createPo = (call: Call, code: string) =>
+    call('POST', MakiniPath.purchaseOrders(), { code, vendorKey: 'V-100', lineItems: lines(1) });
 
   it('defaults to kept / exact / 15 per page / at most 200, changes only what a PUT names, and resets', async () => {
-    expect(DEFAULT_BEHAVIOUR).toEqual({ referenceField: 'kept', referenceFieldName: 'code', listFilter: 'exact', defaultPerPage: 15, maxPerPage: 200, customFields: 'replace' });
+    expect(DEFAULT_BEHAVIOUR).toEqual({
+      referenceField: 'kept',
+      referenceFieldName: 'code',
+      listFilter: 'exact',
+      defaultPerPage: 15,
+      maxPerPage: 200,
+      customFields: 'replace',
+    });
     expect(await sb.admin.behaviour('dyn-1')).toEqual(DEFAULT_BEHAVIOUR);
     expect(await sb.admin.setBehaviour('dyn-1', { listFilter: 'loose' })).toEqual({ ...DEFAULT_BEHAVIOUR, listFilter: 'loose' });
     expect(await sb.admin.setBehaviour('dyn-1', { maxPerPage: 3 })).toEqual({ ...DEFAULT_BEHAVIOUR, listFilter: 'loose', maxPerPage: 3 });
@@ -37,7 +51,9 @@ describe('sandbox behaviour switches', () => {
     await expect(sb.admin.setBehaviour('dyn-1', { referenceField: 'ignored' as 'kept' })).rejects.toThrow(/referenceField/);
     await expect(sb.admin.setBehaviour('dyn-1', { listFilter: 'fuzzy' as 'loose' })).rejects.toThrow(/listFilter/);
     await expect(sb.admin.setBehaviour('dyn-1', { maxPerPage: 0 })).rejects.toThrow(/maxPerPage/);
-    await expect(sb.admin.setBehaviour('dyn-1', { referenceFieldName: 'key' })).rejects.toThrow(/referenceFieldName: must not be a field the sandbox manages/);
+    await expect(sb.admin.setBehaviour('dyn-1', { referenceFieldName: 'key' })).rejects.toThrow(
+      /referenceFieldName: must not be a field the sandbox manages/,
+    );
     await expect(sb.admin.setBehaviour('dyn-1', { pageSize: 3 } as never)).rejects.toThrow(/pageSize/);
     expect(await sb.admin.behaviour('dyn-1')).toEqual(DEFAULT_BEHAVIOUR);
   });
@@ -87,7 +103,8 @@ describe('sandbox behaviour switches', () => {
 
     it('referenceFieldName: the switch applies to the field a profile uses, others are kept', async () => {
       await sb.admin.setBehaviour('mx-1', { referenceField: 'dropped', referenceFieldName: 'description' });
-      const wo = (await mx('POST', MakiniPath.workOrders(), { title: 't', siteKey: 'S1', code: 'WO-7', description: 'marker [mw:abc]' })).json.data;
+      const wo = (await mx('POST', MakiniPath.workOrders(), { title: 't', siteKey: 'S1', code: 'WO-7', description: 'marker [mw:abc]' }))
+        .json.data;
       expect(wo).toMatchObject({ code: 'WO-7', title: 't' });
       expect(wo).not.toHaveProperty('description');
     });
@@ -150,10 +167,15 @@ describe('sandbox behaviour switches', () => {
   });
 
   describe('customFields', () => {
-    it('replace (default): a PUT\'s customFields replace the record\'s; merge: they join those it has', async () => {
-      const created = (await dyn('POST', MakiniPath.purchaseOrders(), {
-        code: uniqueCode('cf'), vendorKey: 'V-100', customFields: { a: '1', b: '2' }, lineItems: lines(1),
-      })).json.data;
+    it("replace (default): a PUT's customFields replace the record's; merge: they join those it has", async () => {
+      const created = (
+        await dyn('POST', MakiniPath.purchaseOrders(), {
+          code: uniqueCode('cf'),
+          vendorKey: 'V-100',
+          customFields: { a: '1', b: '2' },
+          lineItems: lines(1),
+        })
+      ).json.data;
       const put = async (customFields: Record<string, string>) =>
         (await dyn('PUT', MakiniPath.purchaseOrder(created.key), { customFields })).json.data.customFields;
       expect(await put({ a: 'x' })).toEqual({ a: 'x' });

@@ -33,7 +33,10 @@ describe('sandbox chaos', () => {
     const posts = log.filter((e) => e.method === 'POST');
     expect(posts).toHaveLength(n);
     return posts.map((e, i) => ({
-      status: e.status, fault: e.fault, writeApplied: e.writeApplied, outcome: e.outcome,
+      status: e.status,
+      fault: e.fault,
+      writeApplied: e.writeApplied,
+      outcome: e.outcome,
       stored: state.purchaseOrders.filter((p) => p.code === codes[i]).length,
     }));
   }

@@ -25,8 +25,10 @@ interface WriteRoute {
   prepare(call: Call): Promise<PreparedWrite>;
 }
 
-const createPo = async (call: Call) => (await call('POST', MakiniPath.purchaseOrders(), { code: uniqueCode('base'), vendorKey: 'V-100', lineItems: lines(1) })).json.data;
-const createWo = async (call: Call) => (await call('POST', MakiniPath.workOrders(), { title: 'Base work order', code: uniqueCode('wo') })).json.data;
+const createPo = async (call: Call) =>
+  (await call('POST', MakiniPath.purchaseOrders(), { code: uniqueCode('base'), vendorKey: 'V-100', lineItems: lines(1) })).json.data;
+const createWo = async (call: Call) =>
+  (await call('POST', MakiniPath.workOrders(), { title: 'Base work order', code: uniqueCode('wo') })).json.data;
 const po = (state: SandboxState, key: string) => state.purchaseOrders.find((p) => p.key === key);
 const wo = (state: SandboxState, key: string) => state.workOrders.find((w) => w.key === key);
 
@@ -36,23 +38,36 @@ const WRITE_ROUTES: WriteRoute[] = [
     name: 'PO create with lineItems',
     prepare: async () => {
       const code = uniqueCode('po-lines');
-      return { method: 'POST', path: MakiniPath.purchaseOrders(), body: { code, vendorKey: 'V-100', lineItems: lines(3) },
-        landed: (s) => s.purchaseOrders.some((p) => p.code === code && p.lineItems.length === 3) };
+      return {
+        method: 'POST',
+        path: MakiniPath.purchaseOrders(),
+        body: { code, vendorKey: 'V-100', lineItems: lines(3) },
+        landed: (s) => s.purchaseOrders.some((p) => p.code === code && p.lineItems.length === 3),
+      };
     },
   },
   {
     name: 'PO create without lineItems',
     prepare: async () => {
       const code = uniqueCode('po-header');
-      return { method: 'POST', path: MakiniPath.purchaseOrders(), body: { code, vendorKey: 'V-200' }, landed: (s) => s.purchaseOrders.some((p) => p.code === code) };
+      return {
+        method: 'POST',
+        path: MakiniPath.purchaseOrders(),
+        body: { code, vendorKey: 'V-200' },
+        landed: (s) => s.purchaseOrders.some((p) => p.code === code),
+      };
     },
   },
   {
     name: 'PO line add',
     prepare: async (call) => {
       const { key } = await createPo(call);
-      return { method: 'POST', path: MakiniPath.purchaseOrderLineItemsOf(key), body: { lineNo: 7, quantity: 3 },
-        landed: (s) => po(s, key)!.lineItems.some((l) => l.lineNo === 7) };
+      return {
+        method: 'POST',
+        path: MakiniPath.purchaseOrderLineItemsOf(key),
+        body: { lineNo: 7, quantity: 3 },
+        landed: (s) => po(s, key)!.lineItems.some((l) => l.lineNo === 7),
+      };
     },
   },
   {
@@ -67,14 +82,24 @@ const WRITE_ROUTES: WriteRoute[] = [
     name: 'PO status',
     prepare: async (call) => {
       const { key } = await createPo(call);
-      return { method: 'PUT', path: MakiniPath.purchaseOrderStatus(key), body: { status: 'approved' }, landed: (s) => po(s, key)!.status === 'approved' };
+      return {
+        method: 'PUT',
+        path: MakiniPath.purchaseOrderStatus(key),
+        body: { status: 'approved' },
+        landed: (s) => po(s, key)!.status === 'approved',
+      };
     },
   },
   {
     name: 'work-order create',
     prepare: async () => {
       const code = uniqueCode('wo-create');
-      return { method: 'POST', path: MakiniPath.workOrders(), body: { title: 'Replace seal', code }, landed: (s) => s.workOrders.some((w) => w.code === code) };
+      return {
+        method: 'POST',
+        path: MakiniPath.workOrders(),
+        body: { title: 'Replace seal', code },
+        landed: (s) => s.workOrders.some((w) => w.code === code),
+      };
     },
   },
   {
@@ -82,7 +107,12 @@ const WRITE_ROUTES: WriteRoute[] = [
     prepare: async (call) => {
       const { key } = await createWo(call);
       const description = uniqueCode('desc');
-      return { method: 'PUT', path: MakiniPath.workOrder(key), body: { description }, landed: (s) => wo(s, key)!.description === description };
+      return {
+        method: 'PUT',
+        path: MakiniPath.workOrder(key),
+        body: { description },
+        landed: (s) => wo(s, key)!.description === description,
+      };
     },
   },
   {
@@ -91,15 +121,24 @@ const WRITE_ROUTES: WriteRoute[] = [
       const { key } = await createWo(call);
       const statuses = (await call('GET', MakiniPath.statuses('work-orders'))).json.data as { key: string; code: string }[];
       const statusKey = statuses.find((s) => s.code === 'in-progress')!.key;
-      return { method: 'PUT', path: MakiniPath.workOrderStatus(key), body: { statusKey }, landed: (s) => wo(s, key)!.status === 'in-progress' };
+      return {
+        method: 'PUT',
+        path: MakiniPath.workOrderStatus(key),
+        body: { statusKey },
+        landed: (s) => wo(s, key)!.status === 'in-progress',
+      };
     },
   },
   {
     name: 'work-order material add',
     prepare: async (call) => {
       const { key } = await createWo(call);
-      return { method: 'POST', path: MakiniPath.workOrderMaterials(key), body: { materialKey: 'mat-2', quantity: 4 },
-        landed: (s) => wo(s, key)!.materials.some((m) => m.materialKey === 'mat-2' && m.quantity === 4) };
+      return {
+        method: 'POST',
+        path: MakiniPath.workOrderMaterials(key),
+        body: { materialKey: 'mat-2', quantity: 4 },
+        landed: (s) => wo(s, key)!.materials.some((m) => m.materialKey === 'mat-2' && m.quantity === 4),
+      };
     },
   },
   {
@@ -107,19 +146,31 @@ const WRITE_ROUTES: WriteRoute[] = [
     prepare: async (call) => {
       const { key } = await createWo(call);
       await call('POST', MakiniPath.workOrderMaterials(key), { materialKey: 'mat-3', quantity: 2 });
-      return { method: 'PUT', path: MakiniPath.workOrderMaterial(key, 'mat-3'), body: { quantity: 9 },
-        landed: (s) => wo(s, key)!.materials.some((m) => m.materialKey === 'mat-3' && m.quantity === 9) };
+      return {
+        method: 'PUT',
+        path: MakiniPath.workOrderMaterial(key, 'mat-3'),
+        body: { quantity: 9 },
+        landed: (s) => wo(s, key)!.materials.some((m) => m.materialKey === 'mat-3' && m.quantity === 9),
+      };
     },
   },
   {
     name: 'inventory PUT',
-    prepare: async () => ({ method: 'PUT', path: MakiniPath.inventory('inv-2'), body: { quantity: 77 },
-      landed: (s) => s.inventories.find((i) => i.key === 'inv-2')!.quantity === 77 }),
+    prepare: async () => ({
+      method: 'PUT',
+      path: MakiniPath.inventory('inv-2'),
+      body: { quantity: 77 },
+      landed: (s) => s.inventories.find((i) => i.key === 'inv-2')!.quantity === 77,
+    }),
   },
   {
     name: 'material inventory PUT',
-    prepare: async () => ({ method: 'PUT', path: MakiniPath.materialInventory('mat-3'), body: { quantity: 55 },
-      landed: (s) => s.inventories.find((i) => i.key === 'inv-3')!.quantity === 55 }),
+    prepare: async () => ({
+      method: 'PUT',
+      path: MakiniPath.materialInventory('mat-3'),
+      body: { quantity: 55 },
+      landed: (s) => s.inventories.find((i) => i.key === 'inv-3')!.quantity === 55,
+    }),
   },
 ];
 
@@ -147,21 +198,30 @@ const jsonError = (seen: Seen) => (JSON.parse(answered(seen).text) as { error: {
 
 const ANSWERS: ScriptedAnswer[] = [
   {
-    name: '500 (commit-then-fail)', fault: { kind: 'commit-then-fail', status: 500 }, label: 'script:commit-then-fail',
+    name: '500 (commit-then-fail)',
+    fault: { kind: 'commit-then-fail', status: 500 },
+    label: 'script:commit-then-fail',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(500);
-      expect(jsonError(seen)).toMatchObject({ code: MakiniErrorCode.internalError, request_id: answered(seen).headers.get(MakiniHeader.requestId) });
+      expect(jsonError(seen)).toMatchObject({
+        code: MakiniErrorCode.internalError,
+        request_id: answered(seen).headers.get(MakiniHeader.requestId),
+      });
     },
   },
   {
-    name: '500 (server-error with commit)', fault: { kind: 'server-error', commit: true }, label: 'script:server-error+commit',
+    name: '500 (server-error with commit)',
+    fault: { kind: 'server-error', commit: true },
+    label: 'script:server-error+commit',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(500);
       expect(jsonError(seen).code).toBe(MakiniErrorCode.internalError);
     },
   },
   {
-    name: '503 with Retry-After in seconds', fault: { kind: 'server-error', status: 503, commit: true, retryAfterSeconds: 7 }, label: 'script:server-error+commit',
+    name: '503 with Retry-After in seconds',
+    fault: { kind: 'server-error', status: 503, commit: true, retryAfterSeconds: 7 },
+    label: 'script:server-error+commit',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(503);
       expect(answered(seen).headers.get(MakiniHeader.retryAfter)).toBe('7');
@@ -169,7 +229,9 @@ const ANSWERS: ScriptedAnswer[] = [
     },
   },
   {
-    name: '503 with Retry-After as a date', fault: { kind: 'commit-then-fail', status: 503, retryAfterSeconds: 30, retryAfterDate: true }, label: 'script:commit-then-fail',
+    name: '503 with Retry-After as a date',
+    fault: { kind: 'commit-then-fail', status: 503, retryAfterSeconds: 30, retryAfterDate: true },
+    label: 'script:commit-then-fail',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(503);
       const value = answered(seen).headers.get(MakiniHeader.retryAfter)!;
@@ -179,14 +241,18 @@ const ANSWERS: ScriptedAnswer[] = [
     },
   },
   {
-    name: '504 (commit-then-fail default)', fault: { kind: 'commit-then-fail' }, label: 'script:commit-then-fail',
+    name: '504 (commit-then-fail default)',
+    fault: { kind: 'commit-then-fail' },
+    label: 'script:commit-then-fail',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(504);
       expect(jsonError(seen).code).toBe(MakiniErrorCode.internalError);
     },
   },
   {
-    name: 'an HTML 502 page', fault: { kind: 'html-error', commit: true }, label: 'script:html-error+commit',
+    name: 'an HTML 502 page',
+    fault: { kind: 'html-error', commit: true },
+    label: 'script:html-error+commit',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(502);
       expect(answered(seen).headers.get('content-type')).toMatch(/text\/html/);
@@ -194,7 +260,9 @@ const ANSWERS: ScriptedAnswer[] = [
     },
   },
   {
-    name: '200 with a garbled body', fault: { kind: 'malformed-success', body: '{"data":{"key":"0' }, label: 'script:malformed-success',
+    name: '200 with a garbled body',
+    fault: { kind: 'malformed-success', body: '{"data":{"key":"0' },
+    label: 'script:malformed-success',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(200);
       expect(answered(seen).text).toBe('{"data":{"key":"0');
@@ -202,36 +270,49 @@ const ANSWERS: ScriptedAnswer[] = [
     },
   },
   {
-    name: '200 with an empty body', fault: { kind: 'empty-error', status: 200, commit: true }, label: 'script:empty-error+commit',
+    name: '200 with an empty body',
+    fault: { kind: 'empty-error', status: 200, commit: true },
+    label: 'script:empty-error+commit',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(200);
       expect(answered(seen).text).toBe('');
     },
   },
   {
-    name: '202 with an empty body', fault: { kind: 'empty-error', status: 202, commit: true }, label: 'script:empty-error+commit',
+    name: '202 with an empty body',
+    fault: { kind: 'empty-error', status: 202, commit: true },
+    label: 'script:empty-error+commit',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(202);
       expect(answered(seen).text).toBe('');
     },
   },
   {
-    name: '500 with an empty body', fault: { kind: 'empty-error', status: 500, commit: true }, label: 'script:empty-error+commit',
+    name: '500 with an empty body',
+    fault: { kind: 'empty-error', status: 500, commit: true },
+    label: 'script:empty-error+commit',
     expectSeen: (seen) => {
       expect(answered(seen).status).toBe(500);
       expect(answered(seen).text).toBe('');
     },
   },
   {
-    name: 'a dropped connection (drop with commit)', fault: { kind: 'drop', commit: true }, label: 'script:drop+commit',
+    name: 'a dropped connection (drop with commit)',
+    fault: { kind: 'drop', commit: true },
+    label: 'script:drop+commit',
     expectSeen: (seen) => expect(seen.answered).toBe(false),
   },
   {
-    name: 'a dropped connection (commit-then-drop)', fault: { kind: 'commit-then-drop' }, label: 'script:commit-then-drop',
+    name: 'a dropped connection (commit-then-drop)',
+    fault: { kind: 'commit-then-drop' },
+    label: 'script:commit-then-drop',
     expectSeen: (seen) => expect(seen.answered).toBe(false),
   },
   {
-    name: 'a late answer after the client timed out', fault: { kind: 'late', delayMs: LATE_MS }, label: 'script:late', clientTimeoutMs: CLIENT_TIMEOUT_MS,
+    name: 'a late answer after the client timed out',
+    fault: { kind: 'late', delayMs: LATE_MS },
+    label: 'script:late',
+    clientTimeoutMs: CLIENT_TIMEOUT_MS,
     expectSeen: (seen) => {
       expect(seen.answered).toBe(false);
       if (!seen.answered) expect((seen.error as Error).name).toBe('TimeoutError');
@@ -293,12 +374,22 @@ describe('sandbox: every write route can commit, then answer anything', () => {
   });
 
   // Controls: the same checks see "not landed" when the fault answers instead of the system.
-  const controls = WRITE_ROUTES.flatMap((route) => ([
-    [route.name, 'server-error without commit', { kind: 'server-error', status: 503 }, 503, 'script:server-error'],
-    [route.name, 'drop without commit', { kind: 'drop' }, undefined, 'script:drop'],
-    [route.name, 'a garbled 200 from a proxy (malformed-success, commit: false)', { kind: 'malformed-success', commit: false }, 200, 'script:malformed-success+no-commit'],
-    [route.name, 'rate-limit', { kind: 'rate-limit', retryAfterSeconds: 1 }, 429, 'script:rate-limit'],
-  ] as const).map(([r, a, fault, status, label]) => [r, a, route, fault, status, label] as const));
+  const controls = WRITE_ROUTES.flatMap((route) =>
+    (
+      [
+        [route.name, 'server-error without commit', { kind: 'server-error', status: 503 }, 503, 'script:server-error'],
+        [route.name, 'drop without commit', { kind: 'drop' }, undefined, 'script:drop'],
+        [
+          route.name,
+          'a garbled 200 from a proxy (malformed-success, commit: false)',
+          { kind: 'malformed-success', commit: false },
+          200,
+          'script:malformed-success+no-commit',
+        ],
+        [route.name, 'rate-limit', { kind: 'rate-limit', retryAfterSeconds: 1 }, 429, 'script:rate-limit'],
+      ] as const
+    ).map(([r, a, fault, status, label]) => [r, a, route, fault, status, label] as const),
+  );
 
   it.each(controls)('%s with %s: the request did not reach the system', async (_r, _a, route, fault, status, label) => {
     const write = await route.prepare(dyn);
@@ -333,7 +424,12 @@ describe('sandbox: every write route can commit, then answer anything', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     expect(r.status).toBe(200);
     expect(r.json.data).toMatchObject({ code, key: expect.stringMatching(/^\d{14}$/) });
-    expect((await sb.admin.requestLog(CONN)).at(-1)).toMatchObject({ outcome: 'answered', status: 200, writeApplied: true, fault: 'script:late' });
+    expect((await sb.admin.requestLog(CONN)).at(-1)).toMatchObject({
+      outcome: 'answered',
+      status: 200,
+      writeApplied: true,
+      fault: 'script:late',
+    });
   });
 
   it('a committing fault still answers the rate limit first: a 429 is never written', async () => {
@@ -361,7 +457,11 @@ describe('sandbox: every write route can commit, then answer anything', () => {
     ];
     for (const [fault, message] of bad) await expect(sb.admin.scriptFaults(CONN, [fault]), JSON.stringify(fault)).rejects.toThrow(message);
     // Allowed: a 4xx page or empty body that did not reach the system (a proxy or WAF), a 200 HTML page.
-    await sb.admin.scriptFaults(CONN, [{ kind: 'html-error', status: 403 }, { kind: 'empty-error', status: 404 }, { kind: 'html-error', status: 200, commit: true }]);
+    await sb.admin.scriptFaults(CONN, [
+      { kind: 'html-error', status: 403 },
+      { kind: 'empty-error', status: 404 },
+      { kind: 'html-error', status: 200, commit: true },
+    ]);
     expect(await sb.admin.pendingFaults(CONN)).toHaveLength(3);
   });
 });

@@ -12,10 +12,12 @@ describe('sandbox faults, auth and limits', () => {
   let dyn: Call;
 
   beforeAll(async () => {
-    sb = await startSandbox({ connections: [
-      { id: 'sap-1', token: 'tok-sap', system: 'sap' },
-      { id: 'dyn-1', token: 'tok-dyn', system: 'dynamics', writesPerMinute: 3 },
-    ] });
+    sb = await startSandbox({
+      connections: [
+        { id: 'sap-1', token: 'tok-sap', system: 'sap' },
+        { id: 'dyn-1', token: 'tok-dyn', system: 'dynamics', writesPerMinute: 3 },
+      ],
+    });
     sap = caller(sb, 'tok-sap');
     dyn = caller(sb, 'tok-dyn');
   });
@@ -24,13 +26,19 @@ describe('sandbox faults, auth and limits', () => {
 
   const createPo = (code: string) => sap('POST', MakiniPath.purchaseOrders(), { ...header(code), lineItems: lines(3) });
   const withCode = async (code: string) => (await sb.admin.state('sap-1')).purchaseOrders.filter((p) => p.code === code);
-  const rawPost = (code: string) => fetch(new URL(MakiniPath.purchaseOrders(), sb.url), {
-    method: 'POST', headers: { [MakiniHeader.authorization]: 'Bearer tok-sap', 'content-type': 'application/json' },
-    body: JSON.stringify({ ...header(code), lineItems: lines(2) }),
-  });
+  const rawPost = (code: string) =>
+    fetch(new URL(MakiniPath.purchaseOrders(), sb.url), {
+      method: 'POST',
+      headers: { [MakiniHeader.authorization]: 'Bearer tok-sap', 'content-type': 'application/json' },
+      body: JSON.stringify({ ...header(code), lineItems: lines(2) }),
+    });
 
   it('puts X-Request-Id and X-Processing-Time-Ms on every answer, errors included', async () => {
-    for (const r of [await sap('GET', MakiniPath.vendors()), await sap('GET', MakiniPath.purchaseOrder('x')), await caller(sb, undefined)('GET', MakiniPath.vendors())]) {
+    for (const r of [
+      await sap('GET', MakiniPath.vendors()),
+      await sap('GET', MakiniPath.purchaseOrder('x')),
+      await caller(sb, undefined)('GET', MakiniPath.vendors()),
+    ]) {
       expect(r.headers.get(MakiniHeader.requestId)).toMatch(/^req_[0-9a-f]{24}$/);
       expect(Number(r.headers.get(MakiniHeader.processingTimeMs))).toBeGreaterThanOrEqual(0);
       if (r.status >= 400) expect(r.json.error.request_id).toBe(r.headers.get(MakiniHeader.requestId));
@@ -105,7 +113,10 @@ describe('sandbox faults, auth and limits', () => {
   });
 
   it('html-error and empty-error: proxy answers that are not JSON (without commit: not reached)', async () => {
-    await sb.admin.scriptFaults('sap-1', [{ kind: 'html-error', status: 502 }, { kind: 'empty-error', status: 504 }]);
+    await sb.admin.scriptFaults('sap-1', [
+      { kind: 'html-error', status: 502 },
+      { kind: 'empty-error', status: 504 },
+    ]);
     const html = await sap('GET', MakiniPath.vendors());
     expect(html.status).toBe(502);
     expect(html.headers.get('content-type')).toMatch(/text\/html/);
@@ -134,7 +145,11 @@ describe('sandbox faults, auth and limits', () => {
     const [po, ...others] = await withCode(code);
     expect(others).toEqual([]);
     expect(po?.lineItems).toHaveLength(3);
-    expect((await sb.admin.requestLog('sap-1')).at(-1)).toMatchObject({ status: 504, writeApplied: true, fault: 'script:commit-then-fail' });
+    expect((await sb.admin.requestLog('sap-1')).at(-1)).toMatchObject({
+      status: 504,
+      writeApplied: true,
+      fault: 'script:commit-then-fail',
+    });
   });
 
   it('commit-then-drop: the socket closes without an answer, but the PO is stored', async () => {
@@ -157,7 +172,10 @@ describe('sandbox faults, auth and limits', () => {
   });
 
   it('malformed-success: a 200 that breaks the contract, after applying the write', async () => {
-    await sb.admin.scriptFaults('sap-1', [{ kind: 'malformed-success', method: 'POST' }, { kind: 'malformed-success', body: 'OK' }]);
+    await sb.admin.scriptFaults('sap-1', [
+      { kind: 'malformed-success', method: 'POST' },
+      { kind: 'malformed-success', body: 'OK' },
+    ]);
     const code = uniqueCode('malformed');
     const r = await createPo(code);
     expect(r.status).toBe(200);
@@ -170,7 +188,16 @@ describe('sandbox faults, auth and limits', () => {
 
   it('reject: a permanent refusal after letting `skip` matching requests through', async () => {
     const po = (await dyn('POST', MakiniPath.purchaseOrders(), { code: uniqueCode('rej'), vendorKey: 'V-100' })).json.data;
-    await sb.admin.scriptFaults('dyn-1', [{ kind: 'reject', method: 'POST', pathPrefix: MakiniPath.purchaseOrderLineItemsOf(po.key), skip: 1, code: 'VALIDATION_FAILED', message: 'material mat-2 is blocked' }]);
+    await sb.admin.scriptFaults('dyn-1', [
+      {
+        kind: 'reject',
+        method: 'POST',
+        pathPrefix: MakiniPath.purchaseOrderLineItemsOf(po.key),
+        skip: 1,
+        code: 'VALIDATION_FAILED',
+        message: 'material mat-2 is blocked',
+      },
+    ]);
     expect((await dyn('POST', MakiniPath.purchaseOrderLineItemsOf(po.key), { quantity: 1 })).status).toBe(200);
     const refused = await dyn('POST', MakiniPath.purchaseOrderLineItemsOf(po.key), { quantity: 1 });
     expect(refused.status).toBe(400);
@@ -194,7 +221,9 @@ describe('sandbox faults, auth and limits', () => {
   });
 
   it('refuses an invalid fault script with every problem', async () => {
-    await expect(sb.admin.scriptFaults('sap-1', [{ kind: 'explode' as 'drop' }, { kind: 'server-error', status: 418 }])).rejects.toThrow(/faults\.0\.kind[\s\S]*faults\.1\.status/);
+    await expect(sb.admin.scriptFaults('sap-1', [{ kind: 'explode' as 'drop' }, { kind: 'server-error', status: 418 }])).rejects.toThrow(
+      /faults\.0\.kind[\s\S]*faults\.1\.status/,
+    );
   });
 
   it('limits writes per minute with 429 and a Retry-After that frees a slot', async () => {

@@ -2,7 +2,8 @@
 import { MakiniHeader } from '../../src/makini/contract.js';
 import type { StartedSandbox } from '../../sandbox/index.js';
 
-export interface Answer<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export interface Answer<T = any> {
   status: number;
   headers: Headers;
   text: string;
@@ -31,7 +32,13 @@ export function caller(sb: StartedSandbox, token: string | undefined): Call {
 
 /** n valid lines for any system (SAP wants quantity and price). */
 export const lines = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ lineNo: i + 1, materialKey: `mat-${(i % 3) + 1}`, name: `part ${i + 1}`, quantity: i + 1, price: 10 + i }));
+  Array.from({ length: n }, (_, i) => ({
+    lineNo: i + 1,
+    materialKey: `mat-${(i % 3) + 1}`,
+    name: `part ${i + 1}`,
+    quantity: i + 1,
+    price: 10 + i,
+  }));
 
 /** A PO header valid on every system. */
 export const header = (code: string) => ({ code, vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: `PO ${code}` });

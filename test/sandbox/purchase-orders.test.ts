@@ -49,7 +49,10 @@ describe('sandbox purchase orders', () => {
     // Read back through the API too: by key (with lines) and the lines endpoint.
     const got = await sap('GET', MakiniPath.purchaseOrder(po!.key));
     expect(got.json.data.lineItems).toHaveLength(20);
-    const listed = await sap('GET', `${MakiniPath.purchaseOrderLineItems()}?${MakiniQuery.filter('purchaseOrderKey')}=${po!.key}&${MakiniQuery.perPage}=50`);
+    const listed = await sap(
+      'GET',
+      `${MakiniPath.purchaseOrderLineItems()}?${MakiniQuery.filter('purchaseOrderKey')}=${po!.key}&${MakiniQuery.perPage}=50`,
+    );
     expect(listed.json.meta.total).toBe(20);
     const one = await sap('GET', MakiniPath.purchaseOrderLineItem(po!.lineItems[3]!.key));
     expect(one.json.data).toMatchObject({ lineNo: 4, purchaseOrderKey: po!.key });
@@ -94,7 +97,10 @@ describe('sandbox purchase orders', () => {
     const bad = lines(5);
     bad[3] = { ...bad[3]!, quantity: -2 };
     const before = (await sb.admin.state('sap-1')).writes;
-    const r = await sap('POST', MakiniPath.purchaseOrders(), { ...header(code), lineItems: [...bad, { quantity: 1, price: 1, materialKey: 'mat-99' }] });
+    const r = await sap('POST', MakiniPath.purchaseOrders(), {
+      ...header(code),
+      lineItems: [...bad, { quantity: 1, price: 1, materialKey: 'mat-99' }],
+    });
     expect(r.status).toBe(400);
     expect(r.json.error.message).toMatch(/lineItems\.3\.quantity/);
     expect(r.json.error.message).toMatch(/lineItems\.5\.materialKey: material "mat-99" does not exist/);
@@ -103,7 +109,13 @@ describe('sandbox purchase orders', () => {
     expect(state.writes.refused).toBe(before.refused + 1);
     expect(state.writes.applied).toBe(before.applied);
     const last = (await sb.admin.requestLog('sap-1')).at(-1);
-    expect(last).toMatchObject({ method: 'POST', path: MakiniPath.purchaseOrders(), status: 400, writeApplied: false, errorCode: 'VALIDATION_FAILED' });
+    expect(last).toMatchObject({
+      method: 'POST',
+      path: MakiniPath.purchaseOrders(),
+      status: 400,
+      writeApplied: false,
+      errorCode: 'VALIDATION_FAILED',
+    });
   });
 
   it('locks approved POs: SAP refuses PUT and lines and allows only closing; Dynamics also allows cancelling', async () => {
@@ -170,10 +182,19 @@ describe('sandbox purchase orders', () => {
 
   it('answers 405 to DELETE everywhere, with the error shape, and 404 to unknown paths and keys', async () => {
     const po = (await sap('POST', MakiniPath.purchaseOrders(), { ...header(uniqueCode('del')), lineItems: lines(1) })).json.data;
-    for (const path of [MakiniPath.purchaseOrder(po.key), MakiniPath.purchaseOrders(), MakiniPath.inventory('inv-1'), MakiniPath.workOrders()]) {
+    for (const path of [
+      MakiniPath.purchaseOrder(po.key),
+      MakiniPath.purchaseOrders(),
+      MakiniPath.inventory('inv-1'),
+      MakiniPath.workOrders(),
+    ]) {
       const r = await sap('DELETE', path);
       expect(r.status).toBe(405);
-      expect(r.json.error).toMatchObject({ code: SANDBOX_METHOD_NOT_ALLOWED, type: 'invalid_request_error', request_id: r.headers.get(MakiniHeader.requestId) });
+      expect(r.json.error).toMatchObject({
+        code: SANDBOX_METHOD_NOT_ALLOWED,
+        type: 'invalid_request_error',
+        request_id: r.headers.get(MakiniHeader.requestId),
+      });
       expect(r.headers.get('allow')).toBeTruthy();
     }
     expect((await sap('GET', MakiniPath.purchaseOrder(po.key))).status).toBe(200);
@@ -191,7 +212,10 @@ describe('sandbox purchase orders', () => {
     expect(byCode.json.data.map((p: { code: string }) => p.code)).toEqual([`${prefix}-3`]);
     expect(byCode.json.meta).toMatchObject({ total: 1, current_page: 1, last_page: 1 });
 
-    const page2 = await dyn('GET', `${MakiniPath.purchaseOrders()}?${f('code', 'contains')}=${prefix}&${MakiniQuery.perPage}=3&${MakiniQuery.page}=2`);
+    const page2 = await dyn(
+      'GET',
+      `${MakiniPath.purchaseOrders()}?${f('code', 'contains')}=${prefix}&${MakiniQuery.perPage}=3&${MakiniQuery.page}=2`,
+    );
     expect(page2.json.data.map((p: { code: string }) => p.code)).toEqual([4, 5, 6].map((i) => `${prefix}-${i}`));
     expect(page2.json.meta).toMatchObject({ current_page: 2, from: 4, to: 6, last_page: 3, per_page: 3, total: 7 });
     expect(page2.json.meta.path).toMatch(new RegExp(`${MakiniPath.purchaseOrders()}$`));
@@ -201,14 +225,23 @@ describe('sandbox purchase orders', () => {
     expect(page2.json.links.prev).toMatch(/page=1/);
     expect((await dyn('GET', `${next.pathname}${next.search}`)).json.data).toHaveLength(1);
 
-    const sorted = await dyn('GET', `${MakiniPath.purchaseOrders()}?filter[code:startsWith]=${prefix}&${MakiniQuery.sort('totalNetValue')}=1&${MakiniQuery.perPage}=2`);
+    const sorted = await dyn(
+      'GET',
+      `${MakiniPath.purchaseOrders()}?filter[code:startsWith]=${prefix}&${MakiniQuery.sort('totalNetValue')}=1&${MakiniQuery.perPage}=2`,
+    );
     expect(sorted.json.data.map((p: { code: string }) => p.code)).toEqual([`${prefix}-7`, `${prefix}-6`]);
-    const gte = await dyn('GET', `${MakiniPath.purchaseOrders()}?${f('code', 'contains')}=${prefix}&${f('totalNetValue', 'gte')}=${(await withCode('dyn-1', `${prefix}-5`))[0]!.totalNetValue}`);
+    const gte = await dyn(
+      'GET',
+      `${MakiniPath.purchaseOrders()}?${f('code', 'contains')}=${prefix}&${f('totalNetValue', 'gte')}=${(await withCode('dyn-1', `${prefix}-5`))[0]!.totalNetValue}`,
+    );
     expect(gte.json.meta.total).toBe(3);
     const any = await dyn('GET', `${MakiniPath.purchaseOrders()}?${f('code')}=${prefix}-1&${f('title')}=t2&filterMatch=any`);
     expect(any.json.meta.total).toBe(2);
 
-    expect((await dyn('GET', `${MakiniPath.purchaseOrders()}?${f('code')}=does-not-exist`)).json).toMatchObject({ data: [], meta: { total: 0, from: null } });
+    expect((await dyn('GET', `${MakiniPath.purchaseOrders()}?${f('code')}=does-not-exist`)).json).toMatchObject({
+      data: [],
+      meta: { total: 0, from: null },
+    });
     expect((await dyn('GET', `${MakiniPath.purchaseOrders()}?${MakiniQuery.perPage}=0`)).status).toBe(400);
     expect((await dyn('GET', `${MakiniPath.purchaseOrders()}?filter[code:like]=x`)).status).toBe(400);
   });

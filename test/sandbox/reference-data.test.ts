@@ -5,14 +5,22 @@ import { MakiniErrorCode, MakiniPath, MakiniQuery } from '../../src/makini/contr
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { caller, type Call } from './helpers.js';
 
-interface Coded { key: string; code: string }
+interface Coded {
+  key: string;
+  code: string;
+}
 
 describe('sandbox reference data', () => {
   let sb: StartedSandbox;
   let sap: Call;
 
   beforeAll(async () => {
-    sb = await startSandbox({ connections: [{ id: 'sap-1', token: 'tok-sap', system: 'sap' }, { id: 'em-1', token: 'tok-em', system: 'emaint' }] });
+    sb = await startSandbox({
+      connections: [
+        { id: 'sap-1', token: 'tok-sap', system: 'sap' },
+        { id: 'em-1', token: 'tok-em', system: 'emaint' },
+      ],
+    });
     sap = caller(sb, 'tok-sap');
   });
   afterAll(() => sb?.close());
@@ -26,8 +34,16 @@ describe('sandbox reference data', () => {
     ['sites', MakiniPath.sites(), ['1000', 'S1', 'S2']],
     ['inventories', MakiniPath.inventories(), ['inv-1', 'inv-2', 'inv-3']],
     ['units of measure', MakiniPath.unitsOfMeasure(), ['EA']],
-    ['purchase-order statuses', MakiniPath.statuses('purchase-orders'), ['po-status-draft', 'po-status-pending-approval', 'po-status-approved', 'po-status-cancelled', 'po-status-closed']],
-    ['work-order statuses', MakiniPath.statuses('work-orders'), ['wo-status-open', 'wo-status-in-progress', 'wo-status-on-hold', 'wo-status-completed', 'wo-status-cancelled']],
+    [
+      'purchase-order statuses',
+      MakiniPath.statuses('purchase-orders'),
+      ['po-status-draft', 'po-status-pending-approval', 'po-status-approved', 'po-status-cancelled', 'po-status-closed'],
+    ],
+    [
+      'work-order statuses',
+      MakiniPath.statuses('work-orders'),
+      ['wo-status-open', 'wo-status-in-progress', 'wo-status-on-hold', 'wo-status-completed', 'wo-status-cancelled'],
+    ],
   ] as const;
 
   it.each(LISTS)('%s: the seeded keys, each with a code that differs from it', async (_name, list, keys) => {
@@ -49,9 +65,19 @@ describe('sandbox reference data', () => {
   });
 
   it('materials: keys mat-1..3 with codes M-6204, M-2035, M-1250, each with its inventory', async () => {
-    for (const [key, code, inventoryKey] of [['mat-1', 'M-6204', 'inv-1'], ['mat-2', 'M-2035', 'inv-2'], ['mat-3', 'M-1250', 'inv-3']] as const) {
+    for (const [key, code, inventoryKey] of [
+      ['mat-1', 'M-6204', 'inv-1'],
+      ['mat-2', 'M-2035', 'inv-2'],
+      ['mat-3', 'M-1250', 'inv-3'],
+    ] as const) {
       const material = (await sap('GET', MakiniPath.material(key))).json.data;
-      expect(material).toMatchObject({ key, code, uomKey: 'EA', inventoryKey, inventories: [expect.objectContaining({ key: inventoryKey })] });
+      expect(material).toMatchObject({
+        key,
+        code,
+        uomKey: 'EA',
+        inventoryKey,
+        inventories: [expect.objectContaining({ key: inventoryKey })],
+      });
       expect(material.code).not.toBe(material.key);
     }
     const unit = (await sap('GET', MakiniPath.unitOfMeasure('EA'))).json.data;
@@ -66,7 +92,13 @@ describe('sandbox reference data', () => {
   it('GET /vendors/{key}: 200 with the vendor, 404 NOT_FOUND for a missing key or a code', async () => {
     const found = await sap('GET', MakiniPath.vendor('V-200'));
     expect(found.status).toBe(200);
-    expect(found.json.data).toEqual({ key: 'V-200', code: '0000100200', name: 'Nordic Bearings AB', createdAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(found.json.data).toEqual({
+      key: 'V-200',
+      code: '0000100200',
+      name: 'Nordic Bearings AB',
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
     for (const missing of ['V-404', '0000100200', 'v-200']) {
       const r = await sap('GET', MakiniPath.vendor(missing));
       expect(r.status).toBe(404);
@@ -84,10 +116,15 @@ describe('sandbox reference data', () => {
   });
 
   it('added reference data: generated keys unless given, and never a key equal to its code', async () => {
-    await expect(sb.admin.addReferenceData('em-1', { vendors: [{ key: 'V-9', code: 'V-9' }] })).rejects.toThrow(/vendors\.0\.key: key must differ from code/);
+    await expect(sb.admin.addReferenceData('em-1', { vendors: [{ key: 'V-9', code: 'V-9' }] })).rejects.toThrow(
+      /vendors\.0\.key: key must differ from code/,
+    );
     await expect(sb.admin.addReferenceData('em-1', { materials: [{ key: 'm', code: 'm' }] })).rejects.toThrow(/materials\.0\.key/);
     await sb.admin.addReferenceData('em-1', {
-      vendors: [{ code: '0000200100', name: 'Generated key' }, { key: 'V-900', code: '0000900900' }],
+      vendors: [
+        { code: '0000200100', name: 'Generated key' },
+        { key: 'V-900', code: '0000900900' },
+      ],
       sites: [{ code: 'SE-GOT-01', name: 'Gothenburg' }],
       materials: [{ key: 'mat-9', quantity: 3 }],
     });

@@ -58,7 +58,9 @@ describe('sandbox work orders and inventory', () => {
     expect(em.json.error.details).toEqual([{ field: 'parts', message: 'is not a field of this entity' }]);
     const status = await emaint('POST', MakiniPath.workOrders(), { title: 't', assetKey: 'A', scheduledAt: '2026-01-01', status: 'open' });
     expect(status.json.error.details[0]).toMatchObject({ field: 'status', message: expect.stringMatching(/read-only/) });
-    expect((await emaint('POST', MakiniPath.workOrders(), { title: 't', assetKey: 'A', scheduledAt: 'tomorrow' })).json.error.details[0].field).toBe('scheduledAt');
+    expect(
+      (await emaint('POST', MakiniPath.workOrders(), { title: 't', assetKey: 'A', scheduledAt: 'tomorrow' })).json.error.details[0].field,
+    ).toBe('scheduledAt');
   });
 
   it('enforces PUT required fields (MaintainX wants siteKey and title on every PUT)', async () => {
@@ -98,13 +100,19 @@ describe('sandbox work orders and inventory', () => {
     const twice = await sap('POST', MakiniPath.workOrderMaterials(wo.key), { materialKey: 'mat-3', quantity: 2 });
     expect(twice.status).toBe(409);
     expect(twice.json.error.message).toMatch(/already on work order/);
-    expect((await sap('POST', MakiniPath.workOrderMaterials(wo.key), { materialKey: 'mat-9', quantity: 1 })).json.error.message).toMatch(/mat-9" does not exist/);
-    expect((await sap('POST', MakiniPath.workOrderMaterials(wo.key), { materialKey: 'mat-1' })).json.error.details).toEqual([{ field: 'quantity', message: 'is required' }]);
+    expect((await sap('POST', MakiniPath.workOrderMaterials(wo.key), { materialKey: 'mat-9', quantity: 1 })).json.error.message).toMatch(
+      /mat-9" does not exist/,
+    );
+    expect((await sap('POST', MakiniPath.workOrderMaterials(wo.key), { materialKey: 'mat-1' })).json.error.details).toEqual([
+      { field: 'quantity', message: 'is required' },
+    ]);
     const changed = await sap('PUT', MakiniPath.workOrderMaterial(wo.key, 'mat-3'), { quantity: 5 });
     expect(changed.json.data).toMatchObject({ materialKey: 'mat-3', quantity: 5 });
     expect((await sap('PUT', MakiniPath.workOrderMaterial(wo.key, 'mat-2'), { quantity: 5 })).status).toBe(404);
     const state = await sb.admin.state('sap-1');
-    expect(state.workOrders.find((w) => w.key === wo.key)?.materials).toEqual([expect.objectContaining({ materialKey: 'mat-3', quantity: 5 })]);
+    expect(state.workOrders.find((w) => w.key === wo.key)?.materials).toEqual([
+      expect.objectContaining({ materialKey: 'mat-3', quantity: 5 }),
+    ]);
     expect((await sap('GET', MakiniPath.workOrder(wo.key))).json.data.materialCount).toBe(1);
     expect((await sap('GET', MakiniPath.workOrderMaterials(wo.key))).json.meta.total).toBe(1);
   });
@@ -124,7 +132,11 @@ describe('sandbox work orders and inventory', () => {
     const viaMaterial = await sap('PUT', MakiniPath.materialInventory('mat-2'), { quantity: 7 });
     expect(viaMaterial.json.data).toMatchObject({ key: 'inv-2', quantity: 7 });
     const all = await sap('GET', `${MakiniPath.inventory('inv-1').replace(/\/inv-1$/, '')}?sort[key]=0`);
-    expect(all.json.data.map((i: { key: string; quantity: number }) => `${i.key}=${i.quantity}`)).toEqual(['inv-1=90', 'inv-2=7', 'inv-3=0']);
+    expect(all.json.data.map((i: { key: string; quantity: number }) => `${i.key}=${i.quantity}`)).toEqual([
+      'inv-1=90',
+      'inv-2=7',
+      'inv-3=0',
+    ]);
     // Each connection has its own system: eMaint's inventory is untouched.
     expect((await emaint('GET', MakiniPath.inventory('inv-1'))).json.data.quantity).toBe(120);
   });

@@ -8,7 +8,10 @@ import { createPurchaseOrder as productionCreatePurchaseOrder } from '../../src/
 
 export * from '../../src/worker/workflows.js';
 
-const { findPurchaseOrderByReference } = proxyActivities<MakiniActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } });
+const { findPurchaseOrderByReference } = proxyActivities<MakiniActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumAttempts: 1 },
+});
 
 export async function createPurchaseOrder(input: CreatePurchaseOrderInput) {
   await findPurchaseOrderByReference(input.connectionId, 'orderNo', input.idempotencyKey);

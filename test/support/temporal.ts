@@ -6,7 +6,11 @@ import { inject } from 'vitest';
 import type { ConnectionsFile } from '../../src/config/connections.js';
 import type { ConnectionPolicyInput } from '../../src/connections/control-state.js';
 import type { DataConverter } from '@temporalio/common';
-import { createProductionWorker as composeProductionWorker, WORKFLOW_BUNDLE, type ProductionWorkerOptions } from '../../src/worker/compose.js';
+import {
+  createProductionWorker as composeProductionWorker,
+  WORKFLOW_BUNDLE,
+  type ProductionWorkerOptions,
+} from '../../src/worker/compose.js';
 
 let runtimeInstalled = false;
 /** A test that installs its own Runtime (logs, metrics) says so before creating workers. */
@@ -27,7 +31,9 @@ export const temporalNamespace = () => inject('temporalNamespace');
 export const uniqueTaskQueue = (prefix = 'test') => `${prefix}-${randomUUID()}`;
 
 /** A client of the shared server (or of `address`, a test's own), with the production codec if given. */
-export async function connectClient(opts: { address?: string; dataConverter?: DataConverter } = {}): Promise<{ client: Client; connection: Connection }> {
+export async function connectClient(
+  opts: { address?: string; dataConverter?: DataConverter } = {},
+): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address: opts.address ?? temporalAddress() });
   return { client: new Client({ connection, namespace: temporalNamespace(), dataConverter: opts.dataConverter }), connection };
 }

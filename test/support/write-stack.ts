@@ -69,7 +69,12 @@ export async function startWriteStack(opts: WriteStackOptions): Promise<WriteSta
     if (opts.worker !== false) {
       const { worker, connection: workerConnection } = await createProductionWorker({
         ...opts.worker,
-        taskQueue, makiniBaseUrl: sb.sandbox.url, connections: sb.connections, env: sb.env, address: opts.address, dataConverter: opts.dataConverter,
+        taskQueue,
+        makiniBaseUrl: sb.sandbox.url,
+        connections: sb.connections,
+        env: sb.env,
+        address: opts.address,
+        dataConverter: opts.dataConverter,
       });
       const running = worker.run();
       stops.push(async () => {

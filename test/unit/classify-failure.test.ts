@@ -27,12 +27,12 @@ describe('classification table', () => {
     [post, 408, undefined, MakiniFailureType.network, true, true],
     [post, 599, undefined, MakiniFailureType.serverError, true, true],
     [post, 400, 'RATE_LIMIT_EXCEEDED', MakiniFailureType.rateLimited, true, false], // a known code refines a refusal
-    ])('%o %d %s → %s', (req, status, code, type, retryable, ambiguous) => {
+  ])('%o %d %s → %s', (req, status, code, type, retryable, ambiguous) => {
     const info = classifyHttpFailure({ ...req, status, code, requestId: 'req_1' });
     expect(info).toMatchObject({ type, retryable, ambiguous, status, requestId: 'req_1' });
     expect(info.message).toContain(String(status));
   });
-  it('a body without Makini\'s error shape leaves any status uncertain on a write', () => {
+  it("a body without Makini's error shape leaves any status uncertain on a write", () => {
     for (const status of [400, 404, 409, 429, 500]) {
       expect(classifyHttpFailure({ ...post, status, opaqueBody: true }).ambiguous, String(status)).toBe(true);
       expect(classifyHttpFailure({ ...get, status, opaqueBody: true }).ambiguous, `GET ${status}`).toBe(false);
@@ -45,7 +45,11 @@ describe('classification table', () => {
     }
   });
   it('network failures are ambiguous only for writes that reached the server', () => {
-    expect(classifyNetworkFailure('POST', '/x', 'timed out', true)).toMatchObject({ type: MakiniFailureType.network, retryable: true, ambiguous: true });
+    expect(classifyNetworkFailure('POST', '/x', 'timed out', true)).toMatchObject({
+      type: MakiniFailureType.network,
+      retryable: true,
+      ambiguous: true,
+    });
     expect(classifyNetworkFailure('POST', '/x', 'ECONNREFUSED', false).ambiguous).toBe(false);
     expect(classifyNetworkFailure('GET', '/x', 'reset', true).ambiguous).toBe(false);
   });

@@ -22,8 +22,9 @@ describe('settings', () => {
   });
 
   it('names every bad setting and what was expected', () => {
-    expect(() => loadSettings({ MAKINI_BASE_URL: 'not a url', METRICS_PORT: '99999', LOG_LEVEL: 'LOUD' }))
-      .toThrow(/MAKINI_BASE_URL[\s\S]*METRICS_PORT[\s\S]*LOG_LEVEL/);
+    expect(() => loadSettings({ MAKINI_BASE_URL: 'not a url', METRICS_PORT: '99999', LOG_LEVEL: 'LOUD' })).toThrow(
+      /MAKINI_BASE_URL[\s\S]*METRICS_PORT[\s\S]*LOG_LEVEL/,
+    );
     expect(() => loadSettings({ METRICS_PORT: 'abc' })).toThrow(/METRICS_PORT: .*number/i);
   });
 });
@@ -36,10 +37,12 @@ describe('connections config', () => {
     expect(json.connections[0]?.token).toEqual({ file: '/tmp/t' });
   });
   it('names the bad field of a bad entry', () => {
-    expect(() => parseConnections('connections:\n  - id: "bad id"\n    token: { env: lower }\n', 'c.yaml'))
-      .toThrow(/c\.yaml[\s\S]*connections\.0\.id/);
-    expect(() => parseConnections('connections:\n  - { id: a, token: { env: A } }\n  - { id: a, token: { env: B } }\n', 'c.yaml'))
-      .toThrow(/duplicate connection id "a"/);
+    expect(() => parseConnections('connections:\n  - id: "bad id"\n    token: { env: lower }\n', 'c.yaml')).toThrow(
+      /c\.yaml[\s\S]*connections\.0\.id/,
+    );
+    expect(() => parseConnections('connections:\n  - { id: a, token: { env: A } }\n  - { id: a, token: { env: B } }\n', 'c.yaml')).toThrow(
+      /duplicate connection id "a"/,
+    );
   });
 });
 
@@ -47,11 +50,14 @@ describe('tokens', () => {
   it('resolve from env, file and provider, and never print', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tok-'));
     writeFileSync(join(dir, 't'), 'file-token-123\n');
-    const src = createTokenSource([
-      { id: 'e', token: { env: 'TOK_E' } },
-      { id: 'f', token: { file: join(dir, 't') } },
-      { id: 'p', token: { provider: 'vault' } },
-    ], { env: { TOK_E: 'env-token-456' }, providers: { vault: async (id) => `vault-${id}-789` } });
+    const src = createTokenSource(
+      [
+        { id: 'e', token: { env: 'TOK_E' } },
+        { id: 'f', token: { file: join(dir, 't') } },
+        { id: 'p', token: { provider: 'vault' } },
+      ],
+      { env: { TOK_E: 'env-token-456' }, providers: { vault: async (id) => `vault-${id}-789` } },
+    );
     const e = await src.tokenFor('e');
     expect(e.reveal()).toBe('env-token-456');
     expect((await src.tokenFor('f')).reveal()).toBe('file-token-123');

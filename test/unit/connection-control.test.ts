@@ -2,7 +2,14 @@
 // gate's decision per call: the rules every write to a connection shares.
 import { describe, expect, it } from 'vitest';
 import { ConnectionControl, connectionPolicySchema, reducedCap, type ConnectionReport } from '../../src/connections/control-state.js';
-import { fairnessKeyOf, fairnessWeightFor, gateDecision, pacedWritesPerSecond, workflowQueueOf, writeCallsQueueOf } from '../../src/connections/gate-policy.js';
+import {
+  fairnessKeyOf,
+  fairnessWeightFor,
+  gateDecision,
+  pacedWritesPerSecond,
+  workflowQueueOf,
+  writeCallsQueueOf,
+} from '../../src/connections/gate-policy.js';
 import { MakiniWebhookEvent } from '../../src/makini/contract.js';
 
 const policy = connectionPolicySchema.parse({ breakerThreshold: 3, breakerOpenMs: 1_000, breakerMaxOpenMs: 3_000, rateRecoveryMs: 10_000 });
@@ -61,8 +68,13 @@ describe('circuit breaker', () => {
 });
 
 describe('reauthorization', () => {
-  const authFailed = (callStartedAt: number, waiter: string): ConnectionReport =>
-    ({ kind: 'auth-failed', at: callStartedAt + 5, callStartedAt, waiter, message: 'POST /x → 401 AUTHENTICATION_FAILED' });
+  const authFailed = (callStartedAt: number, waiter: string): ConnectionReport => ({
+    kind: 'auth-failed',
+    at: callStartedAt + 5,
+    callStartedAt,
+    waiter,
+    message: 'POST /x → 401 AUTHENTICATION_FAILED',
+  });
 
   it('a 401 marks the connection and registers the write as waiting; reauthorization releases every waiting write', () => {
     const c = fresh();
@@ -118,8 +130,13 @@ describe('webhook events', () => {
 });
 
 describe('adaptive rate', () => {
-  const limited = (at: number, writesPerSecond?: number, retryAfterMs?: number): ConnectionReport =>
-    ({ kind: 'rate-limited', at, message: '429', writesPerSecond, retryAfterMs });
+  const limited = (at: number, writesPerSecond?: number, retryAfterMs?: number): ConnectionReport => ({
+    kind: 'rate-limited',
+    at,
+    message: '429',
+    writesPerSecond,
+    retryAfterMs,
+  });
 
   it('a 429 pauses paced writes from the 429 on for Retry-After and cuts the rate to 80% of the rate that got it', () => {
     const c = fresh();
@@ -162,8 +179,13 @@ describe('adaptive rate', () => {
 });
 
 describe('gate decision', () => {
-  const view = (over: Partial<ReturnType<ConnectionControl['gateView']>> = {}) =>
-    ({ reauthNeeded: false, breaker: 'closed' as const, consecutiveFailures: 0, policy, ...over });
+  const view = (over: Partial<ReturnType<ConnectionControl['gateView']>> = {}) => ({
+    reauthNeeded: false,
+    breaker: 'closed' as const,
+    consecutiveFailures: 0,
+    policy,
+    ...over,
+  });
 
   it('lets everything through without state, and reads through a paused or reduced rate', () => {
     expect(gateDecision(undefined, 1, T)).toEqual({ proceed: true });
@@ -176,7 +198,12 @@ describe('gate decision', () => {
   });
 
   it('holds paced writes during a pause (saying how long) and sends back writes paced faster than the cap', () => {
-    expect(gateDecision(view({ pausedUntil: T + 1_500, capPerSecond: 0.5 }), 1, T)).toMatchObject({ proceed: false, block: 'rate-paused', retryAfterMs: 1_500, capPerSecond: 0.5 });
+    expect(gateDecision(view({ pausedUntil: T + 1_500, capPerSecond: 0.5 }), 1, T)).toMatchObject({
+      proceed: false,
+      block: 'rate-paused',
+      retryAfterMs: 1_500,
+      capPerSecond: 0.5,
+    });
     expect(gateDecision(view({ capPerSecond: 0.5 }), 0.95, T)).toMatchObject({ proceed: false, block: 'rate-reduced', capPerSecond: 0.5 });
     expect(gateDecision(view({ capPerSecond: 0.5 }), 0.5, T)).toEqual({ proceed: true });
     expect(gateDecision(view({ pausedUntil: T - 1 }), 1, T)).toEqual({ proceed: true });

@@ -55,11 +55,15 @@ function interpolate(value: string, env: Record<string, string | undefined>): st
 
 /** A Docker env file: KEY=VALUE lines, `#` comments, optional quotes. */
 function parseEnvFile(text: string): Record<string, string> {
-  const entries = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((line) => {
-    const eq = line.indexOf('=');
-    if (eq <= 0) throw new Error(`env file line without KEY=: ${line}`);
-    return [line.slice(0, eq), line.slice(eq + 1).replace(/^(['"])(.*)\1$/, '$2')] as const;
-  });
+  const entries = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'))
+    .map((line) => {
+      const eq = line.indexOf('=');
+      if (eq <= 0) throw new Error(`env file line without KEY=: ${line}`);
+      return [line.slice(0, eq), line.slice(eq + 1).replace(/^(['"])(.*)\1$/, '$2')] as const;
+    });
   return Object.fromEntries(entries);
 }
 
@@ -174,7 +178,13 @@ describe('deploy/connections.example.yaml', () => {
 
 describe('temporal-init: search attributes', () => {
   const cliType: Record<string, string> = {
-    KEYWORD: 'Keyword', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList',
+    KEYWORD: 'Keyword',
+    TEXT: 'Text',
+    INT: 'Int',
+    DOUBLE: 'Double',
+    BOOL: 'Bool',
+    DATETIME: 'Datetime',
+    KEYWORD_LIST: 'KeywordList',
   };
 
   it('registers exactly the search attributes of src/observability/search-attributes.ts, with their types', () => {
@@ -198,11 +208,13 @@ describe('deploy/temporal/dynamic-config.yaml', () => {
 
   it('gives the compose server the dynamic config the dev server gets (fairness)', () => {
     const doc = parseYaml(read('deploy/temporal/dynamic-config.yaml')) as Record<string, { value: unknown; constraints?: object }[]>;
-    const values = Object.fromEntries(Object.entries(doc).map(([key, entries]) => {
-      expect(entries, key).toHaveLength(1);
-      expect(entries[0]!.constraints ?? {}, `${key} applies everywhere`).toEqual({});
-      return [key, entries[0]!.value];
-    }));
+    const values = Object.fromEntries(
+      Object.entries(doc).map(([key, entries]) => {
+        expect(entries, key).toHaveLength(1);
+        expect(entries[0]!.constraints ?? {}, `${key} applies everywhere`).toEqual({});
+        return [key, entries[0]!.value];
+      }),
+    );
     expect(values).toEqual(FAIRNESS_DYNAMIC_CONFIG);
   });
 });
@@ -216,7 +228,13 @@ describe('Dockerfile and .dockerignore', () => {
     const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
     if (from) stages.set((current = from[2] ?? from[1]!), { base: from[1]!, copies: [] });
     const copy = /^COPY\s+(?!--from)(.+)$/.exec(line);
-    if (copy) stages.get(current)!.copies.push(...copy[1]!.split(/\s+/).filter((a) => !a.startsWith('--')).slice(0, -1));
+    if (copy)
+      stages.get(current)!.copies.push(
+        ...copy[1]!
+          .split(/\s+/)
+          .filter((a) => !a.startsWith('--'))
+          .slice(0, -1),
+      );
   }
   /** What an image of a stage holds: its own copies and its base stages'. */
   const copiedInto = (stage: string): string[] => {
@@ -277,7 +295,10 @@ describe('Dockerfile and .dockerignore', () => {
   });
 
   it('lets exactly what it copies through the allow-list .dockerignore, never local secrets', () => {
-    const lines = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+    const lines = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
     expect(lines[0]).toBe('*');
     const allowed = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1).replace(/\/$/, ''));
     for (const source of copied) {

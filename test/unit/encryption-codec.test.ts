@@ -54,23 +54,32 @@ describe('codec server', () => {
   });
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-  const jsonPayload = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('{"a":1}').toString('base64') };
+  const jsonPayload = {
+    metadata: { encoding: Buffer.from('json/plain').toString('base64') },
+    data: Buffer.from('{"a":1}').toString('base64'),
+  };
 
   it('encodes and decodes for an authorised caller, with CORS for the UI', async () => {
-    const post = (path: string, body: unknown) => fetch(`${url}${path}`, {
-      method: 'POST', headers: { authorization: 'Bearer ui-secret-token', origin: 'http://localhost:8233', 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
+    const post = (path: string, body: unknown) =>
+      fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer ui-secret-token', origin: 'http://localhost:8233', 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const encoded = await post('/encode', { payloads: [jsonPayload] });
     expect(encoded.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
-    const { payloads } = (await encoded.json()) as { payloads: typeof jsonPayload[] };
+    const { payloads } = (await encoded.json()) as { payloads: (typeof jsonPayload)[] };
     expect(Buffer.from(payloads[0]!.metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
-    const decoded = (await (await post('/decode', { payloads })).json()) as { payloads: typeof jsonPayload[] };
+    const decoded = (await (await post('/decode', { payloads })).json()) as { payloads: (typeof jsonPayload)[] };
     expect(decoded.payloads[0]).toEqual(jsonPayload);
   });
 
   it('refuses callers without the token, and other origins get no CORS grant', async () => {
-    const res = await fetch(`${url}/decode`, { method: 'POST', headers: { authorization: 'Bearer wrong', origin: 'http://evil.example' }, body: '{"payloads":[]}' });
+    const res = await fetch(`${url}/decode`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong', origin: 'http://evil.example' },
+      body: '{"payloads":[]}',
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
     const preflight = await fetch(`${url}/decode`, { method: 'OPTIONS', headers: { origin: 'http://localhost:8233' } });

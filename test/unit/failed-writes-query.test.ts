@@ -10,16 +10,27 @@ describe('failedWritesQuery', () => {
   });
 
   it('adds each filter on the search attribute ops filter by, and the failure time range', () => {
-    expect(failedWritesQuery({
-      connectionId: 'acme-sap', system: 'sap', entity: 'purchase-order', operation: 'create',
-      errorCode: 'MakiniRequestRejected', since: '2026-11-02', until: '2026-11-02T10:30:00+01:00',
-    })).toBe(`${allTypes} AND ExecutionStatus = 'Failed' AND MakiniConnectionId = 'acme-sap' AND MakiniSystem = 'sap' ` +
-      `AND MakiniEntity = 'purchase-order' AND MakiniOperation = 'create' AND MakiniErrorCode = 'MakiniRequestRejected' ` +
-      `AND CloseTime >= '2026-11-02T00:00:00.000Z' AND CloseTime <= '2026-11-02T09:30:00.000Z'`);
+    expect(
+      failedWritesQuery({
+        connectionId: 'acme-sap',
+        system: 'sap',
+        entity: 'purchase-order',
+        operation: 'create',
+        errorCode: 'MakiniRequestRejected',
+        since: '2026-11-02',
+        until: '2026-11-02T10:30:00+01:00',
+      }),
+    ).toBe(
+      `${allTypes} AND ExecutionStatus = 'Failed' AND MakiniConnectionId = 'acme-sap' AND MakiniSystem = 'sap' ` +
+        `AND MakiniEntity = 'purchase-order' AND MakiniOperation = 'create' AND MakiniErrorCode = 'MakiniRequestRejected' ` +
+        `AND CloseTime >= '2026-11-02T00:00:00.000Z' AND CloseTime <= '2026-11-02T09:30:00.000Z'`,
+    );
   });
 
   it('narrows to one write type', () => {
-    expect(failedWritesQuery({ workflowType: 'createPurchaseOrder' })).toBe(`WorkflowType = 'createPurchaseOrder' AND ExecutionStatus = 'Failed'`);
+    expect(failedWritesQuery({ workflowType: 'createPurchaseOrder' })).toBe(
+      `WorkflowType = 'createPurchaseOrder' AND ExecutionStatus = 'Failed'`,
+    );
   });
 
   it('refuses values the query cannot carry safely, naming the option', () => {

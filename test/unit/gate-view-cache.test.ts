@@ -19,7 +19,14 @@ function setup(maxAgeMs = 1_000) {
     pending.shift()!(v);
     await Promise.resolve();
   };
-  return { cache, asked, answer, advance: (ms: number) => { now += ms; } };
+  return {
+    cache,
+    asked,
+    answer,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 describe('connection gate view cache', () => {
@@ -61,7 +68,12 @@ describe('connection gate view cache', () => {
     const { cache, asked, answer } = setup();
     const stale = cache.get('conn-a');
     let reported!: () => void;
-    cache.refreshAfter('conn-a', new Promise<void>((resolve) => { reported = resolve; }));
+    cache.refreshAfter(
+      'conn-a',
+      new Promise<void>((resolve) => {
+        reported = resolve;
+      }),
+    );
     const during = cache.get('conn-a');
     await answer('before-report');
     expect(await stale).toBe('before-report');

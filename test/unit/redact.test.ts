@@ -7,8 +7,19 @@ describe('redactDeep', () => {
   const token = 'tok-acme-9f8e7d6c5b';
 
   it('blanks values under secret-looking keys, at any depth', () => {
-    expect(redactDeep({ authorization: 'Bearer abc', taskToken: 'AAEC', nested: { apiKey: 'k-123', token: token, tokenEnv: 'X' }, list: [{ password: 'p' }] }))
-      .toEqual({ authorization: '[redacted]', taskToken: '[redacted]', nested: { apiKey: '[redacted]', token: '[redacted]', tokenEnv: 'X' }, list: [{ password: '[redacted]' }] });
+    expect(
+      redactDeep({
+        authorization: 'Bearer abc',
+        taskToken: 'AAEC',
+        nested: { apiKey: 'k-123', token: token, tokenEnv: 'X' },
+        list: [{ password: 'p' }],
+      }),
+    ).toEqual({
+      authorization: '[redacted]',
+      taskToken: '[redacted]',
+      nested: { apiKey: '[redacted]', token: '[redacted]', tokenEnv: 'X' },
+      list: [{ password: '[redacted]' }],
+    });
   });
 
   it('blanks known secret values and bearer tokens inside any text', () => {
@@ -17,33 +28,73 @@ describe('redactDeep', () => {
   });
 
   it('keeps everything else, including numbers, booleans and ids', () => {
-    const attrs = { workflowId: 'purchase-order/create/acme-sap/order-42', connectionId: 'acme-sap', step: 'read back', requestId: 'req_1', attempts: 2, ok: true, nothing: null };
+    const attrs = {
+      workflowId: 'purchase-order/create/acme-sap/order-42',
+      connectionId: 'acme-sap',
+      step: 'read back',
+      requestId: 'req_1',
+      attempts: 2,
+      ok: true,
+      nothing: null,
+    };
     expect(redactDeep(attrs, [token])).toEqual(attrs);
   });
 
   it('prints Secret holders and errors without their secret', () => {
     const err = new Error(`refused ${token}`);
-    expect(redactDeep({ s: new Secret(token), err }, [token])).toMatchObject({ s: '[redacted]', err: { name: 'Error', message: 'refused [redacted]' } });
+    expect(redactDeep({ s: new Secret(token), err }, [token])).toMatchObject({
+      s: '[redacted]',
+      err: { name: 'Error', message: 'refused [redacted]' },
+    });
   });
 });
 
 describe('knownSecrets', () => {
-  it('collects the connections\' env tokens, the Temporal API key and the encryption keys', () => {
-    const env = { MAKINI_TOKEN_A: 'tok-aaaa', MAKINI_TOKEN_B: '', TEMPORAL_API_KEY: 'tak-1234', MAKINI_WRITES_ENCRYPTION_KEYS: 'k2:QUJDREVGR0g=,k1:SUpLTE1OT1A=' };
-    expect(knownSecrets(env, ['MAKINI_TOKEN_A', 'MAKINI_TOKEN_B', 'UNSET'])).toEqual(['tok-aaaa', 'tak-1234', 'QUJDREVGR0g=', 'SUpLTE1OT1A=']);
+  it("collects the connections' env tokens, the Temporal API key and the encryption keys", () => {
+    const env = {
+      MAKINI_TOKEN_A: 'tok-aaaa',
+      MAKINI_TOKEN_B: '',
+      TEMPORAL_API_KEY: 'tak-1234',
+      MAKINI_WRITES_ENCRYPTION_KEYS: 'k2:QUJDREVGR0g=,k1:SUpLTE1OT1A=',
+    };
+    expect(knownSecrets(env, ['MAKINI_TOKEN_A', 'MAKINI_TOKEN_B', 'UNSET'])).toEqual([
+      'tok-aaaa',
+      'tak-1234',
+      'QUJDREVGR0g=',
+      'SUpLTE1OT1A=',
+    ]);
   });
 });
 
 describe('jsonLogLine', () => {
   it('is one JSON object with time, level, message and the attributes, secrets blanked', () => {
-    const line = jsonLogLine({
-      level: 'WARN', message: 'makini call failed: token tok-zzzz1 rejected', timestampNanos: 1_793_000_000_000_000_000n,
-      meta: { workflowId: 'w1', connectionId: 'acme-sap', step: 'create purchase order with 3 lines', requestId: 'req_9', taskToken: 'AAEC', big: 5n },
-    }, ['tok-zzzz1']);
+    const line = jsonLogLine(
+      {
+        level: 'WARN',
+        message: 'makini call failed: token tok-zzzz1 rejected',
+        timestampNanos: 1_793_000_000_000_000_000n,
+        meta: {
+          workflowId: 'w1',
+          connectionId: 'acme-sap',
+          step: 'create purchase order with 3 lines',
+          requestId: 'req_9',
+          taskToken: 'AAEC',
+          big: 5n,
+        },
+      },
+      ['tok-zzzz1'],
+    );
     expect(line).not.toContain('\n');
     expect(JSON.parse(line)).toEqual({
-      time: new Date(1_793_000_000_000).toISOString(), level: 'WARN', message: 'makini call failed: token [redacted] rejected',
-      workflowId: 'w1', connectionId: 'acme-sap', step: 'create purchase order with 3 lines', requestId: 'req_9', taskToken: '[redacted]', big: '5',
+      time: new Date(1_793_000_000_000).toISOString(),
+      level: 'WARN',
+      message: 'makini call failed: token [redacted] rejected',
+      workflowId: 'w1',
+      connectionId: 'acme-sap',
+      step: 'create purchase order with 3 lines',
+      requestId: 'req_9',
+      taskToken: '[redacted]',
+      big: '5',
     });
   });
 });

@@ -24,22 +24,44 @@ const history = [
 
 describe('resetPoint', () => {
   it('resets to the workflow task right after the last step that succeeded', () => {
-    expect(resetPoint(history, WriteFailureType.retryBudgetExhausted, new Set())).toEqual({ safe: true, eventId: 16, afterActivity: 'createPurchaseOrder' });
+    expect(resetPoint(history, WriteFailureType.retryBudgetExhausted, new Set())).toEqual({
+      safe: true,
+      eventId: 16,
+      afterActivity: 'createPurchaseOrder',
+    });
   });
 
   it('refuses when a later call may have written (ambiguous failure or timeout)', () => {
-    expect(resetPoint(history, WriteFailureType.retryBudgetExhausted, new Set([19]))).toMatchObject({ safe: false, reason: expect.stringMatching(/may have written: re-run instead/) });
+    expect(resetPoint(history, WriteFailureType.retryBudgetExhausted, new Set([19]))).toMatchObject({
+      safe: false,
+      reason: expect.stringMatching(/may have written: re-run instead/),
+    });
     const timedOut = [...history.slice(0, -2), ev(26, { activityTaskTimedOutEventAttributes: {} }), ...history.slice(-2)];
-    expect(resetPoint(timedOut, 'MakiniNetworkError', new Set())).toMatchObject({ safe: false, reason: expect.stringMatching(/timed out/) });
+    expect(resetPoint(timedOut, 'MakiniNetworkError', new Set())).toMatchObject({
+      safe: false,
+      reason: expect.stringMatching(/timed out/),
+    });
   });
 
   it('refuses failures a reset cannot help, saying what to do instead', () => {
-    expect(resetPoint(history, WriteFailureType.compensated, new Set())).toMatchObject({ safe: false, reason: expect.stringMatching(/undone: re-run instead/) });
-    expect(resetPoint(history, WriteFailureType.restrictionViolated, new Set())).toMatchObject({ safe: false, reason: expect.stringMatching(/reads the rules again/) });
-    expect(resetPoint(history, WriteFailureType.idempotencyKeyUsed, new Set())).toMatchObject({ safe: false, reason: expect.stringMatching(/new key/) });
+    expect(resetPoint(history, WriteFailureType.compensated, new Set())).toMatchObject({
+      safe: false,
+      reason: expect.stringMatching(/undone: re-run instead/),
+    });
+    expect(resetPoint(history, WriteFailureType.restrictionViolated, new Set())).toMatchObject({
+      safe: false,
+      reason: expect.stringMatching(/reads the rules again/),
+    });
+    expect(resetPoint(history, WriteFailureType.idempotencyKeyUsed, new Set())).toMatchObject({
+      safe: false,
+      reason: expect.stringMatching(/new key/),
+    });
   });
 
   it('refuses when no step succeeded', () => {
-    expect(resetPoint(history.slice(0, 3), 'MakiniRequestRejected', new Set())).toMatchObject({ safe: false, reason: expect.stringMatching(/no step succeeded/) });
+    expect(resetPoint(history.slice(0, 3), 'MakiniRequestRejected', new Set())).toMatchObject({
+      safe: false,
+      reason: expect.stringMatching(/no step succeeded/),
+    });
   });
 });

@@ -16,11 +16,15 @@ describe('parseRetryAfter (RFC 9110)', () => {
     expect(parseRetryAfter(value, now)).toBe(ms);
   });
   it.each(['', 'soon', '-5', '1.5', '30s', 'Mon, 99 Foo 2015 07:28:00 GMT', '2015-10-21T07:28:00Z', undefined, null])(
-    'ignores garbage %j', (value) => expect(parseRetryAfter(value as string, now)).toBeUndefined());
+    'ignores garbage %j',
+    (value) => expect(parseRetryAfter(value as string, now)).toBeUndefined(),
+  );
   it('never throws and never returns a negative or non-finite delay', () => {
-    fc.assert(fc.property(fc.string(), (s) => {
-      const r = parseRetryAfter(s, now);
-      return r === undefined || (Number.isFinite(r) && r >= 0);
-    }));
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const r = parseRetryAfter(s, now);
+        return r === undefined || (Number.isFinite(r) && r >= 0);
+      }),
+    );
   });
 });

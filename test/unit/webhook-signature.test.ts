@@ -53,7 +53,15 @@ describe('webhook delivery check', () => {
 
   it('refuses a forged signature with 401', () => {
     const d = at(0);
-    const forged = { ...d.headers, [MakiniHeader.webhookSignature]: signWebhook(new Secret('attacker-guess-0123456'), d.headers[MakiniHeader.webhookId]!, d.headers[MakiniHeader.webhookTimestamp]!, Buffer.from(d.body)) };
+    const forged = {
+      ...d.headers,
+      [MakiniHeader.webhookSignature]: signWebhook(
+        new Secret('attacker-guess-0123456'),
+        d.headers[MakiniHeader.webhookId]!,
+        d.headers[MakiniHeader.webhookTimestamp]!,
+        Buffer.from(d.body),
+      ),
+    };
     expect(check(forged, d.body)).toMatchObject({ ok: false, status: 401, reason: expect.stringMatching(/signature does not match/) });
   });
 
@@ -63,7 +71,11 @@ describe('webhook delivery check', () => {
   });
 
   it('refuses stale and future-dated deliveries with 401, naming the skew', () => {
-    expect(check(at(-301).headers, at(-301).body)).toMatchObject({ ok: false, status: 401, reason: expect.stringMatching(/stale delivery: .*301 s old \(tolerance 300 s\)/) });
+    expect(check(at(-301).headers, at(-301).body)).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: expect.stringMatching(/stale delivery: .*301 s old \(tolerance 300 s\)/),
+    });
     expect(check(at(400).headers, at(400).body)).toMatchObject({ ok: false, status: 401, reason: expect.stringMatching(/in the future/) });
   });
 
@@ -76,18 +88,38 @@ describe('webhook delivery check', () => {
     guard.release('evt_replay'); // the hand-off to Temporal failed: Makini will redeliver
     expect(check(d.headers, d.body, guard)).toMatchObject({ ok: true });
     guard.commit('evt_replay', NOW);
-    expect(check(d.headers, d.body, guard)).toMatchObject({ ok: false, status: 409, reason: expect.stringMatching(/already received \(replay\)/) });
+    expect(check(d.headers, d.body, guard)).toMatchObject({
+      ok: false,
+      status: 409,
+      reason: expect.stringMatching(/already received \(replay\)/),
+    });
     // Long after, the id is forgotten, but then the staleness check refuses the old timestamp.
     expect(check(d.headers, d.body, guard, NOW + 700_000)).toMatchObject({ ok: false, status: 401 });
   });
 
   it('names missing headers, a bad timestamp and a malformed body with 400', () => {
-    expect(check({}, '{}')).toMatchObject({ ok: false, status: 400, reason: expect.stringMatching(/x-webhook-id, x-webhook-timestamp, x-webhook-signature/) });
+    expect(check({}, '{}')).toMatchObject({
+      ok: false,
+      status: 400,
+      reason: expect.stringMatching(/x-webhook-id, x-webhook-timestamp, x-webhook-signature/),
+    });
     const d = at(0);
-    expect(check({ ...d.headers, [MakiniHeader.webhookTimestamp]: 'yesterday' }, d.body)).toMatchObject({ ok: false, status: 400, reason: expect.stringMatching(/Unix seconds/) });
+    expect(check({ ...d.headers, [MakiniHeader.webhookTimestamp]: 'yesterday' }, d.body)).toMatchObject({
+      ok: false,
+      status: 400,
+      reason: expect.stringMatching(/Unix seconds/),
+    });
     const notJson = signedDelivery(secret, payload, { timestamp: NOW / 1000 });
     const raw = 'not json';
-    const h = { ...notJson.headers, [MakiniHeader.webhookSignature]: signWebhook(secret, notJson.headers[MakiniHeader.webhookId]!, notJson.headers[MakiniHeader.webhookTimestamp]!, Buffer.from(raw)) };
+    const h = {
+      ...notJson.headers,
+      [MakiniHeader.webhookSignature]: signWebhook(
+        secret,
+        notJson.headers[MakiniHeader.webhookId]!,
+        notJson.headers[MakiniHeader.webhookTimestamp]!,
+        Buffer.from(raw),
+      ),
+    };
     expect(check(h, raw)).toMatchObject({ ok: false, status: 400, reason: 'body is not JSON' });
     const noConn = signedDelivery(secret, { type: 'connection.online' } as never, { timestamp: NOW / 1000 });
     expect(check(noConn.headers, noConn.body)).toMatchObject({ ok: false, status: 400, reason: expect.stringMatching(/connectionId/) });

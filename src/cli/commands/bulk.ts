@@ -2,7 +2,14 @@
 // progress display; the per-item results are printed when it finishes.
 import { readFileSync } from 'node:fs';
 import type { WorkflowHandle } from '@temporalio/client';
-import { bulkWriteWorkflowId, getBulkProgress, startBulkWrite, type BulkProgress, type BulkWriteInput, type BulkWriteResult } from '../../client/index.js';
+import {
+  bulkWriteWorkflowId,
+  getBulkProgress,
+  startBulkWrite,
+  type BulkProgress,
+  type BulkWriteInput,
+  type BulkWriteResult,
+} from '../../client/index.js';
 import { InvalidWriteInputError } from '../../client/index.js';
 import { EXIT_USAGE, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
@@ -11,18 +18,28 @@ const POLL_MS = 2_000;
 
 const progressLine = (p: BulkProgress) =>
   `${p.done}/${p.total} done (${p.succeeded} succeeded, ${p.failed} failed, ${p.rejected} rejected, ${p.invalid} invalid); ` +
-  `running ${Object.entries(p.runningByConnection).map(([c, n]) => `${c}: ${n}`).join(', ') || 'none'}; run ${p.run}`;
+  `running ${
+    Object.entries(p.runningByConnection)
+      .map(([c, n]) => `${c}: ${n}`)
+      .join(', ') || 'none'
+  }; run ${p.run}`;
 
 async function follow(handle: WorkflowHandle): Promise<number> {
   const result = handle.result() as Promise<BulkWriteResult>;
   let finished = false;
-  void result.finally(() => { finished = true; }).catch(() => undefined);
+  void result
+    .finally(() => {
+      finished = true;
+    })
+    .catch(() => undefined);
   while (!finished) {
     await new Promise((r) => setTimeout(r, POLL_MS));
     if (!finished) console.log(progressLine(await getBulkProgress(handle)));
   }
   const r = await result;
-  console.log(`bulk ${r.bulkId}: ${r.total} items, ${r.succeeded} succeeded, ${r.failed} failed, ${r.rejected} rejected, ${r.invalid} invalid (${r.runs} run(s))`);
+  console.log(
+    `bulk ${r.bulkId}: ${r.total} items, ${r.succeeded} succeeded, ${r.failed} failed, ${r.rejected} rejected, ${r.invalid} invalid (${r.runs} run(s))`,
+  );
   for (const item of r.items.filter((i) => i.outcome !== 'succeeded')) {
     console.log(`  item ${item.index} ${item.workflowId ?? item.type}: ${item.outcome}: ${item.failure?.type}: ${item.failure?.message}`);
   }
@@ -52,7 +69,10 @@ export const bulkCommand: CliCommand = {
         console.log(`started bulkWrite: workflow id ${handle.workflowId}`);
         return rest.includes('--wait') ? await follow(handle) : 0;
       } catch (err) {
-        if (err instanceof InvalidWriteInputError) { console.error(err.message); return EXIT_USAGE; }
+        if (err instanceof InvalidWriteInputError) {
+          console.error(err.message);
+          return EXIT_USAGE;
+        }
         throw err;
       }
     });

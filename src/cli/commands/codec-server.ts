@@ -6,7 +6,8 @@ import { EXIT_USAGE, type CliCommand } from '../command.js';
 import { CliOptionError, parseOptions } from '../options.js';
 
 export const codecServerCommand: CliCommand = {
-  usage: 'codec-server [--port 8888] [--host 127.0.0.1] [--origin http://localhost:8233]  (env: MAKINI_WRITES_ENCRYPTION_KEYS, CODEC_SERVER_TOKEN)',
+  usage:
+    'codec-server [--port 8888] [--host 127.0.0.1] [--origin http://localhost:8233]  (env: MAKINI_WRITES_ENCRYPTION_KEYS, CODEC_SERVER_TOKEN)',
   async run(args) {
     let port: number;
     let host: string;
@@ -16,13 +17,20 @@ export const codecServerCommand: CliCommand = {
       port = Number(o.values.port ?? 8888);
       if (!Number.isInteger(port) || port < 1 || port > 65535) throw new CliOptionError(`--port "${o.values.port}": expected 1-65535`);
       host = o.values.host ?? '127.0.0.1';
-      origins = (o.values.origin ?? 'http://localhost:8233').split(',').map((s) => s.trim()).filter(Boolean);
-      if (!process.env.MAKINI_WRITES_ENCRYPTION_KEYS) throw new CliOptionError('MAKINI_WRITES_ENCRYPTION_KEYS is not set: the codec server needs the keys the worker uses');
+      origins = (o.values.origin ?? 'http://localhost:8233')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      if (!process.env.MAKINI_WRITES_ENCRYPTION_KEYS)
+        throw new CliOptionError('MAKINI_WRITES_ENCRYPTION_KEYS is not set: the codec server needs the keys the worker uses');
       if (!process.env.CODEC_SERVER_TOKEN || process.env.CODEC_SERVER_TOKEN.length < 16) {
         throw new CliOptionError('CODEC_SERVER_TOKEN is not set (16+ characters): callers must send it as a bearer token');
       }
     } catch (err) {
-      if (err instanceof CliOptionError) { console.error(err.message); return EXIT_USAGE; }
+      if (err instanceof CliOptionError) {
+        console.error(err.message);
+        return EXIT_USAGE;
+      }
       throw err;
     }
     const codec = new EncryptionCodec(parseEncryptionKeys(process.env.MAKINI_WRITES_ENCRYPTION_KEYS));

@@ -13,20 +13,30 @@ export function formatConnectionStatus(connectionId: string, s: ConnectionStatus
   const { rate, breaker, reauth, waiters, recentErrors, recentEvents } = s.state;
   const now = s.asOf;
   const lines = [`connection ${connectionId}: ${s.health} (as of ${iso(now)})`];
-  lines.push(`  rate:    ${rate.capPerSecond === undefined ? 'configured rate' : `reduced to ${(rate.capPerSecond * 60).toFixed(1)} writes/min after 429s`}` +
-    `${rate.pausedUntil !== undefined && rate.pausedUntil > now ? `; paused for ${inS(rate.pausedUntil, now)}` : ''}` +
-    `; ${rate.rateLimitedCount} × 429${rate.lastRateLimitedAt ? `, last ${iso(rate.lastRateLimitedAt)}` : ''}`);
-  lines.push(`  breaker: ${breaker.state}` + (breaker.state === 'closed'
-    ? ` (${breaker.consecutiveFailures} consecutive failure(s), opens at ${s.state.policy.breakerThreshold})`
-    : ` since ${iso(breaker.openedAt)}${breaker.nextProbeAt ? `; next probe in ${inS(breaker.nextProbeAt, now)}` : ''}; ${breaker.probes} probe(s)`) +
-    (breaker.lastProbe ? `; last probe ${breaker.lastProbe.outcome}: ${breaker.lastProbe.message}` : ''));
-  lines.push(`  reauthorization: ${reauth.needed ? `NEEDED since ${iso(reauth.since)} (${reauth.reason ?? 'no reason recorded'})` : 'not needed'}` +
-    (reauth.lastReauthorizedAt ? `; last reauthorized ${iso(reauth.lastReauthorizedAt)} by ${reauth.lastReauthorizedBy}` : ''));
-  lines.push(`  waiting writes: ${waiters.length}${waiters.length ? ` (${waiters.slice(0, 5).join(', ')}${waiters.length > 5 ? ', ...' : ''})` : ''}`);
+  lines.push(
+    `  rate:    ${rate.capPerSecond === undefined ? 'configured rate' : `reduced to ${(rate.capPerSecond * 60).toFixed(1)} writes/min after 429s`}` +
+      `${rate.pausedUntil !== undefined && rate.pausedUntil > now ? `; paused for ${inS(rate.pausedUntil, now)}` : ''}` +
+      `; ${rate.rateLimitedCount} × 429${rate.lastRateLimitedAt ? `, last ${iso(rate.lastRateLimitedAt)}` : ''}`,
+  );
+  lines.push(
+    `  breaker: ${breaker.state}` +
+      (breaker.state === 'closed'
+        ? ` (${breaker.consecutiveFailures} consecutive failure(s), opens at ${s.state.policy.breakerThreshold})`
+        : ` since ${iso(breaker.openedAt)}${breaker.nextProbeAt ? `; next probe in ${inS(breaker.nextProbeAt, now)}` : ''}; ${breaker.probes} probe(s)`) +
+      (breaker.lastProbe ? `; last probe ${breaker.lastProbe.outcome}: ${breaker.lastProbe.message}` : ''),
+  );
+  lines.push(
+    `  reauthorization: ${reauth.needed ? `NEEDED since ${iso(reauth.since)} (${reauth.reason ?? 'no reason recorded'})` : 'not needed'}` +
+      (reauth.lastReauthorizedAt ? `; last reauthorized ${iso(reauth.lastReauthorizedAt)} by ${reauth.lastReauthorizedBy}` : ''),
+  );
+  lines.push(
+    `  waiting writes: ${waiters.length}${waiters.length ? ` (${waiters.slice(0, 5).join(', ')}${waiters.length > 5 ? ', ...' : ''})` : ''}`,
+  );
   lines.push(`  list them: temporal workflow list --query "${blockedWritesQuery(connectionId)}"`);
   if (recentErrors.length) {
     lines.push('  recent errors:');
-    for (const e of recentErrors.slice(-10)) lines.push(`    ${iso(e.at)} ${e.kind}: ${e.message}${e.requestId ? ` (${e.requestId})` : ''}`);
+    for (const e of recentErrors.slice(-10))
+      lines.push(`    ${iso(e.at)} ${e.kind}: ${e.message}${e.requestId ? ` (${e.requestId})` : ''}`);
   }
   if (recentEvents.length) {
     lines.push('  recent webhook events:');
@@ -45,7 +55,10 @@ export const connectionStatusCommand: CliCommand = {
       [connectionId] = o.positional;
       json = o.flags.has('json');
     } catch (err) {
-      if (err instanceof CliOptionError) { console.error(err.message); return EXIT_USAGE; }
+      if (err instanceof CliOptionError) {
+        console.error(err.message);
+        return EXIT_USAGE;
+      }
       throw err;
     }
     if (!connectionId) return EXIT_USAGE;

@@ -12,14 +12,19 @@ export const listFailedCommand: CliCommand = {
     try {
       a = readFilterArgs(args);
     } catch (err) {
-      if (err instanceof CliOptionError) { console.error(err.message); return EXIT_USAGE; }
+      if (err instanceof CliOptionError) {
+        console.error(err.message);
+        return EXIT_USAGE;
+      }
       throw err;
     }
     return withClient(async (client) => {
       const found = await findFailedWrites(client, a.filter, a.limit);
       console.log(`query: ${found.query}`);
       console.log(found.writes.length ? formatFailedWrites(found.writes) : 'no failed writes match');
-      console.log(`${found.writes.length} failed write(s)${found.superseded ? `; ${found.superseded} failed run(s) already superseded by a later run` : ''}`);
+      console.log(
+        `${found.writes.length} failed write(s)${found.superseded ? `; ${found.superseded} failed run(s) already superseded by a later run` : ''}`,
+      );
       return 0;
     });
   },

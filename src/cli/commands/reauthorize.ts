@@ -24,7 +24,10 @@ export const reauthorizeCommand: CliCommand = {
       [connectionId] = o.positional;
       note = o.values.note;
     } catch (err) {
-      if (err instanceof CliOptionError) { console.error(err.message); return EXIT_USAGE; }
+      if (err instanceof CliOptionError) {
+        console.error(err.message);
+        return EXIT_USAGE;
+      }
       throw err;
     }
     if (!connectionId) return EXIT_USAGE;
@@ -33,8 +36,10 @@ export const reauthorizeCommand: CliCommand = {
       const before = await getConnectionStatus(client, connectionId, { taskQueue });
       await reauthorizeConnection(client, connectionId, { taskQueue, by: `cli (${who()})`, note });
       const waiting = before?.state.waiters.length ?? 0;
-      console.log(`connection ${connectionId} marked reauthorized${before?.state.reauth.needed ? '' : ' (it was not marked as needing it)'}; ` +
-        `${waiting} waiting write(s) go on with the token the token source now holds`);
+      console.log(
+        `connection ${connectionId} marked reauthorized${before?.state.reauth.needed ? '' : ' (it was not marked as needing it)'}; ` +
+          `${waiting} waiting write(s) go on with the token the token source now holds`,
+      );
       return 0;
     });
   },

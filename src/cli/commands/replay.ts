@@ -24,11 +24,17 @@ export const replayCommand: CliCommand = {
       workflowsPath = o.values.workflows ? resolve(o.values.workflows) : WORKFLOWS_PATH;
       if (!existsSync(workflowsPath)) throw new CliOptionError(`--workflows ${workflowsPath}: no such file`);
     } catch (err) {
-      if (err instanceof CliOptionError) { console.error(err.message); return EXIT_USAGE; }
+      if (err instanceof CliOptionError) {
+        console.error(err.message);
+        return EXIT_USAGE;
+      }
       throw err;
     }
     // Quiet: the replay worker's own warnings repeat what the report says.
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } } });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
+    });
     const dataConverter = dataConverterFromSetting(process.env.MAKINI_WRITES_ENCRYPTION_KEYS);
     const loaded: LoadedHistory = existsSync(source) ? readHistoryFile(source) : await withClient((client) => fetchHistory(client, source));
     const report = await replayHistory(loaded, { workflowsPath }, dataConverter);

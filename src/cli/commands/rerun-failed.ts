@@ -17,18 +17,28 @@ export const rerunFailedCommand: CliCommand = {
       a = readFilterArgs(args, ['dry-run', 'reset-to-last-good']);
       const { connectionId, system, entity, operation, workflowType, errorCode, since, until } = a.filter;
       if (![connectionId, system, entity, operation, workflowType, errorCode, since, until].some((v) => v !== undefined)) {
-        throw new CliOptionError('name at least one filter (--connection, --system, --entity, --operation, --type, --error-code, --since, --until): re-running every failed write at once is rarely meant');
+        throw new CliOptionError(
+          'name at least one filter (--connection, --system, --entity, --operation, --type, --error-code, --since, --until): re-running every failed write at once is rarely meant',
+        );
       }
     } catch (err) {
-      if (err instanceof CliOptionError) { console.error(err.message); return EXIT_USAGE; }
+      if (err instanceof CliOptionError) {
+        console.error(err.message);
+        return EXIT_USAGE;
+      }
       throw err;
     }
     return withClient(async (client) => {
       const found = await findFailedWrites(client, a.filter, a.limit);
       console.log(`query: ${found.query}`);
-      if (!found.writes.length) { console.log('no failed writes match'); return 0; }
+      if (!found.writes.length) {
+        console.log('no failed writes match');
+        return 0;
+      }
       console.log(formatFailedWrites(found.writes));
-      const how = a.flags.has('reset-to-last-good') ? 'reset to their last good step where safe, else re-run' : 're-run with their original input';
+      const how = a.flags.has('reset-to-last-good')
+        ? 'reset to their last good step where safe, else re-run'
+        : 're-run with their original input';
       if (a.flags.has('dry-run')) {
         console.log(`dry run: ${found.writes.length} failed write(s) would be ${how}`);
         return 0;
@@ -39,9 +49,10 @@ export const rerunFailedCommand: CliCommand = {
       for (const [i, w] of found.writes.entries()) {
         const r = await rerunFailedWrite(client, w, { dataConverter, resetToLastGood: a.flags.has('reset-to-last-good') });
         tally[r.status] += 1;
-        const what = 'runId' in r
-          ? `${r.status === 'rerun' ? 're-run' : 'reset'} as run ${r.runId}${r.note ? ` (${r.note})` : ''}`
-          : `${r.status}: ${r.reason}`;
+        const what =
+          'runId' in r
+            ? `${r.status === 'rerun' ? 're-run' : 'reset'} as run ${r.runId}${r.note ? ` (${r.note})` : ''}`
+            : `${r.status}: ${r.reason}`;
         console.log(`[${i + 1}/${found.writes.length}] ${w.workflowId}: ${what}`);
       }
       console.log(`done: ${tally.rerun} re-run, ${tally.reset} reset, ${tally.skipped} skipped, ${tally.failed} failed to start`);

@@ -2,8 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
 import {
-  InvalidWriteInputError, startAddWorkOrderMaterials, startAdjustInventory, startCancelPurchaseOrder, startChangeWorkOrderStatus,
-  startCreatePurchaseOrder, startCreateWorkOrder, startUpdateInventory, startUpdatePurchaseOrder, startUpdateWorkOrder,
+  InvalidWriteInputError,
+  startAddWorkOrderMaterials,
+  startAdjustInventory,
+  startCancelPurchaseOrder,
+  startChangeWorkOrderStatus,
+  startCreatePurchaseOrder,
+  startCreateWorkOrder,
+  startUpdateInventory,
+  startUpdatePurchaseOrder,
+  startUpdateWorkOrder,
 } from '../../client/index.js';
 import { EXIT_USAGE, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
@@ -47,8 +55,14 @@ export const startCommand: CliCommand = {
         }
         return 0;
       } catch (err) {
-        if (err instanceof InvalidWriteInputError) { console.error(err.message); return EXIT_USAGE; }
-        if (err instanceof WorkflowFailedError) { console.error(`write failed: ${err.cause?.message ?? err.message}`); return 1; }
+        if (err instanceof InvalidWriteInputError) {
+          console.error(err.message);
+          return EXIT_USAGE;
+        }
+        if (err instanceof WorkflowFailedError) {
+          console.error(`write failed: ${err.cause?.message ?? err.message}`);
+          return 1;
+        }
         throw err;
       }
     });

@@ -13,7 +13,10 @@ export const webhookSendCommand: CliCommand = {
     try {
       o = parseOptions(args, { values: ['url', 'id', 'timestamp', 'data'], flags: ['print'] });
     } catch (err) {
-      if (err instanceof CliOptionError) { console.error(err.message); return EXIT_USAGE; }
+      if (err instanceof CliOptionError) {
+        console.error(err.message);
+        return EXIT_USAGE;
+      }
       throw err;
     }
     const [connectionId, type] = o.positional;
@@ -25,7 +28,10 @@ export const webhookSendCommand: CliCommand = {
       console.error((err as Error).message);
       return EXIT_USAGE;
     }
-    if (!settings.MAKINI_WEBHOOK_SECRET) { console.error('MAKINI_WEBHOOK_SECRET is not set: nothing to sign with'); return EXIT_USAGE; }
+    if (!settings.MAKINI_WEBHOOK_SECRET) {
+      console.error('MAKINI_WEBHOOK_SECRET is not set: nothing to sign with');
+      return EXIT_USAGE;
+    }
     let data: unknown;
     if (o.values.data !== undefined) {
       try {
@@ -36,10 +42,15 @@ export const webhookSendCommand: CliCommand = {
       }
     }
     const timestamp = o.values.timestamp === undefined ? undefined : Number(o.values.timestamp);
-    if (timestamp !== undefined && !Number.isInteger(timestamp)) { console.error('--timestamp must be Unix seconds'); return EXIT_USAGE; }
-    const delivery = signedDelivery(settings.MAKINI_WEBHOOK_SECRET,
+    if (timestamp !== undefined && !Number.isInteger(timestamp)) {
+      console.error('--timestamp must be Unix seconds');
+      return EXIT_USAGE;
+    }
+    const delivery = signedDelivery(
+      settings.MAKINI_WEBHOOK_SECRET,
       { type, connectionId, timestamp: new Date().toISOString(), ...(data === undefined ? {} : { data }) },
-      { id: o.values.id, timestamp });
+      { id: o.values.id, timestamp },
+    );
     if (o.flags.has('print')) {
       console.log(JSON.stringify(delivery, null, 2));
       return 0;

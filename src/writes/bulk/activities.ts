@@ -25,7 +25,7 @@ export function createWriteResultActivities(deps: WriteResultDeps) {
       } catch (err) {
         if (!(err instanceof WorkflowFailedError)) throw err;
         const cause = err.cause;
-        const type = cause instanceof ApplicationFailure ? cause.type ?? 'ApplicationFailure' : cause?.name ?? 'WorkflowFailed';
+        const type = cause instanceof ApplicationFailure ? (cause.type ?? 'ApplicationFailure') : (cause?.name ?? 'WorkflowFailed');
         return { outcome: outcomeOfFailure(type), failure: itemFailure(type, cause?.message ?? err.message) };
       } finally {
         clearInterval(beat);

@@ -1,8 +1,20 @@
 // Bulk writes for backend services: every item validated with its write's own schema before
 // anything is sent; the bulk is idempotent by its id like single writes are by their key.
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import {
-  bulkProgressQuery, bulkWriteInputSchema, bulkWriteWorkflowId, type BulkProgress, type BulkWriteArgs, type BulkWriteInput, type BulkWriteResult,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import {
+  bulkProgressQuery,
+  bulkWriteInputSchema,
+  bulkWriteWorkflowId,
+  type BulkProgress,
+  type BulkWriteArgs,
+  type BulkWriteInput,
+  type BulkWriteResult,
 } from './contract.js';
 import { inputProblems, type InputProblem } from '../engine/input.js';
 import { isWriteType, WRITE_TYPES } from '../catalog.js';
@@ -30,7 +42,11 @@ type BulkWorkflow = (args: BulkWriteArgs) => Promise<BulkWriteResult>;
  *   items: orders.map((o) => ({ type: 'createPurchaseOrder', input: o })) });
  * console.log(await getBulkProgress(handle)); // { done: 120, total: 3000, runningByConnection: { 'acme-sap': 5 }, ... }
  */
-export async function startBulkWrite(client: Client, input: BulkWriteInput, opts: StartOptions = {}): Promise<WorkflowHandle<BulkWorkflow>> {
+export async function startBulkWrite(
+  client: Client,
+  input: BulkWriteInput,
+  opts: StartOptions = {},
+): Promise<WorkflowHandle<BulkWorkflow>> {
   const problems = bulkInputProblems(input);
   if (problems.length) throw new InvalidWriteInputError('bulkWrite', problems.slice(0, MAX_PROBLEMS));
   const workflowId = bulkWriteWorkflowId(input.bulkId);

@@ -2,14 +2,30 @@
 // (a write already done or running is awaited, never repeated), a bounded number running at once
 // per connection, progress through a query, continue-as-new before the history grows large.
 import {
-  ApplicationFailure, ChildWorkflowFailure, ParentClosePolicy, WorkflowIdReusePolicy,
-  continueAsNew, proxyActivities, setHandler, startChild, workflowInfo,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { WriteResultActivities } from './activities.js';
 import {
-  bulkItemKeysSchema, bulkItemTypeSchema, bulkProgressQuery, bulkWriteInputSchema, itemFailure, outcomeOfFailure, withoutSteps,
-  type BulkItemResult, type BulkProgress, type BulkWriteArgs, type BulkWriteResult,
+  bulkItemKeysSchema,
+  bulkItemTypeSchema,
+  bulkProgressQuery,
+  bulkWriteInputSchema,
+  itemFailure,
+  outcomeOfFailure,
+  withoutSteps,
+  type BulkItemResult,
+  type BulkProgress,
+  type BulkWriteArgs,
+  type BulkWriteResult,
 } from './contract.js';
 import { WriteFailureType } from '../../failures.js';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME } from '../../observability/search-attributes.js';
@@ -24,7 +40,19 @@ const { awaitWriteResult } = proxyActivities<WriteResultActivities>({
 
 /** A planned item: what to start, or why it cannot start. */
 type Plan =
-  | { index: number; connectionId: string; start: { type: string; workflowId: string; input: unknown; summary: string; entity: string; operation: string; reuse: WorkflowIdReusePolicy } }
+  | {
+      index: number;
+      connectionId: string;
+      start: {
+        type: string;
+        workflowId: string;
+        input: unknown;
+        summary: string;
+        entity: string;
+        operation: string;
+        reuse: WorkflowIdReusePolicy;
+      };
+    }
   | { index: number; connectionId: string; invalid: BulkItemResult };
 
 function plan(index: number, item: { type: string; input: unknown }): Plan {
@@ -36,16 +64,21 @@ function plan(index: number, item: { type: string; input: unknown }): Plan {
       ...(keys.success ? [] : inputProblems(keys.error).map((p) => `input.${p.field}: ${p.message}`)),
     ];
     return {
-      index, connectionId: keys.success ? keys.data.connectionId : '',
+      index,
+      connectionId: keys.success ? keys.data.connectionId : '',
       invalid: { index, type: item.type, outcome: 'invalid', failure: itemFailure(WriteFailureType.invalidInput, problems.join('; ')) },
     };
   }
   const info = WRITE_TYPES[type.data];
   const { connectionId, idempotencyKey } = keys.data;
   return {
-    index, connectionId,
+    index,
+    connectionId,
     start: {
-      type: type.data, input: item.input, entity: info.entity, operation: info.operation,
+      type: type.data,
+      input: item.input,
+      entity: info.entity,
+      operation: info.operation,
       workflowId: writeWorkflowId(type.data, connectionId, idempotencyKey),
       summary: `${type.data} on ${connectionId}, key ${idempotencyKey} (bulk item ${index})`,
       reuse: info.sameKeyRunsOnce ? WorkflowIdReusePolicy.REJECT_DUPLICATE : WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
@@ -80,7 +113,7 @@ async function runItem(p: Extract<Plan, { start: unknown }>, taskQueue: string |
     }
     if (err instanceof ChildWorkflowFailure) {
       const cause = err.cause;
-      const type = cause instanceof ApplicationFailure ? cause.type ?? 'ApplicationFailure' : cause?.name ?? 'ChildWorkflowFailure';
+      const type = cause instanceof ApplicationFailure ? (cause.type ?? 'ApplicationFailure') : (cause?.name ?? 'ChildWorkflowFailure');
       return { ...base, outcome: outcomeOfFailure(type), failure: itemFailure(type, cause?.message ?? err.message) };
     }
     throw err;
@@ -90,9 +123,15 @@ async function runItem(p: Extract<Plan, { start: unknown }>, taskQueue: string |
 function progressOf(bulkId: string, results: (BulkItemResult | null)[], running: Map<string, number>, run: number): BulkProgress {
   const count = (o: BulkItemResult['outcome']) => results.filter((r) => r?.outcome === o).length;
   return {
-    bulkId, total: results.length, done: results.filter((r) => r !== null).length,
-    succeeded: count('succeeded'), failed: count('failed'), rejected: count('rejected'), invalid: count('invalid'),
-    runningByConnection: Object.fromEntries([...running].filter(([, n]) => n > 0)), run,
+    bulkId,
+    total: results.length,
+    done: results.filter((r) => r !== null).length,
+    succeeded: count('succeeded'),
+    failed: count('failed'),
+    rejected: count('rejected'),
+    invalid: count('invalid'),
+    runningByConnection: Object.fromEntries([...running].filter(([, n]) => n > 0)),
+    run,
   };
 }
 
@@ -106,8 +145,12 @@ export async function bulkWrite(args: BulkWriteArgs): Promise<BulkWriteResult> {
   const parsed = bulkWriteInputSchema.safeParse(rawInput);
   if (!parsed.success) {
     throw ApplicationFailure.create({
-      type: WriteFailureType.invalidInput, nonRetryable: true,
-      message: `invalid bulkWrite input: ${inputProblems(parsed.error).slice(0, 20).map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      type: WriteFailureType.invalidInput,
+      nonRetryable: true,
+      message: `invalid bulkWrite input: ${inputProblems(parsed.error)
+        .slice(0, 20)
+        .map((p) => `${p.field}: ${p.message}`)
+        .join('; ')}`,
     });
   }
   const input = parsed.data;
@@ -121,7 +164,10 @@ export async function bulkWrite(args: BulkWriteArgs): Promise<BulkWriteResult> {
   input.items.forEach((item, index) => {
     if (results[index]) return;
     const p = plan(index, item);
-    if ('invalid' in p) { results[index] = p.invalid; return; }
+    if ('invalid' in p) {
+      results[index] = p.invalid;
+      return;
+    }
     queues.set(p.connectionId, [...(queues.get(p.connectionId) ?? []), p]);
   });
 
@@ -130,7 +176,10 @@ export async function bulkWrite(args: BulkWriteArgs): Promise<BulkWriteResult> {
   const shouldHandOver = () => startedThisRun >= input.itemsPerRun || workflowInfo().continueAsNewSuggested;
   const lane = async (connectionId: string, queue: Plan[]) => {
     for (let p = queue.shift(); p; p = queue.shift()) {
-      if (shouldHandOver()) { queue.unshift(p); return; }
+      if (shouldHandOver()) {
+        queue.unshift(p);
+        return;
+      }
       if (!('start' in p)) continue;
       startedThisRun += 1;
       running.set(connectionId, (running.get(connectionId) ?? 0) + 1);
@@ -141,8 +190,11 @@ export async function bulkWrite(args: BulkWriteArgs): Promise<BulkWriteResult> {
       }
     }
   };
-  await Promise.all([...queues].flatMap(([connectionId, queue]) =>
-    Array.from({ length: Math.min(input.concurrencyPerConnection, queue.length) }, () => lane(connectionId, queue))));
+  await Promise.all(
+    [...queues].flatMap(([connectionId, queue]) =>
+      Array.from({ length: Math.min(input.concurrencyPerConnection, queue.length) }, () => lane(connectionId, queue)),
+    ),
+  );
 
   if (results.some((r) => r === null)) {
     // Every child of this run has finished: the next run starts from the carried results.
@@ -151,7 +203,13 @@ export async function bulkWrite(args: BulkWriteArgs): Promise<BulkWriteResult> {
   const done = results as BulkItemResult[];
   const progress = progressOf(input.bulkId, done, running, run);
   return {
-    bulkId: input.bulkId, total: done.length, succeeded: progress.succeeded, failed: progress.failed,
-    rejected: progress.rejected, invalid: progress.invalid, runs: run, items: done,
+    bulkId: input.bulkId,
+    total: done.length,
+    succeeded: progress.succeeded,
+    failed: progress.failed,
+    rejected: progress.rejected,
+    invalid: progress.invalid,
+    runs: run,
+    items: done,
   };
 }

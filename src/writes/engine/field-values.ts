@@ -13,13 +13,15 @@ export function sameValue(a: unknown, b: unknown): boolean {
 
 /** The entries of `wanted` whose value `current` does not already have. */
 export function pendingChanges(current: Record<string, unknown>, wanted: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(wanted).filter(([f, v]) => {
-    if (f === 'customFields' && v && typeof v === 'object') {
-      const have = (current.customFields ?? {}) as Record<string, unknown>;
-      return Object.entries(v).some(([k, cv]) => !sameValue(have[k], cv));
-    }
-    return !sameValue(current[f], v);
-  }));
+  return Object.fromEntries(
+    Object.entries(wanted).filter(([f, v]) => {
+      if (f === 'customFields' && v && typeof v === 'object') {
+        const have = (current.customFields ?? {}) as Record<string, unknown>;
+        return Object.entries(v).some(([k, cv]) => !sameValue(have[k], cv));
+      }
+      return !sameValue(current[f], v);
+    }),
+  );
 }
 
 /** Fields of `sent` that `readBack` does not show (custom fields compared one by one). */

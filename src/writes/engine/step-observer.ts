@@ -27,30 +27,55 @@ const ms = (n: number) => Math.max(0, Math.round(n));
 
 /** A step ended (or a check was noted). */
 export function observeStep(rec: StepRecord, ctx: LogContext): void {
-  metricMeter.createHistogram(StepMetric.stepDuration, 'int', 'ms', 'Duration of write steps, waits included')
+  metricMeter
+    .createHistogram(StepMetric.stepDuration, 'int', 'ms', 'Duration of write steps, waits included')
     .record(ms(rec.durationMs), { step: stepLabel(rec.name), outcome: rec.outcome });
-  const attrs = { ...ctx, step: rec.name, outcome: rec.outcome, attempts: rec.attempts, durationMs: rec.durationMs,
-    requestId: rec.requestIds.at(-1), requestIds: rec.requestIds, note: rec.note };
+  const attrs = {
+    ...ctx,
+    step: rec.name,
+    outcome: rec.outcome,
+    attempts: rec.attempts,
+    durationMs: rec.durationMs,
+    requestId: rec.requestIds.at(-1),
+    requestIds: rec.requestIds,
+    note: rec.note,
+  };
   if (rec.outcome === 'failed') log.warn(`step failed: ${rec.name}`, attrs);
   else log.info(`step ${rec.outcome}: ${rec.name}`, attrs);
 }
 
 /** The runner waits `delayMs` before attempt `attempt + 1` of a step. */
-export function observeWait(step: string, info: MakiniFailureInfo, delayMs: number, retryAfter: boolean, attempt: number, ctx: LogContext): void {
+export function observeWait(
+  step: string,
+  info: MakiniFailureInfo,
+  delayMs: number,
+  retryAfter: boolean,
+  attempt: number,
+  ctx: LogContext,
+): void {
   const wait = retryAfter ? 'retry-after' : 'backoff';
   const cause = info.type;
-  metricMeter.createCounter(StepMetric.retries, '1', 'Retries of write steps by cause')
+  metricMeter
+    .createCounter(StepMetric.retries, '1', 'Retries of write steps by cause')
     .add(1, { step: stepLabel(step), cause, code: info.code ?? '', wait });
-  metricMeter.createHistogram(StepMetric.waitDuration, 'int', 'ms', 'Durable waits before retries')
-    .record(ms(delayMs), { cause, wait });
+  metricMeter.createHistogram(StepMetric.waitDuration, 'int', 'ms', 'Durable waits before retries').record(ms(delayMs), { cause, wait });
   log.warn(`waiting ${ms(delayMs)} ms before retrying: ${step}`, {
-    ...ctx, step, attempt, cause, status: info.status, code: info.code, requestId: info.requestId, waitMs: ms(delayMs), wait,
+    ...ctx,
+    step,
+    attempt,
+    cause,
+    status: info.status,
+    code: info.code,
+    requestId: info.requestId,
+    waitMs: ms(delayMs),
+    wait,
   });
 }
 
 /** A lookup after an ambiguous write answered. */
 export function observeLandedCheck(step: string, landed: boolean, ctx: LogContext): void {
-  metricMeter.createCounter(StepMetric.landedChecks, '1', 'Lookups after ambiguous writes')
+  metricMeter
+    .createCounter(StepMetric.landedChecks, '1', 'Lookups after ambiguous writes')
     .add(1, { step: stepLabel(step), found: String(landed) });
   log.info(`ambiguous write ${landed ? 'had landed' : 'had not landed'}: ${step}`, { ...ctx, step, landed });
 }

@@ -36,7 +36,10 @@ export class StepRunner {
   /** The write's connection: pacing, and waits while it needs reauthorization or is down. */
   readonly connection: ConnectionWaits;
 
-  constructor(private readonly budget: RetryBudget, private readonly label: string) {
+  constructor(
+    private readonly budget: RetryBudget,
+    private readonly label: string,
+  ) {
     this.connection = new ConnectionWaits(budget.maxConnectionWaitMs ?? DEFAULT_RETRY_BUDGET.maxConnectionWaitMs);
   }
 
@@ -52,7 +55,17 @@ export class StepRunner {
 
   /** Records a step that did not call Makini (a check), for the step table. */
   note(name: string, outcome: StepRecord['outcome'], note: string): void {
-    const rec: StepRecord = { name, startedAt: new Date().toISOString(), durationMs: 0, attempts: 0, requestIds: [], makiniProcessingMs: 0, outcome, waits: [], note };
+    const rec: StepRecord = {
+      name,
+      startedAt: new Date().toISOString(),
+      durationMs: 0,
+      attempts: 0,
+      requestIds: [],
+      makiniProcessingMs: 0,
+      outcome,
+      waits: [],
+      note,
+    };
     this.steps.push(rec);
     observeStep(rec, this.logContext);
   }
@@ -60,7 +73,16 @@ export class StepRunner {
   /** Runs `call` until it succeeds, fails for good, or the budget runs out. */
   async run<T>(name: string, call: (summary: string) => Promise<ActivityResult<T>>, opts: StepOptions<T>): Promise<T> {
     const started = Date.now();
-    const rec: StepRecord = { name, startedAt: new Date(started).toISOString(), durationMs: 0, attempts: 0, requestIds: [], makiniProcessingMs: 0, outcome: 'running', waits: [] };
+    const rec: StepRecord = {
+      name,
+      startedAt: new Date(started).toISOString(),
+      durationMs: 0,
+      attempts: 0,
+      requestIds: [],
+      makiniProcessingMs: 0,
+      outcome: 'running',
+      waits: [],
+    };
     this.steps.push(rec);
     const finish = (outcome: StepRecord['outcome'], note?: string) => {
       rec.outcome = outcome;
@@ -94,7 +116,9 @@ export class StepRunner {
         // A call the gate never sent is no attempt; a 401 was one, but spends none of the budget.
         if (info.type === MakiniFailureType.connectionBlocked) rec.attempts -= 1;
         else heldAttempts += 1;
-        heldMs += await this.connection.hold(block, info, resumeMark, rec, (t) => this.details(`step ${this.steps.length}: ${name} — ${t}`));
+        heldMs += await this.connection.hold(block, info, resumeMark, rec, (t) =>
+          this.details(`step ${this.steps.length}: ${name} — ${t}`),
+        );
         continue;
       }
       // Look before repeating a write that may have happened (src/makini/outcome.ts), and before
@@ -160,4 +184,3 @@ export class StepRunner {
     }
   }
 }
-

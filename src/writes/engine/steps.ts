@@ -23,7 +23,11 @@ export type StepRecord = z.infer<typeof stepRecordSchema>;
 export const retryBudgetSchema = z.object({
   maxAttempts: z.number().int().positive().default(8),
   /** Total time a step may spend, waits included. */
-  maxTotalMs: z.number().int().positive().default(15 * 60_000),
+  maxTotalMs: z
+    .number()
+    .int()
+    .positive()
+    .default(15 * 60_000),
   baseBackoffMs: z.number().int().positive().default(1_000),
   maxBackoffMs: z.number().int().positive().default(60_000),
   /**
@@ -36,7 +40,11 @@ export const retryBudgetSchema = z.object({
    * How long a write waits, in all, for its connection to be reauthorized or to answer again
    * (breaker open) before it fails; these waits do not count against the budgets above.
    */
-  maxConnectionWaitMs: z.number().int().positive().default(24 * 3600_000),
+  maxConnectionWaitMs: z
+    .number()
+    .int()
+    .positive()
+    .default(24 * 3600_000),
 });
 export type RetryBudget = z.infer<typeof retryBudgetSchema>;
 export const DEFAULT_RETRY_BUDGET: RetryBudget = retryBudgetSchema.parse({});

@@ -1,6 +1,13 @@
 // What every write workflow does around its Makini steps: parse the input, label the execution
 // for ops (search attributes, details), resolve the connection's rules, fail with a typed reason.
-import { ApplicationFailure, patched, proxyActivities, upsertSearchAttributes, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  patched,
+  proxyActivities,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { MakiniActivities, ResolvedProfile } from '../activities.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
@@ -20,7 +27,11 @@ export const makini = proxyActivities<MakiniActivities>(MAKINI_CALL);
  * Calls a Makini activity the way every write does: one attempt, a per-call summary in the UI, and,
  * for the activities the catalog lists as writing, paced per connection (connections/pacing.ts).
  */
-export function callMakini<K extends keyof MakiniActivities & string>(name: K, summary: string, args: Parameters<MakiniActivities[K]>): ReturnType<MakiniActivities[K]> {
+export function callMakini<K extends keyof MakiniActivities & string>(
+  name: K,
+  summary: string,
+  args: Parameters<MakiniActivities[K]>,
+): ReturnType<MakiniActivities[K]> {
   const fn = makini[name] as unknown as { executeWithOptions(o: ActivityOptions, a: unknown[]): ReturnType<MakiniActivities[K]> };
   const paced = PACED_ACTIVITIES.has(name) ? pacedCallOptions(args[0]) : {};
   return fn.executeWithOptions({ ...MAKINI_CALL, summary, ...paced }, args);
@@ -44,10 +55,7 @@ export type Outcome = 'running' | 'waiting' | 'succeeded' | 'failed' | 'rejected
 
 /** Updates the outcome search attributes ops filter on. */
 export function setOutcome(outcome: Outcome, errorCode?: string): void {
-  upsertSearchAttributes([
-    { key: SA_OUTCOME, value: outcome },
-    ...(errorCode ? [{ key: SA_ERROR_CODE, value: errorCode }] : []),
-  ]);
+  upsertSearchAttributes([{ key: SA_OUTCOME, value: outcome }, ...(errorCode ? [{ key: SA_ERROR_CODE, value: errorCode }] : [])]);
 }
 
 /** Patch id of the refusal of a write started under a workflow id other than its derived one. */
@@ -66,7 +74,8 @@ function requireDerivedWorkflowId(type: WriteType, input: WriteKeys): void {
   throw ApplicationFailure.create({
     type: WriteFailureType.workflowIdNotDerived,
     nonRetryable: true,
-    message: `${type} was started as workflow "${workflowId}"; its workflow id must be "${expected}" ` +
+    message:
+      `${type} was started as workflow "${workflowId}"; its workflow id must be "${expected}" ` +
       '(derived from the connection and idempotency key, so that one key is one write): nothing was sent; ' +
       'start it with the start helper or writeWorkflowId()',
     details: [{ expectedWorkflowId: expected, workflowId }],
@@ -91,9 +100,9 @@ export async function beginWrite(runner: StepRunner, type: WriteType, input: Wri
     { key: SA_OUTCOME, value: 'running' },
   ]);
   Object.assign(runner.logContext, { connectionId, entity, operation });
-  const resolved = await runner.run('resolve write profile',
-    (s) => callMakini('resolveWriteProfile', s, [connectionId]),
-    { summary: `which system ${connectionId} is, and its write rules` });
+  const resolved = await runner.run('resolve write profile', (s) => callMakini('resolveWriteProfile', s, [connectionId]), {
+    summary: `which system ${connectionId} is, and its write rules`,
+  });
   upsertSearchAttributes([{ key: SA_SYSTEM, value: resolved.system }]);
   runner.connection.use(connectionId, resolved.profile.writesPerMinute);
   runner.logContext.system = resolved.system;
@@ -124,7 +133,11 @@ export async function recordingOutcome<T>(body: () => Promise<T>): Promise<T> {
     setOutcome('succeeded');
     return result;
   } catch (err) {
-    if (err instanceof ApplicationFailure && err.type !== WriteFailureType.restrictionViolated && err.type !== WriteFailureType.invalidInput) {
+    if (
+      err instanceof ApplicationFailure &&
+      err.type !== WriteFailureType.restrictionViolated &&
+      err.type !== WriteFailureType.invalidInput
+    ) {
       setOutcome(err.type === WriteFailureType.compensated ? 'compensated' : 'failed', err.type ?? undefined);
     }
     throw err;

@@ -26,7 +26,12 @@ export interface GuardedWrite {
   inventory: InventorySnapshot;
 }
 
-const snapshot = (inv: Inventory): InventorySnapshot => ({ key: inv.key, quantity: inv.quantity, updatedAt: inv.updatedAt ?? undefined, fields: inv });
+const snapshot = (inv: Inventory): InventorySnapshot => ({
+  key: inv.key,
+  quantity: inv.quantity,
+  updatedAt: inv.updatedAt ?? undefined,
+  fields: inv,
+});
 
 /** The inventory activities over the shared Makini client. */
 export function inventoryActivities(makini: MakiniClient) {
@@ -41,8 +46,12 @@ export function inventoryActivities(makini: MakiniClient) {
     if (inventories.length !== 1) {
       // PUT /materials/{key}/inventory would not say which record it changes.
       throw makiniErrorFrom({
-        type: MakiniFailureType.rejected, retryable: false, ambiguous: false, requestId: res.meta.requestId,
-        message: `material ${target.materialKey} has ${inventories.length} inventory records (${inventories.map((i) => i.key).join(', ') || 'none'}): ` +
+        type: MakiniFailureType.rejected,
+        retryable: false,
+        ambiguous: false,
+        requestId: res.meta.requestId,
+        message:
+          `material ${target.materialKey} has ${inventories.length} inventory records (${inventories.map((i) => i.key).join(', ') || 'none'}): ` +
           'address the one to change by inventoryKey',
       });
     }
@@ -64,7 +73,11 @@ export function inventoryActivities(makini: MakiniClient) {
     },
 
     /** PUT absolute values (idempotent: the same PUT twice leaves the same state). */
-    async writeInventory(connectionId: string, target: InventoryTarget, changes: Record<string, unknown>): Promise<ActivityResult<InventorySnapshot>> {
+    async writeInventory(
+      connectionId: string,
+      target: InventoryTarget,
+      changes: Record<string, unknown>,
+    ): Promise<ActivityResult<InventorySnapshot>> {
       return asActivity(async () => {
         const res = await write(connectionId, target, changes);
         return answer(snapshot(res.data.data), res);
@@ -76,8 +89,12 @@ export function inventoryActivities(makini: MakiniClient) {
      * (quantity and updatedAt); otherwise writes nothing and returns what it found. Makini has no
      * If-Match, so the window left is the few milliseconds between this GET and this PUT.
      */
-    async compareAndSetInventory(connectionId: string, target: InventoryTarget, expected: { quantity: number; updatedAt?: string },
-      changes: Record<string, unknown>): Promise<ActivityResult<GuardedWrite>> {
+    async compareAndSetInventory(
+      connectionId: string,
+      target: InventoryTarget,
+      expected: { quantity: number; updatedAt?: string },
+      changes: Record<string, unknown>,
+    ): Promise<ActivityResult<GuardedWrite>> {
       return asActivity(async () => {
         const { inv, res } = await read(connectionId, target);
         if (!unchangedSince(inv, expected)) return answer({ written: false, inventory: inv }, res);

@@ -38,16 +38,30 @@ export type GuardedWriteVerdict =
 /**
  * @param mayHaveLanded an earlier attempt of this round lost its answer (timeout, 502/504, dropped connection)
  */
-export function judgeGuardedWrite(written: boolean, current: InventoryVersion, base: InventoryVersion, target: number, mayHaveLanded: boolean): GuardedWriteVerdict {
+export function judgeGuardedWrite(
+  written: boolean,
+  current: InventoryVersion,
+  base: InventoryVersion,
+  target: number,
+  mayHaveLanded: boolean,
+): GuardedWriteVerdict {
   if (written) return { kind: 'applied', by: 'this-run' };
   if (mayHaveLanded) {
     if (current.quantity === target) return { kind: 'applied', by: 'landed-before' };
-    return { kind: 'unknown', why: `an attempt whose answer was lost may have set ${target}, and the quantity is now ${current.quantity}: ` +
-      'someone else changed it since, so whether this adjustment is in it cannot be told' };
+    return {
+      kind: 'unknown',
+      why:
+        `an attempt whose answer was lost may have set ${target}, and the quantity is now ${current.quantity}: ` +
+        'someone else changed it since, so whether this adjustment is in it cannot be told',
+    };
   }
   if (current.quantity === target) {
-    return { kind: 'unknown', why: `the quantity already equals the target ${target} although no attempt of this run wrote it ` +
-      '(someone else set it, or the run was reset after its write): applying the delta again could count it twice' };
+    return {
+      kind: 'unknown',
+      why:
+        `the quantity already equals the target ${target} although no attempt of this run wrote it ` +
+        '(someone else set it, or the run was reset after its write): applying the delta again could count it twice',
+    };
   }
   return { kind: 'recompute' };
 }

@@ -27,14 +27,16 @@ export const inventoryFieldsSchema = z.strictObject({
 export type InventoryFields = z.infer<typeof inventoryFieldsSchema>;
 
 /** Input of `updateInventory`: absolute values (a repeated write leaves the same state). */
-export const updateInventoryInputSchema = z.strictObject({
-  connectionId: connectionIdSchema,
-  idempotencyKey: idempotencyKeySchema,
-  retryBudget: retryBudgetOverride,
-  inventoryKey: keySchema.optional(),
-  materialKey: keySchema.optional(),
-  changes: inventoryFieldsSchema.refine((c) => Object.keys(c).length > 0, 'changes must name at least one field'),
-}).superRefine(exactlyOneTarget);
+export const updateInventoryInputSchema = z
+  .strictObject({
+    connectionId: connectionIdSchema,
+    idempotencyKey: idempotencyKeySchema,
+    retryBudget: retryBudgetOverride,
+    inventoryKey: keySchema.optional(),
+    materialKey: keySchema.optional(),
+    changes: inventoryFieldsSchema.refine((c) => Object.keys(c).length > 0, 'changes must name at least one field'),
+  })
+  .superRefine(exactlyOneTarget);
 export type UpdateInventoryInput = z.infer<typeof updateInventoryInputSchema>;
 
 /** Result of `updateInventory`. */
@@ -48,16 +50,22 @@ export const updateInventoryResultSchema = z.object({
 export type UpdateInventoryResult = z.infer<typeof updateInventoryResultSchema>;
 
 /** Input of `adjustInventory`: a signed change of the quantity on hand, applied exactly once per idempotency key. */
-export const adjustInventoryInputSchema = z.strictObject({
-  connectionId: connectionIdSchema,
-  idempotencyKey: idempotencyKeySchema,
-  retryBudget: retryBudgetOverride,
-  inventoryKey: keySchema.optional(),
-  materialKey: keySchema.optional(),
-  delta: z.number().int('must be a whole number').refine((d) => d !== 0, 'must not be 0').refine((d) => Math.abs(d) <= 1e12, 'is implausibly large'),
-  /** Why (shown in the workflow's summary and steps; not written to the system). */
-  reason: z.string().max(500).optional(),
-}).superRefine(exactlyOneTarget);
+export const adjustInventoryInputSchema = z
+  .strictObject({
+    connectionId: connectionIdSchema,
+    idempotencyKey: idempotencyKeySchema,
+    retryBudget: retryBudgetOverride,
+    inventoryKey: keySchema.optional(),
+    materialKey: keySchema.optional(),
+    delta: z
+      .number()
+      .int('must be a whole number')
+      .refine((d) => d !== 0, 'must not be 0')
+      .refine((d) => Math.abs(d) <= 1e12, 'is implausibly large'),
+    /** Why (shown in the workflow's summary and steps; not written to the system). */
+    reason: z.string().max(500).optional(),
+  })
+  .superRefine(exactlyOneTarget);
 export type AdjustInventoryInput = z.infer<typeof adjustInventoryInputSchema>;
 
 /** Result of `adjustInventory`. */

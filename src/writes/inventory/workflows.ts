@@ -6,8 +6,13 @@ import type { GuardedWrite, InventorySnapshot } from '../activities.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
 import { judgeGuardedWrite, judgeLostAnswer } from './adjustment.js';
 import {
-  adjustInventoryInputSchema, updateInventoryInputSchema,
-  type AdjustInventoryInput, type AdjustInventoryResult, type InventoryTarget, type UpdateInventoryInput, type UpdateInventoryResult,
+  adjustInventoryInputSchema,
+  updateInventoryInputSchema,
+  type AdjustInventoryInput,
+  type AdjustInventoryResult,
+  type InventoryTarget,
+  type UpdateInventoryInput,
+  type UpdateInventoryResult,
 } from './contract.js';
 import { checkWrite } from '../../profiles/check-write.js';
 import { differingFields, pendingChanges } from '../engine/field-values.js';
@@ -26,7 +31,8 @@ export const MAX_ADJUST_ROUNDS = 5;
 const targetOf = (i: { inventoryKey?: string; materialKey?: string }): InventoryTarget =>
   i.inventoryKey !== undefined ? { inventoryKey: i.inventoryKey } : { materialKey: i.materialKey! };
 
-const describeTarget = (t: InventoryTarget) => (t.inventoryKey !== undefined ? `inventory ${t.inventoryKey}` : `inventory of material ${t.materialKey}`);
+const describeTarget = (t: InventoryTarget) =>
+  t.inventoryKey !== undefined ? `inventory ${t.inventoryKey}` : `inventory of material ${t.materialKey}`;
 
 function readInventory(runner: StepRunner, connectionId: string, target: InventoryTarget, name: string): Promise<InventorySnapshot> {
   return runner.run(name, (s) => callMakini('readInventory', s, [connectionId, target]), { summary: `GET ${describeTarget(target)}` });
@@ -55,13 +61,19 @@ export async function updateInventory(rawInput: UpdateInventoryInput): Promise<U
       const now = await readInventory(runner, connectionId, target, 'look up update');
       return differingFields(now.fields, pending).length === 0 ? now : undefined;
     };
-    await runner.run('update inventory', (s) => callMakini('writeInventory', s, [connectionId, target, pending]),
-      { summary: `PUT ${changedFields.join(', ')} on ${describeTarget(target)}`, checkLanded: updated, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
+    await runner.run('update inventory', (s) => callMakini('writeInventory', s, [connectionId, target, pending]), {
+      summary: `PUT ${changedFields.join(', ')} on ${describeTarget(target)}`,
+      checkLanded: updated,
+      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+    });
     const after = await readInventory(runner, connectionId, target, 'read back');
     const wrong = differingFields(after.fields, pending);
     if (wrong.length) {
-      throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
-        message: `${describeTarget(target)} reads back different values for ${wrong.join(', ')} after the update` });
+      throw ApplicationFailure.create({
+        type: WriteFailureType.verificationFailed,
+        nonRetryable: true,
+        message: `${describeTarget(target)} reads back different values for ${wrong.join(', ')} after the update`,
+      });
     }
     return { inventoryKey: after.key, quantity: after.quantity, changedFields, alreadyApplied: false, steps: runner.steps };
   });
@@ -90,12 +102,20 @@ export async function adjustInventory(rawInput: AdjustInventoryInput): Promise<A
       const quantity = base.quantity + delta;
       const violations: Violation[] = checkWrite(profile, { entity: 'inventory', operation: 'adjust', fields: { quantity } });
       if (quantity < 0) {
-        violations.push({ field: 'delta', rule: InventoryRule.negativeStock, system,
-          message: `${describeTarget(target)} holds ${base.quantity}; ${signed} would leave ${quantity}`, hint: 'quantities on hand cannot go below 0' });
+        violations.push({
+          field: 'delta',
+          rule: InventoryRule.negativeStock,
+          system,
+          message: `${describeTarget(target)} holds ${base.quantity}; ${signed} would leave ${quantity}`,
+          hint: 'quantities on hand cannot go below 0',
+        });
       }
       if (violations.length) refuse(runner, system, `adjusting ${describeTarget(target)} by ${signed}`, violations);
-      runner.note(`check write restrictions${suffix}`, 'succeeded',
-        `${system}: ${base.quantity} ${signed} → ${quantity}${input.reason ? ` (${input.reason})` : ''}`);
+      runner.note(
+        `check write restrictions${suffix}`,
+        'succeeded',
+        `${system}: ${base.quantity} ${signed} → ${quantity}${input.reason ? ` (${input.reason})` : ''}`,
+      );
 
       let mayHaveLanded = false;
       const landed = async (): Promise<GuardedWrite | undefined> => {
@@ -104,38 +124,78 @@ export async function adjustInventory(rawInput: AdjustInventoryInput): Promise<A
         const verdict = judgeLostAnswer(now, base, quantity);
         if (verdict === 'not-landed') return undefined;
         if (verdict === 'landed') return { written: false, inventory: now };
-        throw unknownOutcome(`${describeTarget(target)}: a write of ${quantity} lost its answer and the quantity is now ${now.quantity} ` +
-          `(was ${base.quantity}): someone else changed it, so whether ${signed} is in it cannot be told`, base, quantity, now);
+        throw unknownOutcome(
+          `${describeTarget(target)}: a write of ${quantity} lost its answer and the quantity is now ${now.quantity} ` +
+            `(was ${base.quantity}): someone else changed it, so whether ${signed} is in it cannot be told`,
+          base,
+          quantity,
+          now,
+        );
       };
-      const res = await runner.run(`write quantity ${quantity} if unchanged${suffix}`,
-        (s) => callMakini('compareAndSetInventory', s, [connectionId, target, { quantity: base.quantity, updatedAt: base.updatedAt }, { quantity }]),
-        { summary: `PUT quantity ${base.quantity} → ${quantity} on ${base.key} if still ${base.quantity}`, checkLanded: landed });
+      const res = await runner.run(
+        `write quantity ${quantity} if unchanged${suffix}`,
+        (s) =>
+          callMakini('compareAndSetInventory', s, [
+            connectionId,
+            target,
+            { quantity: base.quantity, updatedAt: base.updatedAt },
+            { quantity },
+          ]),
+        { summary: `PUT quantity ${base.quantity} → ${quantity} on ${base.key} if still ${base.quantity}`, checkLanded: landed },
+      );
 
       const verdict = judgeGuardedWrite(res.written, res.inventory, base, quantity, mayHaveLanded);
       if (verdict.kind === 'unknown') throw unknownOutcome(`${describeTarget(target)}: ${verdict.why}`, base, quantity, res.inventory);
       if (verdict.kind === 'recompute') {
-        runner.note(`someone else changed the quantity${suffix}`, 'skipped',
-          `${base.key} went from ${base.quantity} to ${res.inventory.quantity} before the write; nothing written, reading again`);
+        runner.note(
+          `someone else changed the quantity${suffix}`,
+          'skipped',
+          `${base.key} went from ${base.quantity} to ${res.inventory.quantity} before the write; nothing written, reading again`,
+        );
         if (round >= MAX_ADJUST_ROUNDS) {
-          throw ApplicationFailure.create({ type: WriteFailureType.retryBudgetExhausted, nonRetryable: true,
-            message: `${describeTarget(target)} changed under each of ${round} read-compute-write rounds; nothing was written (${signed} not applied)` });
+          throw ApplicationFailure.create({
+            type: WriteFailureType.retryBudgetExhausted,
+            nonRetryable: true,
+            message: `${describeTarget(target)} changed under each of ${round} read-compute-write rounds; nothing was written (${signed} not applied)`,
+          });
         }
         continue;
       }
       const after = await readInventory(runner, connectionId, target, 'read back');
       if (after.quantity !== quantity && after.updatedAt === res.inventory.updatedAt) {
-        throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
-          message: `${describeTarget(target)} reads back quantity ${after.quantity}, expected ${quantity}` });
+        throw ApplicationFailure.create({
+          type: WriteFailureType.verificationFailed,
+          nonRetryable: true,
+          message: `${describeTarget(target)} reads back quantity ${after.quantity}, expected ${quantity}`,
+        });
       }
-      return { inventoryKey: base.key, previousQuantity: base.quantity, delta, quantity, appliedBy: verdict.by, rounds: round, steps: runner.steps };
+      return {
+        inventoryKey: base.key,
+        previousQuantity: base.quantity,
+        delta,
+        quantity,
+        appliedBy: verdict.by,
+        rounds: round,
+        steps: runner.steps,
+      };
     }
   });
 }
 
 function unknownOutcome(message: string, base: InventorySnapshot, target: number, found: InventorySnapshot): ApplicationFailure {
   return ApplicationFailure.create({
-    type: WriteFailureType.outcomeUnknown, nonRetryable: true,
+    type: WriteFailureType.outcomeUnknown,
+    nonRetryable: true,
     message: `${message}; check the quantity in the system before adjusting again (with a new idempotency key)`,
-    details: [{ inventoryKey: base.key, readQuantity: base.quantity, readUpdatedAt: base.updatedAt, target, foundQuantity: found.quantity, foundUpdatedAt: found.updatedAt }],
+    details: [
+      {
+        inventoryKey: base.key,
+        readQuantity: base.quantity,
+        readUpdatedAt: base.updatedAt,
+        target,
+        foundQuantity: found.quantity,
+        foundUpdatedAt: found.updatedAt,
+      },
+    ],
   });
 }

@@ -41,12 +41,19 @@ export function purchaseOrderActivities(makini: MakiniClient) {
           return { value: res.data?.data.key === value, call: callRecord(res.meta) };
         }
         const res = await makini.findVendorsByCode(connectionId, value);
-        return answer(res.data.data.some((v) => v.code === value), res);
+        return answer(
+          res.data.data.some((v) => v.code === value),
+          res,
+        );
       });
     },
 
     /** Finds the PO an earlier attempt created, by the reference field holding the idempotency key. */
-    async findPurchaseOrderByReference(connectionId: string, referenceField: string, reference: string): Promise<ActivityResult<PoSnapshot | null>> {
+    async findPurchaseOrderByReference(
+      connectionId: string,
+      referenceField: string,
+      reference: string,
+    ): Promise<ActivityResult<PoSnapshot | null>> {
       return asActivity(async () => {
         // Every page, compared exactly: a system's filter may match loosely ("po-1" finding "po-10").
         const res = await makini.findPurchaseOrders(connectionId, { [referenceField]: reference });
@@ -66,14 +73,22 @@ export function purchaseOrderActivities(makini: MakiniClient) {
     },
 
     /** POST a PO (with `lineItems` where the system takes lines with the header). */
-    async createPurchaseOrder(connectionId: string, body: Record<string, unknown>, referenceField: string): Promise<ActivityResult<PoSnapshot>> {
+    async createPurchaseOrder(
+      connectionId: string,
+      body: Record<string, unknown>,
+      referenceField: string,
+    ): Promise<ActivityResult<PoSnapshot>> {
       return asActivity(async () => {
         const res = await makini.createPurchaseOrder(connectionId, body);
         return answer(snapshot(res.data.data, referenceField), res);
       });
     },
 
-    async addPurchaseOrderLine(connectionId: string, purchaseOrderKey: string, line: Record<string, unknown>): Promise<ActivityResult<{ key: string; lineNo?: number }>> {
+    async addPurchaseOrderLine(
+      connectionId: string,
+      purchaseOrderKey: string,
+      line: Record<string, unknown>,
+    ): Promise<ActivityResult<{ key: string; lineNo?: number }>> {
       return asActivity(async () => {
         const res = await makini.addPurchaseOrderLine(connectionId, purchaseOrderKey, line);
         const l = res.data.data;
@@ -81,21 +96,37 @@ export function purchaseOrderActivities(makini: MakiniClient) {
       });
     },
 
-    async listPurchaseOrderLines(connectionId: string, purchaseOrderKey: string): Promise<ActivityResult<{ key: string; lineNo?: number }[]>> {
+    async listPurchaseOrderLines(
+      connectionId: string,
+      purchaseOrderKey: string,
+    ): Promise<ActivityResult<{ key: string; lineNo?: number }[]>> {
       return asActivity(async () => {
         const res = await makini.listPurchaseOrderLines(connectionId, purchaseOrderKey);
-        return answer(res.data.data.map((l) => ({ key: l.key, lineNo: l.lineNo == null ? undefined : Number(l.lineNo) })), res);
+        return answer(
+          res.data.data.map((l) => ({ key: l.key, lineNo: l.lineNo == null ? undefined : Number(l.lineNo) })),
+          res,
+        );
       });
     },
 
-    async updatePurchaseOrder(connectionId: string, key: string, changes: Record<string, unknown>, referenceField: string): Promise<ActivityResult<PoSnapshot>> {
+    async updatePurchaseOrder(
+      connectionId: string,
+      key: string,
+      changes: Record<string, unknown>,
+      referenceField: string,
+    ): Promise<ActivityResult<PoSnapshot>> {
       return asActivity(async () => {
         const res = await makini.updatePurchaseOrder(connectionId, key, changes);
         return answer(snapshot(res.data.data, referenceField), res);
       });
     },
 
-    async setPurchaseOrderStatus(connectionId: string, key: string, status: string, referenceField: string): Promise<ActivityResult<PoSnapshot>> {
+    async setPurchaseOrderStatus(
+      connectionId: string,
+      key: string,
+      status: string,
+      referenceField: string,
+    ): Promise<ActivityResult<PoSnapshot>> {
       return asActivity(async () => {
         const res = await makini.setPurchaseOrderStatus(connectionId, key, status);
         return answer(snapshot(res.data.data, referenceField), res);

@@ -68,16 +68,18 @@ export const createPurchaseOrderInputSchema = z.strictObject({
   connectionId: connectionIdSchema,
   idempotencyKey: idempotencyKeySchema,
   retryBudget: retryBudgetOverride,
-  purchaseOrder: poHeaderFieldsSchema.extend({
-    lineItems: z.array(poLineInputSchema).min(1, 'a purchase order needs at least one line').max(1000),
-  }).superRefine((po, ctx) => {
-    const seen = new Set<number>();
-    po.lineItems.forEach((l, i) => {
-      if (l.lineNo === undefined) return;
-      if (seen.has(l.lineNo)) ctx.addIssue({ code: 'custom', path: ['lineItems', i, 'lineNo'], message: `duplicate lineNo ${l.lineNo}` });
-      seen.add(l.lineNo);
-    });
-  }),
+  purchaseOrder: poHeaderFieldsSchema
+    .extend({
+      lineItems: z.array(poLineInputSchema).min(1, 'a purchase order needs at least one line').max(1000),
+    })
+    .superRefine((po, ctx) => {
+      const seen = new Set<number>();
+      po.lineItems.forEach((l, i) => {
+        if (l.lineNo === undefined) return;
+        if (seen.has(l.lineNo)) ctx.addIssue({ code: 'custom', path: ['lineItems', i, 'lineNo'], message: `duplicate lineNo ${l.lineNo}` });
+        seen.add(l.lineNo);
+      });
+    }),
 });
 export type CreatePurchaseOrderInput = z.infer<typeof createPurchaseOrderInputSchema>;
 

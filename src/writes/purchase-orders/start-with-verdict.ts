@@ -1,7 +1,13 @@
 // Update-with-start for an immediate verdict: the caller learns synchronously whether the write
 // passed its rules ("accepted", or "rejected" with every violated rule) while the write itself
 // carries on durably; the same idempotency key always reaches the same execution.
-import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError, type Client, type Workflow, type WorkflowHandle } from '@temporalio/client';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  type Client,
+  type Workflow,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { CreatePurchaseOrderInput } from './contract.js';
 import { SA_SYSTEM } from '../../observability/search-attributes.js';
 import { verdictUpdate, writeVerdictSchema, type WriteVerdict } from '../engine/verdict.js';
@@ -25,8 +31,11 @@ export interface VerdictAndHandle<W extends Workflow> {
  * if (verdict.verdict === 'rejected') return { status: 422, rules: verdict.violations };
  * // accepted: the PO is being written; handle.result() resolves when it is.
  */
-export async function createPurchaseOrderWithVerdict(client: Client, input: CreatePurchaseOrderInput, opts?: StartOptions):
-  Promise<VerdictAndHandle<CreatePurchaseOrderWorkflow>> {
+export async function createPurchaseOrderWithVerdict(
+  client: Client,
+  input: CreatePurchaseOrderInput,
+  opts?: StartOptions,
+): Promise<VerdictAndHandle<CreatePurchaseOrderWorkflow>> {
   const { workflowId, options } = writeStartOptions('createPurchaseOrder', input, opts);
   const start = new WithStartWorkflowOperation<CreatePurchaseOrderWorkflow>('createPurchaseOrder', options);
   try {

@@ -7,9 +7,14 @@ import { checkWrite } from '../../profiles/check-write.js';
 import { mapCustomFields } from '../../profiles/custom-fields.js';
 import type { WriteProfile } from '../../profiles/schema.js';
 import {
-  cancelPurchaseOrderInputSchema, createPurchaseOrderInputSchema, updatePurchaseOrderInputSchema,
-  type CancelPurchaseOrderInput, type CreatePurchaseOrderInput, type CreatePurchaseOrderResult,
-  type PurchaseOrderChangeResult, type UpdatePurchaseOrderInput,
+  cancelPurchaseOrderInputSchema,
+  createPurchaseOrderInputSchema,
+  updatePurchaseOrderInputSchema,
+  type CancelPurchaseOrderInput,
+  type CreatePurchaseOrderInput,
+  type CreatePurchaseOrderResult,
+  type PurchaseOrderChangeResult,
+  type UpdatePurchaseOrderInput,
 } from './contract.js';
 import { stepsQuery } from '../engine/steps.js';
 import { Compensations } from '../engine/compensation.js';
@@ -31,8 +36,9 @@ async function checkReferences(runner: StepRunner, connectionId: string, profile
     if (typeof value !== 'string' || !value) continue;
     // A key is Makini's opaque id (never a code): looked up by the record's own endpoint.
     const by = m.field.endsWith('Key') ? 'key' : 'code';
-    references[m.field] = await runner.run(`check ${m.field} exists`,
-      (s) => callMakini('vendorExists', s, [connectionId, value, by]), { summary: `look up ${m.lookup} ${by} ${value}` });
+    references[m.field] = await runner.run(`check ${m.field} exists`, (s) => callMakini('vendorExists', s, [connectionId, value, by]), {
+      summary: `look up ${m.lookup} ${by} ${value}`,
+    });
   }
   return references;
 }
@@ -46,78 +52,106 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
   const runner = new StepRunner(budgetOf(rawInput?.retryBudget), 'create purchase order');
   setHandler(stepsQuery, () => runner.steps);
   const verdict = new VerdictGate(); // answers update-with-start callers once the rules are checked
-  return recordingOutcome(() => verdict.around(async () => {
-    const input = parseInput(createPurchaseOrderInputSchema, rawInput, 'createPurchaseOrder');
-    const { connectionId, idempotencyKey } = input;
-    const { lineItems, ...header } = input.purchaseOrder;
-    const { system, profile } = await beginWrite(runner, 'createPurchaseOrder', input);
-    const poProfile = profile.purchaseOrder;
-    const ref = poProfile.referenceField;
-    // Lines get explicit numbers so that a line whose answer was lost can be recognised.
-    const lines: Line[] = lineItems.map((l, i) => ({ ...l, lineNo: l.lineNo ?? i + 1 }));
+  return recordingOutcome(() =>
+    verdict.around(async () => {
+      const input = parseInput(createPurchaseOrderInputSchema, rawInput, 'createPurchaseOrder');
+      const { connectionId, idempotencyKey } = input;
+      const { lineItems, ...header } = input.purchaseOrder;
+      const { system, profile } = await beginWrite(runner, 'createPurchaseOrder', input);
+      const poProfile = profile.purchaseOrder;
+      const ref = poProfile.referenceField;
+      // Lines get explicit numbers so that a line whose answer was lost can be recognised.
+      const lines: Line[] = lineItems.map((l, i) => ({ ...l, lineNo: l.lineNo ?? i + 1 }));
 
-    const references = await checkReferences(runner, connectionId, profile, header);
-    const violations: Violation[] = checkWrite(profile, { entity: 'purchaseOrder', operation: 'create', fields: header, lines, references });
-    if (Object.prototype.hasOwnProperty.call(header, ref)) {
-      violations.push({ field: ref, rule: 'reserved-reference-field', system,
-        message: `${ref} carries the idempotency key on ${system}; it cannot be set by the caller`, hint: `remove ${ref}` });
-    }
-    if (violations.length) refuse(runner, system, `this purchase order`, violations);
-    runner.note('check write restrictions', 'succeeded', `${system}: every rule passed`);
-    verdict.accept(system);
-
-    const find = async (): Promise<PoSnapshot | undefined> =>
-      (await runner.run('look up by idempotency key',
-        (s) => callMakini('findPurchaseOrderByReference', s, [connectionId, ref, idempotencyKey]),
-        { summary: `find purchase order ${ref}=${idempotencyKey}` })) ?? undefined;
-
-    // An earlier run (failed or reset) may have created it already.
-    const earlier = await find();
-    const del = poProfile.delete;
-    if (earlier && del.by === 'status' && earlier.status === del.status) {
-      throw ApplicationFailure.create({
-        type: WriteFailureType.idempotencyKeyUsed, nonRetryable: true,
-        message: `purchase order ${earlier.key} with ${ref}=${idempotencyKey} exists and is ${earlier.status} ` +
-          '(compensated by an earlier run, or cancelled by hand); start the write again with a new idempotency key',
+      const references = await checkReferences(runner, connectionId, profile, header);
+      const violations: Violation[] = checkWrite(profile, {
+        entity: 'purchaseOrder',
+        operation: 'create',
+        fields: header,
+        lines,
+        references,
       });
-    }
-    // Custom fields under the target system's names (connection overrides), after the check passed.
-    const body = { ...mapCustomFields(profile, 'purchaseOrder', header), [ref]: idempotencyKey };
-    let po: PoSnapshot;
-    if (poProfile.lines !== 'separately') {
-      po = earlier ?? await runner.run(`create purchase order with ${lines.length} lines`,
-        (s) => callMakini('createPurchaseOrder', s, [connectionId, { ...body, lineItems: lines }, ref]),
-        { summary: `POST purchase order with ${lines.length} lines in one request`, checkLanded: find });
-    } else {
-      po = await createLineByLine(runner, { connectionId, system, profile, ref, idempotencyKey, body, lines, earlier, find });
-    }
+      if (Object.prototype.hasOwnProperty.call(header, ref)) {
+        violations.push({
+          field: ref,
+          rule: 'reserved-reference-field',
+          system,
+          message: `${ref} carries the idempotency key on ${system}; it cannot be set by the caller`,
+          hint: `remove ${ref}`,
+        });
+      }
+      if (violations.length) refuse(runner, system, `this purchase order`, violations);
+      runner.note('check write restrictions', 'succeeded', `${system}: every rule passed`);
+      verdict.accept(system);
 
-    const final = await runner.run('read back',
-      (s) => callMakini('getPurchaseOrder', s, [connectionId, po.key, ref]), { summary: `GET purchase order ${po.key}` });
-    // The system dropped or rewrote the reference: no later run could find this PO, so stop here
-    // instead of leaving the next retry blind. (Histories from before this check replay without it.)
-    if (final.reference !== idempotencyKey && patched(REFERENCE_KEPT_PATCH)) {
-      throw ApplicationFailure.create({ type: WriteFailureType.outcomeUnknown, nonRetryable: true,
-        message: `purchase order ${final.key} was written, but ${system} keeps ${ref}=${JSON.stringify(final.reference ?? null)} ` +
-          `instead of the idempotency key ${idempotencyKey}: a later run could not find it, so it must not be started again with this key; ` +
-          'check the purchase order, then use a new key' });
-    }
-    const missing = lines.filter((l) => !final.lines.some((x) => x.lineNo === l.lineNo));
-    if (final.lines.length !== lines.length || missing.length) {
-      throw ApplicationFailure.create({
-        type: WriteFailureType.verificationFailed, nonRetryable: true,
-        message: `purchase order ${po.key} has ${final.lines.length} lines, expected ${lines.length}` +
-          (missing.length ? `; missing lineNo ${missing.map((l) => l.lineNo).join(', ')}` : ''),
+      const find = async (): Promise<PoSnapshot | undefined> =>
+        (await runner.run(
+          'look up by idempotency key',
+          (s) => callMakini('findPurchaseOrderByReference', s, [connectionId, ref, idempotencyKey]),
+          { summary: `find purchase order ${ref}=${idempotencyKey}` },
+        )) ?? undefined;
+
+      // An earlier run (failed or reset) may have created it already.
+      const earlier = await find();
+      const del = poProfile.delete;
+      if (earlier && del.by === 'status' && earlier.status === del.status) {
+        throw ApplicationFailure.create({
+          type: WriteFailureType.idempotencyKeyUsed,
+          nonRetryable: true,
+          message:
+            `purchase order ${earlier.key} with ${ref}=${idempotencyKey} exists and is ${earlier.status} ` +
+            '(compensated by an earlier run, or cancelled by hand); start the write again with a new idempotency key',
+        });
+      }
+      // Custom fields under the target system's names (connection overrides), after the check passed.
+      const body = { ...mapCustomFields(profile, 'purchaseOrder', header), [ref]: idempotencyKey };
+      let po: PoSnapshot;
+      if (poProfile.lines !== 'separately') {
+        po =
+          earlier ??
+          (await runner.run(
+            `create purchase order with ${lines.length} lines`,
+            (s) => callMakini('createPurchaseOrder', s, [connectionId, { ...body, lineItems: lines }, ref]),
+            { summary: `POST purchase order with ${lines.length} lines in one request`, checkLanded: find },
+          ));
+      } else {
+        po = await createLineByLine(runner, { connectionId, system, profile, ref, idempotencyKey, body, lines, earlier, find });
+      }
+
+      const final = await runner.run('read back', (s) => callMakini('getPurchaseOrder', s, [connectionId, po.key, ref]), {
+        summary: `GET purchase order ${po.key}`,
       });
-    }
-    return {
-      purchaseOrderKey: final.key,
-      lineItemKeys: [...final.lines].sort((a, b) => (a.lineNo ?? 0) - (b.lineNo ?? 0)).map((l) => l.key),
-      status: final.status,
-      foundExisting: earlier !== undefined,
-      steps: runner.steps,
-    };
-  }));
+      // The system dropped or rewrote the reference: no later run could find this PO, so stop here
+      // instead of leaving the next retry blind. (Histories from before this check replay without it.)
+      if (final.reference !== idempotencyKey && patched(REFERENCE_KEPT_PATCH)) {
+        throw ApplicationFailure.create({
+          type: WriteFailureType.outcomeUnknown,
+          nonRetryable: true,
+          message:
+            `purchase order ${final.key} was written, but ${system} keeps ${ref}=${JSON.stringify(final.reference ?? null)} ` +
+            `instead of the idempotency key ${idempotencyKey}: a later run could not find it, so it must not be started again with this key; ` +
+            'check the purchase order, then use a new key',
+        });
+      }
+      const missing = lines.filter((l) => !final.lines.some((x) => x.lineNo === l.lineNo));
+      if (final.lines.length !== lines.length || missing.length) {
+        throw ApplicationFailure.create({
+          type: WriteFailureType.verificationFailed,
+          nonRetryable: true,
+          message:
+            `purchase order ${po.key} has ${final.lines.length} lines, expected ${lines.length}` +
+            (missing.length ? `; missing lineNo ${missing.map((l) => l.lineNo).join(', ')}` : ''),
+        });
+      }
+      return {
+        purchaseOrderKey: final.key,
+        lineItemKeys: [...final.lines].sort((a, b) => (a.lineNo ?? 0) - (b.lineNo ?? 0)).map((l) => l.key),
+        status: final.status,
+        foundExisting: earlier !== undefined,
+        steps: runner.steps,
+      };
+    }),
+  );
 }
 
 interface LineByLine {
@@ -148,28 +182,41 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
         const now = await c.find();
         return now?.status === cancelStatus ? now : undefined;
       };
-      await runner.run('compensate: cancel header',
+      await runner.run(
+        'compensate: cancel header',
         (s) => callMakini('setPurchaseOrderStatus', s, [c.connectionId, found.key, cancelStatus, c.ref]),
-        { summary: `PUT status ${cancelStatus} on ${found.key} (undo)`, checkLanded: undone, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
+        {
+          summary: `PUT status ${cancelStatus} on ${found.key} (undo)`,
+          checkLanded: undone,
+          checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+        },
+      );
       return `cancelled purchase order ${found.key} (status ${cancelStatus})`;
     },
   });
   try {
-    const po = c.earlier ?? await runner.run('create purchase order header',
-      (s) => callMakini('createPurchaseOrder', s, [c.connectionId, c.body, c.ref]),
-      { summary: 'POST purchase order header', checkLanded: c.find });
+    const po =
+      c.earlier ??
+      (await runner.run('create purchase order header', (s) => callMakini('createPurchaseOrder', s, [c.connectionId, c.body, c.ref]), {
+        summary: 'POST purchase order header',
+        checkLanded: c.find,
+      }));
     const present = new Set(po.lines.map((l) => l.lineNo));
     for (const line of c.lines) {
       if (present.has(line.lineNo)) continue;
       const landed = async () => {
-        const now = await runner.run(`look up line ${line.lineNo}`,
-          (s) => callMakini('listPurchaseOrderLines', s, [c.connectionId, po.key]), { summary: `GET lines of ${po.key}` });
+        const now = await runner.run(
+          `look up line ${line.lineNo}`,
+          (s) => callMakini('listPurchaseOrderLines', s, [c.connectionId, po.key]),
+          { summary: `GET lines of ${po.key}` },
+        );
         return now.find((l) => l.lineNo === line.lineNo);
       };
       try {
-        await runner.run(`add line ${line.lineNo}`,
-          (s) => callMakini('addPurchaseOrderLine', s, [c.connectionId, po.key, line]),
-          { summary: `POST line ${line.lineNo} of ${c.lines.length}`, checkLanded: landed });
+        await runner.run(`add line ${line.lineNo}`, (s) => callMakini('addPurchaseOrderLine', s, [c.connectionId, po.key, line]), {
+          summary: `POST line ${line.lineNo} of ${c.lines.length}`,
+          checkLanded: landed,
+        });
       } catch (err) {
         throw Object.assign(err as Error, { failedLine: line.lineNo });
       }
@@ -184,7 +231,13 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
       type: WriteFailureType.compensated,
       nonRetryable: true,
       message: `${line !== undefined ? `line ${line}` : 'header'} failed for good on ${c.system}: ${err.message}; compensated: ${compensated.join('; ')}`,
-      details: [{ failedLine: line, cause: { type: err.type, message: err.message, code: detail.failure?.code, requestId: detail.failure?.requestId }, compensated }],
+      details: [
+        {
+          failedLine: line,
+          cause: { type: err.type, message: err.message, code: detail.failure?.code, requestId: detail.failure?.requestId },
+          compensated,
+        },
+      ],
       cause: err,
     });
   }
@@ -199,12 +252,24 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
     const { connectionId, purchaseOrderKey: key, changes } = input;
     const { system, profile } = await beginWrite(runner, 'updatePurchaseOrder', input);
     const ref = profile.purchaseOrder.referenceField;
-    const read = () => runner.run('read purchase order',
-      (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), { summary: `GET purchase order ${key}` });
+    const read = () =>
+      runner.run('read purchase order', (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), {
+        summary: `GET purchase order ${key}`,
+      });
     const current = await read();
-    const violations = checkWrite(profile, { entity: 'purchaseOrder', operation: 'update', fields: changes, currentStatus: current.status });
+    const violations = checkWrite(profile, {
+      entity: 'purchaseOrder',
+      operation: 'update',
+      fields: changes,
+      currentStatus: current.status,
+    });
     if (Object.prototype.hasOwnProperty.call(changes, ref)) {
-      violations.push({ field: ref, rule: 'reserved-reference-field', system, message: `${ref} holds the idempotency key of this PO and cannot change` });
+      violations.push({
+        field: ref,
+        rule: 'reserved-reference-field',
+        system,
+        message: `${ref} holds the idempotency key of this PO and cannot change`,
+      });
     }
     if (violations.length) refuse(runner, system, `this update of purchase order ${key} (status ${current.status})`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${current.status}`);
@@ -219,14 +284,19 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
       const now = await read();
       return differingFields(now.fields, pending).length === 0 ? now : undefined;
     };
-    await runner.run('update purchase order',
-      (s) => callMakini('updatePurchaseOrder', s, [connectionId, key, pending, ref]),
-      { summary: `PUT ${changedFields.join(', ')} on ${key}`, checkLanded: updated, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
+    await runner.run('update purchase order', (s) => callMakini('updatePurchaseOrder', s, [connectionId, key, pending, ref]), {
+      summary: `PUT ${changedFields.join(', ')} on ${key}`,
+      checkLanded: updated,
+      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+    });
     const after = await read();
     const wrong = differingFields(after.fields, pending);
     if (wrong.length) {
-      throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
-        message: `purchase order ${key} reads back different values for ${wrong.join(', ')} after the update` });
+      throw ApplicationFailure.create({
+        type: WriteFailureType.verificationFailed,
+        nonRetryable: true,
+        message: `purchase order ${key} reads back different values for ${wrong.join(', ')} after the update`,
+      });
     }
     return { purchaseOrderKey: key, status: after.status, changedFields, alreadyApplied: false, steps: runner.steps };
   });
@@ -242,27 +312,39 @@ export async function cancelPurchaseOrder(rawInput: CancelPurchaseOrderInput): P
     const { system, profile } = await beginWrite(runner, 'cancelPurchaseOrder', input);
     const ref = profile.purchaseOrder.referenceField;
     const del = profile.purchaseOrder.delete;
-    const read = () => runner.run('read purchase order',
-      (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), { summary: `GET purchase order ${key}` });
+    const read = () =>
+      runner.run('read purchase order', (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), {
+        summary: `GET purchase order ${key}`,
+      });
     const current = await read();
     const target = del.by === 'status' ? del.status : undefined;
     if (target && current.status === target) {
       return { purchaseOrderKey: key, status: current.status, changedFields: [], alreadyApplied: true, steps: runner.steps };
     }
-    const violations = checkWrite(profile, { entity: 'purchaseOrder', operation: 'cancel', currentStatus: current.status, targetStatus: target });
+    const violations = checkWrite(profile, {
+      entity: 'purchaseOrder',
+      operation: 'cancel',
+      currentStatus: current.status,
+      targetStatus: target,
+    });
     if (violations.length || !target) refuse(runner, system, `cancelling purchase order ${key} (status ${current.status})`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: cancel allowed in status ${current.status}`);
     const cancelled = async () => {
       const now = await read();
       return now.status === target ? now : undefined;
     };
-    await runner.run('cancel purchase order',
-      (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, target, ref]),
-      { summary: `PUT status ${target} on ${key}`, checkLanded: cancelled, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
+    await runner.run('cancel purchase order', (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, target, ref]), {
+      summary: `PUT status ${target} on ${key}`,
+      checkLanded: cancelled,
+      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+    });
     const after = await read();
     if (after.status !== target) {
-      throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
-        message: `purchase order ${key} reads back status ${after.status}, expected ${target}` });
+      throw ApplicationFailure.create({
+        type: WriteFailureType.verificationFailed,
+        nonRetryable: true,
+        message: `purchase order ${key} reads back status ${after.status}, expected ${target}`,
+      });
     }
     return { purchaseOrderKey: key, status: after.status, changedFields: ['status'], alreadyApplied: false, steps: runner.steps };
   });

@@ -41,8 +41,11 @@ const num = (v: unknown): number | undefined => (v == null || v === '' || !Numbe
 
 function materialSnapshot(m: WorkOrderMaterial): WoMaterialSnapshot {
   return {
-    key: m.key, materialKey: m.materialKey,
-    requiredQuantity: num(m.requiredQuantity) ?? num(m.quantity), usedQuantity: num(m.usedQuantity), storeroomKey: m.storeroomKey ?? undefined,
+    key: m.key,
+    materialKey: m.materialKey,
+    requiredQuantity: num(m.requiredQuantity) ?? num(m.quantity),
+    usedQuantity: num(m.usedQuantity),
+    storeroomKey: m.storeroomKey ?? undefined,
   };
 }
 
@@ -50,12 +53,18 @@ function materialSnapshot(m: WorkOrderMaterial): WoMaterialSnapshot {
 export function workOrderActivities(makini: MakiniClient) {
   return {
     /** The work order an earlier attempt created with this idempotency key, if any. */
-    async findWorkOrderByReference(connectionId: string, carrier: ReferenceCarrier, idempotencyKey: string): Promise<ActivityResult<WoSnapshot | null>> {
+    async findWorkOrderByReference(
+      connectionId: string,
+      carrier: ReferenceCarrier,
+      idempotencyKey: string,
+    ): Promise<ActivityResult<WoSnapshot | null>> {
       return asActivity(async () => {
-        if (carrier.mode === 'none') throw new Error('findWorkOrderByReference: this system carries no reference (the workflow must not look up)');
-        const res = carrier.mode === 'field'
-          ? await makini.findWorkOrders(connectionId, [{ field: carrier.field, value: idempotencyKey }])
-          : await makini.findWorkOrders(connectionId, [{ field: carrier.field, op: 'contains', value: carrier.marker }]);
+        if (carrier.mode === 'none')
+          throw new Error('findWorkOrderByReference: this system carries no reference (the workflow must not look up)');
+        const res =
+          carrier.mode === 'field'
+            ? await makini.findWorkOrders(connectionId, [{ field: carrier.field, value: idempotencyKey }])
+            : await makini.findWorkOrders(connectionId, [{ field: carrier.field, op: 'contains', value: carrier.marker }]);
         const hit = res.data.data.find((wo) => carriesReference(wo, carrier, idempotencyKey));
         return answer(hit ? woSnapshot(hit) : null, res);
       });
@@ -86,9 +95,15 @@ export function workOrderActivities(makini: MakiniClient) {
     async listWorkOrderStatuses(connectionId: string): Promise<ActivityResult<WoStatusOption[]>> {
       return asActivity(async () => {
         const res = await makini.listStatuses(connectionId, 'work-orders');
-        return answer(res.data.data.map((s) => ({
-          key: s.key, status: normaliseStatus(s.code ?? s.name ?? s.key), code: s.code ?? undefined, name: s.name ?? undefined,
-        })), res);
+        return answer(
+          res.data.data.map((s) => ({
+            key: s.key,
+            status: normaliseStatus(s.code ?? s.name ?? s.key),
+            code: s.code ?? undefined,
+            name: s.name ?? undefined,
+          })),
+          res,
+        );
       });
     },
 
@@ -106,7 +121,11 @@ export function workOrderActivities(makini: MakiniClient) {
       });
     },
 
-    async addWorkOrderMaterial(connectionId: string, key: string, material: Record<string, unknown>): Promise<ActivityResult<WoMaterialSnapshot>> {
+    async addWorkOrderMaterial(
+      connectionId: string,
+      key: string,
+      material: Record<string, unknown>,
+    ): Promise<ActivityResult<WoMaterialSnapshot>> {
       return asActivity(async () => {
         const res = await makini.addWorkOrderMaterial(connectionId, key, material);
         return answer(materialSnapshot(res.data.data), res);

@@ -39,9 +39,18 @@ export const workOrderFieldsSchema = z.strictObject({
   roleName: text(200).optional(),
   categoryName: text(200).optional(),
   completionRemarks: text(4000).optional(),
-  parts: z.array(z.strictObject({ partKey: keySchema, quantity: z.number().positive().finite() })).max(200).optional(),
-  materials: z.array(z.strictObject({ materialKey: keySchema })).max(200).optional(),
-  documents: z.array(z.strictObject({ documentKey: keySchema })).max(200).optional(),
+  parts: z
+    .array(z.strictObject({ partKey: keySchema, quantity: z.number().positive().finite() }))
+    .max(200)
+    .optional(),
+  materials: z
+    .array(z.strictObject({ materialKey: keySchema }))
+    .max(200)
+    .optional(),
+  documents: z
+    .array(z.strictObject({ documentKey: keySchema }))
+    .max(200)
+    .optional(),
   // Set by the system: accepted so that the per-system check names them as read-only.
   statusKey: keySchema.optional(),
   approvedAt: isoDateSchema.optional(),
@@ -140,26 +149,37 @@ export const addWorkOrderMaterialsInputSchema = z.strictObject({
   idempotencyKey: idempotencyKeySchema,
   retryBudget: retryBudgetOverride,
   workOrderKey: keySchema,
-  materials: z.array(workOrderMaterialInputSchema).min(1, 'name at least one material').max(200).superRefine((list, ctx) => {
-    const seen = new Map<string, number>();
-    list.forEach((m, i) => {
-      const first = seen.get(m.materialKey);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: [i, 'materialKey'], message: `material ${m.materialKey} is listed twice (also at ${first})` });
-      else seen.set(m.materialKey, i);
-    });
-  }),
+  materials: z
+    .array(workOrderMaterialInputSchema)
+    .min(1, 'name at least one material')
+    .max(200)
+    .superRefine((list, ctx) => {
+      const seen = new Map<string, number>();
+      list.forEach((m, i) => {
+        const first = seen.get(m.materialKey);
+        if (first !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [i, 'materialKey'],
+            message: `material ${m.materialKey} is listed twice (also at ${first})`,
+          });
+        else seen.set(m.materialKey, i);
+      });
+    }),
 });
 export type AddWorkOrderMaterialsInput = z.infer<typeof addWorkOrderMaterialsInputSchema>;
 
 /** Result of `addWorkOrderMaterials`. */
 export const addWorkOrderMaterialsResultSchema = z.object({
   workOrderKey: z.string(),
-  materials: z.array(z.object({
-    materialKey: z.string(),
-    key: z.string().optional(),
-    /** False when the material was already on the work order with the same quantities. */
-    added: z.boolean(),
-  })),
+  materials: z.array(
+    z.object({
+      materialKey: z.string(),
+      key: z.string().optional(),
+      /** False when the material was already on the work order with the same quantities. */
+      added: z.boolean(),
+    }),
+  ),
   steps: z.array(stepRecordSchema),
 });
 export type AddWorkOrderMaterialsResult = z.infer<typeof addWorkOrderMaterialsResultSchema>;

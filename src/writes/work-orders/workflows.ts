@@ -10,9 +10,19 @@ import { mapCustomFields } from '../../profiles/custom-fields.js';
 import type { WriteProfile } from '../../profiles/schema.js';
 import { normaliseStatus } from '../../profiles/status-names.js';
 import {
-  addWorkOrderMaterialsInputSchema, changeWorkOrderStatusInputSchema, createWorkOrderInputSchema, updateWorkOrderInputSchema,
-  type AddWorkOrderMaterialsInput, type AddWorkOrderMaterialsResult, type ChangeWorkOrderStatusInput, type ChangeWorkOrderStatusResult,
-  type CreateWorkOrderInput, type CreateWorkOrderResult, type ReferenceCarrier, type UpdateWorkOrderInput, type UpdateWorkOrderResult,
+  addWorkOrderMaterialsInputSchema,
+  changeWorkOrderStatusInputSchema,
+  createWorkOrderInputSchema,
+  updateWorkOrderInputSchema,
+  type AddWorkOrderMaterialsInput,
+  type AddWorkOrderMaterialsResult,
+  type ChangeWorkOrderStatusInput,
+  type ChangeWorkOrderStatusResult,
+  type CreateWorkOrderInput,
+  type CreateWorkOrderResult,
+  type ReferenceCarrier,
+  type UpdateWorkOrderInput,
+  type UpdateWorkOrderResult,
   type WorkOrderMaterialInput,
 } from './contract.js';
 import { carriesReference, referenceCarrier, withReference } from './reference.js';
@@ -29,7 +39,11 @@ export const WorkOrderRule = {
 } as const;
 
 const describeCarrier = (c: ReferenceCarrier) =>
-  c.mode === 'field' ? `idempotency key in ${c.field}` : c.mode === 'marker' ? `idempotency key as ${c.marker} in ${c.field}` : `no lookup possible (${c.reason})`;
+  c.mode === 'field'
+    ? `idempotency key in ${c.field}`
+    : c.mode === 'marker'
+      ? `idempotency key as ${c.marker} in ${c.field}`
+      : `no lookup possible (${c.reason})`;
 
 function readWorkOrder(runner: StepRunner, connectionId: string, key: string, name = 'read work order') {
   return runner.run(name, (s) => callMakini('getWorkOrder', s, [connectionId, key]), { summary: `GET work order ${key}` });
@@ -44,8 +58,15 @@ function hasStatus(wo: WoSnapshot, target: { key: string; status: string }): boo
 function reservedReference(profile: WriteProfile, fields: Record<string, unknown>, what: string): Violation[] {
   const carrier = referenceCarrier(profile, 'x');
   if (carrier.mode !== 'field' || !hasOwn(fields, carrier.field)) return [];
-  return [{ field: carrier.field, rule: WorkOrderRule.reservedReferenceField, system: profile.system,
-    message: `${carrier.field} carries the idempotency key of work orders on ${profile.system}; ${what}`, hint: `remove ${carrier.field}` }];
+  return [
+    {
+      field: carrier.field,
+      rule: WorkOrderRule.reservedReferenceField,
+      system: profile.system,
+      message: `${carrier.field} carries the idempotency key of work orders on ${profile.system}; ${what}`,
+      hint: `remove ${carrier.field}`,
+    },
+  ];
 }
 
 /** Scalar fields the caller sent that read back differently (the marker field is checked by `carriesReference`). */
@@ -76,36 +97,58 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
 
     const find = async (): Promise<WoSnapshot | undefined> => {
       if (carrier.mode === 'none') {
-        throw ApplicationFailure.create({ type: WriteFailureType.outcomeUnknown, nonRetryable: true,
-          message: `the work order may or may not have been created on ${system}, and ${carrier.reason}: check the system before starting again` });
+        throw ApplicationFailure.create({
+          type: WriteFailureType.outcomeUnknown,
+          nonRetryable: true,
+          message: `the work order may or may not have been created on ${system}, and ${carrier.reason}: check the system before starting again`,
+        });
       }
-      return (await runner.run('look up by idempotency key',
-        (s) => callMakini('findWorkOrderByReference', s, [connectionId, carrier, idempotencyKey]),
-        { summary: `find work order by ${carrier.mode === 'field' ? `${carrier.field}=${idempotencyKey}` : `${carrier.field} containing ${carrier.marker}`}` })) ?? undefined;
+      return (
+        (await runner.run(
+          'look up by idempotency key',
+          (s) => callMakini('findWorkOrderByReference', s, [connectionId, carrier, idempotencyKey]),
+          {
+            summary: `find work order by ${carrier.mode === 'field' ? `${carrier.field}=${idempotencyKey}` : `${carrier.field} containing ${carrier.marker}`}`,
+          },
+        )) ?? undefined
+      );
     };
     // An earlier run (failed or reset) may have created it already.
     const earlier = carrier.mode === 'none' ? undefined : await find();
     const del = profile.workOrder.delete;
     if (earlier && del.by === 'status' && earlier.status === normaliseStatus(del.status)) {
-      throw ApplicationFailure.create({ type: WriteFailureType.idempotencyKeyUsed, nonRetryable: true,
-        message: `work order ${earlier.key} created with idempotency key ${idempotencyKey} exists and is ${earlier.status}; start the write again with a new idempotency key` });
+      throw ApplicationFailure.create({
+        type: WriteFailureType.idempotencyKeyUsed,
+        nonRetryable: true,
+        message: `work order ${earlier.key} created with idempotency key ${idempotencyKey} exists and is ${earlier.status}; start the write again with a new idempotency key`,
+      });
     }
     const body = withReference(mapCustomFields(profile, 'workOrder', workOrder), carrier, idempotencyKey);
-    const created = earlier ?? await runner.run('create work order',
-      (s) => callMakini('createWorkOrder', s, [connectionId, body]),
-      { summary: `POST work order (${Object.keys(body).length} fields)`, checkLanded: find });
+    const created =
+      earlier ??
+      (await runner.run('create work order', (s) => callMakini('createWorkOrder', s, [connectionId, body]), {
+        summary: `POST work order (${Object.keys(body).length} fields)`,
+        checkLanded: find,
+      }));
 
     const final = await readWorkOrder(runner, connectionId, created.key, 'read back');
     if (carrier.mode !== 'none' && !carriesReference(final.fields, carrier, idempotencyKey)) {
       // The system dropped or rewrote what carries the key: no later run could find this work order.
-      throw ApplicationFailure.create({ type: WriteFailureType.outcomeUnknown, nonRetryable: true,
-        message: `work order ${final.key} was written, but ${system} did not keep the idempotency key in ${carrier.field}: ` +
-          'a later run could not find it, so it must not be started again with this key; check the work order, then use a new key' });
+      throw ApplicationFailure.create({
+        type: WriteFailureType.outcomeUnknown,
+        nonRetryable: true,
+        message:
+          `work order ${final.key} was written, but ${system} did not keep the idempotency key in ${carrier.field}: ` +
+          'a later run could not find it, so it must not be started again with this key; check the work order, then use a new key',
+      });
     }
     const wrong = unconfirmed(final.fields, mapCustomFields(profile, 'workOrder', workOrder), carrier);
     if (wrong.length) {
-      throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
-        message: `work order ${final.key} reads back different values for ${wrong.join(', ')} after the create` });
+      throw ApplicationFailure.create({
+        type: WriteFailureType.verificationFailed,
+        nonRetryable: true,
+        message: `work order ${final.key} reads back different values for ${wrong.join(', ')} after the create`,
+      });
     }
     return { workOrderKey: final.key, status: final.status, foundExisting: earlier !== undefined, reference: carrier, steps: runner.steps };
   });
@@ -128,12 +171,21 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
     const carriedOver = required.filter((f) => !f.includes('.') && !hasOwn(changes, f) && !isBlank(current.fields[f]));
     const carried = Object.fromEntries(carriedOver.map((f) => [f, current.fields[f]]));
     const violations = [
-      ...checkWrite(profile, { entity: 'workOrder', operation: 'update', fields: { ...changes, ...carried }, currentStatus: current.status }),
+      ...checkWrite(profile, {
+        entity: 'workOrder',
+        operation: 'update',
+        fields: { ...changes, ...carried },
+        currentStatus: current.status,
+      }),
       ...reservedReference(profile, changes, 'it cannot change'),
     ];
     if (violations.length) refuse(runner, system, `this update of work order ${key} (status ${current.status})`, violations);
-    runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${current.status}` +
-      (carriedOver.length ? `; ${carriedOver.join(', ')} sent with current values (required on every update)` : ''));
+    runner.note(
+      'check write restrictions',
+      'succeeded',
+      `${system}: every rule passed in status ${current.status}` +
+        (carriedOver.length ? `; ${carriedOver.join(', ')} sent with current values (required on every update)` : ''),
+    );
 
     const mapped = mapCustomFields(profile, 'workOrder', changes);
     const pending = pendingChanges(current.fields, mapped);
@@ -146,14 +198,19 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
       const now = await readWorkOrder(runner, connectionId, key, 'look up update');
       return unconfirmed(now.fields, pending).length === 0 ? now : undefined;
     };
-    await runner.run('update work order',
-      (s) => callMakini('updateWorkOrder', s, [connectionId, key, { ...pending, ...carried }]),
-      { summary: `PUT ${changedFields.join(', ')} on ${key}`, checkLanded: updated, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
+    await runner.run('update work order', (s) => callMakini('updateWorkOrder', s, [connectionId, key, { ...pending, ...carried }]), {
+      summary: `PUT ${changedFields.join(', ')} on ${key}`,
+      checkLanded: updated,
+      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+    });
     const after = await readWorkOrder(runner, connectionId, key, 'read back');
     const wrong = unconfirmed(after.fields, pending);
     if (wrong.length) {
-      throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
-        message: `work order ${key} reads back different values for ${wrong.join(', ')} after the update` });
+      throw ApplicationFailure.create({
+        type: WriteFailureType.verificationFailed,
+        nonRetryable: true,
+        message: `work order ${key} reads back different values for ${wrong.join(', ')} after the update`,
+      });
     }
     return { workOrderKey: key, status: after.status, changedFields, carriedOver, alreadyApplied: false, steps: runner.steps };
   });
@@ -172,21 +229,40 @@ export async function changeWorkOrderStatus(rawInput: ChangeWorkOrderStatusInput
     const { connectionId, workOrderKey: key } = input;
     const { system, profile } = await beginWrite(runner, 'changeWorkOrderStatus', input);
     const current = await readWorkOrder(runner, connectionId, key);
-    const statuses = await runner.run('list work-order statuses',
-      (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), { summary: 'GET work-order statuses' });
+    const statuses = await runner.run('list work-order statuses', (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), {
+      summary: 'GET work-order statuses',
+    });
     const wanted = normaliseStatus(input.status);
-    const target = statuses.find((s) => s.key === input.status) ??
+    const target =
+      statuses.find((s) => s.key === input.status) ??
       statuses.find((s) => s.status === wanted || (s.name !== undefined && normaliseStatus(s.name) === wanted));
     if (!target) {
-      refuse(runner, system, `status "${input.status}" for work order ${key}`, [{
-        field: 'status', rule: WorkOrderRule.unknownStatus, system,
-        message: `${system} has no work-order status "${input.status}"`, hint: `one of ${statuses.map((s) => s.status).join(', ')}`,
-      }]);
+      refuse(runner, system, `status "${input.status}" for work order ${key}`, [
+        {
+          field: 'status',
+          rule: WorkOrderRule.unknownStatus,
+          system,
+          message: `${system} has no work-order status "${input.status}"`,
+          hint: `one of ${statuses.map((s) => s.status).join(', ')}`,
+        },
+      ]);
     }
     if (current.status === target.status) {
-      return { workOrderKey: key, previousStatus: current.status, status: current.status, statusKey: target.key, alreadyApplied: true, steps: runner.steps };
+      return {
+        workOrderKey: key,
+        previousStatus: current.status,
+        status: current.status,
+        statusKey: target.key,
+        alreadyApplied: true,
+        steps: runner.steps,
+      };
     }
-    const base = { entity: 'workOrder' as const, fields: { statusKey: target.key }, currentStatus: current.status, targetStatus: target.status };
+    const base = {
+      entity: 'workOrder' as const,
+      fields: { statusKey: target.key },
+      currentStatus: current.status,
+      targetStatus: target.status,
+    };
     const del = profile.workOrder.delete;
     const cancels = target.status === normaliseStatus(del.by === 'status' ? del.status : 'cancelled');
     const violations = dedupe([
@@ -200,15 +276,27 @@ export async function changeWorkOrderStatus(rawInput: ChangeWorkOrderStatusInput
       const now = await readWorkOrder(runner, connectionId, key, 'look up status');
       return hasStatus(now, target) ? now : undefined;
     };
-    await runner.run('change status',
-      (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]),
-      { summary: `PUT status ${target.status} on ${key}`, checkLanded: moved, checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH });
+    await runner.run('change status', (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]), {
+      summary: `PUT status ${target.status} on ${key}`,
+      checkLanded: moved,
+      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+    });
     const after = await readWorkOrder(runner, connectionId, key, 'read back');
     if (after.status !== target.status) {
-      throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
-        message: `work order ${key} reads back status ${after.status}, expected ${target.status}` });
+      throw ApplicationFailure.create({
+        type: WriteFailureType.verificationFailed,
+        nonRetryable: true,
+        message: `work order ${key} reads back status ${after.status}, expected ${target.status}`,
+      });
     }
-    return { workOrderKey: key, previousStatus: current.status, status: after.status, statusKey: target.key, alreadyApplied: false, steps: runner.steps };
+    return {
+      workOrderKey: key,
+      previousStatus: current.status,
+      status: after.status,
+      statusKey: target.key,
+      alreadyApplied: false,
+      steps: runner.steps,
+    };
   });
 }
 
@@ -241,8 +329,10 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
     const { connectionId, workOrderKey: key, materials } = input;
     const { system, profile } = await beginWrite(runner, 'addWorkOrderMaterials', input);
     const wo = await readWorkOrder(runner, connectionId, key);
-    const listMaterials = (name: string) => runner.run(name,
-      (s) => callMakini('listWorkOrderMaterials', s, [connectionId, key]), { summary: `GET materials of work order ${key}` });
+    const listMaterials = (name: string) =>
+      runner.run(name, (s) => callMakini('listWorkOrderMaterials', s, [connectionId, key]), {
+        summary: `GET materials of work order ${key}`,
+      });
     const existing = await listMaterials('read materials');
 
     const violations: Violation[] = [];
@@ -252,10 +342,15 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
       }
       const have = existing.find((e) => e.materialKey === m.materialKey);
       if (have && !sameQuantities(have, m)) {
-        violations.push({ field: `materials[${i}].materialKey`, rule: WorkOrderRule.materialAlreadyPresent, system,
-          message: `material ${m.materialKey} is already on work order ${key} with requiredQuantity ${have.requiredQuantity ?? '?'}` +
+        violations.push({
+          field: `materials[${i}].materialKey`,
+          rule: WorkOrderRule.materialAlreadyPresent,
+          system,
+          message:
+            `material ${m.materialKey} is already on work order ${key} with requiredQuantity ${have.requiredQuantity ?? '?'}` +
             `${have.usedQuantity !== undefined ? `, usedQuantity ${have.usedQuantity}` : ''}`,
-          hint: 'leave it out, or change its quantity in the system' });
+          hint: 'leave it out, or change its quantity in the system',
+        });
       }
     });
     const all = dedupe(violations);
@@ -270,16 +365,21 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
         continue;
       }
       const landed = async () => (await listMaterials(`look up material ${m.materialKey}`)).find((e) => e.materialKey === m.materialKey);
-      const added = await runner.run(`add material ${m.materialKey}`,
+      const added = await runner.run(
+        `add material ${m.materialKey}`,
         (s) => callMakini('addWorkOrderMaterial', s, [connectionId, key, { ...m }]),
-        { summary: `POST material ${m.materialKey} (${m.requiredQuantity}) on ${key}`, checkLanded: landed });
+        { summary: `POST material ${m.materialKey} (${m.requiredQuantity}) on ${key}`, checkLanded: landed },
+      );
       out.push({ materialKey: m.materialKey, key: added.key, added: true });
     }
     const after = await listMaterials('read back');
     const missing = materials.filter((m) => !after.some((e) => e.materialKey === m.materialKey && sameQuantities(e, m)));
     if (missing.length) {
-      throw ApplicationFailure.create({ type: WriteFailureType.verificationFailed, nonRetryable: true,
-        message: `work order ${key} does not show ${missing.map((m) => `${m.materialKey} (${m.requiredQuantity})`).join(', ')} after adding` });
+      throw ApplicationFailure.create({
+        type: WriteFailureType.verificationFailed,
+        nonRetryable: true,
+        message: `work order ${key} does not show ${missing.map((m) => `${m.materialKey} (${m.requiredQuantity})`).join(', ')} after adding`,
+      });
     }
     return { workOrderKey: key, materials: out, steps: runner.steps };
   });
