@@ -96,17 +96,20 @@ async function expectOnePoWithLines(c: Ctx, refused: boolean, lineItemsRefused =
   }
 }
 
+/** The PO create every create route starts (the route decides which call the fault hits). */
+const startPoCreate = (c: Ctx) =>
+  startCreatePurchaseOrder(
+    c.client,
+    { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrder: { ...header, lineItems: threeLines }, retryBudget: BUDGET },
+    opts(c),
+  );
+
 const ROUTES: Route[] = [
   {
     name: 'PO create, lines with the header (sap)',
     system: 'sap',
     target: () => ({ method: 'POST', pathPrefix: MakiniPath.purchaseOrders() }),
-    start: (c) =>
-      startCreatePurchaseOrder(
-        c.client,
-        { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrder: { ...header, lineItems: threeLines }, retryBudget: BUDGET },
-        opts(c),
-      ),
+    start: startPoCreate,
     check: (c, _m, refused) => expectOnePoWithLines(c, refused),
   },
   {
@@ -115,24 +118,14 @@ const ROUTES: Route[] = [
     // The header POST is the exact path; lines go to `<po>/line-items`, which a fault on the header
     // would also match as a prefix: `times` counts from the header, so it hits the header first.
     target: () => ({ method: 'POST', pathPrefix: MakiniPath.purchaseOrders() }),
-    start: (c) =>
-      startCreatePurchaseOrder(
-        c.client,
-        { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrder: { ...header, lineItems: threeLines }, retryBudget: BUDGET },
-        opts(c),
-      ),
+    start: startPoCreate,
     check: (c, _m, refused) => expectOnePoWithLines(c, refused),
   },
   {
     name: 'PO create, each line of a line-by-line system (dynamics)',
     system: 'dynamics',
     target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.purchaseOrders()}/` }),
-    start: (c) =>
-      startCreatePurchaseOrder(
-        c.client,
-        { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrder: { ...header, lineItems: threeLines }, retryBudget: BUDGET },
-        opts(c),
-      ),
+    start: startPoCreate,
     check: (c, _m, refused) => expectOnePoWithLines(c, refused, refused),
   },
   {
