@@ -37,6 +37,8 @@ export const htmlPage = (status: number) => {
 };
 
 export const MALFORMED_DEFAULT_BODY = '{"data":{"nokey":true}}';
+/** Where a redirect points by default: another host, which never resolves (RFC 2606). */
+export const REDIRECT_DEFAULT_LOCATION = 'https://elsewhere.invalid/';
 
 /** The answer of a fault (kinds `slow` and `late` have none: the system answers). */
 export function faultAnswer(f: ActiveFault): FaultAnswer | undefined {
@@ -83,6 +85,14 @@ export function faultAnswer(f: ActiveFault): FaultAnswer | undefined {
       return { type: 'drop' };
     case 'unauthorized':
       return { type: 'needs-reauthorization' };
+    case 'redirect':
+      return {
+        type: 'raw',
+        status: f.status ?? 307,
+        body: '',
+        contentType: undefined,
+        headers: { location: f.location ?? REDIRECT_DEFAULT_LOCATION },
+      };
     case 'reject': {
       const status = f.status ?? 400;
       return {

@@ -55,6 +55,12 @@ export const FAULT_KINDS = [
    * write that landed (the request log says `abandoned` when the client had closed the connection).
    */
   'late',
+  /**
+   * A redirect (`status` 301, 302, 303, 307 or 308, default 307) to `location` (default another
+   * host, https://elsewhere.invalid/): a client that follows a 307/308 sends the write again there.
+   * Without `commit`: not reached; with `commit: true`: applied first (a proxy redirecting after).
+   */
+  'redirect',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -72,6 +78,7 @@ const COMMITS_BY_DEFAULT: Readonly<Record<FaultKind, boolean>> = {
   unauthorized: false,
   reject: false,
   late: true,
+  redirect: false,
 };
 
 /** Whether a fault applies the request to the system (the write lands) before its answer. */
@@ -79,8 +86,8 @@ export const faultCommits = (f: { kind: FaultKind; commit?: boolean }): boolean 
 
 /**
  * Why `commit` cannot be changed on a kind, for the script's error message. The kinds not named
- * here (server-error, html-error, empty-error, drop, malformed-success) take `commit` either way:
- * Makini's docs leave open whether they reached the system.
+ * here (server-error, html-error, empty-error, drop, malformed-success, redirect) take `commit`
+ * either way: Makini's docs leave open whether they reached the system.
  */
 const COMMIT_FIXED_BECAUSE: Partial<Record<FaultKind, string>> = {
   'rate-limit': 'a 429 is never written (Makini refuses before forwarding)',
@@ -94,6 +101,7 @@ const COMMIT_FIXED_BECAUSE: Partial<Record<FaultKind, string>> = {
 
 const FAULT_METHODS = ['GET', 'POST', 'PUT', '*'] as const;
 const SERVER_STATUSES = [500, 502, 503, 504];
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
 const is2xx = (s: number) => s >= 200 && s < 300;
 const is4xx = (s: number) => s >= 400 && s < 500;
 const is5xx = (s: number) => s >= 500 && s < 600;
@@ -117,9 +125,9 @@ export const faultScriptSchema = z
     /** The answer's status; which ones a kind takes is in FAULT_KINDS. */
     status: z.number().int().min(200).max(599).optional(),
     /**
-     * `server-error`, `html-error`, `empty-error`, `drop`, `malformed-success`: apply the request to
-     * the system first (true), or answer without it reaching the system (false). Defaults: false,
-     * except `malformed-success` (true).
+     * `server-error`, `html-error`, `empty-error`, `drop`, `malformed-success`, `redirect`: apply
+     * the request to the system first (true), or answer without it reaching the system (false).
+     * Defaults: false, except `malformed-success` (true).
      */
     commit: z.boolean().optional(),
     /** Wait before the request reaches the system (every kind but `late`; `slow` defaults to 1000). `late`: wait after committing (default 1000). */
@@ -135,6 +143,8 @@ export const faultScriptSchema = z
     message: z.string().optional(),
     /** `malformed-success`: the raw body to send (default `{"data":{"nokey":true}}`). */
     body: z.string().optional(),
+    /** `redirect`: the Location it names (default https://elsewhere.invalid/). */
+    location: z.string().min(1).optional(),
   })
   .superRefine((f, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -150,7 +160,11 @@ export const faultScriptSchema = z
     const s = f.status;
     if (s === undefined) return;
     if (NO_STATUS.includes(f.kind)) return issue('status', `${f.kind} takes no status`);
-    if (s >= 300 && s < 400) return issue('status', 'a redirect is not a fault the sandbox plays');
+    if (f.kind === 'redirect') {
+      if (!REDIRECT_STATUSES.includes(s)) issue('status', 'redirect takes 301, 302, 303, 307 or 308');
+      return;
+    }
+    if (s >= 300 && s < 400) return issue('status', 'a redirect is a fault of its own: kind redirect');
     switch (f.kind) {
       case 'server-error':
         if (!SERVER_STATUSES.includes(s)) issue('status', 'server-error takes 500, 502, 503 or 504');
@@ -190,6 +204,7 @@ export interface ActiveFault {
   code?: string;
   message?: string;
   body?: string;
+  location?: string;
 }
 
 /**
@@ -251,8 +266,21 @@ export class FaultQueue {
     }
     f.remaining -= 1;
     if (f.remaining <= 0) this.items.splice(i, 1);
-    const { kind, status, retryAfterSeconds, retryAfterDate, commit, delayMs, answerDelayMs, code, message, body } = f;
-    return { kind, source: 'script', status, retryAfterSeconds, retryAfterDate, commit, delayMs, answerDelayMs, code, message, body };
+    const { kind, status, retryAfterSeconds, retryAfterDate, commit, delayMs, answerDelayMs, code, message, body, location } = f;
+    return {
+      kind,
+      source: 'script',
+      status,
+      retryAfterSeconds,
+      retryAfterDate,
+      commit,
+      delayMs,
+      answerDelayMs,
+      code,
+      message,
+      body,
+      location,
+    };
   }
 }
 

@@ -28,6 +28,69 @@ export class TokenUnavailableError extends Error {
   }
 }
 
+/**
+ * What a bearer token may contain: visible ASCII only (RFC 6750's b64token is within it). Anything
+ * else is a mistake in the secret (a pasted line break, a second value): fetch refuses a line break
+ * with an error quoting the whole header, token included, and sends other control characters as
+ * part of the token.
+ */
+const BEARER_TOKEN_CHAR = /^[\x21-\x7e]$/;
+
+/** Why a token value cannot be sent, without quoting any part of it; undefined when it can. */
+function tokenProblem(value: string): string | undefined {
+  const bad = [...value].find((c) => !BEARER_TOKEN_CHAR.test(c));
+  if (bad === undefined) return undefined;
+  const code = bad.codePointAt(0)!;
+  const what =
+    code === 0x0a || code === 0x0d
+      ? 'a line break'
+      : code < 0x20 || code === 0x7f
+        ? 'a control character'
+        : code === 0x20
+          ? 'a space'
+          : 'a character outside ASCII';
+  return `contains ${what}: a bearer token must be visible ASCII characters only (no spaces, line breaks or control characters)`;
+}
+
+/** Reads a token where its spec says; `from` names the place (never the value) for error messages. */
+async function readToken(
+  connectionId: string,
+  spec: ConnectionConfig['token'],
+  env: NodeJS.ProcessEnv,
+  providers: Record<string, TokenProvider> | undefined,
+): Promise<{ value: string; from: string }> {
+  if ('env' in spec) {
+    const from = `environment variable ${spec.env}`;
+    const value = env[spec.env];
+    if (!value) throw new TokenUnavailableError(connectionId, `${from} is not set`);
+    return { value, from };
+  }
+  if ('file' in spec) {
+    const from = `token file ${spec.file}`;
+    let value: string;
+    try {
+      value = (await readFile(spec.file, 'utf8')).trim();
+    } catch (err) {
+      throw new TokenUnavailableError(connectionId, `cannot read ${from} (${(err as NodeJS.ErrnoException).code})`);
+    }
+    if (!value) throw new TokenUnavailableError(connectionId, `${from} is empty`);
+    return { value, from };
+  }
+  const from = `token provider "${spec.provider}"`;
+  const provider = providers?.[spec.provider];
+  if (!provider) throw new TokenUnavailableError(connectionId, `${from} is not registered`);
+  let value: unknown;
+  try {
+    value = await provider(connectionId);
+  } catch {
+    // Not its message: a vault's or token endpoint's error may quote a lease, a token or a
+    // credential, and this message ends up in workflow history and logs.
+    throw new TokenUnavailableError(connectionId, `${from} failed (its error is not shown: it may contain secrets)`);
+  }
+  if (typeof value !== 'string' || !value) throw new TokenUnavailableError(connectionId, `${from} returned no token`);
+  return { value, from };
+}
+
 /** Builds a token source over the connections config; `env` and providers are injectable for tests. */
 export function createTokenSource(
   connections: readonly ConnectionConfig[],
@@ -39,23 +102,9 @@ export function createTokenSource(
     async tokenFor(connectionId) {
       const conn = byId.get(connectionId);
       if (!conn) throw new UnknownConnectionError(connectionId);
-      const spec = conn.token;
-      let value: string | undefined;
-      if ('env' in spec) {
-        value = env[spec.env];
-        if (!value) throw new TokenUnavailableError(connectionId, `environment variable ${spec.env} is not set`);
-      } else if ('file' in spec) {
-        try {
-          value = (await readFile(spec.file, 'utf8')).trim();
-        } catch (err) {
-          throw new TokenUnavailableError(connectionId, `cannot read token file ${spec.file} (${(err as NodeJS.ErrnoException).code})`);
-        }
-        if (!value) throw new TokenUnavailableError(connectionId, `token file ${spec.file} is empty`);
-      } else {
-        const provider = opts.providers?.[spec.provider];
-        if (!provider) throw new TokenUnavailableError(connectionId, `token provider "${spec.provider}" is not registered`);
-        value = await provider(connectionId);
-      }
+      const { value, from } = await readToken(connectionId, conn.token, env, opts.providers);
+      const problem = tokenProblem(value);
+      if (problem) throw new TokenUnavailableError(connectionId, `the token from ${from} ${problem}`);
       return new Secret(value);
     },
   };

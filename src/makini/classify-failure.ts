@@ -10,6 +10,7 @@ export interface HttpAnswer {
   /** Parsed `{ error: {...} }` fields, when the body had them. */
   code?: string;
   errorType?: string;
+  /** Makini's message (or what the client says about the body), already redacted: cut here to MAX_MESSAGE_CHARS. */
   message?: string;
   requestId?: string;
   retryAfterMs?: number;
@@ -35,14 +36,39 @@ const BY_CODE: ReadonlyMap<string, Rule> = new Map([
   [MakiniErrorCode.writeNotAllowed, { type: MakiniFailureType.rejected, retryable: false }],
 ]);
 
-/** By status, when the code is unknown or absent (HTML pages, empty bodies) or the status is not a refusal. */
+/** By status, where one says more than its class (HTML pages, empty bodies, unknown codes, 5xx). */
+const BY_STATUS: ReadonlyMap<number, Rule> = new Map([
+  [429, { type: MakiniFailureType.rateLimited, retryable: true }],
+  [401, { type: MakiniFailureType.authentication, retryable: false }],
+  [408, { type: MakiniFailureType.network, retryable: true }],
+  // Permanent 5xx: the method is not implemented (501), the HTTP version is refused (505), a proxy
+  // on the way wants its own login (511). Repeating cannot help; whether a write landed is still
+  // the outcome model's call (every 5xx may have landed), so the step runner looks before failing.
+  [501, { type: MakiniFailureType.serverError, retryable: false }],
+  [505, { type: MakiniFailureType.serverError, retryable: false }],
+  [511, { type: MakiniFailureType.serverError, retryable: false }],
+]);
+
+/** By status, when the code is unknown or absent or the status is not a refusal; any other 4xx or 3xx is a refusal for good. */
 function byStatus(status: number): Rule {
-  if (status === 429) return { type: MakiniFailureType.rateLimited, retryable: true };
-  if (status === 401) return { type: MakiniFailureType.authentication, retryable: false };
-  if (status >= 500) return { type: MakiniFailureType.serverError, retryable: true };
-  if (status === 408) return { type: MakiniFailureType.network, retryable: true };
-  return { type: MakiniFailureType.rejected, retryable: false };
+  return (
+    BY_STATUS.get(status) ??
+    (status >= 500 ? { type: MakiniFailureType.serverError, retryable: true } : { type: MakiniFailureType.rejected, retryable: false })
+  );
 }
+
+/**
+ * How much of Makini's error message goes into a failure: it is copied into workflow history,
+ * logs and the UI on every attempt, and a system's message can be a whole stack trace or page.
+ */
+const MAX_MESSAGE_CHARS = 500;
+/** Codes, error types and request ids are short; a longer one is cut to this. */
+const MAX_FIELD_CHARS = 200;
+
+const clipMessage = (text: string) =>
+  text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS)}… (${text.length - MAX_MESSAGE_CHARS} more characters)`;
+const clipField = (text: string | undefined) =>
+  text === undefined || text.length <= MAX_FIELD_CHARS ? text : `${text.slice(0, MAX_FIELD_CHARS - 1)}…`;
 
 /**
  * Classifies a non-2xx HTTP answer. Whether a write may have landed comes from the outcome model
@@ -52,20 +78,38 @@ export function classifyHttpFailure(a: HttpAnswer): MakiniFailureInfo {
   const refusal = a.status === 429 || REFUSAL_STATUSES.has(a.status);
   const rule = (refusal && a.code !== undefined ? BY_CODE.get(a.code) : undefined) ?? byStatus(a.status);
   const outcome = outcomeOfErrorAnswer(a.status, !a.opaqueBody && a.code !== undefined);
-  const described = a.code ? `${a.status} ${a.code}` : `${a.status}${a.opaqueBody ? ' (no error body)' : ''}`;
+  const code = clipField(a.code);
+  const described = code ? `${a.status} ${code}` : `${a.status}${a.opaqueBody ? ' (no error body)' : ''}`;
   return {
     type: rule.type,
     status: a.status,
-    code: a.code,
-    errorType: a.errorType,
-    message: `${a.method} ${a.path} → ${described}${a.message ? `: ${a.message}` : ''}`,
-    requestId: a.requestId,
+    code,
+    errorType: clipField(a.errorType),
+    message: `${a.method} ${a.path} → ${described}${a.message ? `: ${clipMessage(a.message)}` : ''}`,
+    requestId: clipField(a.requestId),
     retryAfterMs: a.retryAfterMs,
     retryable: rule.retryable,
     ambiguous: isWrite(a.method) && outcome === 'may-have-landed',
     method: a.method,
     path: a.path,
     processingTimeMs: a.processingTimeMs,
+  };
+}
+
+/**
+ * Classifies a redirect, which is never followed: a 307/308 would send the write again to wherever
+ * it points, with the token. Repeating gets the same redirect, so it fails for good; which status
+ * it was is not known (fetch refuses it), and an answer without Makini's error body may have landed
+ * on a write like any other (./outcome.ts): the request reached a server before it was redirected.
+ */
+export function classifyRedirect(method: string, path: string): MakiniFailureInfo {
+  return {
+    type: MakiniFailureType.rejected,
+    message: `${method} ${path} → a redirect, not followed (it would send the request and its token elsewhere): MAKINI_BASE_URL must name Makini's API itself`,
+    retryable: false,
+    ambiguous: isWrite(method) && outcomeOfNoAnswer(true) === 'may-have-landed',
+    method,
+    path,
   };
 }
 

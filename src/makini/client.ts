@@ -56,7 +56,14 @@ export class MakiniClient {
       if (err instanceof UnknownConnectionError || err instanceof TokenUnavailableError) {
         throw makiniErrorFrom({ type: MakiniFailureType.connectionConfig, message: err.message, retryable: false, ambiguous: false });
       }
-      throw err;
+      // Any other token source failing (a vault client, a token endpoint): its error text may hold
+      // a secret and would reach history and logs, so only that it failed is said. Nothing was sent.
+      throw makiniErrorFrom({
+        type: MakiniFailureType.connectionConfig,
+        message: `no token for connection "${connectionId}": the token source failed (its error is not shown: it may contain secrets)`,
+        retryable: false,
+        ambiguous: false,
+      });
     }
   }
 

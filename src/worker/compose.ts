@@ -33,10 +33,28 @@ export interface MakiniActivityOptions {
   connections: ConnectionsFile;
   env?: NodeJS.ProcessEnv;
   tokenProviders?: Record<string, TokenProvider>;
+  /** Where a start-up warning goes (default console.warn). */
+  warn?: (message: string) => void;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+/** Base URLs already warned about: a process building several workers says it once. */
+const warnedBaseUrls = new Set<string>();
+
+/** Says once when Makini is reached without TLS on another machine: every call carries a bearer token. */
+function warnIfCleartext(baseUrl: string, warn: (message: string) => void): void {
+  const url = new URL(baseUrl);
+  if (url.protocol === 'https:' || LOOPBACK_HOST.test(url.hostname) || warnedBaseUrls.has(url.origin)) return;
+  warnedBaseUrls.add(url.origin);
+  // The origin only: a URL's user:password part is never printed.
+  warn(
+    `MAKINI_BASE_URL ${url.origin} is not https: every call sends a connection's bearer token and the write in the clear; use https outside this machine`,
+  );
 }
 
 /** The Makini activities of a worker, from its configuration (tokens resolved per call, inside activities). */
 export function buildMakiniActivities(opts: MakiniActivityOptions) {
+  warnIfCleartext(opts.settings.MAKINI_BASE_URL, opts.warn ?? console.warn);
   const byId = new Map<string, ConnectionConfig>(opts.connections.connections.map((c) => [c.id, c]));
   const tokenSource = createTokenSource(opts.connections.connections, { env: opts.env, providers: opts.tokenProviders });
   const makini = new MakiniClient({

@@ -1,7 +1,8 @@
 // The Makini client's classification of every sandbox fault kind, over real HTTP: what the
 // workflows decide on (type, retryable, Retry-After, ambiguous) must come out right per kind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTokenSource } from '../../src/config/token-source.js';
+import { Secret } from '../../src/config/secret.js';
+import { createTokenSource, type TokenSource } from '../../src/config/token-source.js';
 import { MakiniFailureType, type MakiniFailureInfo } from '../../src/failures.js';
 import { MakiniClient } from '../../src/makini/client.js';
 import { MakiniError } from '../../src/makini/errors.js';
@@ -172,6 +173,80 @@ describe('Makini client: every fault kind classified (real HTTP against the sand
     expect(gone.info).toMatchObject({ type: MakiniFailureType.rejected, retryable: false, code: 'SOMETHING_NEW' });
     const tooMany = await failedCreate({ kind: 'reject', status: 429, code: 'SOMETHING_NEW' });
     expect(tooMany.info).toMatchObject({ type: MakiniFailureType.rateLimited, retryable: true });
+  });
+
+  /** A client of the sandbox whose token comes from `tokenSource` (bypassing the checks of the real token sources). */
+  const clientWith = (tokenSource: TokenSource) => new MakiniClient({ baseUrl: sb.sandbox.url, timeoutMs: TIMEOUT_MS, tokenSource });
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => expect.unreachable('the call must fail'),
+      (e: unknown) => {
+        expect(e).toBeInstanceOf(MakiniError);
+        return e as MakiniError;
+      },
+    );
+  const shown = (error: MakiniError) => [error.message, error.stack ?? '', JSON.stringify(error.info)].join('\n');
+
+  it('a token that is no valid header value → connectionConfig, nothing sent, no part of the token shown', async () => {
+    await sb.sandbox.admin.reset();
+    for (const tail of ['\nSECRETPART2', '\rSECRETPART2', '\u0100SECRETPART2']) {
+      const token = new Secret(`${sb.tokens['sap-1']}${tail}`);
+      const error = await failure(clientWith({ tokenFor: async () => token }).createPurchaseOrder('sap-1', header(`bad-token-${n++}`)));
+      expect(error.info).toMatchObject({ type: MakiniFailureType.connectionConfig, retryable: false, ambiguous: false });
+      expect(error.message).toMatch(/not sent/);
+      expect(shown(error)).not.toContain('SECRETPART2');
+      expect(shown(error)).not.toContain(sb.tokens['sap-1']);
+    }
+    expect(await sb.sandbox.admin.requestLog('sap-1')).toEqual([]);
+  });
+
+  it('a token source that fails → connectionConfig with a generic message, never its error text', async () => {
+    const error = await failure(
+      clientWith({
+        tokenFor: async () => {
+          throw new Error('vault: lease expired for s.SECRETPART2');
+        },
+      }).getIntegration('sap-1'),
+    );
+    expect(error.info).toMatchObject({ type: MakiniFailureType.connectionConfig, retryable: false, ambiguous: false });
+    expect(error.message).toMatch(/connection "sap-1"/);
+    expect(shown(error)).not.toContain('SECRETPART2');
+  });
+
+  it('a redirect is never followed (a 307 would send the write again): rejected for good, may have landed', async () => {
+    const { info, code } = await failedCreate({ kind: 'redirect', status: 307, location: '/api/eam/purchase-orders' });
+    expect(info).toMatchObject({ type: MakiniFailureType.rejected, retryable: false, ambiguous: true });
+    expect(info.message).toMatch(/redirect, not followed/);
+    expect(await stored(code)).toHaveLength(0);
+    expect((await sb.sandbox.admin.requestLog('sap-1')).filter((r) => r.method === 'POST')).toHaveLength(1);
+    // To another host: refused the same way (not taken for a host that cannot be reached, which is retried).
+    const elsewhere = await failedCreate({ kind: 'redirect', status: 308 });
+    expect(elsewhere.info).toMatchObject({ type: MakiniFailureType.rejected, retryable: false, ambiguous: true });
+  });
+
+  it('a 2xx body larger than 1 MiB is not read: malformedResponse, may have landed', async () => {
+    const code = `big-${n++}`;
+    const body = JSON.stringify({ data: { key: 'po-big', code, lineItems: [], padding: 'x'.repeat(1536 * 1024) } });
+    const { info } = await failedCreate({ kind: 'malformed-success', body });
+    expect(info).toMatchObject({ type: MakiniFailureType.malformedResponse, status: 200, retryable: true, ambiguous: true });
+    expect(info.message).toMatch(/larger than 1 MiB/);
+  });
+
+  it('an error body larger than 1 MiB is opaque: classified by its status, may have landed', async () => {
+    const { info } = await failedCreate({ kind: 'reject', status: 400, code: 'VALIDATION_FAILED', message: 'y'.repeat(2 * 1024 * 1024) });
+    expect(info).toMatchObject({ type: MakiniFailureType.rejected, status: 400, retryable: false, ambiguous: true });
+    expect(info.code).toBeUndefined();
+    expect(info.message).toMatch(/larger than 1 MiB/);
+    expect(info.message.length).toBeLessThan(300);
+  });
+
+  it("Makini's error message is cut to 500 characters in what goes to history", async () => {
+    const message = `orderDate is required ${'z'.repeat(20_000)}`;
+    const { info } = await failedCreate({ kind: 'reject', status: 422, code: 'VALIDATION_FAILED', message });
+    expect(info).toMatchObject({ type: MakiniFailureType.rejected, code: 'VALIDATION_FAILED', ambiguous: false });
+    expect(info.message).toContain('orderDate is required');
+    expect(info.message).toMatch(/… \(\d+ more characters\)$/);
+    expect(info.message.length).toBeLessThan(700);
   });
 
   it('records request id and processing time of a successful call', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyHttpFailure, classifyNetworkFailure } from '../../src/makini/classify-failure.js';
+import { classifyHttpFailure, classifyNetworkFailure, classifyRedirect } from '../../src/makini/classify-failure.js';
 import { MakiniFailureType } from '../../src/failures.js';
 
 const post = { method: 'POST', path: '/api/eam/purchase-orders' };
@@ -27,6 +27,14 @@ describe('classification table', () => {
     [post, 408, undefined, MakiniFailureType.network, true, true],
     [post, 599, undefined, MakiniFailureType.serverError, true, true],
     [post, 400, 'RATE_LIMIT_EXCEEDED', MakiniFailureType.rateLimited, true, false], // a known code refines a refusal
+    // Permanent 5xx: not implemented, HTTP version, a proxy wanting its own login. Retrying cannot
+    // help, but on a write they still may have landed (the outcome model: every 5xx).
+    [post, 501, undefined, MakiniFailureType.serverError, false, true],
+    [post, 505, 'INTERNAL_ERROR', MakiniFailureType.serverError, false, true],
+    [post, 511, undefined, MakiniFailureType.serverError, false, true],
+    [get, 501, 'INTERNAL_ERROR', MakiniFailureType.serverError, false, false],
+    [get, 511, undefined, MakiniFailureType.serverError, false, false],
+    [post, 307, undefined, MakiniFailureType.rejected, false, true], // a redirect is never followed
   ])('%o %d %s → %s', (req, status, code, type, retryable, ambiguous) => {
     const info = classifyHttpFailure({ ...req, status, code, requestId: 'req_1' });
     expect(info).toMatchObject({ type, retryable, ambiguous, status, requestId: 'req_1' });
@@ -43,6 +51,38 @@ describe('classification table', () => {
       expect(classifyHttpFailure({ ...post, status: 400, code })).toMatchObject({ type: MakiniFailureType.rejected, ambiguous: false });
       expect(classifyHttpFailure({ ...post, status: 500, code })).toMatchObject({ type: MakiniFailureType.serverError, ambiguous: true });
     }
+  });
+  it('permanent 5xx are not retried whatever the body says', () => {
+    for (const status of [501, 505, 511])
+      for (const opaqueBody of [true, false]) {
+        expect(classifyHttpFailure({ ...post, status, code: 'SERVICE_UNAVAILABLE', opaqueBody }), `${status}`).toMatchObject({
+          type: MakiniFailureType.serverError,
+          retryable: false,
+          ambiguous: true,
+        });
+      }
+  });
+  it("caps what Makini's answer puts in history: message, code, type and request id", () => {
+    const info = classifyHttpFailure({
+      ...post,
+      status: 400,
+      code: `C${'X'.repeat(5000)}`,
+      errorType: 'T'.repeat(5000),
+      message: `orderDate is required ${'y'.repeat(10_000)}`,
+      requestId: `req_${'9'.repeat(5000)}`,
+    });
+    expect(info.message).toMatch(/^POST \/api\/eam\/purchase-orders → 400 CX+…: orderDate is required y+… \(\d+ more characters\)$/);
+    expect(info.message.length).toBeLessThan(900);
+    expect(info.code!.length).toBeLessThanOrEqual(200);
+    expect(info.errorType!.length).toBeLessThanOrEqual(200);
+    expect(info.requestId!.length).toBeLessThanOrEqual(200);
+    const short = classifyHttpFailure({ ...post, status: 400, code: 'VALIDATION_FAILED', message: 'orderDate is required' });
+    expect(short.message).toBe('POST /api/eam/purchase-orders → 400 VALIDATION_FAILED: orderDate is required');
+  });
+  it('a redirect is classified as one, for good, and may have landed on a write', () => {
+    expect(classifyRedirect('POST', '/x')).toMatchObject({ type: MakiniFailureType.rejected, retryable: false, ambiguous: true });
+    expect(classifyRedirect('GET', '/x')).toMatchObject({ type: MakiniFailureType.rejected, retryable: false, ambiguous: false });
+    expect(classifyRedirect('PUT', '/x').message).toMatch(/^PUT \/x → a redirect, not followed/);
   });
   it('network failures are ambiguous only for writes that reached the server', () => {
     expect(classifyNetworkFailure('POST', '/x', 'timed out', true)).toMatchObject({

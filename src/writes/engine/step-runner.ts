@@ -25,6 +25,8 @@ export interface StepOptions<T> {
 export const SETTLE_BEFORE_CHECK_PATCH = 'settle-before-checking-ambiguous-write';
 /** Patch id of the lookup before repeating an absolute write (PUT) that may have landed. */
 export const LOOK_BEFORE_REPEATING_PUT_PATCH = 'look-before-repeating-ambiguous-put';
+/** Patch id of the floor under a Retry-After wait: at least the base backoff (before it, `Retry-After: 0` waited 1 ms). */
+export const RETRY_AFTER_FLOOR_PATCH = 'backoff-as-least-retry-after';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
@@ -43,10 +45,27 @@ export class StepRunner {
     this.connection = new ConnectionWaits(budget.maxConnectionWaitMs ?? DEFAULT_RETRY_BUDGET.maxConnectionWaitMs);
   }
 
+  /** The backoff before jitter: the most `backoff(attempt)` can be. */
+  private backoffCeiling(attempt: number): number {
+    return Math.min(this.budget.maxBackoffMs, this.budget.baseBackoffMs * 2 ** (attempt - 1));
+  }
+
   /** Exponential backoff with jitter; `Math.random` is seeded per workflow, so replay-safe. */
   private backoff(attempt: number): number {
-    const exp = Math.min(this.budget.maxBackoffMs, this.budget.baseBackoffMs * 2 ** (attempt - 1));
-    return Math.round(exp * (0.5 + Math.random() * 0.5));
+    return Math.round(this.backoffCeiling(attempt) * (0.5 + Math.random() * 0.5));
+  }
+
+  /**
+   * The wait a Retry-After asks for, but at least the base backoff: `Retry-After: 0` or a date
+   * already past would otherwise retry after 1 ms, as often as the attempts allow. A Retry-After
+   * above the base is honoured as sent (Makini knows its window; a growing floor would only cost
+   * goodput). Histories from before the floor replay without it; the patch is consulted only where
+   * the floor changes the wait, so other waits' histories stay as they were.
+   */
+  private retryAfterWait(retryAfterMs: number): { ms: number; floored: boolean } {
+    const floor = this.budget.baseBackoffMs;
+    if (retryAfterMs >= floor || !patched(RETRY_AFTER_FLOOR_PATCH)) return { ms: retryAfterMs, floored: false };
+    return { ms: floor, floored: true };
   }
 
   private details(text: string) {
@@ -158,11 +177,17 @@ export class StepRunner {
           details: [{ step: name, failure: info }],
         });
       }
-      const wantsRetryAfter = info.retryAfterMs !== undefined;
       const counted = rec.attempts - heldAttempts;
-      const delay = wantsRetryAfter ? Math.max(info.retryAfterMs ?? 0, 0) : this.backoff(counted);
+      const retryAfter = info.retryAfterMs === undefined ? undefined : this.retryAfterWait(Math.max(info.retryAfterMs, 0));
+      const wantsRetryAfter = retryAfter !== undefined;
+      const delay = retryAfter ? retryAfter.ms : this.backoff(counted);
       const elapsed = Date.now() - started - heldMs;
-      const cause = `${shortCause(info)}, ${wantsRetryAfter ? `Retry-After ${seconds(delay)}` : `backoff ${seconds(delay)}`}${info.requestId ? `, ${info.requestId}` : ''}`;
+      const waited = !retryAfter
+        ? `backoff ${seconds(delay)}`
+        : retryAfter.floored
+          ? `Retry-After ${seconds(info.retryAfterMs ?? 0)}, backoff ${seconds(delay)}`
+          : `Retry-After ${seconds(delay)}`;
+      const cause = `${shortCause(info)}, ${waited}${info.requestId ? `, ${info.requestId}` : ''}`;
       const outOfAttempts = counted >= this.budget.maxAttempts;
       const outOfTime = elapsed + delay > this.budget.maxTotalMs;
       if (outOfAttempts || outOfTime) {

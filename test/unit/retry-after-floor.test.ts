@@ -1,0 +1,90 @@
+// Retry-After has a floor: `Retry-After: 0` (or a date in the past) waits the step's backoff, not
+// 1 ms. The floor is a patch: a history recorded before it (a 1 ms timer on Retry-After 0, where
+// the backoff would have run out of the step's time budget) still replays.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
+import { startCreatePurchaseOrder, type CreatePurchaseOrderInput } from '../../src/client/index.js';
+import { installQuietRuntime, workflowBundle } from '../support/temporal.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+
+/** Recorded with the code before the floor (RECORD_HISTORIES=1 re-records it: only with that code). */
+const BEFORE_FLOOR = join(import.meta.dirname, 'retry-after-0.before-floor.history.json');
+
+const po = (idempotencyKey: string, retryBudget: CreatePurchaseOrderInput['retryBudget']): CreatePurchaseOrderInput => ({
+  connectionId: 'sap-1',
+  idempotencyKey,
+  purchaseOrder: {
+    vendorKey: 'V-100',
+    siteKey: '1000',
+    currencyKey: 'EUR',
+    title: `PO ${idempotencyKey}`,
+    lineItems: [{ materialKey: 'mat-1', name: 'part', quantity: 1, price: 10 }],
+  },
+  retryBudget,
+});
+
+const timerMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
+
+describe('Retry-After floor', () => {
+  let stack: WriteStack;
+  let seq = 0;
+  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+
+  beforeAll(async () => {
+    stack = await startWriteStack({ taskQueuePrefix: 'retry-after-floor', connections: [{ id: 'sap-1', system: 'sap' }] });
+  });
+  afterAll(() => stack?.stop());
+
+  // A date in the past parses to 0 ms as well (test/unit/retry-after.test.ts): the floor is on the delay.
+  it('Retry-After: 0 waits at least the base backoff before the next attempt', async () => {
+    const k = key('ra0');
+    await stack.sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'rate-limit', method: 'POST', retryAfterSeconds: 0 }]);
+    const baseBackoffMs = 400;
+    const handle = await startCreatePurchaseOrder(stack.client, po(k, { baseBackoffMs }), { taskQueue: stack.taskQueue });
+    const result = await handle.result();
+    const step = result.steps.find((s) => s.name.startsWith('create purchase order'))!;
+    expect(step.attempts).toBe(2);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const timers = events.flatMap((e) =>
+      e.timerStartedEventAttributes ? [timerMs(e.timerStartedEventAttributes.startToFireTimeout)] : [],
+    );
+    expect(timers).toHaveLength(1);
+    // The floor is the base backoff, without jitter.
+    expect(timers[0]).toBe(baseBackoffMs);
+    expect(step.waits[0]?.ms).toBe(timers[0]);
+    expect(step.waits[0]?.cause).toMatch(/^429 RATE_LIMIT_EXCEEDED, Retry-After 0\.0 s, backoff 0\.4 s, req_/);
+    expect((await stack.sb.sandbox.admin.state('sap-1')).purchaseOrders.filter((p) => p.code === k)).toHaveLength(1);
+  });
+
+  /**
+   * How the fixture was made, with the code before the floor: Retry-After 0 and a backoff (≥ 15 s)
+   * beyond the step's time budget (10 s). With the floor this write fails its budget instead.
+   */
+  it.runIf(process.env.RECORD_HISTORIES)('records the fixture (code before the floor only)', async () => {
+    const k = key('ra0-record');
+    await stack.sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'rate-limit', method: 'POST', retryAfterSeconds: 0 }]);
+    const budget = { baseBackoffMs: 30_000, maxBackoffMs: 60_000, maxTotalMs: 10_000 };
+    const handle = await startCreatePurchaseOrder(stack.client, po(k, budget), { taskQueue: stack.taskQueue });
+    await handle.result();
+    const cli = findTemporalCli();
+    if (!cli) throw new Error('RECORD_HISTORIES needs the temporal CLI');
+    const args = ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json'];
+    const where = ['--address', inject('temporalAddress'), '--namespace', inject('temporalNamespace')];
+    writeFileSync(BEFORE_FLOOR, execFileSync(cli, [...args, ...where], { encoding: 'utf8' }));
+  });
+
+  it('a history recorded before the floor (1 ms wait on Retry-After 0) replays', async () => {
+    installQuietRuntime();
+    const history = historyFromJSON(JSON.parse(readFileSync(BEFORE_FLOOR, 'utf8')));
+    const timer = history.events?.find((e) => e.timerStartedEventAttributes)?.timerStartedEventAttributes;
+    // What makes it a real test: its budget had room for 1 ms, not for the backoff the floor waits.
+    expect(timerMs(timer?.startToFireTimeout)).toBe(1);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, 'retry-after-0.before-floor');
+  });
+});
