@@ -10,6 +10,7 @@ export const WORKFLOW_CODE = [
   'src/worker/workflows.ts',
   'src/worker/shared-modules.ts',
   'src/failures.ts',
+  'src/codec/failure-converter.ts',
   'src/writes/catalog.ts',
   'src/writes/workflow-ids.ts',
   'src/writes/engine/**/*.ts',
@@ -20,6 +21,7 @@ export const WORKFLOW_CODE = [
   'src/connections/{control-messages,control-state,control-workflow,gate-policy,pacing,waits}.ts',
   'src/makini/{contract,entities,classify-failure,outcome,retry-after}.ts',
   'src/observability/search-attributes.ts',
+  'src/observability/metric-labels.ts',
   'src/operations/failed-writes-query.ts',
   'src/profiles/{check-write,custom-fields,makini-fields,rules,schema,status-names}.ts',
 ];

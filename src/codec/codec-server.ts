@@ -2,7 +2,7 @@
 // `{ payloads: [{ metadata: {k: base64}, data: base64 }] }`, CORS for the UI's origin, and a
 // bearer token so only authorised people read decrypted payloads.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 
 interface JsonPayload {
@@ -29,22 +29,38 @@ export interface CodecServerOptions {
   maxBodyBytes?: number;
 }
 
+/** Key of the token comparison, new for each process: digests of it are worthless elsewhere. */
+const TOKEN_HMAC_KEY = randomBytes(32);
+const tokenDigest = (token: string) => createHmac('sha256', TOKEN_HMAC_KEY).update(token, 'utf8').digest();
+
+/**
+ * Compares the HMACs of both tokens: always 32 bytes against 32 bytes, in constant time, so that
+ * neither the expected token's content nor its length shows in the time an answer takes.
+ */
 function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return timingSafeEqual(tokenDigest(given), tokenDigest(expected));
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw Object.assign(new Error('body too large'), { status: 413 });
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** The body, or `undefined` once it passes `limit` (what follows is read and dropped, see refuseTooLarge). */
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size > limit) return;
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
 }
+
+/** How long the rest of a refused body is read (and dropped) before the connection is closed. */
+const LINGER_MS = 2_000;
 
 /** Creates (not started) the codec HTTP server. */
 export function createCodecServer(opts: CodecServerOptions): Server {
@@ -69,12 +85,19 @@ export function createCodecServer(opts: CodecServerOptions): Server {
     if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), opts.authToken)) return send(401, { error: 'unauthorized' });
     readBody(req, limit)
       .then(async (text) => {
+        if (text === undefined) {
+          // Answer first, then close: closing while the client still sends would reset the
+          // connection and lose the answer. The rest of the body is dropped for a short while.
+          res.setHeader('connection', 'close');
+          res.on('finish', () => setTimeout(() => req.destroy(), LINGER_MS).unref());
+          return send(413, { error: `body larger than ${limit} bytes` });
+        }
         const body = JSON.parse(text) as { payloads?: JsonPayload[] };
         if (!Array.isArray(body.payloads)) return send(400, { error: 'expected { payloads: [...] }' });
         const payloads = body.payloads.map(toPayload);
         const out = route === '/encode' ? await opts.codec.encode(payloads) : await opts.codec.decode(payloads);
         send(200, { payloads: out.map(toJson) });
       })
-      .catch((err: Error & { status?: number }) => send(err.status ?? 400, { error: err.message }));
+      .catch((err: Error) => send(400, { error: err.message }));
   });
 }

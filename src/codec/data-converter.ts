@@ -1,10 +1,34 @@
-// The production data converter: encryption when keys are configured. Worker, client, replay and
-// tests build it from the same setting so that all of them read the same histories.
+// The production data converter: encryption when keys are configured. Worker, client, CLI, codec
+// server, replay and tests build it here from the same settings, so that all of them read the same
+// histories.
+import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { EncryptionCodec, parseEncryptionKeys } from './encryption-codec.js';
 
-/** `undefined` (plain JSON payloads) when MAKINI_WRITES_ENCRYPTION_KEYS is unset. */
-export function dataConverterFromSetting(keysSpec: string | undefined): DataConverter | undefined {
-  if (!keysSpec) return undefined;
-  return { payloadCodecs: [new EncryptionCodec(parseEncryptionKeys(keysSpec))] };
+/**
+ * The failure converter module (./failure-converter.ts). A path, not an object: the SDK bundles it
+ * into the workflows, where workflow failures are converted (a bundle made without it, e.g. by
+ * `bundleWorkflowCode` without `failureConverterPath`, leaves workflow failure messages in plain text).
+ */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+
+export interface EncryptionOptions {
+  /** MAKINI_WRITES_ENCRYPTION_STRICT: refuse payloads that are not encrypted when decoding. */
+  strict?: boolean;
+}
+
+/** The payload codec of MAKINI_WRITES_ENCRYPTION_KEYS; `undefined` when unset. */
+export function payloadCodecFromSetting(keysSpec: string | undefined, opts: EncryptionOptions = {}): EncryptionCodec | undefined {
+  return keysSpec ? new EncryptionCodec(parseEncryptionKeys(keysSpec), { strict: opts.strict }) : undefined;
+}
+
+/**
+ * `undefined` (plain JSON payloads, plain failure messages) when MAKINI_WRITES_ENCRYPTION_KEYS is
+ * unset. Otherwise payloads are encrypted, and so are failure messages and stack traces: the
+ * failure converter encodes them into a payload the codec encrypts.
+ */
+export function dataConverterFromSetting(keysSpec: string | undefined, opts: EncryptionOptions = {}): DataConverter | undefined {
+  const codec = payloadCodecFromSetting(keysSpec, opts);
+  if (!codec) return undefined;
+  return { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

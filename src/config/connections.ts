@@ -2,7 +2,7 @@
 // token comes from. Tokens themselves never live in this file.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { formatZodIssues } from './format-issues.js';
 
 /** Where a connection's bearer token is read: an env var, a file, or a named pluggable provider. */
@@ -35,13 +35,24 @@ export const connectionsFileSchema = z.strictObject({
 });
 export type ConnectionsFile = z.infer<typeof connectionsFileSchema>;
 
+/**
+ * A YAML syntax error by kind and position only. The parser's own message quotes the offending
+ * line (and sometimes part of it), which may hold a token pasted into the file by mistake.
+ */
+function describeYamlError(err: unknown): string {
+  if (!(err instanceof YAMLParseError)) return `the YAML parser failed (${(err as Error).name})`;
+  const at = err.linePos?.[0];
+  return `YAML syntax error ${err.code}${at ? ` at line ${at.line}, column ${at.col}` : ''} (the line is not shown: it may hold a secret)`;
+}
+
 /** Parses a connections document (YAML or JSON text); throws naming every bad field. */
 export function parseConnections(text: string, source: string): ConnectionsFile {
   let raw: unknown;
   try {
-    raw = parseYaml(text); // YAML is a superset of JSON
+    // YAML is a superset of JSON. No warnings: they are printed with the line they are about.
+    raw = parseYaml(text, { logLevel: 'error' });
   } catch (err) {
-    throw new Error(`${source}: not valid YAML/JSON: ${(err as Error).message}`);
+    throw new Error(`${source}: not valid YAML/JSON: ${describeYamlError(err)}`);
   }
   const parsed = connectionsFileSchema.safeParse(raw);
   if (!parsed.success) throw new Error(`${source}: invalid connections config:\n${formatZodIssues(parsed.error)}`);

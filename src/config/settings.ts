@@ -8,6 +8,43 @@ import { parseEncryptionKeys } from '../codec/encryption-codec.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveMs = z.coerce.number().int().positive();
+/** An address to listen on: an IP (the Prometheus endpoint takes no host names). */
+const listenHost = z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 or IPv6 address, e.g. 127.0.0.1 or 0.0.0.0' });
+const bool = z.enum(['true', 'false'], { error: '"true" or "false"' });
+
+/** The settings the data converter is built from (worker, clients, CLI, codec server). */
+const encryptionSchema = z.object({
+  /** `keyId:base64Key[,...]`, newest first: AES-256-GCM encryption of every payload (see README). */
+  MAKINI_WRITES_ENCRYPTION_KEYS: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      if (!v) return;
+      try {
+        parseEncryptionKeys(v); // its messages never quote the entries (key material)
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^MAKINI_WRITES_ENCRYPTION_KEYS:? ?/, '') });
+      }
+    }),
+  /**
+   * `true`: with encryption on, refuse to decode any payload that is not encrypted (one written
+   * by a client without the keys, or injected into a history) instead of passing it through.
+   */
+  MAKINI_WRITES_ENCRYPTION_STRICT: bool.default('false').transform((v) => v === 'true'),
+});
+export type EncryptionSettings = z.infer<typeof encryptionSchema>;
+
+/** Webhook signing secrets, newest first (several during a rotation); never logged. */
+const webhookSecrets = z
+  .string()
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(z.string().min(16, 'each secret at least 16 characters')).min(1, 'at least one secret'))
+  .transform((list) => list.map((s) => new Secret(s)));
 
 export const settingsSchema = z.object({
   /** Task queue of workflows and activities. */
@@ -20,6 +57,8 @@ export const settingsSchema = z.object({
   MAKINI_REQUEST_TIMEOUT_MS: positiveMs.default(20_000),
   /** Prometheus endpoint port of the worker; unset = no endpoint. */
   METRICS_PORT: port.optional(),
+  /** Address the Prometheus endpoint listens on: loopback unless a scraper elsewhere needs it (it has no auth). */
+  METRICS_HOST: listenHost.default('127.0.0.1'),
   /** How long a stopping worker lets in-flight activities finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_MS: positiveMs.default(10_000),
   /**
@@ -27,36 +66,40 @@ export const settingsSchema = z.object({
    * costs about 0.9 MiB cached (docs/benchmarks.md); evicted ones replay from history when they wake.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
-  /** `keyId:base64Key[,...]`, newest first: AES-256-GCM encryption of every payload (see README). */
-  MAKINI_WRITES_ENCRYPTION_KEYS: z
-    .string()
-    .optional()
-    .superRefine((v, ctx) => {
-      if (!v) return;
-      try {
-        parseEncryptionKeys(v);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^MAKINI_WRITES_ENCRYPTION_KEYS:? ?/, '') });
-      }
-    }),
+  ...encryptionSchema.shape,
   LOG_LEVEL: z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
-  /** Makini's webhook signing secret (the receiver verifies every delivery with it); never logged. */
-  MAKINI_WEBHOOK_SECRET: z
-    .string()
-    .min(16, 'at least 16 characters')
-    .transform((v) => new Secret(v))
-    .optional(),
+  /**
+   * Makini's webhook signing secret(s), comma-separated, newest first: the receiver accepts a
+   * delivery signed with any of them (rotation), `webhook-send` signs with the first.
+   */
+  MAKINI_WEBHOOK_SECRET: webhookSecrets.optional(),
   /** Port of the webhook receiver (`npm run webhooks`). */
   MAKINI_WEBHOOK_PORT: port.default(8790),
+  /** Address the webhook receiver listens on; loopback unless Makini (or a proxy) reaches it directly. */
+  MAKINI_WEBHOOK_HOST: listenHost.default('127.0.0.1'),
   /** A delivery whose timestamp is further than this from now is refused as stale (seconds). */
   MAKINI_WEBHOOK_TOLERANCE_S: z.coerce.number().int().positive().default(300),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+function parseSettings<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
+  const relevant = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = schema.safeParse(relevant);
+  if (!parsed.success) throw new Error(`invalid settings:\n${formatZodIssues(parsed.error)}`);
+  const settings = parsed.data as z.infer<S> & Partial<EncryptionSettings>;
+  // Strict without keys would look enforced and enforce nothing.
+  if (settings.MAKINI_WRITES_ENCRYPTION_STRICT && !settings.MAKINI_WRITES_ENCRYPTION_KEYS) {
+    throw new Error('invalid settings:\n  - MAKINI_WRITES_ENCRYPTION_STRICT: "true" needs MAKINI_WRITES_ENCRYPTION_KEYS');
+  }
+  return settings;
+}
+
 /** Validates settings from `env`; throws one error naming every bad setting. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const relevant = Object.fromEntries(Object.keys(settingsSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
-  const parsed = settingsSchema.safeParse(relevant);
-  if (!parsed.success) throw new Error(`invalid settings:\n${formatZodIssues(parsed.error)}`);
-  return parsed.data;
+  return parseSettings(settingsSchema, env);
+}
+
+/** Only the encryption settings: for tools that need nothing else (CLI, codec server). */
+export function loadEncryptionSettings(env: NodeJS.ProcessEnv = process.env): EncryptionSettings {
+  return parseSettings(encryptionSchema, env);
 }

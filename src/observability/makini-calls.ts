@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import type { ConnectionsFile } from '../config/connections.js';
 import { makiniFailureInfoSchema } from '../failures.js';
+import { errorCodeLabel } from './metric-labels.js';
 
 /** Metric names (documented in docs/operations.md). */
 export const MakiniMetric = {
@@ -17,7 +18,10 @@ export const MakiniMetric = {
 
 interface CallOutcome {
   status: string;
+  /** As sent (logs). */
   errorCode: string;
+  /** Bounded (metrics). */
+  errorCodeLabel: string;
   requestIds: string[];
 }
 
@@ -25,7 +29,12 @@ interface CallOutcome {
 function outcomeOfResult(out: unknown): CallOutcome | undefined {
   const call = (out as { call?: { status?: unknown; requestIds?: unknown } } | null)?.call;
   if (!call || typeof call.status !== 'number' || call.status === 0) return undefined;
-  return { status: String(call.status), errorCode: '', requestIds: Array.isArray(call.requestIds) ? call.requestIds.map(String) : [] };
+  return {
+    status: String(call.status),
+    errorCode: '',
+    errorCodeLabel: '',
+    requestIds: Array.isArray(call.requestIds) ? call.requestIds.map(String) : [],
+  };
 }
 
 function outcomeOfError(err: unknown): CallOutcome | undefined {
@@ -35,6 +44,7 @@ function outcomeOfError(err: unknown): CallOutcome | undefined {
   return {
     status: info.data.status ? String(info.data.status) : 'none',
     errorCode: info.data.code ?? info.data.type,
+    errorCodeLabel: errorCodeLabel(info.data.code, info.data.type),
     requestIds: info.data.requestId ? [info.data.requestId] : [],
   };
 }
@@ -82,7 +92,7 @@ class MakiniCallObserver implements ActivityInboundCallsInterceptor {
     const meter = this.ctx.metricMeter;
     meter
       .createCounter(MakiniMetric.calls, '1', 'Makini calls by system, operation, status and error code')
-      .add(1, { system, operation, status: o.status, error_code: o.errorCode });
+      .add(1, { system, operation, status: o.status, error_code: o.errorCodeLabel });
     meter
       .createHistogram(MakiniMetric.callDuration, 'int', 'ms', 'Duration of Makini calls')
       .record(Math.max(0, Math.round(ms)), { system, operation, status: o.status });

@@ -35,11 +35,13 @@ export function redactDeep(value: unknown, secrets: readonly string[] = [], dept
 
 /**
  * Secret values a worker knows of: the connections' env tokens, the encryption keys, the Temporal
- * API key. (Tokens from files or providers are caught by the key and bearer rules.)
+ * API key, the webhook secrets (each of a rotation list). (Tokens from files or providers are
+ * caught by the key and bearer rules.)
  */
 export function knownSecrets(env: NodeJS.ProcessEnv, tokenEnvNames: string[]): string[] {
   const keys = (env.MAKINI_WRITES_ENCRYPTION_KEYS ?? '').split(',').map((e) => e.slice(e.indexOf(':') + 1).trim());
-  return [...tokenEnvNames.map((n) => env[n]), env.TEMPORAL_API_KEY, ...keys].filter(
+  const webhookSecrets = (env.MAKINI_WEBHOOK_SECRET ?? '').split(',').map((s) => s.trim());
+  return [...tokenEnvNames.map((n) => env[n]), env.TEMPORAL_API_KEY, ...keys, ...webhookSecrets].filter(
     (s): s is string => typeof s === 'string' && s.length >= 4,
   );
 }

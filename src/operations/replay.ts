@@ -8,8 +8,19 @@ import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 export interface LoadedHistory {
   history: History;
-  /** Workflow id (from the history's source, or the file name). */
+  /** Workflow id (from the history's start event, else the file name). */
   workflowId: string;
+  /** What the report names: the file, or the workflow id it was fetched by. */
+  source?: string;
+}
+
+/**
+ * The workflow id a history file names in its start event (servers since 1.26 write it). Replay
+ * must run under the real id: encrypted payloads are bound to their workflow id and are refused
+ * under any other (src/codec/encryption-codec.ts).
+ */
+function startedWorkflowId(history: History): string | undefined {
+  return history.events?.[0]?.workflowExecutionStartedEventAttributes?.workflowId || undefined;
 }
 
 /** Reads a history exported as JSON (Temporal UI download, `temporal workflow show -o json`). */
@@ -22,7 +33,7 @@ export function readHistoryFile(path: string): LoadedHistory {
   }
   const history = historyFromJSON(json);
   if (!history.events?.length) throw new Error(`${path} holds no history events`);
-  return { history, workflowId: path };
+  return { history, workflowId: startedWorkflowId(history) ?? path, source: path };
 }
 
 /** Fetches the history of a workflow id (its latest run) from the server. */
@@ -31,10 +42,12 @@ export async function fetchHistory(client: Client, workflowId: string): Promise<
 }
 
 export type ReplayReport =
-  | { ok: true; workflowId: string; events: number }
+  | { ok: true; workflowId: string; source: string; events: number }
   | {
       ok: false;
       workflowId: string;
+      /** The file or workflow id replayed (LoadedHistory.source). */
+      source: string;
       kind: 'nondeterminism' | 'error';
       /** The core's own explanation ("Activity machine does not handle this event"). */
       message: string;
@@ -58,12 +71,16 @@ function describeEvent(history: History, eventId: number): string | undefined {
   return `${label}${name ? ` ${name}` : ''}`;
 }
 
-/** Replays one history; never throws for a mismatch, it reports it. */
+/**
+ * Replays one history; never throws for a mismatch, it reports it. With `workflowsPath`, the SDK
+ * bundles the workflows with `dataConverter`'s failure converter, as the worker does.
+ */
 export async function replayHistory(loaded: LoadedHistory, code: WorkflowCode, dataConverter?: DataConverter): Promise<ReplayReport> {
   const { history, workflowId } = loaded;
+  const source = loaded.source ?? workflowId;
   try {
     await Worker.runReplayHistory({ ...code, dataConverter }, history, workflowId);
-    return { ok: true, workflowId, events: history.events?.length ?? 0 };
+    return { ok: true, workflowId, source, events: history.events?.length ?? 0 };
   } catch (err) {
     const text = (err as Error).message;
     const core = /message: "((?:\[TMPRL\d+\] )?[^"]*)"/.exec(text)?.[1] ?? text;
@@ -72,6 +89,7 @@ export async function replayHistory(loaded: LoadedHistory, code: WorkflowCode, d
     return {
       ok: false,
       workflowId,
+      source,
       kind: (err as Error).name === 'DeterminismViolationError' ? 'nondeterminism' : 'error',
       message: core,
       eventId,
@@ -83,7 +101,7 @@ export async function replayHistory(loaded: LoadedHistory, code: WorkflowCode, d
 
 /** The report as one line for people. */
 export function formatReplayReport(r: ReplayReport): string {
-  if (r.ok) return `${r.workflowId}: replayed ${r.events} events without nondeterminism`;
+  if (r.ok) return `${r.source}: replayed ${r.events} events without nondeterminism`;
   const where = r.eventId !== undefined ? ` at event ${r.eventId} (the history has ${r.event ?? r.eventType} there)` : '';
-  return `${r.workflowId}: ${r.kind === 'nondeterminism' ? 'NONDETERMINISM' : 'replay failed'}${where}: ${r.message}`;
+  return `${r.source}: ${r.kind === 'nondeterminism' ? 'NONDETERMINISM' : 'replay failed'}${where}: ${r.message}`;
 }

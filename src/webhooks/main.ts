@@ -1,6 +1,8 @@
-// `npm run webhooks`: the webhook receiver process. Settings: MAKINI_WEBHOOK_SECRET (required),
-// MAKINI_WEBHOOK_PORT, MAKINI_WEBHOOK_TOLERANCE_S, TEMPORAL_TASK_QUEUE and the Temporal connection
-// variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY).
+// `npm run webhooks`: the webhook receiver process. Settings: MAKINI_WEBHOOK_SECRET (required; a
+// comma-separated list during a rotation), MAKINI_WEBHOOK_HOST (loopback by default: put a proxy in
+// front, or set 0.0.0.0 where Makini must reach it directly), MAKINI_WEBHOOK_PORT,
+// MAKINI_WEBHOOK_TOLERANCE_S, TEMPORAL_TASK_QUEUE, the encryption settings and the Temporal
+// connection variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY).
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { deliverConnectionEvent } from '../connections/control-client.js';
@@ -23,16 +25,22 @@ async function main(): Promise<void> {
   }
   const { connectionOptions, namespace = 'default' } = loadClientConnectConfig();
   const connection = await Connection.connect({ ...connectionOptions, address: connectionOptions.address ?? 'localhost:7233' });
-  const client = new Client({ connection, namespace, dataConverter: dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS) });
+  const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS, {
+    strict: settings.MAKINI_WRITES_ENCRYPTION_STRICT,
+  });
+  const client = new Client({ connection, namespace, dataConverter });
   const taskQueue = settings.TEMPORAL_TASK_QUEUE;
   const server = createWebhookReceiver({
     secret,
     toleranceS: settings.MAKINI_WEBHOOK_TOLERANCE_S,
     deliver: (event) => deliverConnectionEvent(client, event, { taskQueue }),
   });
-  server.listen(settings.MAKINI_WEBHOOK_PORT, '0.0.0.0', () => {
+  const host = settings.MAKINI_WEBHOOK_HOST;
+  const shownHost = host.includes(':') ? `[${host}]` : host; // IPv6
+  server.listen(settings.MAKINI_WEBHOOK_PORT, host, () => {
     console.log(
-      `[webhooks] receiving on http://0.0.0.0:${settings.MAKINI_WEBHOOK_PORT}${WEBHOOK_PATH}; events go to task queue "${taskQueue}" (namespace ${namespace})`,
+      `[webhooks] receiving on http://${shownHost}:${settings.MAKINI_WEBHOOK_PORT}${WEBHOOK_PATH}; ` +
+        `${secret.length} secret(s); events go to task queue "${taskQueue}" (namespace ${namespace})`,
     );
   });
   const stop = () => {

@@ -3,18 +3,21 @@
 // wants an answer within 10 s; nothing is processed inline). If Temporal cannot take it, 503:
 // Makini redelivers. The secret and signatures are never logged.
 import http from 'node:http';
-import type { Secret } from '../config/secret.js';
 import type { ConnectionEvent } from '../connections/control-state.js';
 import { ReplayGuard } from './replay-guard.js';
+import type { WebhookSecrets } from './signature.js';
 import { verifyDelivery } from './verify-delivery.js';
 
 /** Path Makini is configured to deliver to. */
 export const WEBHOOK_PATH = '/webhooks/makini';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/** How long the rest of a refused body is read (and dropped) before the connection is closed. */
+const LINGER_MS = 2_000;
 
 export interface WebhookReceiverOptions {
-  secret: Secret;
+  /** The signing secret, or the secrets of a rotation (newest first): a delivery signed with any is accepted. */
+  secret: WebhookSecrets;
   toleranceS: number;
   /** Hands a verified event to Temporal (see deliverConnectionEvent). */
   deliver(event: ConnectionEvent): Promise<void>;
@@ -30,15 +33,37 @@ function send(res: http.ServerResponse, status: number, body: object): void {
   res.end(text);
 }
 
-async function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The raw body, or `undefined` once it passes the limit. It keeps reading (and dropping) what
+ * follows: leaving the loop early would destroy the socket before the 413 could be sent.
+ */
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      if (size > BODY_LIMIT_BYTES) return;
+      size += chunk.length;
+      if (size > BODY_LIMIT_BYTES) {
+        chunks.length = 0;
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Answers 413 and closes the connection once the answer is out. Until then, and for a short
+ * while after, the rest of the body is read and dropped: closing a socket that still receives
+ * data resets the connection, and the client would never see the answer.
+ */
+function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
+  req.resume();
+  res.setHeader('connection', 'close');
+  res.on('finish', () => setTimeout(() => req.destroy(), LINGER_MS).unref());
+  send(res, 413, { error: `body larger than ${BODY_LIMIT_BYTES} bytes` });
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>
@@ -67,8 +92,9 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): http.Server
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, { ok: true });
     if (path !== WEBHOOK_PATH) return send(res, 404, { error: `no such endpoint; Makini delivers to POST ${WEBHOOK_PATH}` });
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
+    if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) return refuseTooLarge(req, res);
     const rawBody = await readBody(req);
-    if (!rawBody) return send(res, 413, { error: `body larger than ${BODY_LIMIT_BYTES} bytes` });
+    if (!rawBody) return refuseTooLarge(req, res);
     const verdict = verifyDelivery({ headers: req.headers, rawBody, secret: opts.secret, toleranceS: opts.toleranceS, now: now(), guard });
     if (!verdict.ok) {
       log(`[webhooks] refused a delivery: ${verdict.status} ${verdict.reason}`);

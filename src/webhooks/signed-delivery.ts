@@ -1,18 +1,21 @@
 // Builds a signed delivery exactly as Makini sends one: for `makini-writes webhook-send`, tests,
 // and anyone checking their receiver by hand.
 import { randomUUID } from 'node:crypto';
-import type { Secret } from '../config/secret.js';
 import { MakiniHeader } from '../makini/contract.js';
 import type { WebhookPayload } from './payload.js';
-import { signWebhook } from './signature.js';
+import { signWebhook, type WebhookSecrets } from './signature.js';
 
 export interface SignedDelivery {
   headers: Record<string, string>;
   body: string;
 }
 
-/** Signs `payload` with `secret`; `id` and `timestamp` (Unix seconds) default to a new id and now. */
-export function signedDelivery(secret: Secret, payload: WebhookPayload, opts: { id?: string; timestamp?: number } = {}): SignedDelivery {
+/** Signs `payload` with `secret` (the newest of a list); `id` and `timestamp` (Unix seconds) default to a new id and now. */
+export function signedDelivery(
+  secret: WebhookSecrets,
+  payload: WebhookPayload,
+  opts: { id?: string; timestamp?: number } = {},
+): SignedDelivery {
   const id = opts.id ?? `evt_${randomUUID()}`;
   const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
   const body = JSON.stringify(payload);

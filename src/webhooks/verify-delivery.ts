@@ -1,15 +1,15 @@
 // Checks one webhook delivery before anything acts on it: headers present, signature valid (over
 // id, timestamp and the raw body), timestamp fresh, id not seen before, body the documented shape.
-import type { Secret } from '../config/secret.js';
 import { MakiniHeader } from '../makini/contract.js';
 import { webhookPayloadSchema, type WebhookPayload } from './payload.js';
 import type { ReplayGuard } from './replay-guard.js';
-import { verifyWebhookSignature } from './signature.js';
+import { verifyWebhookSignature, type WebhookSecrets } from './signature.js';
 
 export interface DeliveryCheck {
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer;
-  secret: Secret;
+  /** The secret, or the secrets of a rotation (newest first): any may have signed it. */
+  secret: WebhookSecrets;
   toleranceS: number;
   /** Epoch ms. */
   now: number;
@@ -39,7 +39,7 @@ export function verifyDelivery(d: DeliveryCheck): DeliveryVerdict {
   if (!/^\d{1,12}$/.test(timestamp!)) return { ok: false, status: 400, reason: `${MakiniHeader.webhookTimestamp} must be Unix seconds` };
   if (id!.length > 200) return { ok: false, status: 400, reason: `${MakiniHeader.webhookId} is longer than 200 characters` };
   if (!verifyWebhookSignature(d.secret, id!, timestamp!, d.rawBody, signature!)) {
-    return { ok: false, status: 401, reason: 'signature does not match (wrong secret, or the delivery was altered)' };
+    return { ok: false, status: 401, reason: 'signature does not match any configured secret (wrong secret, or the delivery was altered)' };
   }
   const skewS = Math.round(d.now / 1000 - Number(timestamp));
   if (Math.abs(skewS) > d.toleranceS) {

@@ -17,6 +17,16 @@ export interface WorkerStartup {
   connections: ConnectionsFile;
 }
 
+/**
+ * Where the Prometheus endpoint listens (`host:port`), if it is on. Loopback by default: the
+ * endpoint has no authentication, and the Makini call labels tell who writes where.
+ */
+export function metricsBindAddress(settings: Pick<Settings, 'METRICS_HOST' | 'METRICS_PORT'>): string | undefined {
+  if (!settings.METRICS_PORT) return undefined;
+  const host = settings.METRICS_HOST.includes(':') ? `[${settings.METRICS_HOST}]` : settings.METRICS_HOST; // IPv6
+  return `${host}:${settings.METRICS_PORT}`;
+}
+
 /** Reads and validates every setting; throws naming each bad one. */
 export function readStartup(env: NodeJS.ProcessEnv = process.env): WorkerStartup {
   const settings = loadSettings(env);
@@ -38,14 +48,13 @@ async function main(): Promise<void> {
       '[worker] no connections configured (MAKINI_CONNECTIONS_FILE unset or empty): every write will fail with MakiniConnectionConfigError',
     );
   }
+  const metricsAddress = metricsBindAddress(settings);
   Runtime.install({
     // JSON lines with workflowId, connectionId, step and requestId; known secrets blanked out.
     logger: createJsonLogger(settings.LOG_LEVEL, { secrets: knownSecrets(process.env, tokenEnvNames(connections)) }),
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
-      ...(settings.METRICS_PORT
-        ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${settings.METRICS_PORT}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } } }
-        : {}),
+      ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress, histogramBucketOverrides: HISTOGRAM_BUCKETS } } } : {}),
     },
   });
   const { connectionOptions, namespace = 'default' } = loadClientConnectConfig();
@@ -60,7 +69,9 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS);
+  const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS, {
+    strict: settings.MAKINI_WRITES_ENCRYPTION_STRICT,
+  });
   const { worker } = await createProductionWorker({
     connection,
     namespace,
@@ -75,7 +86,8 @@ async function main(): Promise<void> {
   });
   console.log(
     `[worker] polling task queue "${settings.TEMPORAL_TASK_QUEUE}" on ${address} (namespace ${namespace}); ` +
-      `Makini at ${settings.MAKINI_BASE_URL}; ${connections.connections.length} connection(s)`,
+      `Makini at ${settings.MAKINI_BASE_URL}; ${connections.connections.length} connection(s)` +
+      (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : ''),
   );
   try {
     await worker.run(); // resolves after SIGINT/SIGTERM and a clean drain

@@ -1,13 +1,16 @@
 // Operating it, end to end on the real dev server and the sandbox over HTTP: immediate verdicts by
 // update-with-start, rerun-failed (dry run, re-run, reset), replay of a live run, encryption of
-// histories, Prometheus metrics and JSON logs. The worker and every client (the CLI included) use
-// the AES-256-GCM codec, as production does with MAKINI_WRITES_ENCRYPTION_KEYS set.
+// histories (failure messages included), Prometheus metrics and JSON logs. The worker and every
+// client (the CLI included) use the production data converter, as production does with
+// MAKINI_WRITES_ENCRYPTION_KEYS and MAKINI_WRITES_ENCRYPTION_STRICT=true set: every payload is
+// encrypted and bound to its workflow, and a plain payload would be refused. The worker is built
+// as src/worker/main.ts builds it: the SDK bundles the workflows with the failure converter.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { Client } from '@temporalio/client';
+import { Client, WorkflowFailedError } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { NativeConnection, Runtime, makeTelemetryFilterString, type Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/dev-server.js';
 import { nodeTs } from '../../scripts/lib/node-ts.js';
@@ -16,9 +19,10 @@ import { startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInp
 import { createPurchaseOrderWithVerdict } from '../../src/writes/purchase-orders/start-with-verdict.js';
 import { createJsonLogger } from '../../src/observability/json-logger.js';
 import { HISTOGRAM_BUCKETS } from '../../src/observability/metric-buckets.js';
+import { createProductionWorker } from '../../src/worker/compose.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { runtimeInstalledByTest, temporalAddress, temporalNamespace } from '../support/temporal.js';
-import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { startWriteStack, type WriteStackWithoutWorker } from '../support/write-stack.js';
 
 const run = promisify(execFile);
 const suffix = randomBytes(3).toString('hex');
@@ -30,7 +34,7 @@ const conn = {
   reset: `ops-reset-${suffix}`,
 };
 const encryptionKeys = `k1:${randomBytes(32).toString('base64')}`;
-const dataConverter = dataConverterFromSetting(encryptionKeys);
+const dataConverter = dataConverterFromSetting(encryptionKeys, { strict: true });
 
 const po = (
   connectionId: string,
@@ -50,7 +54,10 @@ const po = (
 });
 
 describe('operations', () => {
-  let stack: WriteStack;
+  let stack: WriteStackWithoutWorker;
+  let worker: Worker;
+  let workerConnection: NativeConnection;
+  let workerRun: Promise<void>;
   let sb: TestSandbox;
   let client: Client;
   let rawClient: Client;
@@ -69,6 +76,7 @@ describe('operations', () => {
       TEMPORAL_ADDRESS: temporalAddress(),
       TEMPORAL_NAMESPACE: temporalNamespace(),
       MAKINI_WRITES_ENCRYPTION_KEYS: encryptionKeys,
+      MAKINI_WRITES_ENCRYPTION_STRICT: 'true',
     };
     try {
       const { stdout } = await run(cmd, argv, { env, timeout: 90_000 });
@@ -87,6 +95,7 @@ describe('operations', () => {
       taskQueuePrefix: 'ops',
       connections: Object.values(conn).map((id) => ({ id, system: 'sap' })),
       dataConverter,
+      worker: false,
       beforeWorker: async (started) => {
         const port = await freePort();
         metricsUrl = `http://127.0.0.1:${port}/metrics`;
@@ -103,8 +112,26 @@ describe('operations', () => {
     });
     ({ sb, client, taskQueue } = stack);
     rawClient = new Client({ connection: stack.connection, namespace: temporalNamespace() });
+    // No prebuilt bundle: Worker.create bundles the workflows with the data converter's failure
+    // converter, exactly as in src/worker/main.ts.
+    workerConnection = await NativeConnection.connect({ address: temporalAddress() });
+    ({ worker } = await createProductionWorker({
+      connection: workerConnection,
+      namespace: temporalNamespace(),
+      taskQueue,
+      settings: { MAKINI_BASE_URL: sb.sandbox.url, MAKINI_REQUEST_TIMEOUT_MS: 5_000 },
+      connections: sb.connections,
+      env: sb.env,
+      dataConverter,
+    }));
+    workerRun = worker.run();
   });
-  afterAll(() => stack?.stop());
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await workerRun?.catch(() => undefined);
+    await workerConnection?.close();
+    await stack?.stop();
+  });
 
   describe('update-with-start verdict', () => {
     it('answers "accepted" for a valid PO while the write carries on to completion', async () => {
@@ -193,6 +220,45 @@ describe('operations', () => {
     expect(encodings.get('binary/encrypted')).toBeGreaterThan(10);
     // The codec client reads it back.
     expect((await client.workflow.getHandle(handle.workflowId).result()).purchaseOrderKey).toBeTruthy();
+  });
+
+  it("keeps a failed write's failure messages and stack traces out of its raw history; the client still reads them", async () => {
+    const k = key('failed-secret');
+    const refusal = `buyer group ${suffix} blocked for cost centre 4711-${suffix}`;
+    await sb.sandbox.admin.scriptFaults(conn.main, [
+      { kind: 'reject', method: 'POST', pathPrefix: '/api/eam/purchase-orders', status: 400, code: 'VALIDATION_FAILED', message: refusal },
+    ]);
+    const handle = await startCreatePurchaseOrder(client, po(conn.main, k), { taskQueue });
+    const err = await handle.result().catch((e: unknown) => e);
+    // The codec client decodes the original messages.
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err as WorkflowFailedError).cause as Error & { type?: string; cause?: Error };
+    expect(cause.type).toBe('MakiniRequestRejected');
+    expect(`${cause.message} ${cause.cause?.message ?? ''}`).toContain(refusal);
+    expect(cause.stack).toBeTruthy();
+
+    const raw = await rawClient.workflow.getHandle(handle.workflowId).fetchHistory();
+    const text = historyToJSON(raw);
+    for (const plain of [refusal, `4711-${suffix}`]) expect(text, plain).not.toContain(plain);
+    // Every failure in the history (activity and workflow, causes included) is the SDK's placeholder.
+    const failures: { message?: string | null; stackTrace?: string | null; encodedAttributes?: unknown }[] = [];
+    const walk = (node: unknown, key?: string) => {
+      if (!node || typeof node !== 'object') return;
+      if (key === 'failure' || key === 'cause') failures.push(node as (typeof failures)[number]);
+      for (const [k2, v] of Object.entries(node)) walk(v, k2);
+    };
+    walk(raw.events);
+    const failedEvent = raw.events!.find((e) => e.workflowExecutionFailedEventAttributes)!;
+    expect(failedEvent.workflowExecutionFailedEventAttributes!.failure!.message).toBe('Encoded failure');
+    expect(raw.events!.some((e) => e.activityTaskFailedEventAttributes?.failure?.message === 'Encoded failure')).toBe(true);
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    for (const f of failures) {
+      expect(f.message).toBe('Encoded failure');
+      expect(f.stackTrace ?? '').toBe('');
+      expect(Buffer.from((f.encodedAttributes as { metadata: Record<string, Uint8Array> }).metadata.encoding!).toString()).toBe(
+        'binary/encrypted',
+      );
+    }
   });
 
   it('exposes Makini call counters, retries by cause and step durations on the Prometheus endpoint', async () => {

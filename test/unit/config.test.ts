@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseConnections } from '../../src/config/connections.js';
 import { Secret, redact } from '../../src/config/secret.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { createTokenSource } from '../../src/config/token-source.js';
+import { createTokenSource, TokenUnavailableError } from '../../src/config/token-source.js';
+import { metricsBindAddress } from '../../src/worker/main.js';
 
 describe('settings', () => {
   it('applies defaults', () => {
@@ -19,6 +20,37 @@ describe('settings', () => {
     expect(loadSettings({}).WORKER_MAX_CACHED_WORKFLOWS).toBeUndefined();
     expect(loadSettings({ WORKER_MAX_CACHED_WORKFLOWS: '200' }).WORKER_MAX_CACHED_WORKFLOWS).toBe(200);
     expect(() => loadSettings({ WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toThrow(/WORKER_MAX_CACHED_WORKFLOWS/);
+  });
+
+  it('listens on loopback unless told otherwise: metrics and webhooks (neither has a login)', () => {
+    const s = loadSettings({ METRICS_PORT: '9464' });
+    expect(s.METRICS_HOST).toBe('127.0.0.1');
+    expect(s.MAKINI_WEBHOOK_HOST).toBe('127.0.0.1');
+    expect(metricsBindAddress(s)).toBe('127.0.0.1:9464');
+    expect(metricsBindAddress(loadSettings({ METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }))).toBe('0.0.0.0:9464');
+    expect(metricsBindAddress(loadSettings({ METRICS_PORT: '9464', METRICS_HOST: '::' }))).toBe('[::]:9464');
+    expect(metricsBindAddress(loadSettings({}))).toBeUndefined();
+    expect(loadSettings({ MAKINI_WEBHOOK_HOST: '0.0.0.0' }).MAKINI_WEBHOOK_HOST).toBe('0.0.0.0');
+    expect(() => loadSettings({ METRICS_HOST: 'example.com', MAKINI_WEBHOOK_HOST: 'nope' })).toThrow(
+      /METRICS_HOST: an IPv4 or IPv6 address[\s\S]*MAKINI_WEBHOOK_HOST: an IPv4 or IPv6 address/,
+    );
+  });
+
+  it('takes several webhook secrets for a rotation, newest first, each long enough, and never prints them', () => {
+    const secrets = loadSettings({ MAKINI_WEBHOOK_SECRET: 'whsec-new-0123456789, whsec-old-0123456789' }).MAKINI_WEBHOOK_SECRET!;
+    expect(secrets.map((x) => x.reveal())).toEqual(['whsec-new-0123456789', 'whsec-old-0123456789']);
+    expect(loadSettings({ MAKINI_WEBHOOK_SECRET: 'whsec-only-0123456789' }).MAKINI_WEBHOOK_SECRET!.map((x) => x.reveal())).toEqual([
+      'whsec-only-0123456789',
+    ]);
+    let message = '';
+    try {
+      loadSettings({ MAKINI_WEBHOOK_SECRET: 'whsec-new-0123456789,short-one' });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/MAKINI_WEBHOOK_SECRET\.1: each secret at least 16 characters/);
+    expect(message).not.toMatch(/whsec|short-one/);
+    expect(() => loadSettings({ MAKINI_WEBHOOK_SECRET: ' , ' })).toThrow(/MAKINI_WEBHOOK_SECRET: at least one secret/);
   });
 
   it('names every bad setting and what was expected', () => {
@@ -44,6 +76,25 @@ describe('connections config', () => {
       /duplicate connection id "a"/,
     );
   });
+  it('reports a YAML syntax error by kind, line and column, never with the line (a token pasted by mistake)', () => {
+    const token = 'sk_live_9f8e7d6c5b4a3928';
+    for (const [text, kind, line] of [
+      [`connections:\n  - id: a\n    token: { env: A, value: ${token}\n`, 'BAD_INDENT', 4],
+      [`connections:\n  - id: a\n    token: ${token}: x\n`, 'BLOCK_AS_IMPLICIT_KEY', 3],
+      [`connections:\n  - id: a\n    token: "${token}\\q"\n`, 'BAD_DQ_ESCAPE', 3],
+      [`connections:\n  - id: a\n    token: { env: A }\n    token: ${token}\n`, 'DUPLICATE_KEY', 4],
+    ] as const) {
+      let message = '';
+      try {
+        parseConnections(text, 'c.yaml');
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message).toMatch(new RegExp(`^c\\.yaml: not valid YAML/JSON: YAML syntax error ${kind} at line ${line}, column \\d+`));
+      expect(message).not.toContain(token);
+      expect(message).not.toContain('sk_live');
+    }
+  });
 });
 
 describe('tokens', () => {
@@ -68,6 +119,52 @@ describe('tokens', () => {
     const src = createTokenSource([{ id: 'e', token: { env: 'MISSING_TOKEN' } }], { env: {} });
     await expect(src.tokenFor('nope')).rejects.toThrow(/unknown connection "nope"/);
     await expect(src.tokenFor('e')).rejects.toThrow(/MISSING_TOKEN is not set/);
+  });
+  it('refuse a token that cannot be sent as a bearer token, naming the connection and the rule, never the token', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tok-'));
+    // A file may end with a line break (trimmed); a break inside the token is refused.
+    writeFileSync(join(dir, 't'), 'part1\nSECRETPART2\n');
+    const bad = ['part1\nSECRETPART2', 'part1\rSECRETPART2', 'part1 SECRETPART2', 'part1\u0007SECRETPART2', 'part1\u00e9SECRETPART2'];
+    for (const value of bad) {
+      const src = createTokenSource(
+        [
+          { id: 'e', token: { env: 'TOK_E' } },
+          { id: 'f', token: { file: join(dir, 't') } },
+          { id: 'p', token: { provider: 'vault' } },
+        ],
+        { env: { TOK_E: value }, providers: { vault: async () => value } },
+      );
+      for (const id of ['e', 'f', 'p']) {
+        const err = await src.tokenFor(id).then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
+        expect(err, `${id} ${JSON.stringify(value)}`).toBeInstanceOf(TokenUnavailableError);
+        expect(err!.message).toContain(`connection "${id}"`);
+        expect(err!.message).toMatch(/visible ASCII/);
+        for (const shown of [err!.message, err!.stack ?? '', inspect(err)]) expect(shown).not.toContain('SECRETPART2');
+      }
+    }
+  });
+  it('wrap a failing or misbehaving provider without its error text (it may hold secrets)', async () => {
+    const src = createTokenSource([{ id: 'p', token: { provider: 'vault' } }], {
+      providers: {
+        vault: async () => {
+          throw new Error('vault: permission denied for token s.SECRETPART2');
+        },
+      },
+    });
+    const err = await src.tokenFor('p').then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err).toBeInstanceOf(TokenUnavailableError);
+    expect(err!.message).toMatch(/connection "p": token provider "vault" failed/);
+    for (const shown of [err!.message, err!.stack ?? '', inspect(err)]) expect(shown).not.toContain('SECRETPART2');
+    const notAString = createTokenSource([{ id: 'p', token: { provider: 'vault' } }], {
+      providers: { vault: async () => undefined as unknown as string },
+    });
+    await expect(notAString.tokenFor('p')).rejects.toThrow(/connection "p": token provider "vault" returned no token/);
   });
   it('redact removes bearer tokens and known secrets', () => {
     expect(redact('Authorization: Bearer abc.def-123 and s3cr3t!', ['s3cr3t!'])).toBe('Authorization: Bearer [redacted] and [redacted]');

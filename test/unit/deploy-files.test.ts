@@ -15,7 +15,7 @@ import { settingsSchema } from '../../src/config/settings.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/search-attributes.js';
 import { BUILTIN_PROFILES_DIR, loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
 import { effectiveProfile } from '../../src/profiles/overrides.js';
-import { readStartup } from '../../src/worker/main.js';
+import { metricsBindAddress, readStartup } from '../../src/worker/main.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -125,6 +125,15 @@ describe('docker-compose.yml: worker service', () => {
     expect(interpolate(raw!, { TEMPORAL_NAMESPACE: 'prod' })).toBe('prod');
   });
 
+  it('serves metrics to the compose network on the port it exposes (the worker alone binds loopback)', () => {
+    const { settings } = readStartup({ ...workerEnv(), MAKINI_CONNECTIONS_FILE: undefined });
+    expect(settings.METRICS_PORT).toBeDefined();
+    expect((worker as Service & { expose?: string[] }).expose).toContain(String(settings.METRICS_PORT));
+    // Another container (Prometheus) scrapes worker:<port>: loopback would answer nobody.
+    expect(metricsBindAddress(settings)).toBe(`0.0.0.0:${settings.METRICS_PORT}`);
+    expect(metricsBindAddress(readStartup({ METRICS_PORT: '9464' }).settings)).toBe('127.0.0.1:9464');
+  });
+
   it('runs several replicas, and keeps secrets out of the compose file', () => {
     expect(worker.deploy?.replicas ?? 1).toBeGreaterThanOrEqual(2);
     expect(worker.environment).not.toHaveProperty('MAKINI_WRITES_ENCRYPTION_KEYS');
@@ -143,6 +152,16 @@ describe('docker-compose.yml: worker service', () => {
 });
 
 describe('deploy/worker.env.example', () => {
+  const named = (name: string) => new RegExp(`^#?\\s*${name}=`, 'm').test(read('deploy/worker.env.example'));
+  /** Read by the webhook receiver only (`npm run webhooks`), which the compose file does not run. */
+  const receiverOnly = (name: string) => name.startsWith('MAKINI_WEBHOOK_');
+
+  it('with the compose file, covers every worker setting: a new setting is placed in one of them', () => {
+    const inCompose = new Set(Object.keys(worker.environment ?? {}));
+    const missing = [...settingNames].filter((name) => !receiverOnly(name) && !inCompose.has(name) && !named(name));
+    expect(missing, 'set these in docker-compose.yml (worker environment) or name them in deploy/worker.env.example').toEqual([]);
+  });
+
   const env = parseEnvFile(read('deploy/worker.env.example'));
   const connections = parseConnections(read('deploy/connections.example.yaml'), 'deploy/connections.example.yaml').connections;
   const tokenVars = new Set(connections.flatMap((c) => ('env' in c.token ? [c.token.env] : [])));

@@ -1,16 +1,23 @@
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter, type Payload, type SerializationContext } from '@temporalio/common';
+import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodecServer } from '../../src/codec/codec-server.js';
-import { EncryptionCodec, parseEncryptionKeys } from '../../src/codec/encryption-codec.js';
+import { dataConverterFromSetting, FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter.js';
+import { EncryptionCodec, parseEncryptionKeys, WORKFLOW_ID_METADATA } from '../../src/codec/encryption-codec.js';
+import { failureConverter } from '../../src/codec/failure-converter.js';
+import { loadEncryptionSettings, loadSettings } from '../../src/config/settings.js';
+import { post, postChunked } from './post-chunked.js';
 
 const keySpec = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 
 describe('EncryptionCodec', () => {
   const oldSpec = keySpec('2026-05');
   const newSpec = keySpec('2026-11');
-  const payload = defaultPayloadConverter.toPayload({ vendorKey: 'V-100', price: 4.2 });
+  const original = { vendorKey: 'V-100', price: 4.2 };
+  const payload = defaultPayloadConverter.toPayload(original);
 
   it('encrypts so that no plaintext remains, and decrypts back', async () => {
     const codec = new EncryptionCodec(parseEncryptionKeys(newSpec));
@@ -40,7 +47,126 @@ describe('EncryptionCodec', () => {
 
   it('rejects bad key settings naming the problem', () => {
     expect(() => parseEncryptionKeys('nocolon')).toThrow(/expected "keyId:base64Key"/);
-    expect(() => parseEncryptionKeys('k:c2hvcnQ=')).toThrow(/key "k": expected 32 bytes/);
+    expect(() => parseEncryptionKeys('k:c2hvcnQ=')).toThrow(/entry 1: expected a key of 32 bytes/);
+  });
+
+  it('refuses two keys under one id, wherever they are listed (the older would shadow the newer)', () => {
+    const dup = `2026-11:${randomBytes(32).toString('base64')}`;
+    expect(() => parseEncryptionKeys(`${dup},${oldSpec},${keySpec('2026-11')}`)).toThrow(/entries 1 and 3 have the same key id/);
+    const keys = [...parseEncryptionKeys(newSpec), ...parseEncryptionKeys(keySpec('2026-11'))];
+    expect(() => new EncryptionCodec(keys)).toThrow(/same key id/);
+  });
+
+  it('never prints key material, whatever is wrong with an entry', () => {
+    const key = randomBytes(32).toString('base64');
+    const hex = randomBytes(32).toString('hex');
+    const unpadded = key.replace(/=+$/, '');
+    for (const [spec, why] of [
+      [`${key}:2026-11`, /key comes before its id/], // written the wrong way round
+      [`${unpadded}:2026-11`, /key comes before its id/],
+      [`${hex}:2026-11`, /entry 1/], // a hex key where the id goes
+      [`2026-11:${hex}`, /entry 1: expected a key of 32 bytes/],
+      [key, /entry 1: expected "keyId:base64Key"/], // no id at all
+      [`${newSpec},k:${key.slice(0, 20)}`, /entry 2/],
+    ] as const) {
+      let message = '';
+      try {
+        parseEncryptionKeys(spec);
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message, spec).toMatch(why);
+      for (const material of [key, unpadded, hex, key.slice(0, 20)]) expect(message).not.toContain(material);
+      // The settings check (what start-up prints) neither.
+      expect(() => loadSettings({ MAKINI_WRITES_ENCRYPTION_KEYS: spec })).toThrow(/MAKINI_WRITES_ENCRYPTION_KEYS/);
+      try {
+        loadEncryptionSettings({ MAKINI_WRITES_ENCRYPTION_KEYS: spec });
+      } catch (err) {
+        for (const material of [key, unpadded, hex]) expect((err as Error).message).not.toContain(material);
+      }
+    }
+  });
+
+  it('names the key id when a payload does not decrypt: wrong key under that id, or unknown id', async () => {
+    const [enc] = await new EncryptionCodec(parseEncryptionKeys(newSpec)).encode([payload]);
+    const sameIdOtherKey = new EncryptionCodec(parseEncryptionKeys(keySpec('2026-11')));
+    const wrong = await sameIdOtherKey.decode([enc!]).catch((e: Error) => e);
+    expect((wrong as Error).message).toMatch(/key id "2026-11" does not decrypt: the key listed under that id is not the one/);
+    const unknown = await new EncryptionCodec(parseEncryptionKeys(oldSpec)).decode([enc!]).catch((e: Error) => e);
+    expect((unknown as Error).message).toMatch(/unknown key id "2026-11": MAKINI_WRITES_ENCRYPTION_KEYS lists "2026-05"; add that key/);
+  });
+
+  it('passes plain payloads through, unless strict, which refuses them', async () => {
+    const lenient = new EncryptionCodec(parseEncryptionKeys(newSpec));
+    expect(await lenient.decode([payload])).toEqual([payload]);
+    const strict = new EncryptionCodec(parseEncryptionKeys(newSpec), { strict: true });
+    await expect(strict.decode([payload])).rejects.toThrow(
+      /not encrypted \(encoding "json\/plain"\): MAKINI_WRITES_ENCRYPTION_STRICT=true/,
+    );
+    await expect(strict.decode([{ data: new Uint8Array([1]) }])).rejects.toThrow(/not encrypted/);
+    // Encrypted payloads still decode.
+    expect(defaultPayloadConverter.fromPayload((await strict.decode(await strict.encode([payload])))[0]!)).toEqual({
+      vendorKey: 'V-100',
+      price: 4.2,
+    });
+    expect(() => loadSettings({ MAKINI_WRITES_ENCRYPTION_STRICT: 'true' })).toThrow(/STRICT: "true" needs MAKINI_WRITES_ENCRYPTION_KEYS/);
+    expect(() => loadSettings({ MAKINI_WRITES_ENCRYPTION_STRICT: 'yes' })).toThrow(/MAKINI_WRITES_ENCRYPTION_STRICT: "true" or "false"/);
+    expect(
+      loadSettings({ MAKINI_WRITES_ENCRYPTION_KEYS: newSpec, MAKINI_WRITES_ENCRYPTION_STRICT: 'true' }).MAKINI_WRITES_ENCRYPTION_STRICT,
+    ).toBe(true);
+    expect(loadSettings({}).MAKINI_WRITES_ENCRYPTION_STRICT).toBe(false);
+  });
+
+  it('binds each ciphertext to its workflow: refused when read for another workflow, or when the binding is changed', async () => {
+    const codec = new EncryptionCodec(parseEncryptionKeys(newSpec));
+    const ofA: SerializationContext = { type: 'workflow', namespace: 'default', workflowId: 'purchase-order/create/acme/a' };
+    const activityOfA: SerializationContext = {
+      type: 'activity',
+      namespace: 'default',
+      workflowId: ofA.workflowId,
+      activityId: '1',
+      isLocal: false,
+    };
+    const ofB: SerializationContext = { type: 'workflow', namespace: 'default', workflowId: 'purchase-order/create/acme/b' };
+    const value = async (p: Promise<Payload[]>) => defaultPayloadConverter.fromPayload((await p)[0]!);
+    const [bound] = await codec.encode([payload], ofA);
+    expect(Buffer.from(bound!.metadata![WORKFLOW_ID_METADATA]!).toString()).toBe(ofA.workflowId);
+    expect(await value(codec.decode([bound!], ofA))).toEqual(original);
+    expect(await value(codec.decode([bound!], activityOfA))).toEqual(original); // an activity of that workflow
+    expect(await value(codec.decode([bound!]))).toEqual(original); // no context (codec server): the binding is still authenticated
+    await expect(codec.decode([bound!], ofB)).rejects.toThrow(
+      /payload of workflow "purchase-order\/create\/acme\/a" read for workflow "purchase-order\/create\/acme\/b"/,
+    );
+    // Rebinding in the metadata, or dropping the binding, breaks authentication.
+    const rebound = { ...bound!, metadata: { ...bound!.metadata, [WORKFLOW_ID_METADATA]: Buffer.from(ofB.workflowId) } };
+    await expect(codec.decode([rebound], ofB)).rejects.toThrow(/does not decrypt/);
+    const { [WORKFLOW_ID_METADATA]: _dropped, ...unbound } = bound!.metadata!;
+    await expect(codec.decode([{ ...bound!, metadata: unbound }], ofB)).rejects.toThrow(/does not decrypt/);
+    // Payloads encrypted without a context (before binding existed, or by the codec server) still decrypt anywhere.
+    const [legacy] = await codec.encode([payload]);
+    expect(legacy!.metadata).not.toHaveProperty(WORKFLOW_ID_METADATA);
+    expect(await value(codec.decode([legacy!], ofB))).toEqual(original);
+  });
+});
+
+describe('production data converter', () => {
+  it('is plain without keys; with keys, encrypts payloads and encodes failure messages and stack traces', async () => {
+    expect(dataConverterFromSetting(undefined)).toBeUndefined();
+    const dc = dataConverterFromSetting(keySpec('k1'), { strict: true });
+    expect(dc?.failureConverterPath).toBe(FAILURE_CONVERTER_PATH);
+    expect(dc?.payloadCodecs?.[0]).toBeInstanceOf(EncryptionCodec);
+    // What the SDK loads from that path (the worker), and what it bundles into the workflows.
+    const loaded = loadDataConverter(dc);
+    expect(failureConverter.options.encodeCommonAttributes).toBe(true);
+    expect((loaded.failureConverter as typeof failureConverter).options).toEqual({ encodeCommonAttributes: true });
+    const failure = loaded.failureConverter.errorToFailure(
+      ApplicationFailure.create({ type: 'WriteRestrictionViolated', message: 'vendor V-secret refused' }),
+      loaded.payloadConverter,
+    );
+    expect(failure.message).toBe('Encoded failure');
+    expect(failure.stackTrace).toBe('');
+    expect(JSON.stringify(failure)).not.toContain('V-secret');
+    expect(failure.encodedAttributes).toBeTruthy();
   });
 });
 
@@ -72,6 +198,23 @@ describe('codec server', () => {
     expect(Buffer.from(payloads[0]!.metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
     const decoded = (await (await post('/decode', { payloads })).json()) as { payloads: (typeof jsonPayload)[] };
     expect(decoded.payloads[0]).toEqual(jsonPayload);
+  });
+
+  it('answers 413 to a body over the limit, before closing the connection', async () => {
+    const small = createCodecServer({ codec, authToken: 'ui-secret-token', allowedOrigins: [], maxBodyBytes: 1024 * 1024 });
+    await new Promise<void>((r) => small.listen(0, '127.0.0.1', r));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 }); // the connection is not reused half-read
+    const decode = `http://127.0.0.1:${(small.address() as AddressInfo).port}/decode`;
+    try {
+      for (const size of [2, 8]) {
+        const answer = await postChunked(decode, size * 1024 * 1024, { authorization: 'Bearer ui-secret-token' }, agent);
+        expect(answer).toMatchObject({ status: 413, body: expect.stringMatching(/larger than 1048576 bytes/) });
+      }
+      expect(await post(decode, '{"payloads":[]}', { authorization: 'Bearer ui-secret-token' }, agent)).toEqual({ status: 200 });
+    } finally {
+      agent.destroy();
+      await new Promise<void>((r) => small.close(() => r()));
+    }
   });
 
   it('refuses callers without the token, and other origins get no CORS grant', async () => {

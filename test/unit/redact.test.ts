@@ -64,6 +64,11 @@ describe('knownSecrets', () => {
       'SUpLTE1OT1A=',
     ]);
   });
+
+  it('collects each webhook secret of a rotation list', () => {
+    const env = { MAKINI_WEBHOOK_SECRET: 'whsec-new-0123456789, whsec-old-0123456789' };
+    expect(knownSecrets(env, [])).toEqual(['whsec-new-0123456789', 'whsec-old-0123456789']);
+  });
 });
 
 describe('jsonLogLine', () => {

@@ -31,6 +31,28 @@ describe('webhook signature', () => {
     expect(verifyWebhookSignature(new Secret('another-secret-0123456'), 'evt_1', '1700000000', body, sig)).toBe(false);
   });
 
+  it('during a rotation verifies with any configured secret and signs with the newest (first)', () => {
+    const older = new Secret('whsec-older-0123456789');
+    const sigOld = signWebhook(older, 'evt_1', '1700000000', body);
+    const sigNew = signWebhook(secret, 'evt_1', '1700000000', body);
+    expect(verifyWebhookSignature([secret, older], 'evt_1', '1700000000', body, sigOld)).toBe(true);
+    expect(verifyWebhookSignature([secret, older], 'evt_1', '1700000000', body, sigNew)).toBe(true);
+    expect(verifyWebhookSignature([secret], 'evt_1', '1700000000', body, sigOld)).toBe(false);
+    expect(verifyWebhookSignature([], 'evt_1', '1700000000', body, sigNew)).toBe(false);
+    expect(signWebhook([secret, older], 'evt_1', '1700000000', body)).toBe(sigNew);
+    const d = signedDelivery([older], payload, { id: 'evt_rot', timestamp: NOW / 1000 });
+    expect(
+      verifyDelivery({
+        headers: d.headers,
+        rawBody: Buffer.from(d.body),
+        secret: [secret, older],
+        toleranceS: 300,
+        now: NOW,
+        guard: new ReplayGuard(600_000),
+      }),
+    ).toMatchObject({ ok: true });
+  });
+
   it('refuses signatures of the wrong length or not base64 at all, without throwing', () => {
     for (const bad of ['', 'abc', '!!!!', 'cF1PtyCsMnhVR4YSQog2mFPYbNgRE6lm+eKwB1JXevQ=AAAA', 'x'.repeat(500)]) {
       expect(verifyWebhookSignature(secret, 'evt_1', '1700000000', body, bad), bad).toBe(false);

@@ -1,7 +1,9 @@
 // `codec-server [--port 8888] [--origin URL]...`: decrypts payloads for the Temporal UI and CLI
 // (`--ui-codec-endpoint`), for callers holding CODEC_SERVER_TOKEN. Keys: MAKINI_WRITES_ENCRYPTION_KEYS.
 import { createCodecServer } from '../../codec/codec-server.js';
-import { EncryptionCodec, parseEncryptionKeys } from '../../codec/encryption-codec.js';
+import { payloadCodecFromSetting } from '../../codec/data-converter.js';
+import type { EncryptionCodec } from '../../codec/encryption-codec.js';
+import { loadEncryptionSettings } from '../../config/settings.js';
 import { EXIT_USAGE, type CliCommand } from '../command.js';
 import { CliOptionError, parseOptions } from '../options.js';
 
@@ -12,6 +14,7 @@ export const codecServerCommand: CliCommand = {
     let port: number;
     let host: string;
     let origins: string[];
+    let codec: EncryptionCodec | undefined;
     try {
       const o = parseOptions(args, { values: ['port', 'host', 'origin'], flags: [] });
       port = Number(o.values.port ?? 8888);
@@ -21,8 +24,15 @@ export const codecServerCommand: CliCommand = {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean);
-      if (!process.env.MAKINI_WRITES_ENCRYPTION_KEYS)
-        throw new CliOptionError('MAKINI_WRITES_ENCRYPTION_KEYS is not set: the codec server needs the keys the worker uses');
+      let encryption;
+      try {
+        encryption = loadEncryptionSettings(); // its errors never print key material
+      } catch (err) {
+        throw new CliOptionError((err as Error).message);
+      }
+      // The same codec as the workers' (strict included): the one data-converter builder.
+      codec = payloadCodecFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, { strict: encryption.MAKINI_WRITES_ENCRYPTION_STRICT });
+      if (!codec) throw new CliOptionError('MAKINI_WRITES_ENCRYPTION_KEYS is not set: the codec server needs the keys the worker uses');
       if (!process.env.CODEC_SERVER_TOKEN || process.env.CODEC_SERVER_TOKEN.length < 16) {
         throw new CliOptionError('CODEC_SERVER_TOKEN is not set (16+ characters): callers must send it as a bearer token');
       }
@@ -33,7 +43,6 @@ export const codecServerCommand: CliCommand = {
       }
       throw err;
     }
-    const codec = new EncryptionCodec(parseEncryptionKeys(process.env.MAKINI_WRITES_ENCRYPTION_KEYS));
     const server = createCodecServer({ codec, authToken: process.env.CODEC_SERVER_TOKEN, allowedOrigins: origins });
     await new Promise<void>((resolve) => server.listen(port, host, resolve));
     console.log(`codec server on http://${host}:${port} (POST /encode, /decode; CORS for ${origins.join(', ')})`);

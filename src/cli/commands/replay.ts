@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dataConverterFromSetting } from '../../codec/data-converter.js';
+import { loadEncryptionSettings } from '../../config/settings.js';
 import type { LoadedHistory } from '../../operations/replay.js';
 import { EXIT_USAGE, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
@@ -35,7 +36,11 @@ export const replayCommand: CliCommand = {
       logger: new DefaultLogger('ERROR'),
       telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }), forward: {} } },
     });
-    const dataConverter = dataConverterFromSetting(process.env.MAKINI_WRITES_ENCRYPTION_KEYS);
+    // The production data converter: the SDK bundles its failure converter into the replayed workflows.
+    const encryption = loadEncryptionSettings();
+    const dataConverter = dataConverterFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, {
+      strict: encryption.MAKINI_WRITES_ENCRYPTION_STRICT,
+    });
     const loaded: LoadedHistory = existsSync(source) ? readHistoryFile(source) : await withClient((client) => fetchHistory(client, source));
     const report = await replayHistory(loaded, { workflowsPath }, dataConverter);
     console.log(formatReplayReport(report));

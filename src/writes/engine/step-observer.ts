@@ -3,6 +3,7 @@
 // workflow id (added by the SDK), connection id, step and Makini request ids.
 import { log, metricMeter } from '@temporalio/workflow';
 import type { MakiniFailureInfo } from '../../failures.js';
+import { errorCodeLabel } from '../../observability/metric-labels.js';
 import type { StepRecord } from './steps.js';
 
 /** Metric names (documented in docs/operations.md). */
@@ -20,8 +21,26 @@ export const StepMetric = {
 /** Log attributes of a write (connectionId, entity, operation, system), set as they become known. */
 export type LogContext = Record<string, string>;
 
-/** A step name without its numbers ("add line 7" → "add line N"): bounded metric label values. */
-export const stepLabel = (name: string) => name.replace(/\d+/g, 'N');
+/**
+ * A step name as a metric label, from a bounded set: numbers become N ("add line 7" → "add line
+ * N", "write quantity -2.5 if unchanged" → "write quantity N if unchanged"), record keys become K
+ * ("add material mat-1" → "add material K"). Keys are the caller's and Makini's, any number of
+ * them: left in, every material would be a new series. A key is what follows "material" (the
+ * last words of those step names), or any word that is not plain letters (digits, dots,
+ * underscores...: "PO-42", "V_100").
+ */
+export const stepLabel = (name: string) =>
+  name
+    .replace(/\b(materials?)\s+\S.*$/, '$1 K')
+    .split(' ')
+    .map((word) => {
+      const [, open, core, close] = /^(\(?)(.*?)([):,]*)$/.exec(word)!;
+      if (/^[-+]?\d+(\.\d+)?$/.test(core!)) return `${open}N${close}`;
+      if (/^[A-Za-z]+(-[A-Za-z]+)*$/.test(core!) || !/[A-Za-z0-9]/.test(core!)) return word;
+      return `${open}K${close}`;
+    })
+    .join(' ')
+    .slice(0, 100);
 
 const ms = (n: number) => Math.max(0, Math.round(n));
 
@@ -57,7 +76,7 @@ export function observeWait(
   const cause = info.type;
   metricMeter
     .createCounter(StepMetric.retries, '1', 'Retries of write steps by cause')
-    .add(1, { step: stepLabel(step), cause, code: info.code ?? '', wait });
+    .add(1, { step: stepLabel(step), cause, code: errorCodeLabel(info.code, ''), wait });
   metricMeter.createHistogram(StepMetric.waitDuration, 'int', 'ms', 'Durable waits before retries').record(ms(delayMs), { cause, wait });
   log.warn(`waiting ${ms(delayMs)} ms before retrying: ${step}`, {
     ...ctx,
