@@ -3,9 +3,11 @@
 # (`--target sandbox`, the `sandbox` service of docker-compose.yml). The sandbox is a test double:
 # it lives outside src/ and never enters the worker image.
 #
-# The TypeScript sources run as they are, with tsx as a loader (tsx is a runtime dependency, so
-# `npm ci --omit=dev` keeps it), and the Temporal SDK bundles src/worker/workflows.ts when the worker
-# starts: there is no build step, and the image holds sources, not a dist/ folder.
+# The worker runs compiled JavaScript: the `build` stage compiles src/ into dist/ (`npm run build`,
+# tsconfig.build.json) with the dev dependencies, and the worker image holds dist/, the built-in
+# profiles and the production dependencies only, no TypeScript source. The Temporal SDK bundles
+# dist/worker/workflows.js when the worker starts. The sandbox runs its TypeScript sources with tsx
+# (a runtime dependency, so `npm ci --omit=dev` keeps it).
 #
 # NOT YET BUILT: the machine this was written on has no Docker engine (see deploy/README.md).
 
@@ -15,16 +17,25 @@ COPY package.json package-lock.json ./
 # The lockfile carries every platform's @swc/esbuild binaries, so this works on amd64 and arm64.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# With the dev dependencies (TypeScript, @types/node): they stay in this stage.
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
-# Sources the worker and the sandbox both load (the sandbox serves the client's own paths).
-COPY src ./src
 
 FROM runtime AS sandbox
-# The sandbox, its entry point and demo connections, and Makini's published platform rules.
+# The sandbox, its entry point and demo connections, the sources it loads (it serves the client's
+# own paths), and Makini's published platform rules.
+COPY src ./src
 COPY sandbox ./sandbox
 COPY data ./data
 COPY scripts/sandbox.ts ./scripts/sandbox.ts
@@ -33,13 +44,13 @@ USER node
 CMD ["node", "--import", "tsx", "scripts/sandbox.ts"]
 
 FROM runtime AS worker
-# The built-in write profiles (workflows are bundled from src/worker/workflows.ts).
+# The compiled worker and workflows, and the built-in write profiles (dist/profiles/ reads ../../profiles).
+COPY --from=build /app/dist ./dist
 COPY profiles ./profiles
-# Files stay root-owned and read-only to the process: the worker needs no write access except
-# the OS temp dir (tsx's transform cache).
+# Files stay root-owned and read-only to the process: the worker needs no write access.
 USER node
 # Prometheus endpoint when METRICS_PORT=9464 (the compose file sets it).
 EXPOSE 9464
-# One node process with tsx as a loader (not the tsx CLI), so SIGTERM reaches the worker, which
-# stops polling and lets in-flight activities finish (WORKER_SHUTDOWN_GRACE_MS).
-CMD ["node", "--import", "tsx", "src/worker/main.ts"]
+# node itself as PID 1's command (no wrapper), so SIGTERM reaches the worker, which stops polling
+# and lets in-flight activities finish (WORKER_SHUTDOWN_GRACE_MS).
+CMD ["node", "dist/worker/main.js"]

@@ -6,11 +6,14 @@ import type { DataConverter } from '@temporalio/common';
 import { EncryptionCodec, parseEncryptionKeys } from './encryption-codec.js';
 
 /**
- * The failure converter module (./failure-converter.ts). A path, not an object: the SDK bundles it
+ * The failure converter module (./failure-converter.ts, or .js in dist/). A path, not an object: the SDK bundles it
  * into the workflows, where workflow failures are converted (a bundle made without it, e.g. by
  * `bundleWorkflowCode` without `failureConverterPath`, leaves workflow failure messages in plain text).
  */
-export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+export const FAILURE_CONVERTER_PATH = fileURLToPath(
+  // `.ts` when this module runs from src/ (tsx, vitest), `.js` when it runs compiled from dist/.
+  new URL(`./failure-converter${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
 export interface EncryptionOptions {
   /** MAKINI_WRITES_ENCRYPTION_STRICT: refuse payloads that are not encrypted when decoding. */

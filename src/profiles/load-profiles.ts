@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { writeProfileSchema, type WriteProfile } from './schema.js';
 import { formatZodIssues } from '../config/format-issues.js';
 
-/** Folder of the built-in profiles. */
+/** Folder of the built-in profiles: `profiles/` at the package root, two levels up from src/profiles/ and from dist/profiles/ alike. */
 export const BUILTIN_PROFILES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'profiles');
 
 /** Parses and validates one profile document. */

@@ -2,19 +2,23 @@
 // developed, so docker-compose.yml, the Dockerfile and the files under deploy/ are checked by
 // reading them: the worker gets settings it really reads, with values it accepts; the Temporal
 // server gets the dev server's dynamic config; every search attribute the code sets is
-// registered; the image contains every file the worker and the sandbox load.
+// registered; the worker image holds every module the worker loads, compiled, with production
+// dependencies only, and the sandbox image every file the sandbox loads.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { describe, expect, it } from 'vitest';
+import ts from 'typescript';
 import { parse as parseYaml } from 'yaml';
 import { FAIRNESS_DYNAMIC_CONFIG } from '../../scripts/lib/dev-server.js';
 import { DEMO_CONNECTIONS } from '../../scripts/lib/demo-connections.js';
 import { parseConnections } from '../../src/config/connections.js';
 import { settingsSchema } from '../../src/config/settings.js';
+import { FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/search-attributes.js';
 import { BUILTIN_PROFILES_DIR, loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
 import { effectiveProfile } from '../../src/profiles/overrides.js';
+import { WORKFLOW_BUNDLE } from '../../src/worker/compose.js';
 import { metricsBindAddress, readStartup } from '../../src/worker/main.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -240,12 +244,53 @@ describe('deploy/temporal/dynamic-config.yaml', () => {
 
 describe('Dockerfile and .dockerignore', () => {
   const dockerfile = read('Dockerfile');
-  /** Each stage's own COPY sources (not --from) and its base stage. */
-  const stages = new Map<string, { base: string; copies: string[] }>();
+  const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+
+  /** What `npm run build` compiles (tsconfig.build.json, its `extends` included) and where it writes. */
+  const build = ts.getParsedCommandLineOfConfigFile(
+    join(root, 'tsconfig.build.json'),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      },
+    },
+  )!;
+  const rootDir = relative(root, build.options.rootDir!);
+  const outDir = relative(root, build.options.outDir!);
+  const compiled = new Set(build.fileNames.map((f) => relative(root, f)));
+  /** The file `npm run build` writes for a source (src/worker/main.ts → dist/worker/main.js). */
+  const compiledPath = (source: string) => join(outDir, relative(rootDir, source)).replace(/\.ts$/, '.js');
+  /** The source a file of dist/ is compiled from, if it is one. */
+  const sourceOf = (file: string): string | undefined => {
+    const source = join(rootDir, relative(outDir, file)).replace(/(\.d)?\.ts$|\.js$/, '.ts');
+    return compiled.has(source) ? source : undefined;
+  };
+
+  interface Stage {
+    base: string;
+    /** COPY sources from the build context (kept at the same path under WORKDIR). */
+    copies: string[];
+    /** COPY --from=<stage>: a path of another stage's image, under another path of this one. */
+    fromCopies: { stage: string; source: string; target: string }[];
+    runs: string[];
+  }
+  /** A path in the image, relative to WORKDIR (/app). */
+  const inApp = (p: string) =>
+    p
+      .replace(/^\/app\/?/, '')
+      .replace(/^\.\//, '')
+      .replace(/\/$/, '');
+  const stages = new Map<string, Stage>();
   let current = '';
   for (const line of dockerfile.split('\n')) {
     const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
-    if (from) stages.set((current = from[2] ?? from[1]!), { base: from[1]!, copies: [] });
+    if (from) stages.set((current = from[2] ?? from[1]!), { base: from[1]!, copies: [], fromCopies: [], runs: [] });
+    const workdir = /^WORKDIR\s+(\S+)/.exec(line);
+    if (workdir) expect(workdir[1], 'every stage works in /app').toBe('/app');
+    const fromCopy = /^COPY\s+--from=(\S+)\s+(\S+)\s+(\S+)$/.exec(line);
+    if (fromCopy) stages.get(current)!.fromCopies.push({ stage: fromCopy[1]!, source: inApp(fromCopy[2]!), target: inApp(fromCopy[3]!) });
     const copy = /^COPY\s+(?!--from)(.+)$/.exec(line);
     if (copy)
       stages.get(current)!.copies.push(
@@ -254,33 +299,84 @@ describe('Dockerfile and .dockerignore', () => {
           .filter((a) => !a.startsWith('--'))
           .slice(0, -1),
       );
+    const run = /^RUN\s+(.+)$/.exec(line);
+    if (run) stages.get(current)!.runs.push(run[1]!);
   }
-  /** What an image of a stage holds: its own copies and its base stages'. */
-  const copiedInto = (stage: string): string[] => {
-    const s = stages.get(stage);
-    return s ? [...copiedInto(s.base), ...s.copies] : [];
-  };
   const copied = [...stages.values()].flatMap((s) => s.copies);
-  const holds = (stage: string, file: string) =>
-    copiedInto(stage).some((c) => file === c || file.startsWith(c.endsWith('/') ? c : `${c}/`));
+  const under = (file: string, dir: string) => file === dir || file.startsWith(dir.endsWith('/') ? dir : `${dir}/`);
+  /** Whether a stage runs `npm run build`, with what the compiler reads. */
+  const compiles = (stage: string): boolean =>
+    stages.get(stage)!.runs.some((r) => /\bnpm run build\b/.test(r)) &&
+    holds(stage, 'tsconfig.build.json') &&
+    holds(stage, 'tsconfig.json');
+  /**
+   * Whether the image of a stage holds a file: copied from the context, copied from another stage,
+   * compiled in the stage by `npm run build` from a source it holds, or held by its base stage.
+   */
+  function holds(stage: string, file: string): boolean {
+    const s = stages.get(stage);
+    if (!s) return false;
+    if (s.copies.some((c) => under(file, inApp(c)))) return true;
+    if (s.fromCopies.some((f) => under(file, f.target) && holds(f.stage, f.source + file.slice(f.target.length)))) return true;
+    const source = under(file, outDir) ? sourceOf(file) : undefined;
+    if (source && compiles(stage) && holds(stage, source)) return true;
+    return holds(s.base, file);
+  }
+  /** The stage a path of a stage's image was copied from (following base stages and COPY --from). */
+  function origin(stage: string, path: string): string | undefined {
+    const s = stages.get(stage);
+    if (!s) return undefined;
+    const f = s.fromCopies.find((c) => under(path, c.target));
+    if (f) return origin(f.stage, f.source + path.slice(f.target.length)) ?? f.stage;
+    return s.copies.some((c) => under(path, inApp(c))) ? stage : origin(s.base, path);
+  }
 
-  /** Every .ts file reachable by relative imports from `entry`. */
-  function importGraph(entry: string, seen = new Set<string>()): Set<string> {
-    if (seen.has(entry)) return seen;
+  /** Every .ts file reachable by relative imports from `entry`, and the packages they import by value. */
+  function importGraph(
+    entry: string,
+    seen = new Set<string>(),
+    packages = new Set<string>(),
+  ): { files: Set<string>; packages: Set<string> } {
+    if (seen.has(entry)) return { files: seen, packages };
     seen.add(entry);
     const text = read(entry);
     for (const m of text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)) {
       const target = relative(root, resolve(root, dirname(entry), m[1]!)).replace(/\.js$/, '.ts');
       if (!existsSync(join(root, target))) throw new Error(`${entry}: import ${m[1]} not found`);
-      importGraph(target, seen);
+      importGraph(target, seen, packages);
     }
-    return seen;
+    const byValue = [
+      ...[...text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s*'([^'.][^']*)'/gms)].filter((m) => !m[1]).map((m) => m[2]!),
+      ...[...text.matchAll(/\bimport\(\s*'([^'.][^']*)'\s*\)/g)].map((m) => m[1]!),
+    ];
+    for (const specifier of byValue) {
+      if (specifier.startsWith('node:')) continue;
+      packages.add(
+        specifier
+          .split('/')
+          .slice(0, specifier.startsWith('@') ? 2 : 1)
+          .join('/'),
+      );
+    }
+    return { files: seen, packages };
   }
+  /** The worker process, its workflows, and the modules it hands the SDK by path (bundle preloads, failure converter). */
+  const workerGraph = () => {
+    const byPath = [...WORKFLOW_BUNDLE.preloadModules, FAILURE_CONVERTER_PATH].map((p) => relative(root, p));
+    const entries = ['src/worker/main.ts', 'src/worker/workflows.ts', ...byPath];
+    const files = new Set<string>();
+    const packages = new Set<string>();
+    for (const e of entries) importGraph(e, files, packages);
+    return { entries, files, packages };
+  };
+  const commands = [...dockerfile.matchAll(/^CMD\s+(\[.*\])$/gm)];
 
-  it('runs the worker by default and the sandbox with the command of the sandbox service', () => {
+  it('runs the compiled worker by default and the sandbox with the command of the sandbox service', () => {
     // The default target is the last stage: its CMD is what `docker run` of the image runs.
-    const cmd = JSON.parse([...dockerfile.matchAll(/^CMD\s+(\[.*\])$/gm)].at(-1)![1]!) as string[];
-    expect(cmd.at(-1)).toBe('src/worker/main.ts');
+    const cmd = JSON.parse(commands.at(-1)![1]!) as string[];
+    // Plain node on the compiled entry point: no loader, no TypeScript at run time.
+    expect(cmd).toEqual(['node', compiledPath('src/worker/main.ts')]);
+    expect(cmd.at(-1)).toBe('dist/worker/main.js');
     expect([...stages.keys()].at(-1), 'the default target is the worker').toBe('worker');
     const sandbox = service('sandbox');
     expect(sandbox.profiles).toContain('sandbox');
@@ -293,21 +389,48 @@ describe('Dockerfile and .dockerignore', () => {
     for (const name of Object.keys(sandbox.environment ?? {})) expect(read('scripts/sandbox.ts')).toContain(`process.env.${name}`);
   });
 
-  it('copies every module the worker and its workflows load into the worker image, and no sandbox', () => {
-    const entries = ['src/worker/main.ts', 'src/worker/workflows.ts'];
-    const files = new Set(entries.flatMap((e) => [...importGraph(e)]));
+  it('holds every module the worker and its workflows load, compiled, in the worker image: no TypeScript source, no sandbox', () => {
+    const { entries, files } = workerGraph();
     expect(files.size).toBeGreaterThan(entries.length);
     for (const file of files) {
-      expect(holds('worker', file), `${file} is not copied into the worker image`).toBe(true);
+      expect(compiled.has(file), `${file} is not compiled by npm run build (tsconfig.build.json)`).toBe(true);
+      expect(holds('worker', compiledPath(file)), `${compiledPath(file)} is not in the worker image`).toBe(true);
+      expect(holds('worker', file), `the worker image holds the source ${file}`).toBe(false);
       expect(file.startsWith('sandbox/'), `the worker loads ${file}`).toBe(false);
     }
+    // dist/profiles/load-profiles.js reads ../../profiles, as src/profiles/load-profiles.ts does.
+    expect(relative(join(root, rootDir, 'profiles'), BUILTIN_PROFILES_DIR)).toBe(join('..', '..', 'profiles'));
     expect(holds('worker', relative(root, BUILTIN_PROFILES_DIR)), 'built-in profiles').toBe(true);
+    // "type": "module": node loads dist/ as ES modules.
+    expect(holds('worker', 'package.json'), 'package.json').toBe(true);
     expect(holds('worker', 'sandbox/index.ts'), 'the sandbox is not in the worker image').toBe(false);
+    expect(holds('worker', compiledPath('src/worker/compose.ts')), 'compiled, not copied').toBe(true);
     expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
   });
 
+  it('gives the worker production dependencies only, enough for every package it loads; the compiler stays in the build stage', () => {
+    const { packages } = workerGraph();
+    expect(packages.size).toBeGreaterThan(3);
+    for (const name of packages) expect(pkg.dependencies, `the worker loads ${name}, a devDependency`).toHaveProperty(name);
+    const deps = origin('worker', 'node_modules');
+    expect(deps, 'node_modules of the worker image').toBeDefined();
+    expect(
+      stages.get(deps!)!.runs.some((r) => /\bnpm ci\b.*--omit=dev/.test(r)),
+      `${deps} installs production dependencies only`,
+    ).toBe(true);
+    const compiler = origin('worker', 'dist');
+    expect(compiler, 'dist/ of the worker image').toBeDefined();
+    expect(compiles(compiler!), `${compiler} runs npm run build`).toBe(true);
+    expect(pkg.scripts.build).toContain('tsconfig.build.json');
+    expect(
+      stages.get(compiler!)!.runs.some((r) => /\bnpm ci\b/.test(r) && !r.includes('--omit=dev')),
+      `${compiler} has the dev dependencies`,
+    ).toBe(true);
+    expect(origin('worker', 'node_modules'), 'the build stage node_modules never reach the worker').not.toBe(compiler);
+  });
+
   it('copies every module the sandbox loads, and its platform rules, into the sandbox image', () => {
-    const files = importGraph('scripts/sandbox.ts');
+    const { files } = importGraph('scripts/sandbox.ts');
     expect(files.size).toBeGreaterThan(1);
     for (const file of files) expect(holds('sandbox', file), `${file} is not copied into the sandbox image`).toBe(true);
     expect(holds('sandbox', 'data/makini/platform-validation.json'), 'sandbox platform rules').toBe(true);
