@@ -46,10 +46,18 @@ if (!process.env.MAKINI_BASE_URL) {
   stops.unshift(() => sandbox!.close());
 }
 
-const worker = spawn(...nodeTs('src/worker/main.ts'), { env, stdio: 'inherit' });
-const workerExited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+// The worker's output passes through here so that the banner comes after its "polling" line
+// (last on screen, with the next command to run). It tells the worker its lines end on a terminal
+// (FORCE_COLOR; NO_COLOR keeps them readable but plain), so it writes them readable, not as JSON.
+if (process.stdout.isTTY && env.FORCE_COLOR === undefined) {
+  env.FORCE_COLOR = env.NO_COLOR ? '0' : '1';
+  delete env.NO_COLOR;
+}
+const worker = spawn(...nodeTs('src/worker/main.ts'), { env, stdio: ['inherit', 'pipe', 'inherit'] });
+// 'close': after the worker's last line reached our stdout, not only when it exited.
+const workerExited = new Promise<number | null>((resolve) => worker.once('close', (code) => resolve(code)));
 
-console.log(`
+const banner = () => `
 makini-writes is running
   Temporal        ${env.TEMPORAL_ADDRESS}${server ? ` (dev server, data in ${dataDir})` : ''}
   Temporal UI     ${server?.uiUrl ?? "(your cluster's UI)"}
@@ -60,7 +68,54 @@ Start a first write (in another terminal):
   npm run cli -- start createPurchaseOrder examples/purchase-order.sap.json --wait
 then open the UI above and look at the workflow "purchase-order/create/demo-sap/...".
 Ctrl-C stops everything.
-`);
+`;
+
+// The worker's own start-up lines (worker states, queues it does not poll) follow its "polling"
+// line: they are held until it has been quiet for a moment, then written with the banner after
+// them, in one write, so that the banner is last and comes with the "polling" line.
+const SETTLE_MS = 500;
+const SETTLE_MAX_MS = 3_000;
+let bannerShown = false;
+let partial = '';
+let held: string | undefined; // from the "polling" line on, until the banner
+let settle: NodeJS.Timeout | undefined;
+let settleBy = 0;
+function showBanner() {
+  if (bannerShown) return;
+  bannerShown = true;
+  clearTimeout(settle);
+  process.stdout.write(`${held ?? ''}${partial}${banner()}`);
+  held = undefined;
+  partial = '';
+}
+worker.stdout!.setEncoding('utf8');
+worker.stdout!.on('data', (text: string) => {
+  if (bannerShown) {
+    process.stdout.write(text);
+    return;
+  }
+  const lines = (partial + text).split('\n');
+  partial = lines.pop()!;
+  let out = '';
+  for (const line of lines) {
+    if (held === undefined && line.includes('[worker] polling')) {
+      held = '';
+      settleBy = Date.now() + SETTLE_MAX_MS;
+    }
+    if (held === undefined) out += `${line}\n`;
+    else held += `${line}\n`;
+  }
+  if (out) process.stdout.write(out);
+  if (held !== undefined) {
+    clearTimeout(settle);
+    settle = setTimeout(showBanner, Math.max(0, Math.min(SETTLE_MS, settleBy - Date.now())));
+  }
+});
+worker.stdout!.on('end', () => {
+  clearTimeout(settle);
+  if (held !== undefined && !bannerShown) showBanner();
+  else if (partial) process.stdout.write(`${partial}\n`);
+});
 
 let stopping = false;
 async function stopAll(code: number) {

@@ -8,6 +8,8 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { deliverConnectionEvent } from '../connections/control-client.js';
 import { dataConverterFromSetting } from '../codec/data-converter.js';
 import { loadSettings } from '../config/settings.js';
+import { createRuntimeLogger } from '../observability/logger.js';
+import { knownSecrets } from '../observability/redact.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from './receiver.js';
 
 async function main(): Promise<void> {
@@ -23,6 +25,8 @@ async function main(): Promise<void> {
     console.error('[webhooks] cannot start: MAKINI_WEBHOOK_SECRET is not set (the secret Makini signs deliveries with)');
     process.exit(2);
   }
+  // As the worker's: readable lines on a terminal, JSON lines otherwise; the webhook secrets blanked out.
+  const logger = createRuntimeLogger(settings.LOG_LEVEL, { secrets: knownSecrets(process.env, []) });
   const { connectionOptions, namespace = 'default' } = loadClientConnectConfig();
   const connection = await Connection.connect({ ...connectionOptions, address: connectionOptions.address ?? 'localhost:7233' });
   const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS, {
@@ -34,11 +38,12 @@ async function main(): Promise<void> {
     secret,
     toleranceS: settings.MAKINI_WEBHOOK_TOLERANCE_S,
     deliver: (event) => deliverConnectionEvent(client, event, { taskQueue }),
+    log: (line) => (/^\[webhooks\] (refused|could not|receiver error)/.test(line) ? logger.warn(line) : logger.info(line)),
   });
   const host = settings.MAKINI_WEBHOOK_HOST;
   const shownHost = host.includes(':') ? `[${host}]` : host; // IPv6
   server.listen(settings.MAKINI_WEBHOOK_PORT, host, () => {
-    console.log(
+    logger.info(
       `[webhooks] receiving on http://${shownHost}:${settings.MAKINI_WEBHOOK_PORT}${WEBHOOK_PATH}; ` +
         `${secret.length} secret(s); events go to task queue "${taskQueue}" (namespace ${namespace})`,
     );

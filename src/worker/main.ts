@@ -7,9 +7,10 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { dataConverterFromSetting } from '../codec/data-converter.js';
 import { loadConnectionsFile, type ConnectionsFile } from '../config/connections.js';
 import { loadSettings, type Settings } from '../config/settings.js';
-import { createJsonLogger } from '../observability/json-logger.js';
+import { createRuntimeLogger } from '../observability/logger.js';
 import { HISTOGRAM_BUCKETS } from '../observability/metric-buckets.js';
 import { knownSecrets } from '../observability/redact.js';
+import { tracingFromEnv } from '../observability/tracing.js';
 import { createProductionWorker, tokenEnvNames } from './compose.js';
 
 export interface WorkerStartup {
@@ -43,15 +44,16 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { settings, connections } = startup;
+  // Readable lines on a terminal, JSON lines otherwise (workflowId, connectionId, step, requestId); known secrets blanked out.
+  const logger = createRuntimeLogger(settings.LOG_LEVEL, { secrets: knownSecrets(process.env, tokenEnvNames(connections)) });
   if (connections.connections.length === 0) {
-    console.warn(
+    logger.warn(
       '[worker] no connections configured (MAKINI_CONNECTIONS_FILE unset or empty): every write will fail with MakiniConnectionConfigError',
     );
   }
   const metricsAddress = metricsBindAddress(settings);
   Runtime.install({
-    // JSON lines with workflowId, connectionId, step and requestId; known secrets blanked out.
-    logger: createJsonLogger(settings.LOG_LEVEL, { secrets: knownSecrets(process.env, tokenEnvNames(connections)) }),
+    logger,
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
       ...(metricsAddress ? { metrics: { prometheus: { bindAddress: metricsAddress, histogramBucketOverrides: HISTOGRAM_BUCKETS } } } : {}),
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
   try {
     connection = await NativeConnection.connect({ ...connectionOptions, address });
   } catch (err) {
-    console.error(
+    logger.error(
       `[worker] cannot reach the Temporal server at ${address} (namespace ${namespace}): ${(err as Error).message}\n` +
         '[worker] start it with `npm start`, or set TEMPORAL_ADDRESS / TEMPORAL_NAMESPACE / TEMPORAL_API_KEY',
     );
@@ -72,7 +74,9 @@ async function main(): Promise<void> {
   const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS, {
     strict: settings.MAKINI_WRITES_ENCRYPTION_STRICT,
   });
+  const tracing = tracingFromEnv(process.env); // OTEL_* variables; off without them
   const { worker } = await createProductionWorker({
+    tracing,
     connection,
     namespace,
     taskQueue: settings.TEMPORAL_TASK_QUEUE,
@@ -84,7 +88,7 @@ async function main(): Promise<void> {
       ...(settings.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS } : {}),
     },
   });
-  console.log(
+  logger.info(
     `[worker] polling task queue "${settings.TEMPORAL_TASK_QUEUE}" on ${address} (namespace ${namespace}); ` +
       `Makini at ${settings.MAKINI_BASE_URL}; ${connections.connections.length} connection(s)` +
       (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : ''),
@@ -92,9 +96,10 @@ async function main(): Promise<void> {
   try {
     await worker.run(); // resolves after SIGINT/SIGTERM and a clean drain
   } finally {
+    await tracing.shutdown().catch((err: unknown) => logger.warn(`[worker] tracing: spans not flushed: ${(err as Error).message}`));
     await connection.close();
   }
-  console.log('[worker] stopped cleanly');
+  logger.info('[worker] stopped cleanly');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -17,7 +17,7 @@ import { nodeTs } from '../../scripts/lib/node-ts.js';
 import { dataConverterFromSetting } from '../../src/codec/data-converter.js';
 import { startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { createPurchaseOrderWithVerdict } from '../../src/writes/purchase-orders/start-with-verdict.js';
-import { createJsonLogger } from '../../src/observability/json-logger.js';
+import { createRuntimeLogger } from '../../src/observability/logger.js';
 import { HISTOGRAM_BUCKETS } from '../../src/observability/metric-buckets.js';
 import { createProductionWorker } from '../../src/worker/compose.js';
 import type { TestSandbox } from '../support/sandbox.js';
@@ -101,7 +101,7 @@ describe('operations', () => {
         metricsUrl = `http://127.0.0.1:${port}/metrics`;
         // As src/worker/main.ts installs it: JSON logs (captured here) and a Prometheus endpoint.
         Runtime.install({
-          logger: createJsonLogger('INFO', { secrets: Object.values(started.tokens), write: (l) => logLines.push(l) }),
+          logger: createRuntimeLogger('INFO', { format: 'json', secrets: Object.values(started.tokens), write: (l) => logLines.push(l) }),
           telemetryOptions: {
             logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
             metrics: { prometheus: { bindAddress: `127.0.0.1:${port}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } },

@@ -1,6 +1,7 @@
+import { LogTimestamp } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
-import { jsonLogLine } from '../../src/observability/json-logger.js';
+import { createRuntimeLogger } from '../../src/observability/logger.js';
 import { knownSecrets, redactDeep } from '../../src/observability/redact.js';
 
 describe('redactDeep', () => {
@@ -71,26 +72,26 @@ describe('knownSecrets', () => {
   });
 });
 
-describe('jsonLogLine', () => {
-  it('is one JSON object with time, level, message and the attributes, secrets blanked', () => {
-    const line = jsonLogLine(
-      {
-        level: 'WARN',
-        message: 'makini call failed: token tok-zzzz1 rejected',
-        timestampNanos: 1_793_000_000_000_000_000n,
-        meta: {
-          workflowId: 'w1',
-          connectionId: 'acme-sap',
-          step: 'create purchase order with 3 lines',
-          requestId: 'req_9',
-          taskToken: 'AAEC',
-          big: 5n,
-        },
-      },
-      ['tok-zzzz1'],
+describe('the Runtime logger', () => {
+  const meta = {
+    [LogTimestamp]: 1_793_000_000_000_000_000n,
+    workflowId: 'w1',
+    connectionId: 'acme-sap',
+    step: 'create purchase order with 3 lines',
+    requestId: 'req_9',
+    taskToken: 'AAEC',
+    big: 5n,
+  };
+
+  it('writes one JSON object per line with time, level, message and the attributes, secrets blanked', () => {
+    const lines: string[] = [];
+    createRuntimeLogger('INFO', { format: 'json', secrets: ['tok-zzzz1'], write: (l) => lines.push(l) }).warn(
+      'makini call failed: token tok-zzzz1 rejected',
+      meta,
     );
-    expect(line).not.toContain('\n');
-    expect(JSON.parse(line)).toEqual({
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('\n');
+    expect(JSON.parse(lines[0]!)).toEqual({
       time: new Date(1_793_000_000_000).toISOString(),
       level: 'WARN',
       message: 'makini call failed: token [redacted] rejected',
@@ -101,5 +102,17 @@ describe('jsonLogLine', () => {
       taskToken: '[redacted]',
       big: '5',
     });
+  });
+
+  it('redacts readable (terminal) lines the same way', () => {
+    const lines: string[] = [];
+    createRuntimeLogger('INFO', { format: 'pretty', colors: false, secrets: ['tok-zzzz1'], write: (l) => lines.push(l) }).warn(
+      'makini call failed: token tok-zzzz1 rejected',
+      { ...meta, authorization: 'Bearer tok-zzzz1', note: 'sent tok-zzzz1' },
+    );
+    expect(lines[0]).toMatch(/WARN: makini call failed: token \[redacted\] rejected/);
+    expect(lines[0]).toContain('"authorization":"[redacted]"');
+    expect(lines[0]).toContain('"note":"sent [redacted]"');
+    expect(lines[0]).not.toContain('tok-zzzz1');
   });
 });

@@ -2,23 +2,35 @@
 // write as JSON Schema (required, writable, read-only fields, state rules). Reads the connections
 // file named by MAKINI_CONNECTIONS_FILE; calls neither Temporal nor Makini.
 import { capabilitiesOf, CapabilitiesError } from '../../profiles/connection-capabilities.js';
-import { EXIT_USAGE, type CliCommand } from '../command.js';
+import { CliUsageError, EXIT_USAGE, JSON_OPTION, printJson, type CliCommand } from '../command.js';
+import { positionals } from '../options.js';
 
 export const capabilitiesCommand: CliCommand = {
-  usage: 'capabilities <connectionId> <entity> <operation>   (JSON Schema; reads MAKINI_CONNECTIONS_FILE)',
-  async run([connectionId, entity, operation]) {
-    if (!connectionId || !entity || !operation) return EXIT_USAGE;
+  name: 'capabilities',
+  summary: 'what a connection accepts for a write, as JSON Schema (reads MAKINI_CONNECTIONS_FILE)',
+  usage: '<connectionId> <entity> <operation>',
+  description:
+    "Required, writable and read-only fields and the state rules (x-makini-*) of the connection's write\n" +
+    "profile (its system's built-in profile plus its overrides). Always JSON; --json is accepted too.\n" +
+    'Calls neither Temporal nor Makini: the connection must name its `system`.',
+  arguments: {
+    '<connectionId>': 'a connection of MAKINI_CONNECTIONS_FILE',
+    '<entity>': 'purchaseOrder, workOrder, inventory, ...',
+    '<operation>': 'create, update, ...',
+  },
+  options: { json: JSON_OPTION },
+  examples: ['MAKINI_CONNECTIONS_FILE=deploy/connections.example.yaml makini-writes capabilities acme-sap purchaseOrder create'],
+  env: ['MAKINI_CONNECTIONS_FILE (required)'],
+  async run(args, io) {
+    const [connectionId, entity, operation] = positionals(args, ['<connectionId>', '<entity>', '<operation>']) as [string, string, string];
     const file = process.env.MAKINI_CONNECTIONS_FILE;
-    if (!file) {
-      console.error('MAKINI_CONNECTIONS_FILE is not set: point it at the connections config');
-      return EXIT_USAGE;
-    }
+    if (!file) throw new CliUsageError('MAKINI_CONNECTIONS_FILE is not set: point it at the connections config');
     try {
-      console.log(JSON.stringify(capabilitiesOf({ connections: file, connectionId, entity, operation }), null, 2));
+      printJson(io, capabilitiesOf({ connections: file, connectionId, entity, operation }));
       return 0;
     } catch (err) {
       if (!(err instanceof CapabilitiesError)) throw err;
-      console.error(err.message);
+      io.err(err.message);
       return err.reason === 'unknown-entity' || err.reason === 'unknown-operation' ? EXIT_USAGE : 1;
     }
   },

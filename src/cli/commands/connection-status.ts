@@ -1,9 +1,9 @@
 // `connection-status <connectionId> [--json]`: rate, breaker, reauthorization, waiting writes and
 // recent errors of a connection, from its control workflow.
 import { blockedWritesQuery, getConnectionStatus, type ConnectionStatus } from '../../connections/control-client.js';
-import { EXIT_USAGE, type CliCommand } from '../command.js';
+import { flag, JSON_OPTION, printJson, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
-import { CliOptionError, parseOptions } from '../options.js';
+import { positionals } from '../options.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
 const inS = (ms: number, now: number) => `${Math.max(0, Math.round((ms - now) / 1000))} s`;
@@ -46,29 +46,25 @@ export function formatConnectionStatus(connectionId: string, s: ConnectionStatus
 }
 
 export const connectionStatusCommand: CliCommand = {
-  usage: 'connection-status <connectionId> [--json]',
-  async run(args) {
-    let connectionId: string | undefined;
-    let json = false;
-    try {
-      const o = parseOptions(args, { values: [], flags: ['json'] });
-      [connectionId] = o.positional;
-      json = o.flags.has('json');
-    } catch (err) {
-      if (err instanceof CliOptionError) {
-        console.error(err.message);
-        return EXIT_USAGE;
-      }
-      throw err;
-    }
-    if (!connectionId) return EXIT_USAGE;
+  name: 'connection-status',
+  summary: "a connection's rate, breaker, reauthorization, waiting writes and recent errors",
+  usage: '<connectionId>',
+  description: "From the connection's control workflow (connection/<queue>/<connectionId>); --json prints its state as is.",
+  arguments: { '<connectionId>': 'e.g. acme-sap' },
+  options: { json: JSON_OPTION },
+  examples: ['makini-writes connection-status acme-sap', 'makini-writes connection-status acme-sap --json'],
+  temporal: true,
+  async run(args, io) {
+    const [connectionId] = positionals(args, ['<connectionId>']) as [string];
+    const json = flag(args, 'json');
     return withClient(async (client) => {
       const status = await getConnectionStatus(client, connectionId, { taskQueue: process.env.TEMPORAL_TASK_QUEUE || undefined });
       if (!status) {
-        console.log(json ? 'null' : `connection ${connectionId}: ok (no 429, 5xx, 401 or webhook event recorded yet)`);
+        io.out(json ? 'null' : `connection ${connectionId}: ok (no 429, 5xx, 401 or webhook event recorded yet)`);
         return 0;
       }
-      console.log(json ? JSON.stringify(status, null, 2) : formatConnectionStatus(connectionId, status));
+      if (json) printJson(io, status);
+      else io.out(formatConnectionStatus(connectionId, status));
       return 0;
     });
   },

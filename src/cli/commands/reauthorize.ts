@@ -2,9 +2,9 @@
 // the new token is in the token source): every write waiting for it goes on.
 import { userInfo } from 'node:os';
 import { getConnectionStatus, reauthorizeConnection } from '../../connections/control-client.js';
-import { EXIT_USAGE, type CliCommand } from '../command.js';
+import { stringValue, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
-import { CliOptionError, parseOptions } from '../options.js';
+import { positionals } from '../options.js';
 
 const who = () => {
   try {
@@ -15,28 +15,25 @@ const who = () => {
 };
 
 export const reauthorizeCommand: CliCommand = {
-  usage: 'reauthorize <connectionId> [--note TEXT]',
-  async run(args) {
-    let connectionId: string | undefined;
-    let note: string | undefined;
-    try {
-      const o = parseOptions(args, { values: ['note'], flags: [] });
-      [connectionId] = o.positional;
-      note = o.values.note;
-    } catch (err) {
-      if (err instanceof CliOptionError) {
-        console.error(err.message);
-        return EXIT_USAGE;
-      }
-      throw err;
-    }
-    if (!connectionId) return EXIT_USAGE;
+  name: 'reauthorize',
+  summary: 'tell a connection it was reauthorized: the writes waiting for it go on',
+  usage: '<connectionId>',
+  description:
+    'Run it once the new token is in the token source (env, file or provider): every write waiting on a 401\n' +
+    'for this connection goes on with it. A connection.online webhook does the same.',
+  arguments: { '<connectionId>': 'e.g. acme-sap' },
+  options: { note: { type: 'string', value: 'TEXT', description: 'why, recorded with who (your user name) and when' } },
+  examples: ['makini-writes reauthorize acme-sap --note "customer re-entered credentials"'],
+  temporal: true,
+  async run(args, io) {
+    const [connectionId] = positionals(args, ['<connectionId>']) as [string];
+    const note = stringValue(args, 'note');
     const taskQueue = process.env.TEMPORAL_TASK_QUEUE || undefined;
     return withClient(async (client) => {
       const before = await getConnectionStatus(client, connectionId, { taskQueue });
       await reauthorizeConnection(client, connectionId, { taskQueue, by: `cli (${who()})`, note });
       const waiting = before?.state.waiters.length ?? 0;
-      console.log(
+      io.out(
         `connection ${connectionId} marked reauthorized${before?.state.reauth.needed ? '' : ' (it was not marked as needing it)'}; ` +
           `${waiting} waiting write(s) go on with the token the token source now holds`,
       );

@@ -5,32 +5,31 @@ import { resolve } from 'node:path';
 import { dataConverterFromSetting } from '../../codec/data-converter.js';
 import { loadEncryptionSettings } from '../../config/settings.js';
 import type { LoadedHistory } from '../../operations/replay.js';
-import { EXIT_USAGE, type CliCommand } from '../command.js';
+import { CliUsageError, stringValue, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
-import { CliOptionError, parseOptions } from '../options.js';
+import { positionals } from '../options.js';
 
 export const replayCommand: CliCommand = {
-  usage: 'replay <workflowId | history.json> [--workflows <workflows entry file>]',
-  async run(args) {
+  name: 'replay',
+  summary: 'replay a history against the current workflow code; exit 1 naming the event on nondeterminism',
+  usage: '<workflowId | history.json>',
+  description:
+    'A workflow id is fetched from Temporal (decoded with MAKINI_WRITES_ENCRYPTION_KEYS); a file is a history\n' +
+    "exported as JSON (the UI's download, or temporal workflow show -o json). Exit 0 replayed cleanly,\n" +
+    '1 nondeterminism (the diverging event and what the history has there).',
+  arguments: { '<workflowId | history.json>': 'a live workflow id, or a history file' },
+  options: { workflows: { type: 'string', value: 'FILE', description: 'another workflows entry file (default: src/worker/workflows.ts)' } },
+  examples: ['makini-writes replay purchase-order/create/demo-sap/first-po-0001', 'makini-writes replay test/histories/create-po-sap.json'],
+  temporal: true,
+  async run(args, io) {
+    const [source] = positionals(args, ['<workflowId | history.json>']) as [string];
     // Loaded here, not at CLI start-up: the worker package is heavy and only replay needs it.
     const { Runtime, DefaultLogger, makeTelemetryFilterString } = await import('@temporalio/worker');
     const { fetchHistory, formatReplayReport, readHistoryFile, replayHistory } = await import('../../operations/replay.js');
     const { WORKFLOWS_PATH } = await import('../../worker/compose.js');
-    let source: string;
-    let workflowsPath: string;
-    try {
-      const o = parseOptions(args, { values: ['workflows'], flags: [] });
-      if (o.positional.length !== 1) return EXIT_USAGE;
-      source = o.positional[0]!;
-      workflowsPath = o.values.workflows ? resolve(o.values.workflows) : WORKFLOWS_PATH;
-      if (!existsSync(workflowsPath)) throw new CliOptionError(`--workflows ${workflowsPath}: no such file`);
-    } catch (err) {
-      if (err instanceof CliOptionError) {
-        console.error(err.message);
-        return EXIT_USAGE;
-      }
-      throw err;
-    }
+    const workflowsOption = stringValue(args, 'workflows');
+    const workflowsPath = workflowsOption ? resolve(workflowsOption) : WORKFLOWS_PATH;
+    if (!existsSync(workflowsPath)) throw new CliUsageError(`--workflows ${workflowsPath}: no such file`);
     // Quiet: the replay worker's own warnings repeat what the report says.
     Runtime.install({
       logger: new DefaultLogger('ERROR'),
@@ -43,7 +42,7 @@ export const replayCommand: CliCommand = {
     });
     const loaded: LoadedHistory = existsSync(source) ? readHistoryFile(source) : await withClient((client) => fetchHistory(client, source));
     const report = await replayHistory(loaded, { workflowsPath }, dataConverter);
-    console.log(formatReplayReport(report));
+    io.out(formatReplayReport(report));
     return report.ok ? 0 : 1;
   },
 };
