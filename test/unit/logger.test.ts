@@ -128,15 +128,18 @@ describe('createRuntimeLogger', () => {
     .split(delimiter)
     .map((d) => join(d, 'script'))
     .find((p) => existsSync(p) && spawnSync(p, ['--version']).status === 0);
-  it.skipIf(!script)('picks coloured readable lines for a terminal (skipped where util-linux `script` is missing: no pseudo-terminal)', async () => {
-    const { NO_COLOR: _n, FORCE_COLOR: _f, ...env } = process.env;
-    const command = [process.execPath, ...childArgs(3)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const { stdout } = await run(script!, ['-qec', command, '/dev/null'], { env });
-    expect(stdout).toContain(`${ESC}[32mINFO${ESC}[39m`);
-    expect(stdout).toMatch(/line 2 \[redacted\]/);
-    expect(stdout).not.toContain('{"level"');
-    expect(stdout).not.toContain(token);
-  });
+  it.skipIf(!script)(
+    'picks coloured readable lines for a terminal (skipped where util-linux `script` is missing: no pseudo-terminal)',
+    async () => {
+      const { NO_COLOR: _n, FORCE_COLOR: _f, ...env } = process.env;
+      const command = [process.execPath, ...childArgs(3)].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+      const { stdout } = await run(script!, ['-qec', command, '/dev/null'], { env });
+      expect(stdout).toContain(`${ESC}[32mINFO${ESC}[39m`);
+      expect(stdout).toMatch(/line 2 \[redacted\]/);
+      expect(stdout).not.toContain('{"level"');
+      expect(stdout).not.toContain(token);
+    },
+  );
 });
 
 describe('bundler output', () => {
