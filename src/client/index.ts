@@ -19,3 +19,4 @@ export { connectionControlWorkflowId } from '../connections/control-messages.js'
 export { capabilitiesOf, CapabilitiesError, type CapabilitiesRequest } from '../profiles/connection-capabilities.js';
 export { MakiniFailureType, WriteFailureType } from '../failures.js';
 export type { Violation, MakiniFailureInfo } from '../failures.js';
+export { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';

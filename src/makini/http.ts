@@ -1,15 +1,16 @@
 // One HTTP exchange with Makini: auth header, timeout, request id and timing capture, a bounded
 // body, classification of every failure. No retries here: retries belong to the workflows, and
 // no redirects: a 307/308 would send a write (and its token) again to wherever it points.
+import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { classifyHttpFailure, classifyNetworkFailure, classifyRedirect } from './classify-failure.js';
 import { errorBodySchema } from './entities.js';
 import { MakiniFailureType } from '../failures.js';
-import { MakiniHeader } from './contract.js';
+import { MakiniHeader, MakiniPath } from './contract.js';
 import { outcomeOfSuccessAnswer } from './outcome.js';
 import { parseRetryAfter } from './retry-after.js';
 import { redact, type Secret } from '../config/secret.js';
-import { makiniErrorFrom } from './errors.js';
+import { MakiniError, makiniErrorFrom } from './errors.js';
 
 /** What each call reports for step timing. */
 export interface CallMeta {
@@ -94,12 +95,91 @@ function describeNetworkError(err: unknown): { reason: string; connected: boolea
   return { reason: code ?? e.cause?.message ?? e.message ?? 'unknown error', connected: !(code && NOT_CONNECTED.has(code)) };
 }
 
+/** A path's parameter names, read from its MakiniPath builder (`(key, materialKey) => ...`). */
+function paramNames(build: (...args: string[]) => string): string[] {
+  // `(key, materialKey) =>` or, compiled, `key =>`.
+  const params = /^\(?([^()=]*)\)?\s*=>/.exec(build.toString())?.[1] ?? '';
+  const names = params.split(',').map((p) => p.split(':')[0]!.trim());
+  return Array.from({ length: build.length }, (_, i) => names[i] || `param${i + 1}`);
+}
+
+/** Every MakiniPath as a route template (`/api/eam/purchase-orders/{key}`) and the pattern of its paths; static ones first. */
+const ROUTES = Object.values(MakiniPath as Record<string, (...args: string[]) => string>)
+  .map((build) => {
+    const names = paramNames(build);
+    // Placeholders encodeURIComponent leaves as they are, replaced by `{name}` and by a segment pattern.
+    const marks = names.map((_, i) => `MAKINIPARAM${i}X`);
+    let template = build(...marks);
+    let pattern = template.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    marks.forEach((mark, i) => {
+      template = template.replace(mark, `{${names[i]}}`);
+      pattern = pattern.replace(mark, '[^/]+');
+    });
+    return { template, pattern: new RegExp(`^${pattern}$`), params: names.length };
+  })
+  .sort((a, b) => a.params - b.params);
+
+/** The route template of a Makini path (`/api/eam/purchase-orders/{key}`), never the keys in it; `unknown` for no MakiniPath. */
+export function makiniRouteTemplate(path: string): string {
+  return ROUTES.find((r) => r.pattern.test(path))?.template ?? 'unknown';
+}
+
+const tracer = trace.getTracer('makini-writes');
+
+/** Span attributes of a Makini call (no key, no body, no token: the route template only). */
+export const MakiniSpanAttr = {
+  method: 'http.request.method',
+  route: 'http.route',
+  status: 'http.response.status_code',
+  errorCode: 'makini.error.code',
+  failureType: 'makini.failure.type',
+  requestId: 'makini.request_id',
+  retryAfterMs: 'makini.retry_after_ms',
+} as const;
+
 /** Sends one request and validates the 2xx body with `schema`; throws a classified `MakiniError`. */
 export async function makiniRequest<S extends z.ZodType>(
   opts: HttpOptions,
   req: HttpRequest,
   schema: S,
 ): Promise<MakiniResult<z.infer<S>>> {
+  const route = makiniRouteTemplate(req.path);
+  // A span per call (a no-op unless tracing is on, src/observability/tracing.ts), child of the activity's.
+  return tracer.startActiveSpan(
+    `${req.method} ${route}`,
+    { kind: SpanKind.CLIENT, attributes: { [MakiniSpanAttr.method]: req.method, [MakiniSpanAttr.route]: route } },
+    async (span) => {
+      try {
+        const result = await sendRequest(opts, req, schema);
+        span.setAttribute(MakiniSpanAttr.status, result.meta.status);
+        if (result.meta.requestId) span.setAttribute(MakiniSpanAttr.requestId, result.meta.requestId);
+        return result;
+      } catch (err) {
+        recordFailure(span, err);
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}
+
+function recordFailure(span: Span, err: unknown): void {
+  if (err instanceof MakiniError) {
+    const { info } = err;
+    if (info.status !== undefined) span.setAttribute(MakiniSpanAttr.status, info.status);
+    if (info.code) span.setAttribute(MakiniSpanAttr.errorCode, info.code);
+    if (info.requestId) span.setAttribute(MakiniSpanAttr.requestId, info.requestId);
+    span.setAttribute(MakiniSpanAttr.failureType, info.type);
+    if (info.retryAfterMs !== undefined) span.setAttribute(MakiniSpanAttr.retryAfterMs, info.retryAfterMs);
+    // The classified type only: the message may quote what the system said about the record.
+    span.setStatus({ code: SpanStatusCode.ERROR, message: info.type });
+  } else {
+    span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+}
+
+async function sendRequest<S extends z.ZodType>(opts: HttpOptions, req: HttpRequest, schema: S): Promise<MakiniResult<z.infer<S>>> {
   const url = new URL(req.path, opts.baseUrl);
   for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const token = req.token.reveal();

@@ -106,7 +106,7 @@ function workflowSpanSink(spanProcessor: SpanProcessor, resource: Resource): Inj
       fn: (info, spans) => {
         const { workflowId, runId, workflowType, taskQueue, namespace, attempt } = info;
         // makeWorkflowExporter assigns this object's fields to each span's attributes.
-        sink.export.fn({ workflowId, runId, workflowType, taskQueue, namespace, attempt } as typeof info, spans);
+        return sink.export.fn({ workflowId, runId, workflowType, taskQueue, namespace, attempt } as typeof info, spans);
       },
     },
   };

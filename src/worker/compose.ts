@@ -14,6 +14,7 @@ import { connectionGateInterceptors } from '../connections/gate.js';
 import { createWriteCallsWorker, runAlongside } from '../connections/write-calls-worker.js';
 import { MakiniClient } from '../makini/client.js';
 import { makiniCallInterceptors } from '../observability/makini-calls.js';
+import type { Tracing } from '../observability/tracing.js';
 import { loadBuiltinProfiles } from '../profiles/load-profiles.js';
 import { effectiveProfile } from '../profiles/overrides.js';
 import { createActivities } from '../writes/activities.js';
@@ -89,6 +90,13 @@ export interface ProductionWorkerOptions extends MakiniActivityOptions {
   dataConverter?: DataConverter;
   /** Policy of the connection control workflows this worker starts (breaker, rate adaptation). */
   connectionPolicy?: ConnectionPolicyInput;
+  /**
+   * OpenTelemetry tracing (src/observability/tracing.ts, `tracingFromEnv`); default off. On, the
+   * workflow interceptors module is bundled when the SDK bundles the workflows; a prebuilt
+   * `workflows.workflowBundle` must have been bundled with `tracing.workflowModules`
+   * (`workflowInterceptorModules`).
+   */
+  tracing?: Tracing;
   /** Worker tuning passed through (shutdown grace, cache size, concurrency). */
   tuning?: Pick<WorkerOptions, 'shutdownGraceTime' | 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions'>;
 }
@@ -102,10 +110,18 @@ export interface ProductionWorker {
 
 /** The production worker pair on a connection; the caller runs `worker` and shuts it down. */
 export async function createProductionWorker(opts: ProductionWorkerOptions): Promise<ProductionWorker> {
-  const client = new Client({ connection: opts.connection, namespace: opts.namespace, dataConverter: opts.dataConverter });
+  const tracing = opts.tracing;
+  const client = new Client({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    dataConverter: opts.dataConverter,
+    ...(tracing?.enabled ? { interceptors: { workflow: tracing.clientInterceptors } } : {}),
+  });
   const activities = { ...buildMakiniActivities(opts), ...createWriteResultActivities({ client }) };
   const interceptors: WorkerInterceptors = {
     activity: [
+      // First, so that the activity's span encloses everything the other interceptors do.
+      ...(tracing?.workerInterceptors ?? []),
       makiniCallInterceptors(opts.connections),
       connectionGateInterceptors({ client, connectionIds: opts.connections.connections.map((c) => c.id), policy: opts.connectionPolicy }),
     ],
@@ -115,7 +131,20 @@ export async function createProductionWorker(opts: ProductionWorkerOptions): Pro
     workflowsPath: WORKFLOW_BUNDLE.workflowsPath,
     bundlerOptions: { preloadModules: WORKFLOW_BUNDLE.preloadModules },
   };
-  const worker = await Worker.create({ ...shared, ...workflows, ...opts.tuning, taskQueue: opts.taskQueue });
+  const bundled = 'workflowBundle' in workflows && workflows.workflowBundle !== undefined;
+  const worker = await Worker.create({
+    ...shared,
+    ...workflows,
+    ...opts.tuning,
+    taskQueue: opts.taskQueue,
+    // Workflow spans: interceptors in the bundle (a prebuilt one has them already), exported through the sink.
+    ...(tracing?.enabled
+      ? {
+          interceptors: { ...interceptors, ...(bundled ? {} : { workflowModules: tracing.workflowModules }) },
+          sinks: tracing.sinks,
+        }
+      : {}),
+  });
   // Write calls (POST/PUT) run on their own queue, paced per connection by the server (docs/connections.md).
   const writeCalls = await createWriteCallsWorker({
     ...shared,

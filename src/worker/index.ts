@@ -17,3 +17,11 @@ export { loadConnectionsFile, parseConnections, type ConnectionConfig, type Conn
 export { loadSettings, type Settings } from '../config/settings.js';
 export type { TokenProvider } from '../config/token-source.js';
 export type { ConnectionPolicyInput } from '../connections/control-state.js';
+export {
+  createTracing,
+  tracingFromEnv,
+  tracingOff,
+  TRACING_WORKFLOW_MODULE,
+  type Tracing,
+  type TracingOptions,
+} from '../observability/tracing.js';

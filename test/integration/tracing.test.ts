@@ -1,0 +1,179 @@
+// Tracing end to end: a PO create whose POST gets a 429 (Retry-After 1 s) and is retried, on the
+// real dev server against the sandbox, with the production worker composed with tracing on and an
+// in-memory exporter. One trace from the client's StartWorkflow span through the workflow and
+// activity spans to the Makini HTTP spans; route templates, never a key. And the recorded
+// histories still replay with the tracing interceptors in the bundle.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCreatePurchaseOrder } from '../../src/client/index.js';
+import { MakiniErrorCode, MakiniPath } from '../../src/makini/contract.js';
+import { MakiniSpanAttr } from '../../src/makini/http.js';
+import { createTracing, type Tracing } from '../../src/observability/tracing.js';
+import { createProductionWorker, WORKFLOW_BUNDLE } from '../../src/worker/compose.js';
+import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
+import { installQuietRuntime, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
+
+const exporter = new InMemorySpanExporter();
+let tracing: Tracing;
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  installQuietRuntime();
+  tracing = createTracing({ spanProcessor: new SimpleSpanProcessor(exporter), serviceName: 'makini-writes-test' });
+  bundle = await bundleWorkflowCode({
+    ...WORKFLOW_BUNDLE,
+    workflowInterceptorModules: tracing.workflowModules,
+    logger: new DefaultLogger('WARN'),
+  });
+}, 120_000);
+afterAll(() => tracing?.shutdown());
+
+async function until<T>(what: string, get: () => T | undefined, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('tracing of a write', () => {
+  let sb: TestSandbox;
+  let worker: Worker;
+  let running: Promise<void>;
+  let workerConnection: NativeConnection;
+  let connection: Connection;
+  let client: Client;
+  const taskQueue = uniqueTaskQueue('tracing');
+
+  beforeAll(async () => {
+    sb = await startTestSandbox([{ id: 'sap-1', system: 'sap' }]);
+    workerConnection = await NativeConnection.connect({ address: temporalAddress() });
+    ({ worker } = await createProductionWorker({
+      connection: workerConnection,
+      namespace: temporalNamespace(),
+      taskQueue,
+      settings: { MAKINI_BASE_URL: sb.sandbox.url, MAKINI_REQUEST_TIMEOUT_MS: 5_000 },
+      connections: sb.connections,
+      env: sb.env,
+      workflows: { workflowBundle: bundle },
+      tracing,
+    }));
+    running = worker.run();
+    connection = await Connection.connect({ address: temporalAddress() });
+    client = new Client({ connection, namespace: temporalNamespace(), interceptors: { workflow: tracing.clientInterceptors } });
+  }, 60_000);
+
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await workerConnection?.close();
+    await connection?.close();
+    await sb?.sandbox.close();
+  });
+
+  it('is one trace from StartWorkflow to the Makini calls: a POST 429 then its retry, route templates only, request ids', async () => {
+    exporter.reset();
+    await sb.sandbox.admin.scriptFaults('sap-1', [
+      { kind: 'rate-limit', retryAfterSeconds: 1, method: 'POST', pathPrefix: MakiniPath.purchaseOrders() },
+    ]);
+    const idempotencyKey = `trace-${Date.now().toString(36)}`;
+    const handle = await startCreatePurchaseOrder(
+      client,
+      {
+        connectionId: 'sap-1',
+        idempotencyKey,
+        purchaseOrder: {
+          vendorKey: 'V-100',
+          siteKey: '1000',
+          currencyKey: 'EUR',
+          lineItems: [{ materialKey: 'mat-1', quantity: 2, price: 10 }],
+        },
+      },
+      { taskQueue },
+    );
+    const { purchaseOrderKey } = await handle.result();
+
+    const named = (prefix: string) => exporter.getFinishedSpans().filter((s) => s.name.startsWith(prefix));
+    // Workflow spans reach the exporter through the sink, after the workflow's last activation.
+    await until('the RunWorkflow span', () => named('RunWorkflow:createPurchaseOrder')[0]);
+    const spans = exporter.getFinishedSpans();
+    const [start, ...otherStarts] = named('StartWorkflow:createPurchaseOrder');
+    expect(otherStarts).toEqual([]);
+    const traceId = start!.spanContext().traceId;
+    const inTrace = spans.filter((s) => s.spanContext().traceId === traceId);
+
+    // The workflow, its activities and the Makini calls are all in the client's trace.
+    const byId = new Map(inTrace.map((s) => [s.spanContext().spanId, s]));
+    const ancestors = (s: ReadableSpan): string[] => {
+      const names: string[] = [];
+      for (let p = s.parentSpanId && byId.get(s.parentSpanId); p; p = p.parentSpanId && byId.get(p.parentSpanId)) names.push(p.name);
+      return names;
+    };
+    const runWorkflow = inTrace.find((s) => s.name === 'RunWorkflow:createPurchaseOrder');
+    expect(runWorkflow?.parentSpanId).toBe(start!.spanContext().spanId);
+    expect(runWorkflow?.attributes).toMatchObject({ workflowId: handle.workflowId, workflowType: 'createPurchaseOrder', taskQueue });
+    const http = inTrace.filter((s) => s.attributes[MakiniSpanAttr.route] !== undefined);
+    expect(http.length).toBeGreaterThanOrEqual(2);
+    for (const s of http) {
+      const chain = ancestors(s);
+      expect(chain[0]).toMatch(/^RunActivity:/);
+      expect(chain[1]).toMatch(/^StartActivity:/);
+      expect(chain).toContain('RunWorkflow:createPurchaseOrder');
+      expect(chain.at(-1)).toBe('StartWorkflow:createPurchaseOrder');
+    }
+    // Every Makini call of the worker is in it (none left outside the trace).
+    expect(spans.filter((s) => s.attributes[MakiniSpanAttr.route] !== undefined && s.spanContext().traceId !== traceId)).toEqual([]);
+
+    // The create: two POST spans, 429 then success, on the route template, with their request ids.
+    const posts = http
+      .filter((s) => s.name === `POST ${MakiniPath.purchaseOrders()}`)
+      .sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
+    expect(posts.map((s) => s.attributes[MakiniSpanAttr.status])).toEqual([429, expect.toBeOneOf([200, 201])]);
+    expect(posts[0]!.attributes).toMatchObject({
+      [MakiniSpanAttr.method]: 'POST',
+      [MakiniSpanAttr.route]: MakiniPath.purchaseOrders(),
+      [MakiniSpanAttr.errorCode]: MakiniErrorCode.rateLimitExceeded,
+      [MakiniSpanAttr.retryAfterMs]: 1000,
+    });
+    expect(posts[0]!.status.code).toBe(2); // SpanStatusCode.ERROR
+    for (const p of posts) expect(p.attributes[MakiniSpanAttr.requestId]).toEqual(expect.any(String));
+    // The two attempts are two activity executions (the retry is the workflow's, after Retry-After).
+    expect(new Set(posts.map((p) => p.parentSpanId)).size).toBe(2);
+    const gap = posts[1]!.startTime[0] + posts[1]!.startTime[1] / 1e9 - (posts[0]!.endTime[0] + posts[0]!.endTime[1] / 1e9);
+    expect(gap).toBeGreaterThanOrEqual(0.9);
+
+    // No span name or attribute holds the created PO's key (routes are templates).
+    for (const s of inTrace) {
+      expect(s.name).not.toContain(purchaseOrderKey);
+      for (const v of Object.values(s.attributes)) {
+        expect(String(v)).not.toContain(purchaseOrderKey);
+        // Plain values only (the workflow spans carry the workflow's identity, not its whole info).
+        expect(['string', 'number', 'boolean']).toContain(typeof v);
+      }
+    }
+  });
+});
+
+describe('replay with the tracing interceptors in the bundle', () => {
+  it('every recorded history replays without nondeterminism', async () => {
+    const dir = join(import.meta.dirname, '..', 'histories');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const histories = files.map((f) => ({
+      workflowId: f,
+      history: historyFromJSON(JSON.parse(readFileSync(join(dir, f), 'utf8'))),
+    }));
+    const failures: string[] = [];
+    for await (const r of Worker.runReplayHistories({ workflowBundle: bundle, sinks: tracing.sinks }, histories)) {
+      if (r.error) failures.push(`${r.workflowId}: ${r.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(files.length).toBeGreaterThanOrEqual(20);
+  }, 180_000);
+});
