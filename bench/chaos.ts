@@ -1,5 +1,8 @@
-// `npm run chaos [-- --writes 500 --seed 7 --kills 3 --timeout-minutes 40]`: the chaos run (bench/lib/chaos-run.ts).
-// Prints one summary table; exits 1 on any violation.
+// `npm run chaos [-- --writes 500 --seed 7 --kills 3 --timeout-minutes 40 --keep-server]`: the chaos run
+// (bench/lib/chaos-run.ts): every write type through seeded faults on reads and writes, worker kills
+// and a server restart, judged from the sandbox's state. Prints one summary table; exits 1 on any
+// violation (including a fault kind the config enables that never hit a write). --keep-server
+// leaves the Temporal server running at the end, to read the histories (`temporal workflow show`).
 import { parseArgs } from 'node:util';
 import { formatChaosReport, runChaos } from './lib/chaos-run.js';
 
@@ -9,18 +12,29 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     kills: { type: 'string', default: '3' },
     'timeout-minutes': { type: 'string', default: '40' },
+    'keep-server': { type: 'boolean', default: false },
   },
 });
-const num = (name: keyof typeof values) => {
+const num = (name: 'writes' | 'seed' | 'kills' | 'timeout-minutes') => {
   const n = Number(values[name]);
   if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a whole number, got "${values[name]}"`);
   return n;
 };
 
 const report = await runChaos({
-  writes: num('writes'), seed: num('seed'), kills: num('kills'), restartServer: true,
+  writes: num('writes'),
+  seed: num('seed'),
+  kills: num('kills'),
+  restartServer: true,
   timeoutMs: num('timeout-minutes') * 60_000,
+  keepServer: values['keep-server'],
   log: (line) => console.log(`[chaos] ${line}`),
 });
 console.log(`\n${formatChaosReport(report)}`);
-process.exit(report.violations.length ? 1 : 0);
+if (values['keep-server']) {
+  // The kept server is this process's child: it lives until Ctrl-C.
+  process.exitCode = report.violations.length ? 1 : 0;
+  console.log('\n[chaos] the Temporal server stays up until Ctrl-C');
+} else {
+  process.exit(report.violations.length ? 1 : 0);
+}

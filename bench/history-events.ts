@@ -28,7 +28,10 @@ const SYSTEMS = [
   { system: 'dynamics', shape: 'line by line (Dynamics-like)' },
 ] as const;
 
-export async function benchHistoryEvents(stack: BenchStack, opts: HistoryEventsOptions): Promise<{ rows: HistoryEventsRow[]; table: BenchTable }> {
+export async function benchHistoryEvents(
+  stack: BenchStack,
+  opts: HistoryEventsOptions,
+): Promise<{ rows: HistoryEventsRow[]; table: BenchTable }> {
   const conns = await Promise.all(SYSTEMS.map((s) => stack.connection(`hist-${s.system}`, s.system)));
   const taskQueue = stack.taskQueue('history');
   const worker = await stack.productionWorker(taskQueue, conns);
@@ -37,13 +40,18 @@ export async function benchHistoryEvents(stack: BenchStack, opts: HistoryEventsO
     for (const conn of conns) {
       for (const lines of opts.lines) {
         const started = performance.now();
-        const handle = await startCreatePurchaseOrder(stack.client, createPoInput(conn.id, uniqueKey(`hist${lines}`), lines), { taskQueue });
+        const handle = await startCreatePurchaseOrder(stack.client, createPoInput(conn.id, uniqueKey(`hist${lines}`), lines), {
+          taskQueue,
+        });
         await handle.result();
         const durationMs = performance.now() - started;
         const history = await handle.fetchHistory();
         const events = history.events ?? [];
         rows.push({
-          system: conn.system, lines, events: events.length, durationMs,
+          system: conn.system,
+          lines,
+          events: events.length,
+          durationMs,
           activities: events.filter((e) => e.activityTaskScheduledEventAttributes).length,
           historyBytes: proto.temporal.api.history.v1.History.encode(history).finish().length,
         });
@@ -63,15 +71,27 @@ function historyTable(rows: HistoryEventsRow[]): BenchTable {
     if (!first || !last || last.lines === first.lines) continue;
     const perLine = (last.events - first.events) / (last.lines - first.lines);
     const fixed = first.events - perLine * first.lines;
-    notes.push(`${shape}: ${fmt(perLine, 2)} events per extra line` +
-      (perLine > 0.5 ? `; a PO would reach Temporal's ${HISTORY_EVENT_LIMIT.toLocaleString('en')}-event history limit at about ${Math.floor((HISTORY_EVENT_LIMIT - fixed) / perLine).toLocaleString('en')} lines` : ''));
+    notes.push(
+      `${shape}: ${fmt(perLine, 2)} events per extra line` +
+        (perLine > 0.5
+          ? `; a PO would reach Temporal's ${HISTORY_EVENT_LIMIT.toLocaleString('en')}-event history limit at about ${Math.floor((HISTORY_EVENT_LIMIT - fixed) / perLine).toLocaleString('en')} lines`
+          : ''),
+    );
   }
   return {
     title: 'History events per purchase order',
-    description: 'One `createPurchaseOrder` per row on the production worker, no faults; events counted with `fetchHistory()` ' +
+    description:
+      'One `createPurchaseOrder` per row on the production worker, no faults; events counted with `fetchHistory()` ' +
       'after completion. SAP-like systems take the lines in the header request; Dynamics-like systems get the header, then one request per line.',
     columns: ['system', 'lines', 'history events', 'activities', 'history size (KiB)', 'write took (ms)'],
-    rows: rows.map((r) => [SYSTEMS.find((s) => s.system === r.system)?.shape ?? r.system, r.lines, r.events, r.activities, fmt(r.historyBytes / 1024), fmt(r.durationMs, 0)]),
+    rows: rows.map((r) => [
+      SYSTEMS.find((s) => s.system === r.system)?.shape ?? r.system,
+      r.lines,
+      r.events,
+      r.activities,
+      fmt(r.historyBytes / 1024),
+      fmt(r.durationMs, 0),
+    ]),
     notes,
   };
 }

@@ -36,7 +36,9 @@ export interface MemoryResult {
   table: BenchTable;
 }
 
-const idle = (s: StatusSample) => s.status.numInFlightWorkflowActivations === 0 && s.status.numInFlightActivities === 0 &&
+const idle = (s: StatusSample) =>
+  s.status.numInFlightWorkflowActivations === 0 &&
+  s.status.numInFlightActivities === 0 &&
   (s.writeCallsStatus?.numInFlightActivities ?? 0) === 0;
 
 /** Waits until no task is queued or in flight anywhere, twice in a row: every workflow sits on a timer. */
@@ -67,10 +69,21 @@ interface Scenario {
   prepare?(): Promise<void>;
 }
 
-async function measure(stack: BenchStack, taskQueue: string, sc: Scenario, opts: MemoryOptions, conns: Parameters<typeof startChildWorker>[0]['conns']): Promise<WaitingMemory> {
+async function measure(
+  stack: BenchStack,
+  taskQueue: string,
+  sc: Scenario,
+  opts: MemoryOptions,
+  conns: Parameters<typeof startChildWorker>[0]['conns'],
+): Promise<WaitingMemory> {
   const child = await startChildWorker({
-    address: stack.address, namespace: stack.namespace, taskQueue, makiniBaseUrl: stack.sandbox.url,
-    conns, bundlePath: await stack.bundleFile(sc.kind), kind: sc.kind,
+    address: stack.address,
+    namespace: stack.namespace,
+    taskQueue,
+    makiniBaseUrl: stack.sandbox.url,
+    conns,
+    bundlePath: await stack.bundleFile(sc.kind),
+    kind: sc.kind,
   });
   try {
     // Completed warm-up workflows: code and connections are loaded before the idle sample.
@@ -80,7 +93,11 @@ async function measure(stack: BenchStack, taskQueue: string, sc: Scenario, opts:
     await sc.prepare?.();
     const t0 = performance.now();
     stack.log(`memory: starting ${opts.workflows} ${sc.kind} workflows`);
-    await mapLimit(Array.from({ length: opts.workflows }, (_, i) => i), opts.startConcurrency, (i) => sc.start(i, false));
+    await mapLimit(
+      Array.from({ length: opts.workflows }, (_, i) => i),
+      opts.startConcurrency,
+      (i) => sc.start(i, false),
+    );
     await untilParked(stack, taskQueue, child, 10 * 60_000);
     const parkMs = performance.now() - t0;
     const waiting = await child.sample();
@@ -99,15 +116,26 @@ export async function benchMemory(stack: BenchStack, opts: MemoryOptions): Promi
   const connOf = (i: number) => conns[i % conns.length]!;
   const faultsEach = Math.ceil(opts.workflows / conns.length);
   const poQueue = stack.taskQueue('memory');
-  const product = await measure(stack, poQueue, {
-    kind: 'production',
-    start: (i, warm) => startCreatePurchaseOrder(stack.client, createPoInput(connOf(i).id, uniqueKey(warm ? 'memwarm' : `mem${i}`), 3), { taskQueue: poQueue }),
-    prepare: async () => {
-      for (const c of conns) {
-        await stack.sandbox.admin.scriptFaults(c.id, [{ kind: 'rate-limit', method: 'POST', retryAfterSeconds: opts.retryAfterSeconds, times: faultsEach }]);
-      }
+  const product = await measure(
+    stack,
+    poQueue,
+    {
+      kind: 'production',
+      start: (i, warm) =>
+        startCreatePurchaseOrder(stack.client, createPoInput(connOf(i).id, uniqueKey(warm ? 'memwarm' : `mem${i}`), 3), {
+          taskQueue: poQueue,
+        }),
+      prepare: async () => {
+        for (const c of conns) {
+          await stack.sandbox.admin.scriptFaults(c.id, [
+            { kind: 'rate-limit', method: 'POST', retryAfterSeconds: opts.retryAfterSeconds, times: faultsEach },
+          ]);
+        }
+      },
     },
-  }, opts, conns);
+    opts,
+    conns,
+  );
   let served429 = 0;
   for (const c of conns) {
     served429 += faultsEach - ((await stack.sandbox.admin.pendingFaults(c.id))[0]?.remaining ?? 0);
@@ -115,24 +143,39 @@ export async function benchMemory(stack: BenchStack, opts: MemoryOptions): Promi
   }
 
   const baseQueue = stack.taskQueue('memory-baseline');
-  const baseline = await measure(stack, baseQueue, {
-    kind: 'baseline',
-    start: (i, warm) => stack.client.workflow.start('sleepingWorkflow', {
-      taskQueue: baseQueue, workflowId: uniqueKey(`sleep-${i}`), args: [warm ? 0 : opts.retryAfterSeconds],
-    }),
-  }, opts, []);
+  const baseline = await measure(
+    stack,
+    baseQueue,
+    {
+      kind: 'baseline',
+      start: (i, warm) =>
+        stack.client.workflow.start('sleepingWorkflow', {
+          taskQueue: baseQueue,
+          workflowId: uniqueKey(`sleep-${i}`),
+          args: [warm ? 0 : opts.retryAfterSeconds],
+        }),
+    },
+    opts,
+    [],
+  );
   return { product, baseline, served429, table: memoryTable(product, baseline, served429, opts) };
 }
 
 function memoryTable(product: WaitingMemory, baseline: WaitingMemory, served429: number, opts: MemoryOptions): BenchTable {
   const n = opts.workflows.toLocaleString('en');
-  const row = (label: string, s: MemorySample) => [label, fmt(mib(s.memory.rss)), fmt(mib(s.workflowThreads.usedBytes)),
-    fmt(mib(s.memory.heapUsed)), s.status.numCachedWorkflows];
+  const row = (label: string, s: MemorySample) => [
+    label,
+    fmt(mib(s.memory.rss)),
+    fmt(mib(s.workflowThreads.usedBytes)),
+    fmt(mib(s.memory.heapUsed)),
+    s.status.numCachedWorkflows,
+  ];
   const kib = (b: number) => fmt(b / 1024, 1);
   const per = (label: string, m: WaitingMemory) => [label, kib(m.perWorkflow.rss), kib(m.perWorkflow.workflowHeap), '', ''];
   return {
     title: `Worker memory with ${n} workflows waiting`,
-    description: `Production worker (main and write-calls workers, its own process): ${n} PO creates ${opts.connections === 1 ? 'on one connection' : `spread over ${opts.connections} connections`} whose POST ` +
+    description:
+      `Production worker (main and write-calls workers, its own process): ${n} PO creates ${opts.connections === 1 ? 'on one connection' : `spread over ${opts.connections} connections`} whose POST ` +
       `the sandbox answers 429 with Retry-After ${opts.retryAfterSeconds} s, so every write waits on a durable timer. Baseline: a bare ` +
       `Temporal worker (its own process) with ${n} workflows that only sleep ${opts.retryAfterSeconds} s. Memory is sampled inside each ` +
       `worker process after a full GC in every thread: idle (after ${opts.warmup} completed warm-up workflows), and once no task is queued or in flight.`,
@@ -149,16 +192,16 @@ function memoryTable(product: WaitingMemory, baseline: WaitingMemory, served429:
       `maxCachedWorkflows is the SDK default in both, ${product.maxCachedWorkflows.toLocaleString('en')} here (it scales with the V8 heap limit), so every waiting workflow stays cached ` +
         `(the production count also holds the connections' control workflows). ` +
         'With a smaller cache (`WORKER_MAX_CACHED_WORKFLOWS`), waiting workflows are evicted and replayed from history when their timer fires: memory is then capped by the cache size.',
-      'Where a waiting write\'s workflow heap goes: with reuseV8Context every workflow gets its own instance of each workflow module (module state is isolated per workflow), ' +
-        'mostly the zod schemas the write-rule check and input validation use. zod\'s own library code is loaded once per thread and shared (src/worker/shared-modules.ts); ' +
+      "Where a waiting write's workflow heap goes: with reuseV8Context every workflow gets its own instance of each workflow module (module state is isolated per workflow), " +
+        "mostly the zod schemas the write-rule check and input validation use. zod's own library code is loaded once per thread and shared (src/worker/shared-modules.ts); " +
         'before that it was 1,645 KiB per waiting write on this machine.',
       `The workflow sandbox runs in a worker thread (reuseV8Context; ${product.waiting.workflowThreads.threads} such thread(s) in the production process): its live heap is the "workflow thread heap" column, read through the inspector after a full GC there. ` +
         'RSS also holds memory V8 and the Rust core have not returned to the OS, so its per-workflow figure is an upper bound.',
       `${served429.toLocaleString('en')} of the ${n} POSTs were answered 429 by the sandbox; each connection's control workflow then paused it for the Retry-After, ` +
         'and the connection gate held the other writes back before they reached Makini: they wait on the same pause.',
       `${opts.connections === 1 ? 'All writes are on ONE connection' : `The writes are spread over ${opts.connections} connections`}: ` +
-        'before every Makini call the connection gate needs the connection\'s state; one query per connection at a time per worker process ' +
-        'serves every waiting call (src/connections/gate-view-cache.ts), so the control workflow\'s query buffer is not flooded.',
+        "before every Makini call the connection gate needs the connection's state; one query per connection at a time per worker process " +
+        "serves every waiting call (src/connections/gate-view-cache.ts), so the control workflow's query buffer is not flooded.",
       `Reaching the waiting state took ${fmt(product.parkMs / 1000, 1)} s for the ${n} writes, ${fmt(baseline.parkMs / 1000, 1)} s for the ${n} bare workflows.`,
     ],
   };

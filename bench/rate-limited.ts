@@ -39,21 +39,36 @@ export interface RateLimitedResult {
 
 const WINDOW_MS = 60_000;
 
-async function runVariant(stack: BenchStack, label: string, conn: BenchConnection, workers: number, opts: RateLimitedOptions,
-  start: (i: number) => Promise<WorkflowHandle>): Promise<RateVariant> {
+async function runVariant(
+  stack: BenchStack,
+  label: string,
+  conn: BenchConnection,
+  workers: number,
+  opts: RateLimitedOptions,
+  start: (i: number) => Promise<WorkflowHandle>,
+): Promise<RateVariant> {
   const t0 = performance.now();
-  await mapLimit(Array.from({ length: opts.writes }, (_, i) => i), opts.concurrent ?? opts.writes, async (i) => (await start(i)).result());
+  await mapLimit(
+    Array.from({ length: opts.writes }, (_, i) => i),
+    opts.concurrent ?? opts.writes,
+    async (i) => (await start(i)).result(),
+  );
   const completedMs = performance.now() - t0;
   const state = await stack.sandbox.admin.state(conn.id);
   const admitted = (await stack.sandbox.admin.requestLog(conn.id))
-    .filter((r) => r.method === 'POST' && r.status !== 429).map((r) => Date.parse(r.time)).sort((a, b) => a - b);
+    .filter((r) => r.method === 'POST' && r.status !== 429)
+    .map((r) => Date.parse(r.time))
+    .sort((a, b) => a - b);
   let maxInWindow = 0;
   for (let i = 0, j = 0; i < admitted.length; i += 1) {
     while (admitted[j]! <= admitted[i]! - WINDOW_MS) j += 1;
     maxInWindow = Math.max(maxInWindow, i - j + 1);
   }
   return {
-    label, workers, completedMs, maxInWindow,
+    label,
+    workers,
+    completedMs,
+    maxInWindow,
     writeCalls: state.writes.attempted + state.writes.rateLimited,
     answered429: state.writes.rateLimited,
     created: state.purchaseOrders.length,
@@ -74,20 +89,34 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
     // Worker processes start before the clock does: 1 for the first design connection, 2 for the second.
     for (const [i, count] of [1, 2].entries()) {
       for (let k = 0; k < count; k += 1) {
-        children.push(await startChildWorker({
-          address: stack.address, namespace: stack.namespace, taskQueue: designQueues[i]!, makiniBaseUrl: stack.sandbox.url,
-          conns: [designConns[i]!], bundlePath, kind: 'production',
-        }));
+        children.push(
+          await startChildWorker({
+            address: stack.address,
+            namespace: stack.namespace,
+            taskQueue: designQueues[i]!,
+            makiniBaseUrl: stack.sandbox.url,
+            conns: [designConns[i]!],
+            bundlePath,
+            kind: 'production',
+          }),
+        );
       }
     }
     const body = (key: string) => ({ ...PO_HEADER, title: `bench ${key}`, code: key, lineItems: poLines(1) });
     const variants = await Promise.all([
       runVariant(stack, 'naive: Temporal RetryPolicy, ignores Retry-After', naiveConn, 1, opts, (i) => {
         const key = uniqueKey(`naive${i}`);
-        return stack.client.workflow.start('naiveCreatePurchaseOrder', { taskQueue: naiveQueue, workflowId: key, args: [naiveConn.id, body(key), 'code'] });
+        return stack.client.workflow.start('naiveCreatePurchaseOrder', {
+          taskQueue: naiveQueue,
+          workflowId: key,
+          args: [naiveConn.id, body(key), 'code'],
+        });
       }),
-      ...designConns.map((conn, i) => runVariant(stack, `makini-writes, ${i + 1} worker process${i ? 'es' : ''}`, conn, i + 1, opts,
-        (n) => startCreatePurchaseOrder(stack.client, createPoInput(conn.id, uniqueKey(`rate${n}`), 1), { taskQueue: designQueues[i]! }))),
+      ...designConns.map((conn, i) =>
+        runVariant(stack, `makini-writes, ${i + 1} worker process${i ? 'es' : ''}`, conn, i + 1, opts, (n) =>
+          startCreatePurchaseOrder(stack.client, createPoInput(conn.id, uniqueKey(`rate${n}`), 1), { taskQueue: designQueues[i]! }),
+        ),
+      ),
     ]);
     const minimumMs = (opts.writes / opts.perMinute) * WINDOW_MS;
     return { minimumMs, variants, table: rateTable(minimumMs, variants, opts) };
@@ -101,12 +130,30 @@ function rateTable(minimumMs: number, variants: RateVariant[], opts: RateLimited
   const floorMs = Math.floor((opts.writes - 1) / opts.perMinute) * WINDOW_MS;
   return {
     title: 'Rate-limited goodput',
-    description: `${opts.writes} PO creates (SAP-like, one POST each) on one connection that the sandbox limits to ${opts.perMinute} writes ` +
+    description:
+      `${opts.writes} PO creates (SAP-like, one POST each) on one connection that the sandbox limits to ${opts.perMinute} writes ` +
       `per sliding minute, ${opts.concurrent ? `${opts.concurrent} in flight at once` : 'all started at once'}; each variant on its own connection, all variants at the same time. ` +
       `Theoretical minimum at the connection's rate: ${opts.writes} / ${opts.perMinute} per minute = ${fmt(minimumMs / 1000, 0)} s.`,
-    columns: ['variant', 'completed in (s)', 'completion / minimum', 'write calls', '429 answers', '429 share', 'POs created', 'most writes in any 60 s'],
-    rows: variants.map((v) => [v.label, fmt(v.completedMs / 1000, 1), `${fmt((v.completedMs / minimumMs) * 100, 0)} %`, v.writeCalls, v.answered429,
-      `${fmt((v.answered429 / Math.max(1, v.writeCalls)) * 100, 1)} %`, `${v.created} of ${opts.writes}`, `${v.maxInWindow} (limit ${opts.perMinute})`]),
+    columns: [
+      'variant',
+      'completed in (s)',
+      'completion / minimum',
+      'write calls',
+      '429 answers',
+      '429 share',
+      'POs created',
+      'most writes in any 60 s',
+    ],
+    rows: variants.map((v) => [
+      v.label,
+      fmt(v.completedMs / 1000, 1),
+      `${fmt((v.completedMs / minimumMs) * 100, 0)} %`,
+      v.writeCalls,
+      v.answered429,
+      `${fmt((v.answered429 / Math.max(1, v.writeCalls)) * 100, 1)} %`,
+      `${v.created} of ${opts.writes}`,
+      `${v.maxInWindow} (limit ${opts.perMinute})`,
+    ]),
     notes: [
       `Naive retry policy: initial interval ${NAIVE_RETRY.initialInterval}, backoff ×${NAIVE_RETRY.backoffCoefficient}, at most ${NAIVE_RETRY.maximumInterval} between attempts, unlimited attempts.`,
       `This design: the connection is configured at ${opts.perMinute} writes/min; write calls go through the write-calls task queue with the connection id as fairness key, ` +

@@ -24,7 +24,9 @@ if (values.help) {
   --only a,b           run only these: ${BENCH_NAMES.join(', ')}
   --out FILE           where to write the tables (default docs/benchmarks.md; none with --quick)
   --timeout-minutes    give up (exit 1) when the whole run takes longer (default 30)
-${Object.entries(sizeFlags).map(([f, s]) => `  --${f.padEnd(19)}${s.help} (default ${s.get(DEFAULT_SIZES)}, quick ${s.get(QUICK_SIZES)})`).join('\n')}`);
+${Object.entries(sizeFlags)
+  .map(([f, s]) => `  --${f.padEnd(19)}${s.help} (default ${s.get(DEFAULT_SIZES)}, quick ${s.get(QUICK_SIZES)})`)
+  .join('\n')}`);
   process.exit(0);
 }
 

@@ -48,6 +48,12 @@ export const WriteFailureType = {
 } as const;
 export type WriteFailureType = (typeof WriteFailureType)[keyof typeof WriteFailureType];
 
+/** Failure types raised by the `connectionControl` workflow. */
+export const ConnectionControlFailureType = {
+  /** Its input (connection id, policy) does not match its schema. */
+  invalidInput: 'InvalidConnectionControlInput',
+} as const;
+
 /** What every classified Makini failure carries (safe for history: never a token). */
 export const makiniFailureInfoSchema = z.object({
   type: z.enum(Object.values(MakiniFailureType) as [MakiniFailureType, ...MakiniFailureType[]]),

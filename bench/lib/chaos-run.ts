@@ -1,18 +1,21 @@
-// The chaos run: many PO creates against the sandbox's seeded random faults while worker
-// processes are SIGKILLed, two workers run at once and the Temporal server restarts. At the end
-// the sandbox's state is the judge: every PO exactly once with exactly its lines, every failure
-// non-retryable and named, nothing left running.
+// The chaos run: every write type (chaos-plan.ts) against the sandbox's seeded random faults
+// (5xx, 429, HTML and empty error bodies, dropped connections, slow and late answers, garbled 2xx,
+// and each of them that may commit doing so on a share of hits: commit-then-500, ...), on paced
+// connections, while worker processes are SIGKILLed, two workers run at once and the Temporal
+// server restarts. At the end the sandbox's state and request log are the judge (chaos-judge.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import proto from '@temporalio/proto';
 import { freePort, startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process.js';
-import { startCreatePurchaseOrder, type CreatePurchaseOrderInput, type CreatePurchaseOrderResult } from '../../src/client/index.js';
-import { MakiniFailureType, WriteFailureType } from '../../src/failures.js';
-import { mulberry32 } from '../../sandbox/prng.js';
-import { startSandbox, type ChaosConfig, type StartedSandbox } from '../../sandbox/index.js';
+import { InvalidWriteInputError, startWrite, WRITE_TYPE_NAMES, writeWorkflowId } from '../../src/client/index.js';
+import { startSandbox, type ChaosConfig, type RequestLogEntry, type SandboxState, type StartedSandbox } from '../../sandbox/index.js';
+import { countFaults, expectedFaultKinds, type FaultCounts } from './chaos-faults.js';
+import { judge, type Verdict, type WriteOutcome } from './chaos-judge.js';
+import { CHAOS_CONNECTIONS, planChaos, plannedWriteRequests, type Chain, type PlannedWrite } from './chaos-plan.js';
 
 export interface ChaosOptions {
   writes: number;
@@ -23,70 +26,91 @@ export interface ChaosOptions {
   restartServer: boolean;
   /** Give up waiting for writes to finish after this long. */
   timeoutMs: number;
+  /** Faults per request (default CHAOS_RATES). */
+  rates?: ChaosConfig['rates'];
+  /** Writes per minute of every connection: the sandbox's limit AND the workers' pacing (default WRITES_PER_MINUTE). */
+  writesPerMinute?: number;
+  /** Lines of each purchase order, fewest and most (default 1 to 30, mostly few). */
+  poLines?: readonly [number, number];
+  /**
+   * Connections whose reads (GET) get faults too (default: every one); on the others chaos hits
+   * POST and PUT only. Faults decide exactly-once on writes; on reads they cost time (backoffs) and
+   * test the retries of lookups and read-backs.
+   */
+  readFaultsOn?: readonly string[];
+  /** Leave the Temporal server (and its SQLite file) running at the end, to inspect histories; its address is logged. */
+  keepServer?: boolean;
   log?: (line: string) => void;
 }
 
-export interface ChaosReport {
+export interface ChaosReport extends Omit<Verdict, 'violations' | 'implicatedChains'> {
   options: ChaosOptions;
   elapsedMs: number;
-  bySystem: Record<string, { writes: number; completed: number; failed: number; lines: number }>;
-  failuresByType: Record<string, number>;
-  /** Each failed write and its reason. */
-  failures: string[];
-  faultsInjected: Record<string, number>;
-  requests: number;
+  /** Planned chains per kind. */
+  chains: Record<string, number>;
+  faults: FaultCounts;
+  /** Fault kinds the chaos config enables, as the request log labels them (`chaos:server-error+commit`, ...). */
+  faultKindsEnabled: string[];
+  /** Of those, the ones that never hit a write (each is a violation). */
+  faultKindsMissing: string[];
+  /** The longest writes (start to outcome): where the run's time went. */
+  slowest: string[];
+  /** Condensed histories of the writes a violation is about (steps, failures, waits). */
+  histories: { workflowId: string; events: string[] }[];
+  writesPerMinute: number;
   kills: number;
   serverRestarts: number;
   maxWorkersAtOnce: number;
   violations: string[];
 }
 
-const CONNECTIONS = [
-  { id: 'chaos-sap', system: 'sap', token: 'chaos-token-sap', env: 'MAKINI_TOKEN_CHAOS_SAP' },
-  { id: 'chaos-dynamics', system: 'dynamics', token: 'chaos-token-dynamics', env: 'MAKINI_TOKEN_CHAOS_DYNAMICS' },
-  { id: 'chaos-netsuite', system: 'netsuite', token: 'chaos-token-netsuite', env: 'MAKINI_TOKEN_CHAOS_NETSUITE' },
-] as const;
-
-/** Faults per request: roughly one Makini call in five misbehaves. */
+/**
+ * Faults per request: about one Makini call in three misbehaves. Even rather than realistic, so
+ * that each of the 14 kinds (10, four of them committed or not) hits writes many times in a full
+ * run; the CI-size run relies on its seed instead (test/chaos/chaos.test.ts).
+ */
 export const CHAOS_RATES: ChaosConfig['rates'] = {
-  serverError: 0.05, rateLimit: 0.04, commitThenFail: 0.03, commitThenDrop: 0.02, slow: 0.02, drop: 0.02,
-  htmlError: 0.01, emptyError: 0.01, malformedSuccess: 0.01,
+  serverError: 0.05,
+  htmlError: 0.04,
+  emptyError: 0.04,
+  drop: 0.04,
+  commitThenFail: 0.025,
+  commitThenDrop: 0.02,
+  rateLimit: 0.02,
+  slow: 0.02,
+  late: 0.02,
+  malformedSuccess: 0.02,
 };
-/** Slow answers take longer than the worker's request timeout: the client gives up, the write lands. */
+/** Share of server-error, HTML, empty and dropped answers that apply the write first. */
+const COMMIT_SHARE = 0.5;
+/**
+ * Slow answers (before the system) and late ones (after it) take longer than the worker's request
+ * timeout: the client gives up, and the write lands (slow: 2.5 s after it was sent, well inside the
+ * workflows' 5 s settle before looking; late: at once).
+ */
 const SLOW_MS = 2_500;
 const REQUEST_TIMEOUT_MS = 1_000;
+/**
+ * Pacing is on: every connection's write limit in the sandbox and its configured rate in the
+ * workers. 1,200/min (20/s, paced at 19/s) is far above what one connection needs here, but real:
+ * the sandbox answers 429 past it, and chaos 429s cut the adaptive rate (to at least a quarter).
+ */
+export const WRITES_PER_MINUTE = 1_200;
+/** Writes started at once (a busy service starts many, but not all at the same millisecond). */
+const START_CONCURRENCY = 25;
 
-/** Failure types a write may end with for a non-retryable reason the failure names. */
-const ACCEPTED_FAILURES = new Set<string>([
-  WriteFailureType.restrictionViolated, WriteFailureType.compensated, WriteFailureType.retryBudgetExhausted,
-  WriteFailureType.invalidInput, MakiniFailureType.rejected, MakiniFailureType.malformedResponse,
-]);
-
-interface Planned {
-  input: CreatePurchaseOrderInput;
-  system: string;
-  lines: number;
-  /** Written to break a rule of its system: must fail before any write. */
-  forbidden: boolean;
-}
-
-/** The writes of a run, the same for the same seed. */
-export function planWrites(count: number, seed: number, runId: string): Planned[] {
-  const random = mulberry32(seed);
-  return Array.from({ length: count }, (_, i) => {
-    const c = CONNECTIONS[Math.floor(random() * CONNECTIONS.length)]!;
-    const lines = 1 + Math.floor(random() ** 2 * 30); // mostly small, some up to 30
-    const forbidden = random() < 0.04;
-    const header: Record<string, unknown> = { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: `chaos ${i}` };
-    if (forbidden) header.totalNetValue = 1; // read-only everywhere
-    return {
-      system: c.system, lines, forbidden,
-      input: {
-        connectionId: c.id, idempotencyKey: `${runId}-${i}`,
-        purchaseOrder: { ...header, lineItems: Array.from({ length: lines }, (_, l) => ({ materialKey: `mat-${(l % 3) + 1}`, name: `part ${l + 1}`, quantity: l + 1, price: 1 + l })) },
-      } as CreatePurchaseOrderInput,
-    };
-  });
+/** The chaos of one connection: the run's rates, its own seed, and its reads too unless `readFaultsOn` leaves them out. */
+export function chaosConfigOf(options: Pick<ChaosOptions, 'seed' | 'rates' | 'readFaultsOn'>, connectionId: string): ChaosConfig {
+  const n = CHAOS_CONNECTIONS.findIndex((c) => c.id === connectionId);
+  const reads = options.readFaultsOn?.includes(connectionId) ?? true;
+  return {
+    seed: options.seed + n,
+    rates: options.rates ?? CHAOS_RATES,
+    commitShare: COMMIT_SHARE,
+    slowMs: SLOW_MS,
+    retryAfterSeconds: 1,
+    methods: reads ? ['GET', 'POST', 'PUT'] : ['POST', 'PUT'],
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -97,36 +121,79 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const violations: string[] = [];
   const started = Date.now();
   const workers = new Set<WorkerProcess>();
+  const writesPerMinute = options.writesPerMinute ?? WRITES_PER_MINUTE;
   let server: DevServer | undefined;
   let sandbox: StartedSandbox | undefined;
   let connection: Connection | undefined;
   let kills = 0;
   let serverRestarts = 0;
   let maxWorkersAtOnce = 0;
+  let stopping = false;
+  // Should this process die before the finally below (an uncaught error), its children go with it.
+  const killChildren = () => {
+    for (const w of workers) w.child.kill('SIGKILL');
+    if (!options.keepServer) server?.process.kill('SIGKILL');
+  };
+  process.once('exit', killChildren);
   try {
     const dbFilename = join(dir, 'temporal.db');
     const port = await freePort();
     server = await startDevServer({ headless: true, dbFilename, port, logFile: join(dir, 'temporal.log') });
-    sandbox = await startSandbox({ seed: options.seed, connections: CONNECTIONS.map(({ id, token, system }) => ({ id, token, system })) });
-    await sandbox.admin.setChaos('*', { seed: options.seed, rates: CHAOS_RATES, slowMs: SLOW_MS, retryAfterSeconds: 1 });
+    sandbox = await startSandbox({
+      seed: options.seed,
+      connections: CHAOS_CONNECTIONS.map(({ id, token, system }) => ({ id, token, system, writesPerMinute })),
+    });
+    const runId = `r${options.seed}-${Date.now().toString(36)}`;
+    const plan = planChaos(options.writes, options.seed, runId, { poLines: options.poLines });
+    // Setup, before chaos: the inventory records the inventory chains write (keys differ from codes).
+    for (const c of CHAOS_CONNECTIONS) {
+      const materials = plan.materials
+        .filter((m) => m.connectionId === c.id)
+        .map((m) => ({ key: m.key, code: m.code, name: `chaos material ${m.key}`, inventoryKey: m.inventoryKey, quantity: m.quantity }));
+      if (materials.length) await sandbox.admin.addReferenceData(c.id, { materials });
+    }
+    for (const c of CHAOS_CONNECTIONS) await sandbox.admin.setChaos(c.id, chaosConfigOf(options, c.id));
     const connectionsFile = join(dir, 'connections.json');
-    // The sandbox sets no write limit here: pacing at the profiles' rates would only slow the run (docs/connections.md).
-    writeFileSync(connectionsFile, JSON.stringify({ connections: CONNECTIONS.map((c) => ({ id: c.id, system: c.system, token: { env: c.env }, writesPerMinute: 60_000 })) }));
+    writeFileSync(
+      connectionsFile,
+      JSON.stringify({
+        connections: CHAOS_CONNECTIONS.map((c) => ({ id: c.id, system: c.system, token: { env: c.env }, writesPerMinute })),
+      }),
+    );
     const taskQueue = `chaos-${options.seed}`;
     const env: NodeJS.ProcessEnv = {
-      ...Object.fromEntries(CONNECTIONS.map((c) => [c.env, c.token])),
-      TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'default', TEMPORAL_TASK_QUEUE: taskQueue,
-      MAKINI_BASE_URL: sandbox.url, MAKINI_CONNECTIONS_FILE: connectionsFile,
-      MAKINI_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS), WORKER_SHUTDOWN_GRACE_MS: '1000', LOG_LEVEL: 'WARN',
+      ...Object.fromEntries(CHAOS_CONNECTIONS.map((c) => [c.env, c.token])),
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      MAKINI_BASE_URL: sandbox.url,
+      MAKINI_CONNECTIONS_FILE: connectionsFile,
+      MAKINI_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      WORKER_SHUTDOWN_GRACE_MS: '1000',
+      // INFO: the worker's "[worker] polling" line (what startWorkerProcess waits for) is logged at INFO.
+      LOG_LEVEL: 'INFO',
     };
+    const killed = new Set<WorkerProcess>();
     const addWorker = async () => {
       const w = await startWorkerProcess(env);
+      if (w.child.exitCode !== null || w.child.signalCode !== null)
+        throw new Error(`the worker exited while starting:\n${w.output().slice(-3000)}`);
       workers.add(w);
-      void w.exited.then(() => workers.delete(w));
+      void w.exited.then((code) => {
+        workers.delete(w);
+        if (options.keepServer) writeFileSync(join(dir, `worker-${w.child.pid}.log`), w.output());
+        // A worker that dies on its own is a finding, not part of the plan.
+        if (!killed.has(w) && !stopping) {
+          const why = `worker pid ${w.child.pid} exited on its own (code ${code}, signal ${w.child.signalCode}): ${w.output().slice(-3000)}`;
+          log(why);
+          violations.push(why);
+        }
+      });
       maxWorkersAtOnce = Math.max(maxWorkersAtOnce, workers.size);
       return w;
     };
     const kill = async (w: WorkerProcess) => {
+      killed.add(w);
       w.child.kill('SIGKILL');
       await w.exited;
       kills++;
@@ -134,151 +201,391 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     };
 
     let first = await addWorker();
-    const connect = async () => {
-      connection = await Connection.connect({ address: server!.address });
-      return new Client({ connection, namespace: 'default' });
-    };
-    let client = await connect();
-    const runId = `r${options.seed}-${Date.now().toString(36)}`;
-    const planned = planWrites(options.writes, options.seed, runId);
-    const handles: WorkflowHandle[] = [];
-    // Started 25 at a time, as a busy service would: one by one, starting would be the bottleneck.
-    for (let i = 0; i < planned.length; i += 25) {
-      handles.push(...await Promise.all(planned.slice(i, i + 25).map((p) => startCreatePurchaseOrder(client, p.input, { taskQueue }))));
-    }
-    log(`started ${planned.length} writes on ${CONNECTIONS.length} connections`);
-
-    // Writes only: the per-connection control workflows (connectionControl) live on by design.
-    const runningCount = async (): Promise<number> => {
-      let n = 0;
-      for await (const _ of client.workflow.list({ query: `TaskQueue = "${taskQueue}" AND WorkflowType = "createPurchaseOrder" AND ExecutionStatus = "Running"` })) n++;
-      return n;
-    };
-    // The disruption schedule, by share of writes finished.
-    const plan: { at: number; what: string; act: () => Promise<void> }[] = [];
-    for (let k = 0; k < options.kills; k++) {
-      plan.push({ at: (k + 1) / (options.kills + 2), what: 'kill a worker and start a new one', act: async () => {
-        const victim = [...workers][0] ?? first;
-        await kill(victim);
-        first = await addWorker();
-      } });
-    }
-    plan.push({ at: 0.15, what: 'start a second worker', act: async () => { await addWorker(); } });
-    if (options.restartServer) {
-      plan.push({ at: 0.5, what: 'restart the Temporal server', act: async () => {
-        await connection?.close();
-        await server!.stop();
-        server = await startDevServer({ headless: true, dbFilename, port, logFile: join(dir, 'temporal.log') });
-        serverRestarts++;
-        client = await connect();
-      } });
-    }
-    plan.sort((a, b) => a.at - b.at);
-
+    connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection, namespace: 'default' });
     const deadline = started + options.timeoutMs;
-    let lastLog = 0;
-    for (;;) {
-      const running = await runningCount().catch((err: unknown) => { log(`cannot count running writes: ${(err as Error).message}`); return -1; });
-      if (running === 0) break;
-      if (Date.now() - lastLog > 10_000) {
-        lastLog = Date.now();
-        log(`${running} of ${planned.length} writes running, ${workers.size} worker(s), ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+    // The service: every chain at once, each writing one write after the other.
+    const outcomes: WriteOutcome[][] = plan.chains.map((c) => c.writes.map(() => ({ status: 'stuck' })));
+    let finished = 0;
+    let startsInFlight = 0;
+    const startSlot = async () => {
+      while (startsInFlight >= START_CONCURRENCY) await sleep(20);
+      startsInFlight++;
+    };
+    const runWrite = async (chain: Chain, w: PlannedWrite, recordKey: string | undefined): Promise<WriteOutcome> => {
+      const input = w.input(recordKey);
+      const workflowId = writeWorkflowId(w.type, chain.connectionId, w.idempotencyKey);
+      const from = Date.now();
+      await startSlot();
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            // After a failed start (the server restarting), start only what does not exist yet.
+            if (attempt > 1 && (await exists(client, workflowId))) break;
+            await startWrite(client, w.type, input as never, { taskQueue });
+            break;
+          } catch (err) {
+            if (err instanceof InvalidWriteInputError) throw err;
+            if (Date.now() > deadline) return { status: 'stuck', workflowId, from, why: `never started: ${(err as Error).message}` };
+            await sleep(1_000);
+          }
+        }
+      } finally {
+        startsInFlight--;
       }
-      const doneShare = running < 0 ? 0 : 1 - running / planned.length;
-      while (plan[0] && doneShare >= plan[0].at) {
-        const step = plan.shift()!;
-        log(`${Math.round(doneShare * 100)}% done: ${step.what}`);
+      for (;;) {
+        try {
+          const result: unknown = await client.workflow.getHandle(workflowId).result();
+          return { status: 'completed', workflowId, result, from, to: Date.now() };
+        } catch (err) {
+          if (err instanceof WorkflowFailedError) return { status: 'failed', workflowId, failure: failureOf(err), from, to: Date.now() };
+          // The server is restarting, or the connection was replaced: ask again.
+          if (Date.now() > deadline) return { status: 'stuck', workflowId, from };
+          await sleep(1_000);
+        }
+      }
+    };
+    const runChain = async (chain: Chain, i: number) => {
+      let recordKey = chain.inventory?.inventoryKey;
+      for (const [j, w] of chain.writes.entries()) {
+        const needs = w.requires === undefined ? undefined : outcomes[i]![w.requires]!;
+        if (needs && needs.status !== 'completed') {
+          outcomes[i]![j] = { status: 'skipped', why: `its ${chain.writes[w.requires!]!.role} did not complete (${needs.status})` };
+        } else if (w.requires !== undefined && !recordKey) {
+          outcomes[i]![j] = { status: 'skipped', why: 'no record to write to' };
+        } else {
+          const o = await runWrite(chain, w, recordKey);
+          outcomes[i]![j] = o;
+          if (j === 0 && o.status === 'completed') {
+            const r = o.result as { purchaseOrderKey?: string; workOrderKey?: string };
+            recordKey ??= r.purchaseOrderKey ?? r.workOrderKey;
+          }
+          if (o.status === 'stuck') {
+            for (let k = j + 1; k < chain.writes.length; k++) outcomes[i]![k] = { status: 'skipped', why: `its ${w.role} is stuck` };
+            finished += chain.writes.length - j;
+            return;
+          }
+        }
+        finished++;
+      }
+    };
+    const allDone = Promise.all(plan.chains.map((c, i) => runChain(c, i)));
+    let done = false;
+    let chainError: unknown;
+    void allDone.then(
+      () => (done = true),
+      (err: unknown) => {
+        chainError = err;
+        done = true;
+      },
+    );
+    const chains: Record<string, number> = {};
+    for (const c of plan.chains) chains[c.kind] = (chains[c.kind] ?? 0) + 1;
+    const planned = plannedWriteRequests(plan);
+    log(
+      `${plan.writes} writes in ${plan.chains.length} chains (${Object.entries(chains)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}); ` +
+        `at least ${Object.entries(planned)
+          .map(([c, n]) => `${n} write requests to ${c}`)
+          .join(', ')}`,
+    );
+
+    // The disruption schedule, by share of writes finished.
+    const schedule: { at: number; what: string; act: () => Promise<void> }[] = [];
+    for (let k = 0; k < options.kills; k++) {
+      schedule.push({
+        at: (k + 1) / (options.kills + 2),
+        what: 'kill a worker and start a new one',
+        act: async () => {
+          const victim = [...workers][0] ?? first;
+          await kill(victim);
+          first = await addWorker();
+        },
+      });
+    }
+    schedule.push({
+      at: 0.15,
+      what: 'start a second worker',
+      act: async () => {
+        await addWorker();
+      },
+    });
+    if (options.restartServer) {
+      // The client keeps its connection: calls in flight fail while the server is down and are
+      // asked again (closing it under them would crash the process: a gRPC retry timer throws).
+      schedule.push({
+        at: 0.5,
+        what: 'restart the Temporal server',
+        act: async () => {
+          await server!.stop();
+          server = await startDevServer({ headless: true, dbFilename, port, logFile: join(dir, 'temporal.log') });
+          serverRestarts++;
+        },
+      });
+    }
+    schedule.sort((a, b) => a.at - b.at);
+    let lastLog = 0;
+    while (!done) {
+      const share = finished / plan.writes;
+      while (schedule[0] && share >= schedule[0].at) {
+        const step = schedule.shift()!;
+        log(`${Math.round(share * 100)}% done: ${step.what}`);
         await step.act();
       }
-      if (Date.now() > deadline) {
-        violations.push(`${running} writes still running after ${options.timeoutMs} ms`);
-        break;
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        log(`${finished} of ${plan.writes} writes finished, ${workers.size} worker(s), ${((Date.now() - started) / 1000).toFixed(0)} s`);
       }
-      await sleep(1_000);
+      await sleep(250);
     }
-    for (const step of plan) log(`not reached: ${step.what}`);
+    if (chainError !== undefined) throw chainError;
+    for (const step of schedule) log(`not reached: ${step.what}`);
     // Every disruption must have happened, or the run proved less than it claims.
     if (options.kills > kills) violations.push(`only ${kills} of ${options.kills} worker kills happened`);
     if (options.restartServer && serverRestarts === 0) violations.push('the server restart was never reached');
 
-    // The judge: the sandbox's own state.
-    const state = Object.fromEntries(await Promise.all(CONNECTIONS.map(async (c) => [c.id, (await sandbox!.admin.state(c.id)).purchaseOrders] as const)));
-    const bySystem: ChaosReport['bySystem'] = {};
-    const failuresByType: Record<string, number> = {};
-    const failures: string[] = [];
-    const ourCodes = new Set(planned.map((p) => p.input.idempotencyKey));
-    for (const [id, pos] of Object.entries(state)) {
-      for (const po of pos) {
-        if (!ourCodes.has(String(po.code))) violations.push(`${id}: PO ${po.key} with unknown code ${po.code}`);
-        const lineNos = (po.lineItems ?? []).map((l) => Number(l.lineNo));
-        if (new Set(lineNos).size !== lineNos.length) violations.push(`${id}: PO ${po.code} has a duplicate line (lineNos ${lineNos.join(',')})`);
+    // Nothing written from here on: chaos off, so the judge's reads are plain.
+    for (const c of CHAOS_CONNECTIONS) await sandbox.admin.setChaos(c.id, null);
+    const states: Record<string, SandboxState> = {};
+    const logs: Record<string, RequestLogEntry[]> = {};
+    for (const c of CHAOS_CONNECTIONS) {
+      states[c.id] = await sandbox.admin.state(c.id);
+      logs[c.id] = await sandbox.admin.requestLog(c.id);
+    }
+    const verdict = judge({ chains: plan.chains, outcomes, states, logs });
+    violations.push(...verdict.violations);
+    for (const [i, c] of plan.chains.entries()) {
+      for (const [j, o] of outcomes[i]!.entries())
+        if (o.status === 'stuck' && o.workflowId) violations.push(`${o.workflowId}: still running (chain ${c.id}, ${c.writes[j]!.role})`);
+    }
+    // Writes only: the per-connection control workflows (connectionControl) live on by design.
+    let stillRunning = 0;
+    const types = WRITE_TYPE_NAMES.map((t) => `"${t}"`).join(', ');
+    for await (const wf of client.workflow.list({
+      query: `TaskQueue = "${taskQueue}" AND WorkflowType IN (${types}) AND ExecutionStatus = "Running"`,
+    })) {
+      stillRunning++;
+      if (stillRunning <= 20) violations.push(`${wf.workflowId} (${wf.type}) still running at the end`);
+    }
+    if (stillRunning > 20) violations.push(`... ${stillRunning} write executions still running at the end`);
+
+    const faults = countFaults(Object.values(logs));
+    const faultKindsEnabled = [...new Set(CHAOS_CONNECTIONS.flatMap((c) => expectedFaultKinds(chaosConfigOf(options, c.id))))];
+    const faultKindsMissing = faultKindsEnabled.filter((k) => !faults.onWrites[k]);
+    for (const k of faultKindsMissing)
+      violations.push(
+        `fault kind ${k} is enabled, yet never hit a write (${faults.writeRequests} write requests): this run proved nothing about it`,
+      );
+    const slowest = plan.chains
+      .flatMap((c, i) => outcomes[i]!.map((o, j) => ({ c, w: c.writes[j]!, o })))
+      .filter(({ o }) => o.from !== undefined && o.to !== undefined)
+      .sort((a, b) => b.o.to! - b.o.from! - (a.o.to! - a.o.from!))
+      .slice(0, 5)
+      .map(
+        ({ c, w, o }) =>
+          `${o.workflowId} (${c.system}${w.data.kind === 'po-create' ? `, ${w.data.lines.length} lines` : ''}): ${((o.to! - o.from!) / 1000).toFixed(1)} s, ${o.status}`,
+      );
+    // The histories of the writes a violation is about (what `temporal workflow show` would print, condensed).
+    const histories: ChaosReport['histories'] = [];
+    const suspects = [
+      ...new Set([
+        ...verdict.implicatedChains,
+        ...plan.chains.flatMap((_, i) => (outcomes[i]!.some((o) => o.status === 'stuck') ? [i] : [])),
+      ]),
+    ];
+    for (const i of suspects.slice(0, 8)) {
+      for (const o of outcomes[i]!) {
+        if (!o.workflowId) continue;
+        histories.push({
+          workflowId: o.workflowId,
+          events: await historySummary(client, o.workflowId).catch((err: unknown) => [
+            `cannot read the history: ${(err as Error).message}`,
+          ]),
+        });
       }
     }
-    for (const [i, p] of planned.entries()) {
-      const s = (bySystem[p.system] ??= { writes: 0, completed: 0, failed: 0, lines: 0 });
-      s.writes++;
-      const handle = client.workflow.getHandle(handles[i]!.workflowId);
-      const found = state[p.input.connectionId]!.filter((po) => po.code === p.input.idempotencyKey);
-      const outcome = await handle.result().then((r: CreatePurchaseOrderResult) => ({ ok: true as const, r }), (e: unknown) => ({ ok: false as const, e }));
-      const name = `${p.input.idempotencyKey} (${p.system}, ${p.lines} lines)`;
-      if ((await handle.describe()).status.name === 'RUNNING') {
-        violations.push(`${name}: still running`);
-        continue;
-      }
-      if (outcome.ok) {
-        s.completed++;
-        s.lines += p.lines;
-        if (p.forbidden) violations.push(`${name}: breaks a rule of ${p.system} yet completed`);
-        if (found.length !== 1) { violations.push(`${name}: completed but exists ${found.length} times`); continue; }
-        const lineNos = (found[0]!.lineItems ?? []).map((l) => Number(l.lineNo)).sort((a, b) => a - b);
-        if (lineNos.join() !== Array.from({ length: p.lines }, (_, l) => l + 1).join()) violations.push(`${name}: has lines ${lineNos.join(',')}`);
-        if (outcome.r.purchaseOrderKey !== found[0]!.key) violations.push(`${name}: result names ${outcome.r.purchaseOrderKey}, stored ${found[0]!.key}`);
-      } else {
-        s.failed++;
-        const cause = outcome.e instanceof WorkflowFailedError ? outcome.e.cause : undefined;
-        const type = cause instanceof ApplicationFailure ? cause.type ?? 'untyped' : `not an ApplicationFailure: ${String(outcome.e)}`;
-        failuresByType[type] = (failuresByType[type] ?? 0) + 1;
-        failures.push(`${name}: ${type}: ${cause?.message ?? outcome.e}`);
-        if (!(cause instanceof ApplicationFailure) || !cause.nonRetryable || !ACCEPTED_FAILURES.has(type)) {
-          violations.push(`${name}: failed for an unexpected reason: ${type}: ${cause?.message ?? outcome.e}`);
-        }
-        if (!cause?.message) violations.push(`${name}: failure without a message`);
-        // A failed write leaves nothing behind, or a header it cancelled (NetSuite: closed).
-        const leftovers = found.filter((po) => po.status !== 'cancelled' && po.status !== 'closed');
-        if (found.length > 1 || leftovers.length) violations.push(`${name}: failed (${type}) but left ${found.length} PO(s), status ${found.map((f) => f.status).join(',')}`);
-        if (p.forbidden && type !== WriteFailureType.restrictionViolated) violations.push(`${name}: forbidden write failed with ${type}`);
-      }
-    }
-    const faultsInjected: Record<string, number> = {};
-    let requests = 0;
-    for (const c of CONNECTIONS) {
-      for (const r of await sandbox.admin.requestLog(c.id)) {
-        requests++;
-        if (r.fault) faultsInjected[r.fault] = (faultsInjected[r.fault] ?? 0) + 1;
-      }
-    }
-    const stillRunning = await runningCount();
-    if (stillRunning > 0) violations.push(`${stillRunning} executions still running at the end`);
-    return { options, elapsedMs: Date.now() - started, bySystem, failuresByType, failures, faultsInjected, requests, kills, serverRestarts, maxWorkersAtOnce, violations };
+    const { violations: _, implicatedChains: __, ...rest } = verdict;
+    return {
+      ...rest,
+      options,
+      elapsedMs: Date.now() - started,
+      chains,
+      faults,
+      faultKindsEnabled,
+      faultKindsMissing,
+      slowest,
+      histories,
+      writesPerMinute,
+      kills,
+      serverRestarts,
+      maxWorkersAtOnce,
+      violations,
+    };
   } finally {
+    stopping = true;
+    process.off('exit', killChildren);
     for (const w of workers) w.child.kill('SIGKILL');
     await connection?.close().catch(() => undefined);
-    await sandbox?.close();
-    await server?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await sandbox?.close().catch(() => undefined);
+    if (options.keepServer && server) {
+      for (const w of workers) writeFileSync(join(dir, `worker-${w.child.pid}.log`), w.output());
+      log(
+        `Temporal server kept running at ${server.address} (pid ${server.process.pid}, data and worker logs in ${dir}): ` +
+          `temporal workflow show --address ${server.address} --workflow-id <id>; stop it with kill ${server.process.pid}`,
+      );
+    } else {
+      await server?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
 }
 
+async function exists(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+const { EventType } = proto.temporal.api.enums.v1;
+const decode = (p: proto.temporal.api.common.v1.IPayload | null | undefined): string => {
+  if (!p?.data) return '';
+  const text = new TextDecoder().decode(p.data);
+  try {
+    return String(JSON.parse(text));
+  } catch {
+    return text;
+  }
+};
+
+/** One line per step-relevant event of a workflow's history: activities, their failures, timers, signals, the end. */
+async function historySummary(client: Client, workflowId: string): Promise<string[]> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const lines: string[] = [];
+  for (const e of history.events ?? []) {
+    const at = e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000).toISOString().slice(11, 19) : '';
+    const summary = decode(e.userMetadata?.summary);
+    const line = (what: string) => lines.push(`${at} #${String(e.eventId)} ${what}`);
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        line(`${e.activityTaskScheduledEventAttributes?.activityType?.name}: ${summary}`);
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+        line(`  failed: ${e.activityTaskFailedEventAttributes?.failure?.message}`);
+        break;
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+        line('  timed out');
+        break;
+      case EventType.EVENT_TYPE_TIMER_STARTED:
+        line(`wait: ${summary}`);
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+        line(`signal ${e.workflowExecutionSignaledEventAttributes?.signalName}`);
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
+        line(`workflow task failed: ${e.workflowTaskFailedEventAttributes?.failure?.message}`);
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
+        line('completed');
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+        line(`failed: ${e.workflowExecutionFailedEventAttributes?.failure?.message}`);
+        break;
+      default:
+        break;
+    }
+  }
+  return lines;
+}
+
+function failureOf(err: WorkflowFailedError): NonNullable<WriteOutcome['failure']> {
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) {
+    const step = (cause.details?.[0] as { step?: unknown } | undefined)?.step;
+    return {
+      applicationFailure: true,
+      type: cause.type ?? 'untyped',
+      message: cause.message,
+      nonRetryable: cause.nonRetryable === true,
+      step: typeof step === 'string' ? step : undefined,
+    };
+  }
+  return { applicationFailure: false, type: cause?.name ?? 'none', message: cause?.message ?? err.message, nonRetryable: false };
+}
+
+const sorted = (o: Record<string, number>) => Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
+
 /** One summary table, as text. */
 export function formatChaosReport(r: ChaosReport): string {
+  const label = (l: string) => l.replace(/^chaos:/, '');
+  const byStatus = (l: string) => {
+    const s = r.faults.onWritesByStatus[l];
+    return s && Object.keys(s).length > 1
+      ? ` (${Object.entries(s)
+          .map(([st, n]) => `${st}: ${n}`)
+          .join(', ')})`
+      : s
+        ? ` (${Object.keys(s)[0]})`
+        : '';
+  };
   const rows: [string, string][] = [
-    ['writes', String(r.options.writes)],
-    ['seed', String(r.options.seed)],
+    ['writes', `${r.options.writes} (seed ${r.options.seed})`],
     ['elapsed', `${(r.elapsedMs / 1000).toFixed(1)} s`],
-    ...Object.entries(r.bySystem).map(([sys, s]) => [`  ${sys}`, `${s.writes} writes: ${s.completed} completed (${s.lines} lines), ${s.failed} failed`] as [string, string]),
-    ['failures by type', Object.entries(r.failuresByType).map(([t, n]) => `${t} ${n}`).join(', ') || 'none'],
-    ['Makini requests', String(r.requests)],
-    ['faults injected', Object.entries(r.faultsInjected).sort().map(([t, n]) => `${t.replace(/^chaos:/, '')} ${n}`).join(', ')],
+    [
+      'chains',
+      sorted(r.chains)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', '),
+    ],
+    ...sorted(Object.fromEntries(Object.entries(r.byType).map(([t, s]) => [t, s.planned]))).map(([t]) => {
+      const s = r.byType[t]!;
+      const parts = [
+        `${s.completed} completed`,
+        s.refused && `${s.refused} refused as planned`,
+        s.failed && `${s.failed} failed`,
+        s.skipped && `${s.skipped} skipped`,
+        s.stuck && `${s.stuck} STUCK`,
+      ];
+      return [`  ${t}`, `${s.planned}: ${parts.filter(Boolean).join(', ')}`] as [string, string];
+    }),
+    [
+      'invariants (all 0)',
+      Object.entries(r.counts)
+        .map(([k, n]) => `${k.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`)} ${n}`)
+        .join(', '),
+    ],
+    [
+      'failures by type',
+      sorted(r.failuresByType)
+        .map(([t, n]) => `${t} ${n}`)
+        .join(', ') || 'none',
+    ],
+    ['failed, proven not applied', `${r.failedProvenNotApplied}; failed but applied: ${r.failedButApplied.length}`],
+    ['records judged exactly', String(r.recordsChecked)],
+    ['Makini requests', `${r.faults.requests} (${r.faults.writeRequests} writes, ${r.writeRequestsAttributed} of them tied to a write)`],
+    [
+      'faults on writes',
+      sorted(r.faults.onWrites)
+        .map(([l, n]) => `${label(l)} ${n}${byStatus(l)}`)
+        .join(', '),
+    ],
+    [
+      'applied, then answered',
+      sorted(r.faults.appliedThen)
+        .map(([a, n]) => `${a} ${n}`)
+        .join(', ') || 'never',
+    ],
+    [
+      'faults on reads',
+      `${Object.values(r.faults.onReads).reduce((a, b) => a + b, 0)} (on ${r.options.readFaultsOn?.join(', ') ?? 'every connection'})`,
+    ],
+    ['fault kinds never on a write', r.faultKindsMissing.map(label).join(', ') || 'none'],
+    ['pacing', `${r.writesPerMinute}/min per connection; ${r.faults.limitRefusals} writes answered 429 by the sandbox's limit`],
     ['worker SIGKILLs', String(r.kills)],
     ['server restarts', String(r.serverRestarts)],
     ['max workers at once', String(r.maxWorkersAtOnce)],
@@ -286,6 +593,10 @@ export function formatChaosReport(r: ChaosReport): string {
   ];
   const w = Math.max(...rows.map(([k]) => k.length));
   const table = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
-  const failed = r.failures.length ? `\n\nfailed writes:\n${r.failures.map((f) => `  - ${f}`).join('\n')}` : '';
-  return r.violations.length ? `${table}${failed}\n\nVIOLATIONS:\n${r.violations.map((v) => `  - ${v}`).join('\n')}` : `${table}${failed}`;
+  const list = (title: string, items: string[]) => (items.length ? `\n\n${title}:\n${items.map((f) => `  - ${f}`).join('\n')}` : '');
+  const histories = r.histories.map((h) => `\n\n${h.workflowId}:\n${h.events.map((e) => `    ${e}`).join('\n')}`).join('');
+  return (
+    `${table}${list('slowest writes', r.slowest)}${list('failed writes', r.failures)}${list('failed, but applied', r.failedButApplied)}` +
+    `${list('VIOLATIONS', r.violations)}${histories ? `\n\nhistories of the writes the violations are about:${histories}` : ''}`
+  );
 }

@@ -25,13 +25,18 @@ export async function startChildWorker(cfg: ChildConfig, readyTimeoutMs = 120_00
   });
   // Kept for error messages only: the worker logs nothing a benchmark reader needs.
   let output = '';
-  const keep = (b: Buffer) => { output = (output + b.toString()).slice(-4000); };
+  const keep = (b: Buffer) => {
+    output = (output + b.toString()).slice(-4000);
+  };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const next = <T extends ChildMessage['type']>(type: T, timeoutMs: number) =>
     new Promise<Extract<ChildMessage, { type: T }>>((resolve, reject) => {
-      const timer = setTimeout(() => { child.off('message', onMessage); reject(new Error(`bench worker sent no "${type}" in ${timeoutMs} ms`)); }, timeoutMs);
+      const timer = setTimeout(() => {
+        child.off('message', onMessage);
+        reject(new Error(`bench worker sent no "${type}" in ${timeoutMs} ms`));
+      }, timeoutMs);
       const onMessage = (m: ChildMessage) => {
         if (m.type !== type) return;
         clearTimeout(timer);
@@ -39,7 +44,10 @@ export async function startChildWorker(cfg: ChildConfig, readyTimeoutMs = 120_00
         resolve(m as Extract<ChildMessage, { type: T }>);
       };
       child.on('message', onMessage);
-      void exited.then((code) => { clearTimeout(timer); reject(new Error(`bench worker exited (${code}) before "${type}":\n${output}`)); });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`bench worker exited (${code}) before "${type}":\n${output}`));
+      });
     });
   const ready = await next('ready', readyTimeoutMs).catch((err: unknown) => {
     child.kill('SIGKILL');

@@ -2,7 +2,13 @@
 import type { CreatePurchaseOrderInput } from '../../src/client/index.js';
 
 export const poLines = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ lineNo: i + 1, materialKey: `mat-${(i % 3) + 1}`, name: `part ${i + 1}`, quantity: i + 1, price: 10 + i }));
+  Array.from({ length: n }, (_, i) => ({
+    lineNo: i + 1,
+    materialKey: `mat-${(i % 3) + 1}`,
+    name: `part ${i + 1}`,
+    quantity: i + 1,
+    price: 10 + i,
+  }));
 
 export const PO_HEADER = { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR' } as const;
 

@@ -33,11 +33,20 @@ export function machineInfo(): MachineInfo {
 
 export function machineTable(m: MachineInfo, command: string, elapsedMs: number): string {
   const load = `${m.loadStart.toFixed(2)} at start, ${m.loadEnd?.toFixed(2) ?? '?'} at end (${m.cores} cores)`;
-  return markdownTable(['', ''], [
-    ['command', `\`${command}\``], ['date', m.date], ['CPU', `${m.cpu}, ${m.cores} cores`], ['RAM', `${m.ramGiB} GiB`],
-    ['Node.js', m.node], ['OS', m.os], ['Temporal', m.temporalCli], ['1-min load average', load],
-    ['run took', `${(elapsedMs / 1000).toFixed(0)} s`],
-  ]);
+  return markdownTable(
+    ['', ''],
+    [
+      ['command', `\`${command}\``],
+      ['date', m.date],
+      ['CPU', `${m.cpu}, ${m.cores} cores`],
+      ['RAM', `${m.ramGiB} GiB`],
+      ['Node.js', m.node],
+      ['OS', m.os],
+      ['Temporal', m.temporalCli],
+      ['1-min load average', load],
+      ['run took', `${(elapsedMs / 1000).toFixed(0)} s`],
+    ],
+  );
 }
 
 export function writeReport(path: string, m: MachineInfo, command: string, elapsedMs: number, tables: BenchTable[]): void {

@@ -65,7 +65,16 @@ export class BenchStack {
     }
     const sandbox = await startSandbox({ seed: 1 });
     const connection = await Connection.connect({ address });
-    return new BenchStack(address, namespace, new Client({ connection, namespace }), connection, sandbox, dir, devServer, opts.log ?? (() => undefined));
+    return new BenchStack(
+      address,
+      namespace,
+      new Client({ connection, namespace }),
+      connection,
+      sandbox,
+      dir,
+      devServer,
+      opts.log ?? (() => undefined),
+    );
   }
 
   /**
@@ -77,8 +86,13 @@ export class BenchStack {
   async connection(id: string, system: string, rates: { sandboxLimit?: number; configuredRate?: number } = {}): Promise<BenchConnection> {
     const token = `bench-${randomUUID()}`;
     await this.sandbox.admin.addConnection({ id, token, system, writesPerMinute: rates.sandboxLimit });
-    return { id, system, token, tokenEnv: `MAKINI_TOKEN_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
-      writesPerMinute: rates.configuredRate ?? UNPACED_WRITES_PER_MINUTE };
+    return {
+      id,
+      system,
+      token,
+      tokenEnv: `MAKINI_TOKEN_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
+      writesPerMinute: rates.configuredRate ?? UNPACED_WRITES_PER_MINUTE,
+    };
   }
 
   taskQueue(prefix: string): string {
@@ -105,8 +119,12 @@ export class BenchStack {
   /** A production worker serving `conns` on `taskQueue`, running until `stop()`. */
   async productionWorker(taskQueue: string, conns: readonly BenchConnection[]): Promise<RunningWorker> {
     const { worker, connection } = await createProductionWorker({
-      address: this.address, namespace: this.namespace, taskQueue, makiniBaseUrl: this.sandbox.url,
-      ...workerConfig(conns), workflowBundle: await this.workflowBundle(),
+      address: this.address,
+      namespace: this.namespace,
+      taskQueue,
+      makiniBaseUrl: this.sandbox.url,
+      ...workerConfig(conns),
+      workflowBundle: await this.workflowBundle(),
     });
     return this.run(worker, connection);
   }
@@ -116,10 +134,16 @@ export class BenchStack {
     installQuietRuntime();
     const connection = await NativeConnection.connect({ address: this.address });
     const worker = await Worker.create({
-      connection, namespace: this.namespace, taskQueue, workflowBundle: await this.benchWorkflowBundle(),
+      connection,
+      namespace: this.namespace,
+      taskQueue,
+      workflowBundle: await this.benchWorkflowBundle(),
       activities: {
         ...benchActivities,
-        ...buildMakiniActivities({ settings: { MAKINI_BASE_URL: this.sandbox.url, MAKINI_REQUEST_TIMEOUT_MS: 20_000 }, ...workerConfig(conns) }),
+        ...buildMakiniActivities({
+          settings: { MAKINI_BASE_URL: this.sandbox.url, MAKINI_REQUEST_TIMEOUT_MS: 20_000 },
+          ...workerConfig(conns),
+        }),
       },
     });
     return this.run(worker, connection);
@@ -129,13 +153,21 @@ export class BenchStack {
   async backlog(taskQueue: string): Promise<number> {
     const { TaskQueueType } = proto.temporal.api.enums.v1;
     const queues = [
-      [taskQueue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW], [taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY],
+      [taskQueue, TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW],
+      [taskQueue, TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY],
       [writeCallsQueueOf(taskQueue), TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY],
     ] as const;
-    const counts = await Promise.all(queues.map(async ([name, taskQueueType]) => {
-      const res = await this.client.workflowService.describeTaskQueue({ namespace: this.namespace, taskQueue: { name }, taskQueueType, reportStats: true });
-      return Number(res.stats?.approximateBacklogCount ?? 0);
-    }));
+    const counts = await Promise.all(
+      queues.map(async ([name, taskQueueType]) => {
+        const res = await this.client.workflowService.describeTaskQueue({
+          namespace: this.namespace,
+          taskQueue: { name },
+          taskQueueType,
+          reportStats: true,
+        });
+        return Number(res.stats?.approximateBacklogCount ?? 0);
+      }),
+    );
     return sum(counts);
   }
 
@@ -148,13 +180,14 @@ export class BenchStack {
     let stopped: Promise<void> | undefined;
     const handle: RunningWorker = {
       worker,
-      stop: () => (stopped ??= (async () => {
-        this.workers.delete(handle);
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-        await connection.close();
-        if (failure) throw failure;
-      })()),
+      stop: () =>
+        (stopped ??= (async () => {
+          this.workers.delete(handle);
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await running;
+          await connection.close();
+          if (failure) throw failure;
+        })()),
     };
     this.workers.add(handle);
     return handle;

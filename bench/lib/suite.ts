@@ -43,25 +43,83 @@ interface SizeFlag {
   set(s: BenchSizes, raw: string): void;
 }
 
-const intFlag = (flag: string, help: string, get: (s: BenchSizes) => number, set: (s: BenchSizes, n: number) => void): [string, SizeFlag] =>
-  [flag, { help, get: (s) => String(get(s)), set: (s, raw) => set(s, positiveInt(flag, raw)) }];
+const intFlag = (
+  flag: string,
+  help: string,
+  get: (s: BenchSizes) => number,
+  set: (s: BenchSizes, n: number) => void,
+): [string, SizeFlag] => [flag, { help, get: (s) => String(get(s)), set: (s, raw) => set(s, positiveInt(flag, raw)) }];
 
 /** Command-line flags overriding one size each. */
 export const sizeFlags: Record<string, SizeFlag> = Object.fromEntries([
-  intFlag('overhead-writes', 'PO creates measured for overhead', (s) => s.overhead.iterations, (s, n) => { s.overhead.iterations = n; }),
-  intFlag('throughput-writes', 'workflows of each kind for throughput', (s) => s.throughput.writes, (s, n) => { s.throughput.writes = n; }),
-  intFlag('memory-workflows', 'workflows left waiting for memory', (s) => s.memory.workflows, (s, n) => { s.memory.workflows = n; }),
-  intFlag('memory-connections', 'connections the waiting writes are spread over', (s) => s.memory.connections, (s, n) => { s.memory.connections = n; }),
-  intFlag('rate-writes', 'PO creates in the rate-limited run', (s) => s.rate.writes, (s, n) => { s.rate.writes = n; }),
-  intFlag('rate-per-minute', 'sandbox write limit per minute', (s) => s.rate.perMinute, (s, n) => { s.rate.perMinute = n; }),
-  ['rate-concurrent', {
-    help: 'rate-limited writes in flight at once', get: (s) => String(s.rate.concurrent ?? 'all'),
-    set: (s, raw) => { s.rate.concurrent = positiveInt('rate-concurrent', raw); },
-  }],
-  ['history-lines', {
-    help: 'line counts for history events', get: (s) => s.history.lines.join(','),
-    set: (s, raw) => { s.history.lines = raw.split(',').map((x) => positiveInt('history-lines', x.trim())); },
-  }],
+  intFlag(
+    'overhead-writes',
+    'PO creates measured for overhead',
+    (s) => s.overhead.iterations,
+    (s, n) => {
+      s.overhead.iterations = n;
+    },
+  ),
+  intFlag(
+    'throughput-writes',
+    'workflows of each kind for throughput',
+    (s) => s.throughput.writes,
+    (s, n) => {
+      s.throughput.writes = n;
+    },
+  ),
+  intFlag(
+    'memory-workflows',
+    'workflows left waiting for memory',
+    (s) => s.memory.workflows,
+    (s, n) => {
+      s.memory.workflows = n;
+    },
+  ),
+  intFlag(
+    'memory-connections',
+    'connections the waiting writes are spread over',
+    (s) => s.memory.connections,
+    (s, n) => {
+      s.memory.connections = n;
+    },
+  ),
+  intFlag(
+    'rate-writes',
+    'PO creates in the rate-limited run',
+    (s) => s.rate.writes,
+    (s, n) => {
+      s.rate.writes = n;
+    },
+  ),
+  intFlag(
+    'rate-per-minute',
+    'sandbox write limit per minute',
+    (s) => s.rate.perMinute,
+    (s, n) => {
+      s.rate.perMinute = n;
+    },
+  ),
+  [
+    'rate-concurrent',
+    {
+      help: 'rate-limited writes in flight at once',
+      get: (s) => String(s.rate.concurrent ?? 'all'),
+      set: (s, raw) => {
+        s.rate.concurrent = positiveInt('rate-concurrent', raw);
+      },
+    },
+  ],
+  [
+    'history-lines',
+    {
+      help: 'line counts for history events',
+      get: (s) => s.history.lines.join(','),
+      set: (s, raw) => {
+        s.history.lines = raw.split(',').map((x) => positiveInt('history-lines', x.trim()));
+      },
+    },
+  ],
 ]);
 
 export const BENCH_NAMES = ['overhead', 'throughput', 'history', 'memory', 'rate'] as const;

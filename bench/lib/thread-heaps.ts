@@ -35,7 +35,8 @@ export class WorkerThreadHeaps {
       this.replies.delete(msg.id);
     });
     await new Promise<void>((resolve, reject) =>
-      this.session.post('NodeWorker.enable', { waitForDebuggerOnStart: false }, (err) => (err ? reject(err) : resolve())));
+      this.session.post('NodeWorker.enable', { waitForDebuggerOnStart: false }, (err) => (err ? reject(err) : resolve())),
+    );
   }
 
   private call<T>(sessionId: string, method: string): Promise<T> {

@@ -38,19 +38,28 @@ async function createBaselineWorker(cfg: ChildConfig): Promise<{ worker: Worker;
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: cfg.address });
   const worker = await Worker.create({
-    connection, namespace: cfg.namespace, taskQueue: cfg.taskQueue, workflowBundle: { codePath: cfg.bundlePath }, activities: benchActivities,
+    connection,
+    namespace: cfg.namespace,
+    taskQueue: cfg.taskQueue,
+    workflowBundle: { codePath: cfg.bundlePath },
+    activities: benchActivities,
   });
   return { worker, connection };
 }
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '') as ChildConfig;
-  const { worker, writeCalls, connection } = cfg.kind === 'production'
-    ? await createProductionWorker({
-      address: cfg.address, namespace: cfg.namespace, taskQueue: cfg.taskQueue, makiniBaseUrl: cfg.makiniBaseUrl,
-      ...workerConfig(cfg.conns), workflowBundle: { codePath: cfg.bundlePath },
-    })
-    : await createBaselineWorker(cfg);
+  const { worker, writeCalls, connection } =
+    cfg.kind === 'production'
+      ? await createProductionWorker({
+          address: cfg.address,
+          namespace: cfg.namespace,
+          taskQueue: cfg.taskQueue,
+          makiniBaseUrl: cfg.makiniBaseUrl,
+          ...workerConfig(cfg.conns),
+          workflowBundle: { codePath: cfg.bundlePath },
+        })
+      : await createBaselineWorker(cfg);
   const threads = new WorkerThreadHeaps();
   await threads.start();
   const running = worker.run();
@@ -58,7 +67,13 @@ async function main(): Promise<void> {
     if (msg.type === 'sample') {
       void threads.collectAndMeasure().then((workflowThreads) => {
         fullGc();
-        send({ type: 'sample', memory: process.memoryUsage(), workflowThreads, status: worker.getStatus(), writeCallsStatus: writeCalls?.getStatus() });
+        send({
+          type: 'sample',
+          memory: process.memoryUsage(),
+          workflowThreads,
+          status: worker.getStatus(),
+          writeCallsStatus: writeCalls?.getStatus(),
+        });
       });
     } else if (msg.type === 'status') {
       send({ type: 'status', status: worker.getStatus(), writeCallsStatus: writeCalls?.getStatus() });

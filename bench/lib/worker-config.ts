@@ -16,7 +16,10 @@ export function workerConfig(conns: readonly BenchConnection[]): { connections: 
   return {
     connections: {
       connections: conns.map((c) => ({
-        id: c.id, system: c.system, token: { env: c.tokenEnv }, ...(c.writesPerMinute ? { writesPerMinute: c.writesPerMinute } : {}),
+        id: c.id,
+        system: c.system,
+        token: { env: c.tokenEnv },
+        ...(c.writesPerMinute ? { writesPerMinute: c.writesPerMinute } : {}),
       })),
     },
     env: Object.fromEntries(conns.map((c) => [c.tokenEnv, c.token])),

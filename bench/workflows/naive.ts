@@ -9,7 +9,11 @@ export const NAIVE_RETRY = { initialInterval: '1 second', backoffCoefficient: 2,
 const { createPurchaseOrder } = proxyActivities<MakiniActivities>({ startToCloseTimeout: '30 seconds', retry: NAIVE_RETRY });
 
 /** POSTs the PO (lines in the body), retrying every retryable failure; returns its key. */
-export async function naiveCreatePurchaseOrder(connectionId: string, body: Record<string, unknown>, referenceField: string): Promise<string> {
+export async function naiveCreatePurchaseOrder(
+  connectionId: string,
+  body: Record<string, unknown>,
+  referenceField: string,
+): Promise<string> {
   const created = await createPurchaseOrder(connectionId, body, referenceField);
   return created.value.key;
 }

@@ -25,6 +25,7 @@ import {
   type ConnectionHealth,
   type Effects,
 } from './control-state.js';
+import { ConnectionControlFailureType } from '../failures.js';
 import { SA_CONNECTION_HEALTH, SA_CONNECTION_ID } from '../observability/search-attributes.js';
 import { connectionResumedSignal } from './waits.js';
 import {
@@ -51,13 +52,22 @@ export async function connectionControl(input: ConnectionControlInput): Promise<
   const connectionId = typeof input?.connectionId === 'string' ? input.connectionId : '';
   if (!connectionId) {
     throw ApplicationFailure.create({
-      type: 'InvalidConnectionControlInput',
+      type: ConnectionControlFailureType.invalidInput,
       nonRetryable: true,
       message: 'connectionControl needs { connectionId }',
     });
   }
   const carried = input.state === undefined ? undefined : connectionStateSchema.safeParse(input.state);
-  const policy = connectionPolicySchema.parse(input.policy ?? {});
+  // A bad policy fails the workflow, naming the field, rather than its workflow task forever.
+  const parsedPolicy = connectionPolicySchema.safeParse(input.policy ?? {});
+  if (!parsedPolicy.success) {
+    throw ApplicationFailure.create({
+      type: ConnectionControlFailureType.invalidInput,
+      nonRetryable: true,
+      message: `invalid connectionControl policy: ${parsedPolicy.error.issues.map((i) => `${i.path.join('.') || '(policy)'}: ${i.message}`).join('; ')}`,
+    });
+  }
+  const policy = parsedPolicy.data;
   const control = new ConnectionControl(carried?.success ? carried.data : ConnectionControl.initial(connectionId, policy));
 
   let changed = false;

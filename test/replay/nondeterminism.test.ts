@@ -59,3 +59,30 @@ describe('replay against a nondeterministic change', () => {
     expect(res.out).toMatch(/NONDETERMINISM at event \d+ \(the history has UpsertWorkflowSearchAttributes there\)/);
   });
 });
+
+describe('every recorded history guards its workflow type', () => {
+  const all = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const drifted = join(import.meta.dirname, 'drifted-workflows.ts');
+  // The drifted code is the production code with a timer first: each type's exports, same names.
+  const typesOf = (file: string) =>
+    readHistoryFile(join(dir, file)).history.events![0]!.workflowExecutionStartedEventAttributes!.workflowType!.name!;
+
+  it('the drifted variant exports every production workflow', async () => {
+    const production = await import('../../src/worker/workflows.js');
+    const variant: typeof production = await import('./drifted-workflows.js');
+    expect(Object.keys(variant).sort()).toEqual(Object.keys(production).sort());
+  });
+
+  it('no fixture replays against code that schedules something else first', async () => {
+    installQuietRuntime();
+    const bad = await bundleWorkflowCode({ workflowsPath: drifted, logger: new DefaultLogger('WARN') });
+    const replayed: string[] = [];
+    for (const file of all) {
+      const report = await replayHistory(readHistoryFile(join(dir, file)), { workflowBundle: bad });
+      replayed.push(`${file} (${typesOf(file)}): ${report.ok ? 'replayed' : report.kind}`);
+    }
+    expect(replayed).toEqual(all.map((f) => `${f} (${typesOf(f)}): nondeterminism`));
+  });
+});

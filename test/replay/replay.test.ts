@@ -1,10 +1,17 @@
 // Every history fixture under test/histories/ replays against the current workflow code: an
-// incompatible (nondeterministic) change fails here before it ships.
+// incompatible (nondeterministic) change fails here before it ships. The fixtures cover every
+// workflow type the worker runs (recorded by test/replay/record-histories.test.ts), and each
+// recorded input still parses as it did when it ran: a tightened schema that refused one would
+// make the replay fail with InvalidWriteInput where the history went on.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
+import { CONNECTION_CONTROL_WORKFLOW } from '../../src/connections/control-messages.js';
+import { WRITE_TYPES, WRITE_TYPE_NAMES, isWriteType } from '../../src/writes/catalog.js';
+import { bulkWriteInputSchema } from '../../src/writes/bulk/contract.js';
+import { inputProblems } from '../../src/writes/engine/input.js';
 import { installQuietRuntime, workflowBundle } from '../support/temporal.js';
 
 const dir = join(import.meta.dirname, '..', 'histories');
@@ -12,13 +19,45 @@ const fixtures = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
+type LoadedFixture = ReturnType<typeof historyFromJSON>;
+const load = (file: string): LoadedFixture => historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+const started = (h: LoadedFixture) => h.events![0]!.workflowExecutionStartedEventAttributes!;
+const typeOf = (h: LoadedFixture) => started(h).workflowType!.name!;
+/** The recorded input (plain JSON payloads: the fixtures are recorded without encryption). */
+const inputOf = (h: LoadedFixture): unknown => JSON.parse(Buffer.from(started(h).input!.payloads![0]!.data!).toString('utf8'));
+const failureTypeOf = (h: LoadedFixture) => h.events!.at(-1)?.workflowExecutionFailedEventAttributes?.failure?.applicationFailureInfo?.type;
+
 describe('replay of recorded histories', () => {
   it('has fixtures to replay', () => {
-    expect(fixtures.length).toBeGreaterThanOrEqual(5);
+    expect(fixtures.length).toBeGreaterThanOrEqual(20);
   });
+
+  it('covers every workflow type the worker runs', () => {
+    const covered = new Set(fixtures.map((f) => typeOf(load(f))));
+    expect([...WRITE_TYPE_NAMES, 'bulkWrite', CONNECTION_CONTROL_WORKFLOW].filter((t) => !covered.has(t))).toEqual([]);
+  });
+
+  it.each(fixtures)('%s: its recorded input parses as it did when it ran', (file) => {
+    const h = load(file);
+    const type = typeOf(h);
+    const input = inputOf(h);
+    let problems: string[];
+    if (isWriteType(type)) {
+      const r = WRITE_TYPES[type].schema.safeParse(input);
+      problems = r.success ? [] : inputProblems(r.error).map((p) => `${p.field} [${p.rule}]`);
+    } else if (type === 'bulkWrite') {
+      const { carry: _carry, ...bulk } = input as Record<string, unknown>;
+      const r = bulkWriteInputSchema.safeParse(bulk);
+      problems = r.success ? [] : inputProblems(r.error).map((p) => `${p.field} [${p.rule}]`);
+    } else {
+      problems = typeof (input as { connectionId?: unknown }).connectionId === 'string' ? [] : ['connectionId'];
+    }
+    // Only a history that ended in InvalidWriteInput may hold an input the schema refuses.
+    expect(problems.length > 0).toBe(failureTypeOf(h) === 'InvalidWriteInput');
+  });
+
   it.each(fixtures)('%s replays without nondeterminism', async (file) => {
     installQuietRuntime();
-    const history = historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file);
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, load(file), file);
   });
 });

@@ -3,7 +3,7 @@
 import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { WriteFailureType } from '../../failures.js';
-import { idempotencyKeySchema } from '../engine/input.js';
+import { connectionIdSchema, idempotencyKeySchema, rule, withinPayloadLimit } from '../engine/input.js';
 import { WRITE_TYPE_NAMES } from '../catalog.js';
 
 /** One write of a bulk: a write workflow type and its input (validated again by that workflow). */
@@ -16,26 +16,37 @@ export type BulkItem = z.infer<typeof bulkItemSchema>;
 /** The types a bulk item may have. */
 export const bulkItemTypeSchema = z.enum(WRITE_TYPE_NAMES);
 
-/** What a bulk item must carry for its workflow id, checked before its child starts. */
+/**
+ * What a bulk item must carry for its workflow id, checked before its child starts: the same
+ * rules as a single write's (the id is built from them; its other fields are the item's own workflow's to check).
+ */
 export const bulkItemKeysSchema = z.object({
-  connectionId: z.string().min(1),
-  idempotencyKey: z.string().min(1),
+  connectionId: connectionIdSchema,
+  idempotencyKey: idempotencyKeySchema,
 });
 
 /** Most items one bulk takes (input and results travel in one payload each). */
 export const MAX_BULK_ITEMS = 5_000;
 
-export const bulkWriteInputSchema = z.strictObject({
-  /** Names the bulk; its workflow id is `bulk/<bulkId>`. */
-  bulkId: idempotencyKeySchema,
-  items: z.array(bulkItemSchema).min(1, 'a bulk needs at least one item').max(MAX_BULK_ITEMS),
-  /** Writes running at once per connection (each customer system gets the same fair share). */
-  concurrencyPerConnection: z.number().int().min(1).max(200).default(10),
-  /** Items started per run before continue-as-new (keeps each run's history small). */
-  itemsPerRun: z.number().int().min(1).max(MAX_BULK_ITEMS).default(500),
-  /** Task queue of the item workflows (default: the bulk's own). */
-  taskQueue: z.string().min(1).optional(),
-});
+export const bulkWriteInputSchema = z
+  .strictObject({
+    /** Names the bulk; its workflow id is `bulk/<bulkId>`. */
+    bulkId: idempotencyKeySchema,
+    items: z.array(bulkItemSchema).min(1, 'a bulk needs at least one item').max(MAX_BULK_ITEMS),
+    /** Writes running at once per connection (each customer system gets the same fair share). */
+    concurrencyPerConnection: z.number().int().min(1).max(200).default(10),
+    /** Items started per run before continue-as-new (keeps each run's history small). */
+    itemsPerRun: z.number().int().min(1).max(MAX_BULK_ITEMS).default(500),
+    /** Task queue of the item workflows (default: the bulk's own). */
+    taskQueue: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((q) => /^[\x21-\x7e]+$/.test(q), rule('name-characters', 'a task queue name: printable ASCII, no spaces'))
+      .optional(),
+  })
+  // The whole bulk is one payload, and is carried again by every continue-as-new.
+  .superRefine(withinPayloadLimit());
 export type BulkWriteInput = z.input<typeof bulkWriteInputSchema>;
 
 export const bulkItemOutcomeSchema = z.enum(['succeeded', 'failed', 'rejected', 'invalid']);

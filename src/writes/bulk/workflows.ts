@@ -15,6 +15,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { WriteResultActivities } from './activities.js';
 import {
+  bulkCarrySchema,
   bulkItemKeysSchema,
   bulkItemTypeSchema,
   bulkProgressQuery,
@@ -154,8 +155,25 @@ export async function bulkWrite(args: BulkWriteArgs): Promise<BulkWriteResult> {
     });
   }
   const input = parsed.data;
-  const run = carry?.run ?? 1;
-  const results: (BulkItemResult | null)[] = carry?.results ?? input.items.map(() => null);
+  // What a previous run carried over is checked like the input: a forged or garbled carry must fail
+  // the bulk, not its workflow task forever.
+  const carried = carry === undefined ? undefined : bulkCarrySchema.safeParse(carry);
+  if (carried && (!carried.success || carried.data.results.length !== input.items.length)) {
+    throw ApplicationFailure.create({
+      type: WriteFailureType.invalidInput,
+      nonRetryable: true,
+      message: `invalid bulkWrite carry: ${
+        carried.success
+          ? `${carried.data.results.length} results for ${input.items.length} items`
+          : inputProblems(carried.error)
+              .slice(0, 20)
+              .map((p) => `carry.${p.field}: ${p.message}`)
+              .join('; ')
+      }`,
+    });
+  }
+  const run = carried?.data?.run ?? 1;
+  const results: (BulkItemResult | null)[] = carried?.data?.results ?? input.items.map(() => null);
   const running = new Map<string, number>();
   setHandler(bulkProgressQuery, () => progressOf(input.bulkId, results, running, run));
 

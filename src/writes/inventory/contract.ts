@@ -2,26 +2,36 @@
 // An inventory record is addressed by its own key, or through the material it stocks
 // (`PUT /materials/{key}/inventory` [spec]); Makini's `Inventory` has no custom fields.
 import { z } from 'zod';
-import { retryBudgetSchema, stepRecordSchema } from '../engine/steps.js';
-import { connectionIdSchema, idempotencyKeySchema, keySchema } from '../engine/input.js';
+import { retryBudgetOverrideSchema, stepRecordSchema } from '../engine/steps.js';
+import {
+  addProblem,
+  connectionIdSchema,
+  idempotencyKeySchema,
+  keySchema,
+  MAX_AMOUNT,
+  rule,
+  wholeNumber,
+  withinPayloadLimit,
+} from '../engine/input.js';
 
-const retryBudgetOverride = retryBudgetSchema.partial().optional();
+const retryBudgetOverride = retryBudgetOverrideSchema.optional();
 
 /** Which inventory record: exactly one of `inventoryKey` and `materialKey`. */
 export type InventoryTarget = { inventoryKey: string; materialKey?: undefined } | { materialKey: string; inventoryKey?: undefined };
 
 const exactlyOneTarget = (i: { inventoryKey?: string; materialKey?: string }, ctx: z.RefinementCtx) => {
   if ((i.inventoryKey === undefined) === (i.materialKey === undefined)) {
-    ctx.addIssue({ code: 'custom', path: ['inventoryKey'], message: 'name exactly one of inventoryKey and materialKey' });
+    addProblem(ctx, 'exactly-one', 'name exactly one of inventoryKey and materialKey', ['inventoryKey']);
   }
+  withinPayloadLimit()(i, ctx);
 };
 
 /** Inventory fields a write may set (`PUT /inventories/{key}` body [spec]): absolute values. */
 export const inventoryFieldsSchema = z.strictObject({
   code: z.string().max(100).optional(),
   name: z.string().max(500).optional(),
-  quantity: z.number().int('must be a whole number').nonnegative().optional(),
-  unitCost: z.number().nonnegative().finite().optional(),
+  quantity: wholeNumber(0, MAX_AMOUNT).optional(),
+  unitCost: z.number().nonnegative().max(MAX_AMOUNT).optional(),
   locationKey: keySchema.optional(),
 });
 export type InventoryFields = z.infer<typeof inventoryFieldsSchema>;
@@ -34,7 +44,7 @@ export const updateInventoryInputSchema = z
     retryBudget: retryBudgetOverride,
     inventoryKey: keySchema.optional(),
     materialKey: keySchema.optional(),
-    changes: inventoryFieldsSchema.refine((c) => Object.keys(c).length > 0, 'changes must name at least one field'),
+    changes: inventoryFieldsSchema.refine((c) => Object.keys(c).length > 0, rule('min-fields', 'changes must name at least one field')),
   })
   .superRefine(exactlyOneTarget);
 export type UpdateInventoryInput = z.infer<typeof updateInventoryInputSchema>;
@@ -57,11 +67,7 @@ export const adjustInventoryInputSchema = z
     retryBudget: retryBudgetOverride,
     inventoryKey: keySchema.optional(),
     materialKey: keySchema.optional(),
-    delta: z
-      .number()
-      .int('must be a whole number')
-      .refine((d) => d !== 0, 'must not be 0')
-      .refine((d) => Math.abs(d) <= 1e12, 'is implausibly large'),
+    delta: wholeNumber(-MAX_AMOUNT, MAX_AMOUNT).refine((d) => d !== 0, rule('not-zero', 'must not be 0')),
     /** Why (shown in the workflow's summary and steps; not written to the system). */
     reason: z.string().max(500).optional(),
   })

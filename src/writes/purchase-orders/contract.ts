@@ -1,25 +1,40 @@
 // Inputs and results of the purchase-order workflows (exported for clients; the types come from here).
 import { z } from 'zod';
-import { connectionIdSchema, customFieldsSchema, idempotencyKeySchema, isoDateSchema, keySchema } from '../engine/input.js';
-import { retryBudgetSchema, stepRecordSchema } from '../engine/steps.js';
+import {
+  addProblem,
+  amountSchema,
+  connectionIdSchema,
+  customFieldsSchema,
+  idempotencyKeySchema,
+  isoDateSchema,
+  keySchema,
+  MAX_AMOUNT,
+  rule,
+  wholeNumber,
+  withinPayloadLimit,
+} from '../engine/input.js';
+import { retryBudgetOverrideSchema, stepRecordSchema } from '../engine/steps.js';
 
 /** Per-write override of the steps' retry budget. */
-const retryBudgetOverride = retryBudgetSchema.partial().optional();
+const retryBudgetOverride = retryBudgetOverrideSchema.optional();
+/** Quantities and prices: finite, at most MAX_AMOUNT. */
+const positive = z.number().positive().max(MAX_AMOUNT);
+const nonnegative = z.number().nonnegative().max(MAX_AMOUNT);
 
 const text = (max: number) => z.string().max(max);
 
 /** One PO line item (Makini `POLineItem` fields, camelCase). */
 export const poLineInputSchema = z.strictObject({
-  lineNo: z.number().int().positive().optional(),
+  lineNo: wholeNumber(1, 1e9).optional(),
   materialKey: keySchema.optional(),
   productKey: keySchema.optional(),
   code: text(100).optional(),
   name: text(500).optional(),
   description: text(4000).optional(),
-  quantity: z.number().positive().finite(),
+  quantity: positive,
   uomKey: keySchema.optional(),
-  price: z.number().nonnegative().finite(),
-  discount: z.number().nonnegative().finite().optional(),
+  price: nonnegative,
+  discount: nonnegative.optional(),
   currencyKey: keySchema.optional(),
   locationKey: keySchema.optional(),
   accountKey: keySchema.optional(),
@@ -57,30 +72,32 @@ export const poHeaderFieldsSchema = z.strictObject({
   statusKey: keySchema.optional(),
   approvedAt: isoDateSchema.optional(),
   completedAt: isoDateSchema.optional(),
-  totalNetValue: z.number().optional(),
-  totalTaxValue: z.number().optional(),
-  totalGrossValue: z.number().optional(),
+  totalNetValue: amountSchema.optional(),
+  totalTaxValue: amountSchema.optional(),
+  totalGrossValue: amountSchema.optional(),
   customFields: customFieldsSchema.optional(),
 });
 
 /** Input of `createPurchaseOrder`. */
-export const createPurchaseOrderInputSchema = z.strictObject({
-  connectionId: connectionIdSchema,
-  idempotencyKey: idempotencyKeySchema,
-  retryBudget: retryBudgetOverride,
-  purchaseOrder: poHeaderFieldsSchema
-    .extend({
-      lineItems: z.array(poLineInputSchema).min(1, 'a purchase order needs at least one line').max(1000),
-    })
-    .superRefine((po, ctx) => {
-      const seen = new Set<number>();
-      po.lineItems.forEach((l, i) => {
-        if (l.lineNo === undefined) return;
-        if (seen.has(l.lineNo)) ctx.addIssue({ code: 'custom', path: ['lineItems', i, 'lineNo'], message: `duplicate lineNo ${l.lineNo}` });
-        seen.add(l.lineNo);
-      });
-    }),
-});
+export const createPurchaseOrderInputSchema = z
+  .strictObject({
+    connectionId: connectionIdSchema,
+    idempotencyKey: idempotencyKeySchema,
+    retryBudget: retryBudgetOverride,
+    purchaseOrder: poHeaderFieldsSchema
+      .extend({
+        lineItems: z.array(poLineInputSchema).min(1, 'a purchase order needs at least one line').max(1000),
+      })
+      .superRefine((po, ctx) => {
+        const seen = new Set<number>();
+        po.lineItems.forEach((l, i) => {
+          if (l.lineNo === undefined) return;
+          if (seen.has(l.lineNo)) addProblem(ctx, 'unique', `duplicate lineNo ${l.lineNo}`, ['lineItems', i, 'lineNo']);
+          seen.add(l.lineNo);
+        });
+      }),
+  })
+  .superRefine(withinPayloadLimit());
 export type CreatePurchaseOrderInput = z.infer<typeof createPurchaseOrderInputSchema>;
 
 /** Result of `createPurchaseOrder`. */
@@ -95,23 +112,27 @@ export const createPurchaseOrderResultSchema = z.object({
 export type CreatePurchaseOrderResult = z.infer<typeof createPurchaseOrderResultSchema>;
 
 /** Input of `updatePurchaseOrder`: header fields to change. */
-export const updatePurchaseOrderInputSchema = z.strictObject({
-  connectionId: connectionIdSchema,
-  idempotencyKey: idempotencyKeySchema,
-  retryBudget: retryBudgetOverride,
-  purchaseOrderKey: keySchema,
-  changes: poHeaderFieldsSchema.refine((c) => Object.keys(c).length > 0, 'changes must name at least one field'),
-});
+export const updatePurchaseOrderInputSchema = z
+  .strictObject({
+    connectionId: connectionIdSchema,
+    idempotencyKey: idempotencyKeySchema,
+    retryBudget: retryBudgetOverride,
+    purchaseOrderKey: keySchema,
+    changes: poHeaderFieldsSchema.refine((c) => Object.keys(c).length > 0, rule('min-fields', 'changes must name at least one field')),
+  })
+  .superRefine(withinPayloadLimit());
 export type UpdatePurchaseOrderInput = z.infer<typeof updatePurchaseOrderInputSchema>;
 
 /** Input of `cancelPurchaseOrder`. */
-export const cancelPurchaseOrderInputSchema = z.strictObject({
-  connectionId: connectionIdSchema,
-  idempotencyKey: idempotencyKeySchema,
-  retryBudget: retryBudgetOverride,
-  purchaseOrderKey: keySchema,
-  reason: text(1000).optional(),
-});
+export const cancelPurchaseOrderInputSchema = z
+  .strictObject({
+    connectionId: connectionIdSchema,
+    idempotencyKey: idempotencyKeySchema,
+    retryBudget: retryBudgetOverride,
+    purchaseOrderKey: keySchema,
+    reason: text(1000).optional(),
+  })
+  .superRefine(withinPayloadLimit());
 export type CancelPurchaseOrderInput = z.infer<typeof cancelPurchaseOrderInputSchema>;
 
 /** Result of update and cancel. */

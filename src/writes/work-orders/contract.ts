@@ -3,12 +3,24 @@
 // adds (description, userAssignedKey, parts, materials). Which of them a system takes, and which
 // it requires, is the system profile's call, checked before any write.
 import { z } from 'zod';
-import { retryBudgetSchema, stepRecordSchema } from '../engine/steps.js';
-import { connectionIdSchema, customFieldsSchema, idempotencyKeySchema, isoDateSchema, keySchema } from '../engine/input.js';
+import { retryBudgetOverrideSchema, stepRecordSchema } from '../engine/steps.js';
+import {
+  addProblem,
+  connectionIdSchema,
+  customFieldsSchema,
+  idempotencyKeySchema,
+  isoDateSchema,
+  keySchema,
+  MAX_AMOUNT,
+  rule,
+  withinPayloadLimit,
+} from '../engine/input.js';
 
-const retryBudgetOverride = retryBudgetSchema.partial().optional();
+const retryBudgetOverride = retryBudgetOverrideSchema.optional();
 const text = (max: number) => z.string().max(max);
-const quantity = z.number().nonnegative().finite();
+/** Quantities: finite, at most MAX_AMOUNT. */
+const quantity = z.number().nonnegative().max(MAX_AMOUNT);
+const positiveQuantity = z.number().positive().max(MAX_AMOUNT);
 
 /** Work-order fields a caller may send; read-only ones are accepted here so the check can name them. */
 export const workOrderFieldsSchema = z.strictObject({
@@ -40,7 +52,7 @@ export const workOrderFieldsSchema = z.strictObject({
   categoryName: text(200).optional(),
   completionRemarks: text(4000).optional(),
   parts: z
-    .array(z.strictObject({ partKey: keySchema, quantity: z.number().positive().finite() }))
+    .array(z.strictObject({ partKey: keySchema, quantity: positiveQuantity }))
     .max(200)
     .optional(),
   materials: z
@@ -60,12 +72,14 @@ export const workOrderFieldsSchema = z.strictObject({
 export type WorkOrderFields = z.infer<typeof workOrderFieldsSchema>;
 
 /** Input of `createWorkOrder`. */
-export const createWorkOrderInputSchema = z.strictObject({
-  connectionId: connectionIdSchema,
-  idempotencyKey: idempotencyKeySchema,
-  retryBudget: retryBudgetOverride,
-  workOrder: workOrderFieldsSchema,
-});
+export const createWorkOrderInputSchema = z
+  .strictObject({
+    connectionId: connectionIdSchema,
+    idempotencyKey: idempotencyKeySchema,
+    retryBudget: retryBudgetOverride,
+    workOrder: workOrderFieldsSchema,
+  })
+  .superRefine(withinPayloadLimit());
 export type CreateWorkOrderInput = z.infer<typeof createWorkOrderInputSchema>;
 
 /** How the idempotency key travels with a created work order (see src/writes/work-orders/reference.ts). */
@@ -89,13 +103,15 @@ export const createWorkOrderResultSchema = z.object({
 export type CreateWorkOrderResult = z.infer<typeof createWorkOrderResultSchema>;
 
 /** Input of `updateWorkOrder`: fields to change. */
-export const updateWorkOrderInputSchema = z.strictObject({
-  connectionId: connectionIdSchema,
-  idempotencyKey: idempotencyKeySchema,
-  retryBudget: retryBudgetOverride,
-  workOrderKey: keySchema,
-  changes: workOrderFieldsSchema.refine((c) => Object.keys(c).length > 0, 'changes must name at least one field'),
-});
+export const updateWorkOrderInputSchema = z
+  .strictObject({
+    connectionId: connectionIdSchema,
+    idempotencyKey: idempotencyKeySchema,
+    retryBudget: retryBudgetOverride,
+    workOrderKey: keySchema,
+    changes: workOrderFieldsSchema.refine((c) => Object.keys(c).length > 0, rule('min-fields', 'changes must name at least one field')),
+  })
+  .superRefine(withinPayloadLimit());
 export type UpdateWorkOrderInput = z.infer<typeof updateWorkOrderInputSchema>;
 
 /** Result of `updateWorkOrder`. */
@@ -112,14 +128,16 @@ export const updateWorkOrderResultSchema = z.object({
 export type UpdateWorkOrderResult = z.infer<typeof updateWorkOrderResultSchema>;
 
 /** Input of `changeWorkOrderStatus`. */
-export const changeWorkOrderStatusInputSchema = z.strictObject({
-  connectionId: connectionIdSchema,
-  idempotencyKey: idempotencyKeySchema,
-  retryBudget: retryBudgetOverride,
-  workOrderKey: keySchema,
-  /** Target status: its normalised name (`completed`), its code, or its key from GET /statuses/work-orders. */
-  status: z.string().min(1).max(200),
-});
+export const changeWorkOrderStatusInputSchema = z
+  .strictObject({
+    connectionId: connectionIdSchema,
+    idempotencyKey: idempotencyKeySchema,
+    retryBudget: retryBudgetOverride,
+    workOrderKey: keySchema,
+    /** Target status: its normalised name (`completed`), its code, or its key from GET /statuses/work-orders. */
+    status: z.string().min(1).max(200),
+  })
+  .superRefine(withinPayloadLimit());
 export type ChangeWorkOrderStatusInput = z.infer<typeof changeWorkOrderStatusInputSchema>;
 
 /** Result of `changeWorkOrderStatus`. */
@@ -137,36 +155,34 @@ export type ChangeWorkOrderStatusResult = z.infer<typeof changeWorkOrderStatusRe
 /** One material to plan on a work order (`POST /work-orders/{key}/materials` body [spec]). */
 export const workOrderMaterialInputSchema = z.strictObject({
   materialKey: keySchema,
-  requiredQuantity: z.number().positive().finite(),
+  requiredQuantity: positiveQuantity,
   usedQuantity: quantity.optional(),
   storeroomKey: keySchema.optional(),
 });
 export type WorkOrderMaterialInput = z.infer<typeof workOrderMaterialInputSchema>;
 
 /** Input of `addWorkOrderMaterials`. */
-export const addWorkOrderMaterialsInputSchema = z.strictObject({
-  connectionId: connectionIdSchema,
-  idempotencyKey: idempotencyKeySchema,
-  retryBudget: retryBudgetOverride,
-  workOrderKey: keySchema,
-  materials: z
-    .array(workOrderMaterialInputSchema)
-    .min(1, 'name at least one material')
-    .max(200)
-    .superRefine((list, ctx) => {
-      const seen = new Map<string, number>();
-      list.forEach((m, i) => {
-        const first = seen.get(m.materialKey);
-        if (first !== undefined)
-          ctx.addIssue({
-            code: 'custom',
-            path: [i, 'materialKey'],
-            message: `material ${m.materialKey} is listed twice (also at ${first})`,
-          });
-        else seen.set(m.materialKey, i);
-      });
-    }),
-});
+export const addWorkOrderMaterialsInputSchema = z
+  .strictObject({
+    connectionId: connectionIdSchema,
+    idempotencyKey: idempotencyKeySchema,
+    retryBudget: retryBudgetOverride,
+    workOrderKey: keySchema,
+    materials: z
+      .array(workOrderMaterialInputSchema)
+      .min(1, 'name at least one material')
+      .max(200)
+      .superRefine((list, ctx) => {
+        const seen = new Map<string, number>();
+        list.forEach((m, i) => {
+          const first = seen.get(m.materialKey);
+          if (first !== undefined)
+            addProblem(ctx, 'unique', `material ${m.materialKey} is listed twice (also at ${first})`, [i, 'materialKey']);
+          else seen.set(m.materialKey, i);
+        });
+      }),
+  })
+  .superRefine(withinPayloadLimit());
 export type AddWorkOrderMaterialsInput = z.infer<typeof addWorkOrderMaterialsInputSchema>;
 
 /** Result of `addWorkOrderMaterials`. */

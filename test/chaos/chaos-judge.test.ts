@@ -1,0 +1,206 @@
+// The chaos run's judge (bench/lib/chaos-judge.ts) on hand-made sandbox states and request logs:
+// it passes an exact outcome and catches each way a write can go wrong (duplicate, lost, applied
+// twice, applied by a write that failed as "not written", written after a refusal, landed late).
+import { describe, expect, it } from 'vitest';
+import type { RequestLogEntry, SandboxState } from '../../sandbox/index.js';
+import { judge, type JudgeInput, type WriteOutcome } from '../../bench/lib/chaos-judge.js';
+import type { Chain, PlannedWrite, WriteData } from '../../bench/lib/chaos-plan.js';
+import { MakiniPath } from '../../src/makini/contract.js';
+
+const CONN = 'chaos-sap';
+const T0 = Date.parse('2026-01-01T00:00:00Z');
+const at = (s: number) => new Date(T0 + s * 1000).toISOString();
+
+const write = (role: string, type: PlannedWrite['type'], data: WriteData, extra: Partial<PlannedWrite> = {}): PlannedWrite =>
+  ({ role, type, idempotencyKey: `k-${role}`, expect: 'succeed', input: () => ({}) as never, data, ...extra }) as PlannedWrite;
+
+const line = { lineNo: 1, materialKey: 'mat-1', name: 'part 1', quantity: 1, price: 1, uomKey: 'EA' };
+const header = { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: 'chaos c0' };
+const poChain: Chain = {
+  id: 'c0',
+  kind: 'purchase-order',
+  connectionId: CONN,
+  system: 'sap',
+  writes: [
+    write('create', 'createPurchaseOrder', { kind: 'po-create', lines: [line], header, forbidden: false }),
+    write('update', 'updatePurchaseOrder', { kind: 'po-update', title: 'updated c0' }, { requires: 0 }),
+  ],
+};
+const adjustChain: Chain = {
+  id: 'c1',
+  kind: 'inventory-adjust',
+  connectionId: CONN,
+  system: 'sap',
+  inventory: {
+    inventoryKey: 'inv-c1',
+    materialKey: 'mat-c1',
+    code: 'MC-1',
+    initialQuantity: 10,
+    initialUnitCost: 0,
+    addressBy: 'inventoryKey',
+  },
+  writes: [
+    write('adjust-1', 'adjustInventory', { kind: 'inventory-adjust', delta: 3 }),
+    write('adjust-2', 'adjustInventory', { kind: 'inventory-adjust', delta: -1_000_000 }, { expect: 'refused' }),
+    write('adjust-3', 'adjustInventory', { kind: 'inventory-adjust', delta: 5 }),
+  ],
+};
+
+let seq = 0;
+const entry = (s: number, method: string, path: string, body: unknown, applied = true, fault?: string): RequestLogEntry => ({
+  seq: ++seq,
+  time: at(s),
+  method,
+  path,
+  query: '',
+  status: applied ? 200 : 500,
+  outcome: 'answered',
+  requestId: `req-${seq}`,
+  durationMs: 1,
+  writeApplied: applied,
+  body,
+  ...(fault ? { fault } : {}),
+});
+
+const refused = (): NonNullable<WriteOutcome['failure']> => ({
+  applicationFailure: true,
+  type: 'WriteRestrictionViolated',
+  message: 'negative stock',
+  nonRetryable: true,
+});
+
+/** A run where everything went right: the PO created and updated, +3 and +5 applied, the refusal refused. */
+function goodRun(): JudgeInput {
+  seq = 0;
+  const po = {
+    key: 'PO1',
+    code: 'k-create',
+    status: 'draft',
+    statusKey: 'po-status-draft',
+    createdAt: at(1),
+    updatedAt: at(12),
+    ...header,
+    title: 'updated c0',
+    lineItems: [{ key: 'L1', purchaseOrderKey: 'PO1', createdAt: at(1), updatedAt: at(1), ...line }],
+  };
+  const state = {
+    purchaseOrders: [po],
+    workOrders: [],
+    inventories: [{ key: 'inv-c1', quantity: 18, unitCost: 0 }],
+  } as unknown as SandboxState;
+  const log = [
+    // The create's answer was lost after it committed; the lookup found it.
+    entry(1, 'POST', MakiniPath.purchaseOrders(), { ...header, code: 'k-create', lineItems: [line] }, true, 'chaos:server-error+commit'),
+    entry(12, 'PUT', MakiniPath.purchaseOrder('PO1'), { title: 'updated c0' }),
+    entry(2, 'PUT', MakiniPath.inventory('inv-c1'), { quantity: 13 }, true, 'chaos:commit-then-fail'),
+    entry(3, 'PUT', MakiniPath.inventory('inv-c1'), { quantity: 13 }), // the same absolute target again: harmless
+    entry(31, 'PUT', MakiniPath.inventory('inv-c1'), { quantity: 18 }),
+  ];
+  const outcomes: WriteOutcome[][] = [
+    [
+      { status: 'completed', from: T0, to: T0 + 10_000, result: { purchaseOrderKey: 'PO1' } },
+      { status: 'completed', from: T0 + 11_000, to: T0 + 13_000, result: { alreadyApplied: false } },
+    ],
+    [
+      { status: 'completed', from: T0 + 1_000, to: T0 + 9_000, result: { previousQuantity: 10, delta: 3, quantity: 13 } },
+      { status: 'failed', from: T0 + 10_000, to: T0 + 20_000, failure: refused() },
+      { status: 'completed', from: T0 + 30_000, to: T0 + 40_000, result: { previousQuantity: 13, delta: 5, quantity: 18 } },
+    ],
+  ];
+  return { chains: [poChain, adjustChain], outcomes, states: { [CONN]: state }, logs: { [CONN]: log } };
+}
+
+describe('chaos judge', () => {
+  it('passes a run where every write happened exactly once', () => {
+    const v = judge(goodRun());
+    expect(v.violations).toEqual([]);
+    expect(Object.values(v.counts)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(v.recordsChecked).toBe(2);
+    expect(v.failedProvenNotApplied).toBe(1);
+    expect(v.byType.adjustInventory).toMatchObject({ planned: 3, completed: 2, refused: 1 });
+  });
+
+  it('catches a duplicate purchase order', () => {
+    const run = goodRun();
+    const s = run.states[CONN]!;
+    s.purchaseOrders.push({ ...s.purchaseOrders[0]!, key: 'PO2' });
+    const v = judge(run);
+    expect(v.violations.join('\n')).toMatch(/DUPLICATE: 2 purchase orders/);
+    expect(v.counts.duplicates).toBe(1);
+  });
+
+  it('catches a completed create that left nothing (lost)', () => {
+    const run = goodRun();
+    run.states[CONN]!.purchaseOrders.length = 0;
+    const v = judge(run);
+    expect(v.violations.join('\n')).toMatch(/LOST/);
+    expect(v.counts.lost).toBe(1);
+  });
+
+  it('catches an update that did not hold its value', () => {
+    const run = goodRun();
+    run.states[CONN]!.purchaseOrders[0]!.title = 'chaos c0';
+    expect(judge(run).violations.join('\n')).toMatch(/title "chaos c0"/);
+  });
+
+  it('catches an adjustment applied twice', () => {
+    const run = goodRun();
+    // +3 landed twice: the second write added it on top of the first.
+    (run.logs[CONN] as RequestLogEntry[]).splice(3, 1, entry(3, 'PUT', MakiniPath.inventory('inv-c1'), { quantity: 16 }));
+    run.states[CONN]!.inventories[0]!.quantity = 21;
+    const v = judge(run);
+    expect(v.violations.join('\n')).toMatch(/applied quantity 16/);
+    expect(v.violations.join('\n')).toMatch(/holds 21/);
+    expect(v.counts.adjustmentsNotExactlyOnce).toBe(2);
+  });
+
+  it('catches a failed adjustment that was applied, and reports one whose failure admits it', () => {
+    const run = goodRun();
+    // The refused adjustment wrote nonetheless: a refusal must write nothing.
+    (run.logs[CONN] as RequestLogEntry[]).push(entry(15, 'PUT', MakiniPath.inventory('inv-c1'), { quantity: 13 - 1_000_000 }));
+    const refusedRun = judge(run);
+    expect(refusedRun.violations.join('\n')).toMatch(/refused by its profile, yet 1 write request/);
+    expect(refusedRun.violations.join('\n')).toMatch(/WriteRestrictionViolated \(nothing written\), yet 1 write/);
+    expect(refusedRun.counts.writtenByARefusal).toBe(2);
+
+    // A budget spent on faults may have landed: reported, and the chain replays it.
+    const other = goodRun();
+    const o = other.outcomes[1] as WriteOutcome[];
+    o[2] = {
+      status: 'failed',
+      from: T0 + 30_000,
+      to: T0 + 40_000,
+      failure: { ...refused(), type: 'RetryBudgetExhausted', message: 'gave up' },
+    };
+    const v = judge(other);
+    expect(v.violations).toEqual([]);
+    expect(v.failedButApplied).toHaveLength(1);
+  });
+
+  it('catches a write that landed after its write had finished', () => {
+    const run = goodRun();
+    (run.logs[CONN] as RequestLogEntry[]).push(entry(25, 'PUT', MakiniPath.purchaseOrder('PO1'), { title: 'late' }));
+    const v = judge(run);
+    expect(v.violations.join('\n')).toMatch(/outside the time of every write/);
+    expect(v.counts.landedLate).toBe(1);
+
+    // An update's PUT in the time of the create: nothing the create sends.
+    const early = goodRun();
+    (early.logs[CONN] as RequestLogEntry[]).push(entry(5, 'PUT', MakiniPath.purchaseOrder('PO1'), { title: 'updated c0' }));
+    expect(judge(early).violations.join('\n')).toMatch(/it sends no such request/);
+  });
+
+  it('catches a write nobody planned, and an untyped failure', () => {
+    const run = goodRun();
+    (run.logs[CONN] as RequestLogEntry[]).push(entry(5, 'PUT', MakiniPath.inventory('inv-1'), { quantity: 1 }));
+    (run.outcomes[1] as WriteOutcome[])[1] = {
+      status: 'failed',
+      from: T0 + 10_000,
+      to: T0 + 20_000,
+      failure: { applicationFailure: false, type: 'TimeoutFailure', message: 'timed out', nonRetryable: false },
+    };
+    const v = judge(run).violations.join('\n');
+    expect(v).toMatch(/belongs to no planned write/);
+    expect(v).toMatch(/without a typed, non-retryable failure/);
+  });
+});

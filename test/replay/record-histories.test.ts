@@ -1,0 +1,210 @@
+// Records the replay fixtures of test/histories/ from the CURRENT code: one history per workflow type
+// (every write, bulkWrite across continue-as-new, connectionControl), plus the paths that went in
+// behind patches: a PUT whose answer is a 500 after it committed (looked up before repeating it,
+// LOOK_BEFORE_REPEATING_PUT_PATCH) and a write refused for a non-derived workflow id
+// (DERIVED_WORKFLOW_ID_PATCH). test/replay/replay.test.ts replays them all on every run.
+//
+//   RECORD_HISTORIES=1 npx vitest run test/replay/record-histories.test.ts
+//
+// Skipped otherwise: recording rewrites the fixtures, which must stay what older code recorded
+// until someone decides to add newer ones.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
+import {
+  connectionControlWorkflowId,
+  getConnectionStatus,
+  reauthorizeConnection,
+  startAddWorkOrderMaterials,
+  startAdjustInventory,
+  bulkWriteWorkflowId,
+  startCancelPurchaseOrder,
+  startChangeWorkOrderStatus,
+  startCreatePurchaseOrder,
+  startCreateWorkOrder,
+  startUpdateInventory,
+  startUpdatePurchaseOrder,
+  startUpdateWorkOrder,
+  WriteFailureType,
+  type BulkWriteResult,
+} from '../../src/client/index.js';
+import { MakiniPath } from '../../src/makini/contract.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { validInputs, type InputTargets } from '../fuzz/write-inputs.js';
+
+const RECORD = Boolean(process.env.RECORD_HISTORIES);
+const HISTORIES = join(import.meta.dirname, '..', 'histories');
+/** Short waits; every decision is the production one. */
+const FAST = { ambiguousSettleMs: 100, baseBackoffMs: 100, maxBackoffMs: 400 };
+
+/** Saves one run's history as `test/histories/<name>.json`, exported as `temporal workflow show -o json` (and the UI) does. */
+function record(workflowId: string, name: string, runId?: string): void {
+  const cli = findTemporalCli();
+  if (!cli) throw new Error('RECORD_HISTORIES needs the temporal CLI');
+  const args = ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', inject('temporalAddress')];
+  args.push('--namespace', inject('temporalNamespace'), ...(runId ? ['--run-id', runId] : []));
+  mkdirSync(HISTORIES, { recursive: true });
+  writeFileSync(join(HISTORIES, `${name}.json`), execFileSync(cli, args, { encoding: 'utf8' }));
+}
+
+const failureOf = async (p: Promise<unknown>): Promise<ApplicationFailure> => {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  return (err as WorkflowFailedError).cause as ApplicationFailure;
+};
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe.skipIf(!RECORD)(
+  'record replay fixtures from the current code (RECORD_HISTORIES=1; skipped otherwise: it rewrites test/histories/)',
+  () => {
+    let stack: WriteStack;
+    let client: Client;
+    let t: InputTargets;
+    const run = Date.now().toString(36);
+    let seq = 0;
+    const key = (label: string) => `rec-${label}-${run}-${seq++}`;
+    const opts = () => ({ taskQueue: stack.taskQueue });
+    const done = async <R>(h: WorkflowHandle, name: string): Promise<R> => {
+      const r = (await h.result()) as R;
+      record(h.workflowId, name);
+      return r;
+    };
+
+    beforeAll(async () => {
+      stack = await startWriteStack({
+        taskQueuePrefix: 'record',
+        connections: [
+          { id: 'rec-sap', system: 'sap' },
+          { id: 'rec-em', system: 'emaint' },
+          { id: 'rec-auth', system: 'sap' },
+        ],
+      });
+      client = stack.client;
+      const base = { sap: 'rec-sap', emaint: 'rec-em', purchaseOrderKey: '', sapWorkOrderKey: '', emaintWorkOrderKey: '' };
+      const v = validInputs(base, 'unused');
+      const po = await (await startCreatePurchaseOrder(client, { ...v.createPurchaseOrder, idempotencyKey: key('po') }, opts())).result();
+      const sapWo = await (await startCreateWorkOrder(client, { ...v.createWorkOrder, idempotencyKey: key('wo') }, opts())).result();
+      const emWo = await (
+        await startCreateWorkOrder(
+          client,
+          {
+            connectionId: 'rec-em',
+            idempotencyKey: key('wo-em'),
+            workOrder: { title: 'Grease bearings', assetKey: 'A-7', scheduledAt: '2026-12-01T08:00:00Z' },
+          },
+          opts(),
+        )
+      ).result();
+      t = { ...base, purchaseOrderKey: po.purchaseOrderKey, sapWorkOrderKey: sapWo.workOrderKey, emaintWorkOrderKey: emWo.workOrderKey };
+    }, 180_000);
+    afterAll(() => stack?.stop());
+
+    const inputs = (label: string) => validInputs(t, key(label));
+
+    it('updatePurchaseOrder whose PUT answers 500 after it committed: looked up, not repeated', async () => {
+      await stack.sb.sandbox.admin.scriptFaults('rec-sap', [
+        { kind: 'server-error', status: 500, commit: true, method: 'PUT', pathPrefix: MakiniPath.purchaseOrder(t.purchaseOrderKey) },
+      ]);
+      const h = await startUpdatePurchaseOrder(client, { ...inputs('upd500').updatePurchaseOrder, retryBudget: FAST }, opts());
+      const r = await done<{ steps: { note?: string }[] }>(h, 'update-po-sap-put-500-after-commit');
+      expect(r.steps.some((s) => /500.*landed/.test(s.note ?? ''))).toBe(true);
+    });
+
+    it('cancelPurchaseOrder', async () => {
+      const created = await (await startCreatePurchaseOrder(client, inputs('po-cancel').createPurchaseOrder, opts())).result();
+      const h = await startCancelPurchaseOrder(
+        client,
+        { ...inputs('cancel').cancelPurchaseOrder, purchaseOrderKey: created.purchaseOrderKey },
+        opts(),
+      );
+      expect(await done<{ status: string }>(h, 'cancel-po-sap')).toMatchObject({ status: 'cancelled' });
+    });
+
+    it('createWorkOrder', async () => {
+      await done(await startCreateWorkOrder(client, inputs('wo').createWorkOrder, opts()), 'create-wo-sap');
+    });
+
+    it('createWorkOrder started under a workflow id of its own: refused before any call', async () => {
+      const workflowId = `my-own-id-${key('id')}`;
+      const h = await client.workflow.start('createWorkOrder', { ...opts(), workflowId, args: [inputs('wo-id').createWorkOrder] });
+      expect((await failureOf(h.result())).type).toBe(WriteFailureType.workflowIdNotDerived);
+      record(workflowId, 'create-wo-non-derived-workflow-id-refused');
+    });
+
+    it('updateWorkOrder', async () => {
+      await done(await startUpdateWorkOrder(client, inputs('wo-upd').updateWorkOrder, opts()), 'update-wo-sap');
+    });
+
+    it('changeWorkOrderStatus', async () => {
+      await done(await startChangeWorkOrderStatus(client, inputs('wo-status').changeWorkOrderStatus, opts()), 'change-wo-status-emaint');
+    });
+
+    it('addWorkOrderMaterials', async () => {
+      await done(await startAddWorkOrderMaterials(client, inputs('wo-mat').addWorkOrderMaterials, opts()), 'add-wo-materials-sap');
+    });
+
+    it('updateInventory', async () => {
+      await done(await startUpdateInventory(client, inputs('inv-upd').updateInventory, opts()), 'update-inventory-sap');
+    });
+
+    it('adjustInventory whose compare-and-set answers 504 after it committed: read again, applied once', async () => {
+      await stack.sb.sandbox.admin.scriptFaults('rec-sap', [
+        { kind: 'server-error', status: 504, commit: true, method: 'PUT', pathPrefix: MakiniPath.inventory('inv-1') },
+      ]);
+      const h = await startAdjustInventory(client, { ...inputs('inv-adj').adjustInventory, retryBudget: FAST }, opts());
+      expect(await done<{ appliedBy: string }>(h, 'adjust-inventory-sap-504-after-commit')).toMatchObject({ appliedBy: 'landed-before' });
+    });
+
+    it('bulkWrite across continue-as-new (the first run and the last)', async () => {
+      const v = inputs('bulk');
+      const items = [0, 1, 2, 3, 4].map((i) => ({
+        type: 'createWorkOrder',
+        input: { ...v.createWorkOrder, idempotencyKey: key(`bulk-${i}`) },
+      }));
+      items.push({ type: 'createWorkOrder', input: { ...v.createWorkOrder, idempotencyKey: 'has spaces' } });
+      // Started as a caller past the client would (the start helper refuses the invalid item): the bulk reports it.
+      const bulkId = key('bulk');
+      const h = await client.workflow.start('bulkWrite', {
+        ...opts(),
+        workflowId: bulkWriteWorkflowId(bulkId),
+        args: [{ bulkId, items, itemsPerRun: 2, concurrencyPerConnection: 2 }],
+      });
+      const r = (await h.result()) as BulkWriteResult;
+      expect(r).toMatchObject({ total: 6, succeeded: 5, invalid: 1, runs: 3 });
+      record(h.workflowId, 'bulk-write-first-run-continued-as-new', h.firstExecutionRunId);
+      record(h.workflowId, 'bulk-write-last-run');
+    });
+
+    it('connectionControl: a 401 holds the writes until the connection is reauthorized (and the write that waited)', async () => {
+      const id = 'rec-auth';
+      await stack.sb.sandbox.admin.requireReauthorization(id);
+      const h = await startCreatePurchaseOrder(client, { ...inputs('auth').createPurchaseOrder, connectionId: id }, opts());
+      await waitFor(
+        'the write to wait for reauthorization',
+        async () => (await getConnectionStatus(client, id, opts()))?.state.waiters.length === 1,
+      );
+      await stack.sb.sandbox.admin.reauthorize(id);
+      await reauthorizeConnection(client, id, { ...opts(), by: 'record-histories' });
+      await done(h, 'create-po-sap-401-reauthorized');
+      // The control workflow never ends: record it once it is idle again (nothing waiting, no task pending).
+      const control = client.workflow.getHandle(connectionControlWorkflowId(stack.taskQueue, id));
+      await waitFor('the connection to be healthy again', async () => (await getConnectionStatus(client, id, opts()))?.health === 'ok');
+      await waitFor('no pending workflow task', async () => (await control.describe()).raw.pendingWorkflowTask == null);
+      record(control.workflowId, 'connection-control-401-reauthorized');
+    });
+  },
+);
