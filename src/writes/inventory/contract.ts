@@ -2,19 +2,9 @@
 // An inventory record is addressed by its own key, or through the material it stocks
 // (`PUT /materials/{key}/inventory` [spec]); Makini's `Inventory` has no custom fields.
 import { z } from 'zod';
-import { retryBudgetOverrideSchema, stepRecordSchema } from '../engine/steps.js';
-import {
-  addProblem,
-  connectionIdSchema,
-  idempotencyKeySchema,
-  keySchema,
-  MAX_AMOUNT,
-  rule,
-  wholeNumber,
-  withinPayloadLimit,
-} from '../engine/input.js';
-
-const retryBudgetOverride = retryBudgetOverrideSchema.optional();
+import { stepRecordSchema } from '../engine/steps.js';
+import { writeInputBase } from '../engine/write-input.js';
+import { addProblem, keySchema, MAX_AMOUNT, rule, wholeNumber, withinPayloadLimit } from '../engine/input.js';
 
 /** Which inventory record: exactly one of `inventoryKey` and `materialKey`. */
 export type InventoryTarget = { inventoryKey: string; materialKey?: undefined } | { materialKey: string; inventoryKey?: undefined };
@@ -39,9 +29,7 @@ export type InventoryFields = z.infer<typeof inventoryFieldsSchema>;
 /** Input of `updateInventory`: absolute values (a repeated write leaves the same state). */
 export const updateInventoryInputSchema = z
   .strictObject({
-    connectionId: connectionIdSchema,
-    idempotencyKey: idempotencyKeySchema,
-    retryBudget: retryBudgetOverride,
+    ...writeInputBase,
     inventoryKey: keySchema.optional(),
     materialKey: keySchema.optional(),
     changes: inventoryFieldsSchema.refine((c) => Object.keys(c).length > 0, rule('min-fields', 'changes must name at least one field')),
@@ -62,9 +50,7 @@ export type UpdateInventoryResult = z.infer<typeof updateInventoryResultSchema>;
 /** Input of `adjustInventory`: a signed change of the quantity on hand, applied exactly once per idempotency key. */
 export const adjustInventoryInputSchema = z
   .strictObject({
-    connectionId: connectionIdSchema,
-    idempotencyKey: idempotencyKeySchema,
-    retryBudget: retryBudgetOverride,
+    ...writeInputBase,
     inventoryKey: keySchema.optional(),
     materialKey: keySchema.optional(),
     delta: wholeNumber(-MAX_AMOUNT, MAX_AMOUNT).refine((d) => d !== 0, rule('not-zero', 'must not be 0')),

@@ -3,9 +3,7 @@ import { z } from 'zod';
 import {
   addProblem,
   amountSchema,
-  connectionIdSchema,
   customFieldsSchema,
-  idempotencyKeySchema,
   isoDateSchema,
   keySchema,
   MAX_AMOUNT,
@@ -13,10 +11,10 @@ import {
   wholeNumber,
   withinPayloadLimit,
 } from '../engine/input.js';
-import { retryBudgetOverrideSchema, stepRecordSchema } from '../engine/steps.js';
+import { stepRecordSchema } from '../engine/steps.js';
+import { writeInputBase } from '../engine/write-input.js';
 
 /** Per-write override of the steps' retry budget. */
-const retryBudgetOverride = retryBudgetOverrideSchema.optional();
 /** Quantities and prices: finite, at most MAX_AMOUNT. */
 const positive = z.number().positive().max(MAX_AMOUNT);
 const nonnegative = z.number().nonnegative().max(MAX_AMOUNT);
@@ -81,9 +79,7 @@ export const poHeaderFieldsSchema = z.strictObject({
 /** Input of `createPurchaseOrder`. */
 export const createPurchaseOrderInputSchema = z
   .strictObject({
-    connectionId: connectionIdSchema,
-    idempotencyKey: idempotencyKeySchema,
-    retryBudget: retryBudgetOverride,
+    ...writeInputBase,
     purchaseOrder: poHeaderFieldsSchema
       .extend({
         lineItems: z.array(poLineInputSchema).min(1, 'a purchase order needs at least one line').max(1000),
@@ -114,9 +110,7 @@ export type CreatePurchaseOrderResult = z.infer<typeof createPurchaseOrderResult
 /** Input of `updatePurchaseOrder`: header fields to change. */
 export const updatePurchaseOrderInputSchema = z
   .strictObject({
-    connectionId: connectionIdSchema,
-    idempotencyKey: idempotencyKeySchema,
-    retryBudget: retryBudgetOverride,
+    ...writeInputBase,
     purchaseOrderKey: keySchema,
     changes: poHeaderFieldsSchema.refine((c) => Object.keys(c).length > 0, rule('min-fields', 'changes must name at least one field')),
   })
@@ -126,9 +120,7 @@ export type UpdatePurchaseOrderInput = z.infer<typeof updatePurchaseOrderInputSc
 /** Input of `cancelPurchaseOrder`. */
 export const cancelPurchaseOrderInputSchema = z
   .strictObject({
-    connectionId: connectionIdSchema,
-    idempotencyKey: idempotencyKeySchema,
-    retryBudget: retryBudgetOverride,
+    ...writeInputBase,
     purchaseOrderKey: keySchema,
     reason: text(1000).optional(),
   })

@@ -3,20 +3,10 @@
 // adds (description, userAssignedKey, parts, materials). Which of them a system takes, and which
 // it requires, is the system profile's call, checked before any write.
 import { z } from 'zod';
-import { retryBudgetOverrideSchema, stepRecordSchema } from '../engine/steps.js';
-import {
-  addProblem,
-  connectionIdSchema,
-  customFieldsSchema,
-  idempotencyKeySchema,
-  isoDateSchema,
-  keySchema,
-  MAX_AMOUNT,
-  rule,
-  withinPayloadLimit,
-} from '../engine/input.js';
+import { stepRecordSchema } from '../engine/steps.js';
+import { writeInputBase } from '../engine/write-input.js';
+import { addProblem, customFieldsSchema, isoDateSchema, keySchema, MAX_AMOUNT, rule, withinPayloadLimit } from '../engine/input.js';
 
-const retryBudgetOverride = retryBudgetOverrideSchema.optional();
 const text = (max: number) => z.string().max(max);
 /** Quantities: finite, at most MAX_AMOUNT. */
 const quantity = z.number().nonnegative().max(MAX_AMOUNT);
@@ -74,9 +64,7 @@ export type WorkOrderFields = z.infer<typeof workOrderFieldsSchema>;
 /** Input of `createWorkOrder`. */
 export const createWorkOrderInputSchema = z
   .strictObject({
-    connectionId: connectionIdSchema,
-    idempotencyKey: idempotencyKeySchema,
-    retryBudget: retryBudgetOverride,
+    ...writeInputBase,
     workOrder: workOrderFieldsSchema,
   })
   .superRefine(withinPayloadLimit());
@@ -105,9 +93,7 @@ export type CreateWorkOrderResult = z.infer<typeof createWorkOrderResultSchema>;
 /** Input of `updateWorkOrder`: fields to change. */
 export const updateWorkOrderInputSchema = z
   .strictObject({
-    connectionId: connectionIdSchema,
-    idempotencyKey: idempotencyKeySchema,
-    retryBudget: retryBudgetOverride,
+    ...writeInputBase,
     workOrderKey: keySchema,
     changes: workOrderFieldsSchema.refine((c) => Object.keys(c).length > 0, rule('min-fields', 'changes must name at least one field')),
   })
@@ -130,9 +116,7 @@ export type UpdateWorkOrderResult = z.infer<typeof updateWorkOrderResultSchema>;
 /** Input of `changeWorkOrderStatus`. */
 export const changeWorkOrderStatusInputSchema = z
   .strictObject({
-    connectionId: connectionIdSchema,
-    idempotencyKey: idempotencyKeySchema,
-    retryBudget: retryBudgetOverride,
+    ...writeInputBase,
     workOrderKey: keySchema,
     /** Target status: its normalised name (`completed`), its code, or its key from GET /statuses/work-orders. */
     status: z.string().min(1).max(200),
@@ -164,9 +148,7 @@ export type WorkOrderMaterialInput = z.infer<typeof workOrderMaterialInputSchema
 /** Input of `addWorkOrderMaterials`. */
 export const addWorkOrderMaterialsInputSchema = z
   .strictObject({
-    connectionId: connectionIdSchema,
-    idempotencyKey: idempotencyKeySchema,
-    retryBudget: retryBudgetOverride,
+    ...writeInputBase,
     workOrderKey: keySchema,
     materials: z
       .array(workOrderMaterialInputSchema)
