@@ -34,6 +34,8 @@ interface Service {
   env_file?: string[];
   volumes?: string[];
   deploy?: { replicas?: number };
+  depends_on?: Record<string, { condition?: string }>;
+  healthcheck?: { test?: string[] | string };
 }
 const compose = parseYaml(read('docker-compose.yml')) as { services: Record<string, Service> };
 const service = (name: string): Service => {
@@ -91,6 +93,29 @@ function workerEnv(hostEnv: Record<string, string> = {}): Record<string, string>
 const ENVCONFIG_NAME = /^TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|PROFILE|TLS(_[A-Z_]+)?)$/;
 const settingNames = new Set(Object.keys(settingsSchema.shape));
 const isWorkerSetting = (name: string) => settingNames.has(name) || ENVCONFIG_NAME.test(name);
+
+describe('docker-compose.yml: services', () => {
+  it('pins every image it pulls to a version (no latest, no bare name); built images are local', () => {
+    for (const [name, svc] of Object.entries(compose.services)) {
+      expect(svc.image, `${name} has an image`).toBeDefined();
+      if (svc.build) {
+        expect(svc.image, `${name} is built here: a local tag`).toMatch(/:local$/);
+        continue;
+      }
+      const tag = svc.image!.split(':')[1];
+      expect(tag, `${name}: ${svc.image} names a version`).toMatch(/\d/);
+      expect(tag).not.toBe('latest');
+    }
+  });
+
+  it('gives every service another waits to be healthy a health check', () => {
+    const awaited = Object.values(compose.services).flatMap((svc) =>
+      Object.entries(svc.depends_on ?? {}).flatMap(([dep, c]) => (c.condition === 'service_healthy' ? [dep] : [])),
+    );
+    expect(awaited.length).toBeGreaterThan(0);
+    for (const dep of awaited) expect(service(dep).healthcheck?.test, `${dep} has a health check`).toBeDefined();
+  });
+});
 
 describe('docker-compose.yml: worker service', () => {
   it('sets only settings the worker reads (src/config/settings.ts or @temporalio/envconfig)', () => {
