@@ -4,6 +4,7 @@
 // violation (including a fault kind the config enables that never hit a write). --keep-server
 // leaves the Temporal server running at the end, to read the histories (`temporal workflow show`).
 import { parseArgs } from 'node:util';
+import { createProgressBar } from '../src/cli/progress.js';
 import { formatChaosReport, runChaos } from './lib/chaos-run.js';
 
 const { values } = parseArgs({
@@ -29,6 +30,8 @@ const report = await runChaos({
   timeoutMs: num('timeout-minutes') * 60_000,
   keepServer: values['keep-server'],
   log: (line) => console.log(`[chaos] ${line}`),
+  // On stderr: a redrawn bar on a terminal, a line now and then elsewhere.
+  progress: createProgressBar({ label: 'chaos writes' }),
 });
 console.log(`\n${formatChaosReport(report)}`);
 if (values['keep-server']) {

@@ -14,6 +14,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker
 import { InvalidWriteInputError, startWrite, WRITE_TYPE_NAMES, writeWorkflowId } from '../../src/client/index.js';
 import { startSandbox, type ChaosConfig, type RequestLogEntry, type SandboxState, type StartedSandbox } from '../../sandbox/index.js';
 import { countFaults, expectedFaultKinds, type FaultCounts } from './chaos-faults.js';
+import type { ProgressBar } from '../../src/cli/progress.js';
 import { judge, type Verdict, type WriteOutcome } from './chaos-judge.js';
 import { CHAOS_CONNECTIONS, planChaos, plannedWriteRequests, type Chain, type PlannedWrite } from './chaos-plan.js';
 
@@ -41,6 +42,8 @@ export interface ChaosOptions {
   /** Leave the Temporal server (and its SQLite file) running at the end, to inspect histories; its address is logged. */
   keepServer?: boolean;
   log?: (line: string) => void;
+  /** Shows how many writes have finished (counts and ETA) instead of a progress line every 10 s. */
+  progress?: ProgressBar;
 }
 
 export interface ChaosReport extends Omit<Verdict, 'violations' | 'implicatedChains'> {
@@ -334,12 +337,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         log(`${Math.round(share * 100)}% done: ${step.what}`);
         await step.act();
       }
-      if (Date.now() - lastLog > 10_000) {
+      if (options.progress) {
+        options.progress.update({ done: finished, total: plan.writes, note: `${workers.size} worker(s)` });
+      } else if (Date.now() - lastLog > 10_000) {
         lastLog = Date.now();
         log(`${finished} of ${plan.writes} writes finished, ${workers.size} worker(s), ${((Date.now() - started) / 1000).toFixed(0)} s`);
       }
       await sleep(250);
     }
+    options.progress?.finish({ done: finished, total: plan.writes });
     if (chainError !== undefined) throw chainError;
     for (const step of schedule) log(`not reached: ${step.what}`);
     // Every disruption must have happened, or the run proved less than it claims.
