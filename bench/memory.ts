@@ -36,13 +36,13 @@ export interface MemoryResult {
   table: BenchTable;
 }
 
-const idle = (s: StatusSample) =>
+const idle = (s: StatusSample): boolean =>
   s.status.numInFlightWorkflowActivations === 0 &&
   s.status.numInFlightActivities === 0 &&
   (s.writeCallsStatus?.numInFlightActivities ?? 0) === 0;
 
 /** Waits until no task is queued or in flight anywhere, twice in a row: every workflow sits on a timer. */
-async function untilParked(stack: BenchStack, taskQueue: string, child: ChildWorker, timeoutMs: number): Promise<void> {
+export async function untilParked(stack: BenchStack, taskQueue: string, child: ChildWorker, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let quietOnce = false;
   let lastLog = Date.now();
@@ -192,9 +192,13 @@ function memoryTable(product: WaitingMemory, baseline: WaitingMemory, served429:
       `maxCachedWorkflows is the SDK default in both, ${product.maxCachedWorkflows.toLocaleString('en')} here (it scales with the V8 heap limit), so every waiting workflow stays cached ` +
         `(the production count also holds the connections' control workflows). ` +
         'With a smaller cache (`WORKER_MAX_CACHED_WORKFLOWS`), waiting workflows are evicted and replayed from history when their timer fires: memory is then capped by the cache size.',
-      "Where a waiting write's workflow heap goes: with reuseV8Context every workflow gets its own instance of each workflow module (module state is isolated per workflow), " +
-        "mostly the zod schemas the write-rule check and input validation use. zod's own library code is loaded once per thread and shared (src/worker/shared-modules.ts); " +
-        'before that it was 1,645 KiB per waiting write on this machine.',
+      `Per waiting write: ${fmt(product.perWorkflow.rss / baseline.perWorkflow.rss, 2)}× the RSS and ${fmt(product.perWorkflow.workflowHeap / baseline.perWorkflow.workflowHeap, 2)}× the workflow heap ` +
+        'of a bare sleeping workflow (goal: at most 2×).',
+      "Where a waiting write's workflow heap went before: with reuseV8Context every workflow got its own instance of each workflow module, " +
+        'mostly the zod schemas of every write type (907 KiB per waiting write). Every module of the workflow bundle that keeps no per-workflow state ' +
+        '(schemas, catalog, write rules, failure types) is now evaluated once per worker thread and shared (src/worker/shared-modules.ts); ' +
+        'only the modules around connections/pacing.ts, which keeps per-workflow state, stay per workflow. Validation and the rule check stay in the ' +
+        "workflow, so no history changes: moving them into an activity would have changed every write's commands.",
       `The workflow sandbox runs in a worker thread (reuseV8Context; ${product.waiting.workflowThreads.threads} such thread(s) in the production process): its live heap is the "workflow thread heap" column, read through the inspector after a full GC there. ` +
         'RSS also holds memory V8 and the Rust core have not returned to the OS, so its per-workflow figure is an upper bound.',
       `${served429.toLocaleString('en')} of the ${n} POSTs were answered 429 by the sandbox; each connection's control workflow then paused it for the Retry-After, ` +

@@ -1,10 +1,96 @@
-// Modules every workflow of a worker thread shares instead of loading its own copy (bundler
-// `preloadModules`, reuseV8Context): each cached workflow otherwise carries its own instance of
-// zod's library code (docs/benchmarks.md, worker memory). Only zod itself: our schemas stay per
-// workflow, because zod caches lazily on schema objects and preloaded modules are deep-frozen.
+// The workflow modules every workflow of a worker thread shares instead of loading its own copy
+// (bundler `preloadModules`, reuseV8Context). Without this, each cached workflow evaluated every
+// module of the bundle again: the zod schemas of every write type, the write rules, the catalog
+// (907 KiB of workflow heap per waiting write before; docs/benchmarks.md, worker memory).
+//
+// Shared means evaluated once, before any workflow runs. A module listed here therefore holds no
+// per-workflow state (test/unit/shared-modules.test.ts checks that, and that every module that may
+// be shared is). connections/pacing.ts keeps state per workflow execution, so it and the modules
+// that import it (the waits, the step runner, the write context, the write and control workflows)
+// stay per workflow: functions and classes, little memory.
+//
+// The SDK deep-freezes what shared modules export, as a guard against such state. zod schemas
+// cannot be frozen: they compute and memoize members on first use (bound methods, the memoised
+// parser, `shape`), which throws "object is not extensible" on a frozen schema. So each shared
+// module's export object is frozen here, shallowly: its bindings stay fixed, and the SDK's freeze
+// stops at an object that is frozen already, leaving the schemas it reaches to memoize (a cache of
+// pure values, the same whichever workflow fills it).
 import { z } from 'zod';
+import * as catalog from '../writes/catalog.js';
+import * as failures from '../failures.js';
+import * as makiniContract from '../makini/contract.js';
+import * as checkWrite from '../profiles/check-write.js';
+import * as customFields from '../profiles/custom-fields.js';
+import * as makiniFields from '../profiles/makini-fields.js';
+import * as profileSchema from '../profiles/schema.js';
+import * as statusNames from '../profiles/status-names.js';
+import * as controlMessages from '../connections/control-messages.js';
+import * as controlState from '../connections/control-state.js';
+import * as gatePolicy from '../connections/gate-policy.js';
+import * as metricLabels from '../observability/metric-labels.js';
+import * as searchAttributes from '../observability/search-attributes.js';
+import * as compensation from '../writes/engine/compensation.js';
+import * as failureInfo from '../writes/engine/failure-info.js';
+import * as fieldValues from '../writes/engine/field-values.js';
+import * as input from '../writes/engine/input.js';
+import * as stepObserver from '../writes/engine/step-observer.js';
+import * as steps from '../writes/engine/steps.js';
+import * as verdictGate from '../writes/engine/verdict-gate.js';
+import * as verdict from '../writes/engine/verdict.js';
+import * as writeInput from '../writes/engine/write-input.js';
+import * as bulkContract from '../writes/bulk/contract.js';
+import * as bulkWorkflows from '../writes/bulk/workflows.js';
+import * as inventoryContract from '../writes/inventory/contract.js';
+import * as purchaseOrderContract from '../writes/purchase-orders/contract.js';
+import * as workOrderContract from '../writes/work-orders/contract.js';
+import * as inventoryAdjustment from '../writes/inventory/adjustment.js';
+import * as workOrderReference from '../writes/work-orders/reference.js';
 
 // zod initialises some of its module state on first use (default locale, memoizer, whether it may
 // compile parsers with `new Function`); a first use after the freeze would throw "object is not
 // extensible". One parse through an object and an array schema does all of it now.
 z.object({ lines: z.array(z.string()) }).parse({ lines: ['preload'] });
+
+/** Freezes a module's exports (not what they refer to) before the SDK's deep freeze reaches them. */
+function freezeBindings(moduleExports: object): void {
+  try {
+    Object.freeze(moduleExports);
+  } catch {
+    // An ES module namespace (this module loaded outside the workflow bundle, as in unit tests) is
+    // fixed already and refuses Object.freeze.
+  }
+}
+
+for (const moduleExports of [
+  catalog,
+  failures,
+  makiniContract,
+  checkWrite,
+  customFields,
+  makiniFields,
+  profileSchema,
+  statusNames,
+  controlMessages,
+  controlState,
+  gatePolicy,
+  metricLabels,
+  searchAttributes,
+  compensation,
+  failureInfo,
+  fieldValues,
+  input,
+  stepObserver,
+  steps,
+  verdictGate,
+  verdict,
+  writeInput,
+  bulkContract,
+  bulkWorkflows,
+  inventoryContract,
+  purchaseOrderContract,
+  workOrderContract,
+  inventoryAdjustment,
+  workOrderReference,
+]) {
+  freezeBindings(moduleExports);
+}
