@@ -12,7 +12,7 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
     out: { type: 'string' },
-    'timeout-minutes': { type: 'string', default: '30' },
+    'timeout-minutes': { type: 'string', default: '90' },
     help: { type: 'boolean', default: false },
     ...Object.fromEntries(Object.keys(sizeFlags).map((f) => [f, { type: 'string' as const }])),
   },
@@ -23,7 +23,7 @@ if (values.help) {
   --quick              small sizes (smoke run); does not write docs/benchmarks.md unless --out is given
   --only a,b           run only these: ${BENCH_NAMES.join(', ')}
   --out FILE           where to write the tables (default docs/benchmarks.md; none with --quick)
-  --timeout-minutes    give up (exit 1) when the whole run takes longer (default 30)
+  --timeout-minutes    give up (exit 1) when the whole run takes longer (default 90)
 ${Object.entries(sizeFlags)
   .map(([f, s]) => `  --${f.padEnd(19)}${s.help} (default ${s.get(DEFAULT_SIZES)}, quick ${s.get(QUICK_SIZES)})`)
   .join('\n')}`);

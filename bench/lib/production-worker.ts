@@ -5,11 +5,22 @@ import type { ConnectionsFile } from '../../src/config/connections.js';
 import { createProductionWorker as composeProductionWorker, WORKFLOW_BUNDLE } from '../../src/worker/compose.js';
 
 let runtimeInstalled = false;
-/** Runtime.install once per process; ERROR so per-step logs (INFO, and WARN for every wait) do not flood the benchmark. */
-export function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+/** Where the installed runtime serves its metrics, if it does. */
+let metricsAt: string | undefined;
+/**
+ * Runtime.install once per process (returns where its metrics are served, if they are); ERROR so per-step logs (INFO, and WARN for every wait) do not
+ * flood the benchmark. `metricsBindAddress`: the SDK's worker metrics on a Prometheus endpoint
+ * there (what the throughput benchmark reads to say where the time goes).
+ */
+export function installQuietRuntime(metricsBindAddress?: string): string | undefined {
+  if (runtimeInstalled) return metricsAt;
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    ...(metricsBindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsBindAddress } } } } : {}),
+  });
   runtimeInstalled = true;
+  metricsAt = metricsBindAddress;
+  return metricsAt;
 }
 
 /** Bundles the production workflows (the same entry point src/worker/main.ts uses). */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import proto from '@temporalio/proto';
-import { startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
+import { freePort, startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
 import { writeCallsQueueOf } from '../../src/connections/gate-policy.js';
 import { buildMakiniActivities } from '../../src/worker/compose.js';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
@@ -36,6 +36,16 @@ export interface StackOptions {
 
 const BENCH_WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).pathname;
 
+/** Installs this process's runtime with a metrics endpoint, unless a runtime is already installed. */
+async function installRuntimeWithMetrics(): Promise<string | undefined> {
+  try {
+    const address = installQuietRuntime(`127.0.0.1:${await freePort()}`);
+    return address ? `http://${address}/metrics` : undefined;
+  } catch {
+    return undefined; // a runtime was installed before the stack (a test's own): no worker metrics
+  }
+}
+
 export class BenchStack {
   private productionBundle?: Promise<WorkflowBundleWithSourceMap>;
   private benchBundle?: Promise<WorkflowBundleWithSourceMap>;
@@ -51,6 +61,8 @@ export class BenchStack {
     private readonly devServer: DevServer | undefined,
     /** Progress lines (not results). */
     readonly log: (line: string) => void,
+    /** The in-process workers' SDK metrics (Prometheus text); undefined when the runtime was installed before the stack. */
+    readonly metricsUrl: string | undefined,
   ) {}
 
   static async start(opts: StackOptions = {}): Promise<BenchStack> {
@@ -65,6 +77,7 @@ export class BenchStack {
     }
     const sandbox = await startSandbox({ seed: 1 });
     const connection = await Connection.connect({ address });
+    const metricsUrl = await installRuntimeWithMetrics();
     return new BenchStack(
       address,
       namespace,
@@ -74,6 +87,7 @@ export class BenchStack {
       dir,
       devServer,
       opts.log ?? (() => undefined),
+      metricsUrl,
     );
   }
 

@@ -3,6 +3,7 @@ import { benchHistoryEvents } from '../history-events.js';
 import { benchMemory } from '../memory.js';
 import { benchOverhead } from '../overhead.js';
 import { benchRateLimited } from '../rate-limited.js';
+import { benchScale } from '../scale.js';
 import { benchThroughput } from '../throughput.js';
 import type { BenchStack } from './stack.js';
 import type { BenchTable } from './table.js';
@@ -13,6 +14,7 @@ export interface BenchSizes {
   history: { lines: number[] };
   memory: { workflows: number; connections: number; retryAfterSeconds: number; startConcurrency: number; warmup: number };
   rate: { writes: number; perMinute: number; concurrent?: number };
+  scale: { writes: number; retryAfterSeconds: number; startConcurrency: number };
 }
 
 export const DEFAULT_SIZES: BenchSizes = {
@@ -21,6 +23,7 @@ export const DEFAULT_SIZES: BenchSizes = {
   history: { lines: [1, 20, 200] },
   memory: { workflows: 1000, connections: 1, retryAfterSeconds: 600, startConcurrency: 50, warmup: 5 },
   rate: { writes: 200, perMinute: 60, concurrent: 50 },
+  scale: { writes: 10_000, retryAfterSeconds: 600, startConcurrency: 50 },
 };
 
 export const QUICK_SIZES: BenchSizes = {
@@ -29,6 +32,7 @@ export const QUICK_SIZES: BenchSizes = {
   history: { lines: [1, 5, 20] },
   memory: { workflows: 50, connections: 1, retryAfterSeconds: 600, startConcurrency: 10, warmup: 2 },
   rate: { writes: 8, perMinute: 30 },
+  scale: { writes: 40, retryAfterSeconds: 45, startConcurrency: 10 },
 };
 
 const positiveInt = (flag: string, raw: string) => {
@@ -100,6 +104,22 @@ export const sizeFlags: Record<string, SizeFlag> = Object.fromEntries([
       s.rate.perMinute = n;
     },
   ),
+  intFlag(
+    'scale-writes',
+    'writes held at once for scale',
+    (s) => s.scale.writes,
+    (s, n) => {
+      s.scale.writes = n;
+    },
+  ),
+  intFlag(
+    'scale-retry-after',
+    'seconds the scale writes are held',
+    (s) => s.scale.retryAfterSeconds,
+    (s, n) => {
+      s.scale.retryAfterSeconds = n;
+    },
+  ),
   [
     'rate-concurrent',
     {
@@ -122,7 +142,7 @@ export const sizeFlags: Record<string, SizeFlag> = Object.fromEntries([
   ],
 ]);
 
-export const BENCH_NAMES = ['overhead', 'throughput', 'history', 'memory', 'rate'] as const;
+export const BENCH_NAMES = ['overhead', 'throughput', 'history', 'memory', 'rate', 'scale'] as const;
 export type BenchName = (typeof BENCH_NAMES)[number];
 
 export const BENCHMARKS: Record<BenchName, (stack: BenchStack, sizes: BenchSizes) => Promise<BenchTable>> = {
@@ -131,4 +151,5 @@ export const BENCHMARKS: Record<BenchName, (stack: BenchStack, sizes: BenchSizes
   history: async (stack, s) => (await benchHistoryEvents(stack, s.history)).table,
   memory: async (stack, s) => (await benchMemory(stack, s.memory)).table,
   rate: async (stack, s) => (await benchRateLimited(stack, s.rate)).table,
+  scale: async (stack, s) => (await benchScale(stack, s.scale)).table,
 };

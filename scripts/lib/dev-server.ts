@@ -42,12 +42,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Dynamic config enabling task queue fairness with exact per-key limits (see temporal-notes). */
-export const FAIRNESS_DYNAMIC_CONFIG = {
+/**
+ * The server's dynamic config, the same for the dev server and a deployment
+ * (deploy/temporal/dynamic-config.yaml; test/unit/deploy-files.test.ts keeps them equal): task
+ * queue fairness with exact per-key limits (see temporal-notes), and eager activity execution.
+ * Eager: an activity scheduled on the workflow's own task queue comes back with the workflow
+ * task's completion instead of through matching; measured on the dev server, a five-activity
+ * workflow takes ~300 ms instead of ~550 ms (`npm run bench`, overhead). Paced write calls are
+ * on another queue and never eager: their dispatch is the pacing.
+ */
+export const TEMPORAL_DYNAMIC_CONFIG = {
   'matching.useNewMatcher': true,
   'matching.enableFairness': true,
   'matching.numTaskqueueReadPartitions': 1,
   'matching.numTaskqueueWritePartitions': 1,
+  'system.enableActivityEagerExecution': true,
 };
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
@@ -74,7 +83,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.metricsPort) args.push('--metrics-port', String(opts.metricsPort));
   for (const sa of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${sa.name}=Keyword`);
-  for (const [k, v] of Object.entries(opts.dynamicConfig ?? FAIRNESS_DYNAMIC_CONFIG)) {
+  for (const [k, v] of Object.entries(opts.dynamicConfig ?? TEMPORAL_DYNAMIC_CONFIG)) {
     args.push('--dynamic-config-value', `${k}=${JSON.stringify(v)}`);
   }
   let stdio: ('ignore' | number)[] = ['ignore', 'ignore', 'ignore'];

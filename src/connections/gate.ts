@@ -9,7 +9,15 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import { GateViewCache } from './gate-view-cache.js';
-import { connectionPolicySchema, reducedCap, type ConnectionPolicyInput, type ConnectionReport, type GateView } from './control-state.js';
+import { LocalPauses } from './local-pauses.js';
+import {
+  connectionPolicySchema,
+  reducedCap,
+  type ConnectionPolicy,
+  type ConnectionPolicyInput,
+  type ConnectionReport,
+  type GateView,
+} from './control-state.js';
 import { gateDecision, isLastingBlock, workflowQueueOf, writesPerSecondOfWeight, WRITE_CALLS_QUEUE_SUFFIX } from './gate-policy.js';
 import { makiniFailureInfoSchema, MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
 import {
@@ -68,6 +76,9 @@ interface GateShared {
    * it last reported a success. Known here at once; the control's count reaches a view late.
    */
   failuresSinceSuccess: Set<string>;
+  /** 429s this process got itself: they hold its write calls at once (local-pauses.ts). */
+  pauses: LocalPauses;
+  policy: ConnectionPolicy;
 }
 
 class ConnectionGate implements ActivityInboundCallsInterceptor {
@@ -95,7 +106,8 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     const pacedAt = info.taskQueue.endsWith(WRITE_CALLS_QUEUE_SUFFIX) && weight ? writesPerSecondOfWeight(weight) : undefined;
     // The control workflow's id keys everything this process knows of the connection.
     const controlId = connectionControlWorkflowId(taskQueue, connectionId);
-    const view = await this.shared.views.get(controlId);
+    // Checked after the await and right before the call: a 429 that came in meanwhile holds it.
+    const view = this.shared.pauses.merge(controlId, await this.shared.views.get(controlId), this.shared.policy, Date.now());
     const decision = gateDecision(view, pacedAt, Date.now());
     if (!decision.proceed) {
       const { proceed: _p, message, ...block } = decision;
@@ -126,15 +138,14 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     } catch (err) {
       const report = reportOfFailure(err, startedAt, pacedAt, waiter);
       if (report?.kind === 'server-error') this.shared.failuresSinceSuccess.add(controlId);
+      // Before the report goes: this process's next write calls must not wait for the control to have it.
+      if (report?.kind === 'rate-limited') {
+        this.shared.pauses.note(controlId, report.at, report.retryAfterMs ?? this.shared.policy.defaultPauseMs);
+      }
       if (report) await this.report(taskQueue, connectionId, controlId, report);
       if (report?.kind === 'rate-limited' && pacedAt !== undefined && err instanceof ApplicationFailure) {
         // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
-        const rateCapPerSecond = reducedCap(
-          view?.capPerSecond,
-          view?.ceilingPerSecond,
-          pacedAt,
-          view?.policy ?? connectionPolicySchema.parse(this.opts.policy ?? {}),
-        );
+        const rateCapPerSecond = reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? this.shared.policy);
         throw ApplicationFailure.create({
           type: err.type ?? undefined,
           message: err.message,
@@ -196,6 +207,8 @@ export function connectionGateInterceptors(opts: ConnectionGateOptions): Activit
     ids: new Set(opts.connectionIds),
     views: new GateViewCache({ fetch: (workflowId) => queryView(opts, workflowId), maxAgeMs: opts.viewMaxAgeMs ?? 1_000 }),
     failuresSinceSuccess: new Set(),
+    pauses: new LocalPauses(),
+    policy: connectionPolicySchema.parse(opts.policy ?? {}),
   };
   return (ctx) => ({ inbound: new ConnectionGate(ctx, opts, shared) });
 }

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { benchHistoryEvents } from '../../bench/history-events.js';
 import { benchOverhead } from '../../bench/overhead.js';
+import { benchScale } from '../../bench/scale.js';
 import { BenchStack } from '../../bench/lib/stack.js';
 import { QUICK_SIZES } from '../../bench/lib/suite.js';
 import { formatTable, type BenchTable } from '../../bench/lib/table.js';
@@ -72,4 +73,19 @@ describe('benchmarks (quick sizes)', () => {
     expect(result.table.rows.at(-1)![0]).toBe('whole write (client start → result)');
     for (const row of result.table.rows) expect(row.slice(2).every(isNumberCell)).toBe(true);
   });
+
+  it('holds the writes of the scale run on one pause, then completes each exactly once, beside bare workflows', async () => {
+    const { writes } = QUICK_SIZES.scale;
+    const { product, baseline, table } = await benchScale(stack, QUICK_SIZES.scale);
+    // One 429 was answered; the other writes waited on the pause instead of calling Makini.
+    expect(product.served429).toBe(1);
+    expect(product.waitingAtPark).toBeGreaterThan(0);
+    expect(product).toMatchObject({ completed: writes, failed: 0, purchaseOrders: writes, duplicatedKeys: 0, missingKeys: 0 });
+    expect(baseline).toMatchObject({ completed: writes, failed: 0 });
+    for (const r of [product, baseline]) {
+      expect(r.peakRssBytes).toBeGreaterThanOrEqual(r.waiting.memory.rss);
+      expect(r.drainMs).toBeGreaterThan(0);
+    }
+    expectWellFormed(table);
+  }, 600_000);
 });

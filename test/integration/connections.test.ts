@@ -22,6 +22,7 @@ import {
 import { Secret } from '../../src/config/secret.js';
 import { MakiniHeader, MakiniWebhookEvent } from '../../src/makini/contract.js';
 import { connectionControlWorkflowId } from '../../src/connections/control-messages.js';
+import { pacedWritesPerSecond } from '../../src/connections/gate-policy.js';
 import type { RequestLogEntry } from '../../sandbox/index.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../src/webhooks/receiver.js';
 import { signWebhook } from '../../src/webhooks/signature.js';
@@ -138,7 +139,7 @@ describe('one connection, many writes', () => {
       .filter((a) => a.failureType !== MakiniFailureType.connectionBlocked)
       .map((a) => a.startedMs);
     expect(times).toHaveLength(n);
-    // 120 writes/min configured → paced at 95%: 1.9/s. At the connection's limit (2/s), any k
+    // 120 writes/min configured → paced at 120 per 61.5 s: 1.95/s. At the connection's limit (2/s), any k
     // consecutive writes span at least (k - burst) / 2 s; the burst allows the server's first one or two.
     const limitPerS = 2;
     let excess = 0;
@@ -152,13 +153,13 @@ describe('one connection, many writes', () => {
     );
     // Unpaced, the 16 would arrive within a second (excess ≈ 14).
     expect(excess).toBeLessThanOrEqual(4);
-    // The mechanism: the POST ran on the write-calls queue, keyed by connection, weighted at 1.9 writes/s.
+    // The mechanism: the POST ran on the write-calls queue, keyed by connection, weighted at 1.95 writes/s.
     const scheduled = ((await handles[0]!.fetchHistory()).events ?? [])
       .map((e) => e.activityTaskScheduledEventAttributes)
       .find((a) => a?.activityType?.name === 'createPurchaseOrder');
     expect(scheduled?.taskQueue?.name).toBe(`${taskQueue}-write-calls`);
     expect(scheduled?.priority?.fairnessKey).toBe('pace-1');
-    expect(scheduled?.priority?.fairnessWeight).toBeCloseTo(1.9, 5);
+    expect(scheduled?.priority?.fairnessWeight).toBeCloseTo(pacedWritesPerSecond(120), 5);
   });
 
   it('a 429 on one write pauses the other writes on the connection for Retry-After and lowers its rate', async () => {
@@ -190,8 +191,8 @@ describe('one connection, many writes', () => {
     for (const k of keys) expect(await posWithCode('rl-1', k)).toHaveLength(1);
     const s = await status('rl-1');
     expect(s?.state.rate.rateLimitedCount).toBe(1);
-    // 600/min at 95% = 9.5/s; cut to 80% after the 429.
-    expect(s?.state.rate.capPerSecond).toBeCloseTo(9.5 * 0.8, 5);
+    // 600/min paced at 600 per 61.5 s = 9.76/s; cut to 80% after the 429.
+    expect(s?.state.rate.capPerSecond).toBeCloseTo(pacedWritesPerSecond(600) * 0.8, 5);
     expect(s?.health).toBe('rate-reduced');
   });
 

@@ -203,19 +203,34 @@ describe('operations', () => {
     ]) {
       expect(text, `history must not contain "${secret}"`).not.toContain(secret);
     }
-    // Every payload outside search attributes is encrypted (inputs, results, summaries, details).
+    // Every payload outside search attributes is encrypted (inputs, results, summaries, details),
+    // but the SDK's own bookkeeping in markers, which holds no data of the write: a patch marker's
+    // id, and a local activity marker's record (its sequence number, attempt, type and times).
     const encodings = new Map<string, number>();
+    const SDK_MARKER_FIELDS = {
+      patch: ['deprecated', 'id'],
+      localActivity: ['activity_id', 'activity_type', 'attempt', 'backoff', 'complete_time', 'original_schedule_time', 'seq'],
+    };
+    let sdkMarkers = 0;
     const walk = (node: unknown, path: string) => {
       if (!node || typeof node !== 'object') return;
       const n = node as { metadata?: Record<string, Uint8Array>; data?: unknown };
       if (n.metadata?.encoding && !path.includes('searchAttributes')) {
         const enc = Buffer.from(n.metadata.encoding).toString();
+        const marker = /markerRecordedEventAttributes\.details\.(patch-data|data)\.payloads\.0$/.exec(path)?.[1];
+        if (enc === 'json/plain' && marker) {
+          const fields = Object.keys(JSON.parse(Buffer.from(n.data as Uint8Array).toString()) as object).sort();
+          expect(fields, path).toEqual(marker === 'patch-data' ? SDK_MARKER_FIELDS.patch : SDK_MARKER_FIELDS.localActivity);
+          sdkMarkers++;
+          return;
+        }
         encodings.set(enc, (encodings.get(enc) ?? 0) + 1);
         return;
       }
       for (const [k2, v] of Object.entries(node)) walk(v, `${path}.${k2}`);
     };
     walk(raw.events, 'events');
+    expect(sdkMarkers).toBeGreaterThan(0);
     expect([...encodings.keys()]).toEqual(['binary/encrypted']);
     expect(encodings.get('binary/encrypted')).toBeGreaterThan(10);
     // The codec client reads it back.

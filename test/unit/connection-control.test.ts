@@ -211,10 +211,12 @@ describe('gate decision', () => {
 });
 
 describe('pacing arithmetic', () => {
-  it('paces at 95% of the configured writes per minute, or the adaptive cap when lower', () => {
-    expect(pacedWritesPerSecond(60)).toBeCloseTo(0.95);
+  it("spreads the configured writes per minute over 61.5 s (the server's 1 s burst and slack), or paces at the adaptive cap when lower", () => {
+    expect(pacedWritesPerSecond(60)).toBeCloseTo(60 / 61.5);
     expect(pacedWritesPerSecond(60, 0.5)).toBe(0.5);
-    expect(pacedWritesPerSecond(60, 5)).toBeCloseTo(0.95);
+    expect(pacedWritesPerSecond(60, 5)).toBeCloseTo(60 / 61.5);
+    // What the server lets through in any 60 s (61 s of the rate, with its 1 s burst) stays within the minute's budget.
+    for (const perMinute of [1, 6, 60, 600]) expect(Math.ceil(61 * pacedWritesPerSecond(perMinute))).toBeLessThanOrEqual(perMinute);
     expect(fairnessWeightFor(0.95)).toBeCloseTo(0.95);
     expect(fairnessWeightFor(1e-9)).toBe(0.001);
     expect(fairnessWeightFor(1e9)).toBe(1000);

@@ -10,7 +10,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { describe, expect, it } from 'vitest';
 import ts from 'typescript';
 import { parse as parseYaml } from 'yaml';
-import { FAIRNESS_DYNAMIC_CONFIG } from '../../scripts/lib/dev-server.js';
+import { TEMPORAL_DYNAMIC_CONFIG } from '../../scripts/lib/dev-server.js';
 import { DEMO_CONNECTIONS } from '../../scripts/lib/demo-connections.js';
 import { parseConnections } from '../../src/config/connections.js';
 import { settingsSchema } from '../../src/config/settings.js';
@@ -254,7 +254,7 @@ describe('deploy/temporal/dynamic-config.yaml', () => {
     expect(bindMounts(temporal).get(path.startsWith('/') ? path : `/etc/temporal/${path}`)).toBe('deploy/temporal/dynamic-config.yaml');
   });
 
-  it('gives the compose server the dynamic config the dev server gets (fairness)', () => {
+  it('gives the compose server the dynamic config the dev server gets (fairness, eager activities)', () => {
     const doc = parseYaml(read('deploy/temporal/dynamic-config.yaml')) as Record<string, { value: unknown; constraints?: object }[]>;
     const values = Object.fromEntries(
       Object.entries(doc).map(([key, entries]) => {
@@ -263,7 +263,7 @@ describe('deploy/temporal/dynamic-config.yaml', () => {
         return [key, entries[0]!.value];
       }),
     );
-    expect(values).toEqual(FAIRNESS_DYNAMIC_CONFIG);
+    expect(values).toEqual(TEMPORAL_DYNAMIC_CONFIG);
   });
 });
 

@@ -48,7 +48,7 @@ describe('connection gate view cache', () => {
     expect(asked).toEqual(['conn-a', 'conn-b']);
   });
 
-  it('reuses an answer until it is maxAgeMs old, then asks again', async () => {
+  it('reuses an answer until it is maxAgeMs old, then asks again, serving the old answer until the fresh one is in', async () => {
     const { cache, asked, answer, advance } = setup(1_000);
     const first = cache.get('conn-a');
     advance(5_000); // a slow query: the age counts from the answer, not from the question
@@ -58,10 +58,30 @@ describe('connection gate view cache', () => {
     expect(await cache.get('conn-a')).toBe('paused');
     expect(asked).toHaveLength(1);
     advance(1);
-    const again = cache.get('conn-a');
+    // Calls do not wait for the routine refresh (they would pile up behind a slow query and then go at once).
+    expect(await cache.get('conn-a')).toBe('paused');
+    expect(await cache.get('conn-a')).toBe('paused');
+    expect(asked).toHaveLength(2); // one refresh, not one per call
     await answer('clear');
-    expect(await again).toBe('clear');
+    expect(await cache.get('conn-a')).toBe('clear');
     expect(asked).toHaveLength(2);
+  });
+
+  it('a report during a refresh wins over the refresh', async () => {
+    const { cache, asked, answer, advance } = setup(1_000);
+    const first = cache.get('conn-a');
+    await answer('open');
+    await first;
+    advance(1_000);
+    expect(await cache.get('conn-a')).toBe('open'); // refresh in flight
+    cache.refreshAfter('conn-a', Promise.resolve());
+    const after = cache.get('conn-a');
+    await answer('refreshed-before-report');
+    await new Promise((r) => setImmediate(r));
+    await answer('after-report');
+    expect(await after).toBe('after-report');
+    expect(await cache.get('conn-a')).toBe('after-report');
+    expect(asked).toHaveLength(3);
   });
 
   it('after a report, calls wait for it and then see a fresh answer; a query in flight then does not bring the old view back', async () => {

@@ -4,9 +4,11 @@ import {
   ApplicationFailure,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { MakiniActivities, ResolvedProfile } from '../activities.js';
@@ -23,18 +25,44 @@ export const MAKINI_CALL: ActivityOptions = { startToCloseTimeout: '30 seconds',
 
 export const makini = proxyActivities<MakiniActivities>(MAKINI_CALL);
 
+/** A read (or the profile lookup) as a local activity: one attempt, the step runner decides about retries. */
+const MAKINI_LOCAL_CALL: LocalActivityOptions = { startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } };
+
+const makiniLocal = proxyLocalActivities<MakiniActivities>(MAKINI_LOCAL_CALL);
+
 /**
- * Calls a Makini activity the way every write does: one attempt, a per-call summary in the UI, and,
- * for the activities the catalog lists as writing, paced per connection (connections/pacing.ts).
+ * Patch id of the calls that need no pacing (reads, the profile lookup) running as local
+ * activities: each such step was two server round trips (~100 ms on the dev server, measured in
+ * `npm run bench`, overhead) and is now part of the workflow task that needs its answer. Writes
+ * stay activities on the paced write-calls queue. In the UI a local step is a "Local Activity"
+ * event carrying the same summary; its duration is in the step table. Histories from before it
+ * replay with the reads as activities (`patched`).
+ */
+export const LOCAL_READS_PATCH = 'reads-as-local-activities';
+
+type WithOptions<O, R> = { executeWithOptions(o: O, a: unknown[]): R };
+
+/**
+ * Calls a Makini activity the way every write does: one attempt, a per-call summary in the UI; the
+ * activities the catalog lists as writing go paced per connection (connections/pacing.ts), the
+ * others run as local activities (LOCAL_READS_PATCH).
  */
 export function callMakini<K extends keyof MakiniActivities & string>(
   name: K,
   summary: string,
   args: Parameters<MakiniActivities[K]>,
 ): ReturnType<MakiniActivities[K]> {
-  const fn = makini[name] as unknown as { executeWithOptions(o: ActivityOptions, a: unknown[]): ReturnType<MakiniActivities[K]> };
-  const paced = PACED_ACTIVITIES.has(name) ? pacedCallOptions(args[0]) : {};
-  return fn.executeWithOptions({ ...MAKINI_CALL, summary, ...paced }, args);
+  type Result = ReturnType<MakiniActivities[K]>;
+  if (PACED_ACTIVITIES.has(name)) {
+    const fn = makini[name] as unknown as WithOptions<ActivityOptions, Result>;
+    return fn.executeWithOptions({ ...MAKINI_CALL, summary, ...pacedCallOptions(args[0]) }, args);
+  }
+  if (patched(LOCAL_READS_PATCH)) {
+    const fn = makiniLocal[name] as unknown as WithOptions<LocalActivityOptions, Result>;
+    return fn.executeWithOptions({ ...MAKINI_LOCAL_CALL, summary }, args);
+  }
+  const fn = makini[name] as unknown as WithOptions<ActivityOptions, Result>;
+  return fn.executeWithOptions({ ...MAKINI_CALL, summary }, args);
 }
 
 /** Validates a workflow input; every problem at once, non-retryably. */
