@@ -207,8 +207,8 @@ function whereTheTimeGoes(product: ThroughputPhase[], bare: ThroughputPhase[]): 
       `waiting for an activity task ${fmt(diff('activityWaitMs'))} ms (the POST goes through the paced write-calls queue, the bare POST is eager); ` +
       `${fmt(events, 0)} more history events (search-attribute upserts, patch markers).`,
     'The worker shares 2 cores with the dev server, the sandbox and the client: workflow-task CPU is what a saturated worker trades for throughput, ' +
-      "waits are where tasks queued behind it. Each new workflow's first task also instantiates its own copy of the workflow modules (reuseV8Context), " +
-      "mostly zod schemas for input validation and the rule check: that is most of the product's workflow-task time (see the memory table).",
+      "waits are where tasks queued behind it. The product's workflow code validates the input (zod), checks the write rules and keeps the step table; " +
+      'its modules are evaluated once per worker thread and shared (src/worker/shared-modules.ts), not once per new workflow (see the memory table).',
   ];
 }
 

@@ -16,6 +16,7 @@ const commands = {
   'dev-server': 'scripts/dev-server.ts',
   bench: 'bench/run.ts',
   chaos: 'bench/chaos.ts',
+  cluster: 'scripts/cluster.ts',
 };
 
 function needsInstall() {

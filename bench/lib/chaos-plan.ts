@@ -35,7 +35,14 @@ export const CHAOS_CONNECTIONS: readonly ChaosConnection[] = [
   // A CMMS: required asset and date, the idempotency key as a marker in the description.
   { id: 'chaos-emaint', system: 'emaint', token: 'chaos-token-emaint', env: 'MAKINI_TOKEN_CHAOS_EMAINT' },
 ];
-const bySystem = (system: string) => CHAOS_CONNECTIONS.find((c) => c.system === system)!;
+/**
+ * The cluster run's connections (`npm run chaos -- --cluster`): two of each system, so that
+ * several connections of one system (their pacing, their control workflows) run side by side.
+ */
+export const CLUSTER_CHAOS_CONNECTIONS: readonly ChaosConnection[] = CHAOS_CONNECTIONS.flatMap((c) => [
+  c,
+  { id: `${c.id}-2`, system: c.system, token: `${c.token}-2`, env: `${c.env}_2` },
+]);
 
 /** Seeded vendors, sites and materials by KEY (their codes differ: sandbox/store.ts). */
 const VENDOR_KEYS = ['V-100', 'V-200', 'V-300'] as const;
@@ -115,6 +122,8 @@ export interface SetupMaterial {
 
 export interface ChaosPlan {
   chains: Chain[];
+  /** The connections the chains write to. */
+  connections: readonly ChaosConnection[];
   /** Inventory records the chains use, one per chain (sandbox reference data, added before chaos). */
   materials: SetupMaterial[];
   /** Number of planned writes (= the `writes` asked for). */
@@ -127,12 +136,22 @@ export const FORBIDDEN_ADJUSTMENT = -1_000_000;
 export interface PlanOptions {
   /** Lines of a purchase order, fewest and most (default 1 to 30, mostly few). */
   poLines?: readonly [number, number];
+  /** The connections to write to (default CHAOS_CONNECTIONS); every system of CHAOS_CONNECTIONS needs one. */
+  connections?: readonly ChaosConnection[];
 }
 
 /** The writes of a run, the same for the same seed: chains until `count` writes are planned. */
 export function planChaos(count: number, seed: number, runId: string, opts: PlanOptions = {}): ChaosPlan {
   const [minLines, maxLines] = opts.poLines ?? [1, 30];
+  const connections = opts.connections ?? CHAOS_CONNECTIONS;
   const random = mulberry32(seed);
+  // One connection of the system: with several, a seeded pick (with one, no draw, so that the
+  // default plan stays what its seed gave before there was a choice).
+  const bySystem = (system: string): ChaosConnection => {
+    const of = connections.filter((c) => c.system === system);
+    if (!of.length) throw new Error(`no chaos connection of system ${system}`);
+    return of.length === 1 ? of[0]! : of[Math.floor(random() * of.length)]!;
+  };
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const chance = (p: number) => random() < p;
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
@@ -165,7 +184,7 @@ export function planChaos(count: number, seed: number, runId: string, opts: Plan
       });
     }
   }
-  return { chains, materials, writes: planned };
+  return { chains, connections, materials, writes: planned };
 
   function poChain(id: string, key: (role: string) => string, system: string): Chain {
     const conn = bySystem(system);
@@ -390,7 +409,7 @@ export function planChaos(count: number, seed: number, runId: string, opts: Plan
  * purchase order written line by line, one per material; none for a write its profile refuses.
  */
 export function plannedWriteRequests(plan: ChaosPlan): Record<string, number> {
-  const out: Record<string, number> = Object.fromEntries(CHAOS_CONNECTIONS.map((c) => [c.id, 0]));
+  const out: Record<string, number> = Object.fromEntries(plan.connections.map((c) => [c.id, 0]));
   for (const c of plan.chains) {
     for (const w of c.writes) {
       const d = w.data;

@@ -3,12 +3,17 @@
 // and each of them that may commit doing so on a share of hits: commit-then-500, ...), on paced
 // connections, while worker processes are SIGKILLed, two workers run at once and the Temporal
 // server restarts. At the end the sandbox's state and request log are the judge (chaos-judge.ts).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// With `cluster`, the server is a Temporal cluster on PostgreSQL (scripts/lib/cluster/), and
+// instead of a server restart one history host is SIGKILLed and restarted and PostgreSQL restarts.
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { TemporalCluster } from '../../scripts/lib/cluster/cluster.js';
+import { freeClusterPorts } from '../../scripts/lib/cluster/ports.js';
+import { NUM_HISTORY_SHARDS } from '../../scripts/lib/cluster/server-config.js';
 import { freePort, startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process.js';
 import { InvalidWriteInputError, startWrite, WRITE_TYPE_NAMES, writeWorkflowId } from '../../src/client/index.js';
@@ -16,15 +21,22 @@ import { startSandbox, type ChaosConfig, type RequestLogEntry, type SandboxState
 import { countFaults, expectedFaultKinds, type FaultCounts } from './chaos-faults.js';
 import type { ProgressBar } from '../../src/cli/progress.js';
 import { judge, type Verdict, type WriteOutcome } from './chaos-judge.js';
-import { CHAOS_CONNECTIONS, planChaos, plannedWriteRequests, type Chain, type PlannedWrite } from './chaos-plan.js';
+import { CHAOS_CONNECTIONS, planChaos, plannedWriteRequests, type Chain, type ChaosConnection, type PlannedWrite } from './chaos-plan.js';
+import { longestPause, timeUntilShardsServed } from './chaos-recovery.js';
 
 export interface ChaosOptions {
   writes: number;
   seed: number;
   /** SIGKILLs of a worker process during the run. */
   kills: number;
-  /** Restart the Temporal server once, mid-run. */
+  /** Restart the Temporal dev server once, mid-run (not with `cluster`). */
   restartServer: boolean;
+  /** Run on a Temporal cluster on PostgreSQL, and break its parts mid-run. */
+  cluster?: ClusterDisruptions;
+  /** Worker processes at once: all but one from the start, the last one joining at 15 % (default 2). */
+  workers?: number;
+  /** The connections written to (default CHAOS_CONNECTIONS). */
+  connections?: readonly ChaosConnection[];
   /** Give up waiting for writes to finish after this long. */
   timeoutMs: number;
   /** Faults per request (default CHAOS_RATES). */
@@ -46,6 +58,26 @@ export interface ChaosOptions {
   progress?: ProgressBar;
 }
 
+/** What the cluster run breaks, once each (at 35 % and 60 % of the writes). */
+export interface ClusterDisruptions {
+  /** SIGKILL a history host, keep it down `historyDownMs`, start it again. */
+  killHistoryHost: boolean;
+  historyDownMs?: number;
+  /** Restart PostgreSQL with `pg_ctl restart -m immediate` (a crash: every connection cut, recovery from WAL). */
+  restartPostgres: boolean;
+}
+
+/** One disruption of the cluster and how long the cluster took to serve every shard again. */
+export interface Recovery {
+  what: string;
+  /** Ms since the run started. */
+  atMs: number;
+  /** From the disruption until every history shard answered again. */
+  shardsServedAfterMs: number;
+  /** The longest gap between two write outcomes after it (until the next disruption, at most a minute later). */
+  longestPauseMs?: number;
+}
+
 export interface ChaosReport extends Omit<Verdict, 'violations' | 'implicatedChains'> {
   options: ChaosOptions;
   elapsedMs: number;
@@ -64,6 +96,14 @@ export interface ChaosReport extends Omit<Verdict, 'violations' | 'implicatedCha
   kills: number;
   serverRestarts: number;
   maxWorkersAtOnce: number;
+  /** `dev server` or `cluster (...)`. */
+  server: string;
+  connectionCount: number;
+  historyHostKills: number;
+  postgresRestarts: number;
+  recoveries: Recovery[];
+  /** From the end of the last disruption until every write had its outcome. */
+  drainMs?: number;
   violations: string[];
 }
 
@@ -103,8 +143,11 @@ export const WRITES_PER_MINUTE = 1_200;
 const START_CONCURRENCY = 25;
 
 /** The chaos of one connection: the run's rates, its own seed, and its reads too unless `readFaultsOn` leaves them out. */
-export function chaosConfigOf(options: Pick<ChaosOptions, 'seed' | 'rates' | 'readFaultsOn'>, connectionId: string): ChaosConfig {
-  const n = CHAOS_CONNECTIONS.findIndex((c) => c.id === connectionId);
+export function chaosConfigOf(
+  options: Pick<ChaosOptions, 'seed' | 'rates' | 'readFaultsOn' | 'connections'>,
+  connectionId: string,
+): ChaosConfig {
+  const n = (options.connections ?? CHAOS_CONNECTIONS).findIndex((c) => c.id === connectionId);
   const reads = options.readFaultsOn?.includes(connectionId) ?? true;
   return {
     seed: options.seed + n,
@@ -120,53 +163,82 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const log = options.log ?? (() => undefined);
+  if (options.cluster && options.restartServer)
+    throw new Error('restartServer restarts the dev server; a cluster run breaks its parts instead (cluster)');
+  const connections = options.connections ?? CHAOS_CONNECTIONS;
   const dir = mkdtempSync(join(tmpdir(), 'makini-writes-chaos-'));
   const violations: string[] = [];
   const started = Date.now();
   const workers = new Set<WorkerProcess>();
   const writesPerMinute = options.writesPerMinute ?? WRITES_PER_MINUTE;
   let server: DevServer | undefined;
+  let cluster: TemporalCluster | undefined;
   let sandbox: StartedSandbox | undefined;
   let connection: Connection | undefined;
   let kills = 0;
   let serverRestarts = 0;
+  let historyHostKills = 0;
+  let postgresRestarts = 0;
+  const recoveries: Recovery[] = [];
+  let lastDisruptionEnd = 0;
+  let allDoneAt = 0;
   let maxWorkersAtOnce = 0;
   let stopping = false;
   // Should this process die before the finally below (an uncaught error), its children go with it.
   const killChildren = () => {
     for (const w of workers) w.child.kill('SIGKILL');
-    if (!options.keepServer) server?.process.kill('SIGKILL');
+    if (!options.keepServer) {
+      server?.process.kill('SIGKILL');
+      cluster?.killNow();
+    }
   };
   process.once('exit', killChildren);
   try {
     const dbFilename = join(dir, 'temporal.db');
     const port = await freePort();
-    server = await startDevServer({ headless: true, dbFilename, port, logFile: join(dir, 'temporal.log') });
+    if (options.cluster) {
+      // Under root PostgreSQL runs as its own OS user, which must pass through this folder.
+      chmodSync(dir, 0o711);
+      cluster = await TemporalCluster.start({
+        dir: join(dir, 'cluster'),
+        ports: await freeClusterPorts(),
+        postgresPort: port,
+        log,
+        // A Temporal process that dies on its own is a finding, not part of the plan.
+        onUnexpectedExit: (what) => {
+          log(what);
+          violations.push(what);
+        },
+      });
+    } else {
+      server = await startDevServer({ headless: true, dbFilename, port, logFile: join(dir, 'temporal.log') });
+    }
+    const address = cluster?.address ?? server!.address;
     sandbox = await startSandbox({
       seed: options.seed,
-      connections: CHAOS_CONNECTIONS.map(({ id, token, system }) => ({ id, token, system, writesPerMinute })),
+      connections: connections.map(({ id, token, system }) => ({ id, token, system, writesPerMinute })),
     });
     const runId = `r${options.seed}-${Date.now().toString(36)}`;
-    const plan = planChaos(options.writes, options.seed, runId, { poLines: options.poLines });
+    const plan = planChaos(options.writes, options.seed, runId, { poLines: options.poLines, connections });
     // Setup, before chaos: the inventory records the inventory chains write (keys differ from codes).
-    for (const c of CHAOS_CONNECTIONS) {
+    for (const c of connections) {
       const materials = plan.materials
         .filter((m) => m.connectionId === c.id)
         .map((m) => ({ key: m.key, code: m.code, name: `chaos material ${m.key}`, inventoryKey: m.inventoryKey, quantity: m.quantity }));
       if (materials.length) await sandbox.admin.addReferenceData(c.id, { materials });
     }
-    for (const c of CHAOS_CONNECTIONS) await sandbox.admin.setChaos(c.id, chaosConfigOf(options, c.id));
+    for (const c of connections) await sandbox.admin.setChaos(c.id, chaosConfigOf(options, c.id));
     const connectionsFile = join(dir, 'connections.json');
     writeFileSync(
       connectionsFile,
       JSON.stringify({
-        connections: CHAOS_CONNECTIONS.map((c) => ({ id: c.id, system: c.system, token: { env: c.env }, writesPerMinute })),
+        connections: connections.map((c) => ({ id: c.id, system: c.system, token: { env: c.env }, writesPerMinute })),
       }),
     );
     const taskQueue = `chaos-${options.seed}`;
     const env: NodeJS.ProcessEnv = {
-      ...Object.fromEntries(CHAOS_CONNECTIONS.map((c) => [c.env, c.token])),
-      TEMPORAL_ADDRESS: server.address,
+      ...Object.fromEntries(connections.map((c) => [c.env, c.token])),
+      TEMPORAL_ADDRESS: address,
       TEMPORAL_NAMESPACE: 'default',
       TEMPORAL_TASK_QUEUE: taskQueue,
       MAKINI_BASE_URL: sandbox.url,
@@ -203,8 +275,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       log(`SIGKILL worker (pid ${w.child.pid}); ${workers.size} left`);
     };
 
+    const workerCount = options.workers ?? 2;
     let first = await addWorker();
-    connection = await Connection.connect({ address: server.address });
+    for (let n = 2; n < workerCount; n++) await addWorker();
+    connection = await Connection.connect({ address });
     const client = new Client({ connection, namespace: 'default' });
     const deadline = started + options.timeoutMs;
 
@@ -308,13 +382,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         },
       });
     }
-    schedule.push({
-      at: 0.15,
-      what: 'start a second worker',
-      act: async () => {
-        await addWorker();
-      },
-    });
+    if (workerCount >= 2) {
+      schedule.push({
+        at: 0.15,
+        what: `start worker process ${workerCount} of ${workerCount}`,
+        act: async () => {
+          await addWorker();
+        },
+      });
+    }
     if (options.restartServer) {
       // The client keeps its connection: calls in flight fail while the server is down and are
       // asked again (closing it under them would crash the process: a gRPC retry timer throws).
@@ -328,6 +404,47 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         },
       });
     }
+    // How long until every history shard answers again; a cluster that never recovers is a violation, and the run goes on.
+    const recovery = async (what: string, at: number) => {
+      try {
+        const ms = await timeUntilShardsServed(connection!, 'default', at);
+        recoveries.push({ what, atMs: at - started, shardsServedAfterMs: ms });
+        log(`${what}: every history shard served again after ${(ms / 1000).toFixed(1)} s`);
+      } catch (err) {
+        violations.push(`${what}: ${(err as Error).message}`);
+      }
+    };
+    const disruptions = options.cluster;
+    if (disruptions?.killHistoryHost) {
+      const host = ((options.seed % 2) + 1) as 1 | 2;
+      const downMs = disruptions.historyDownMs ?? 20_000;
+      schedule.push({
+        at: 0.35,
+        what: `SIGKILL history host ${host}, start it again ${downMs / 1000} s later`,
+        act: async () => {
+          const at = Date.now();
+          await cluster!.killHistoryHost(host);
+          historyHostKills++;
+          await recovery(`history host ${host} SIGKILLed (its shards move to the other host)`, at);
+          await sleep(Math.max(0, downMs - (Date.now() - at)));
+          const back = Date.now();
+          await cluster!.startHistoryHost(host);
+          await recovery(`history host ${host} started again (shards rebalance)`, back);
+        },
+      });
+    }
+    if (disruptions?.restartPostgres) {
+      schedule.push({
+        at: 0.6,
+        what: 'restart PostgreSQL (pg_ctl restart -m immediate: a crash, recovery from WAL)',
+        act: async () => {
+          const at = Date.now();
+          await cluster!.restartPostgres('immediate');
+          postgresRestarts++;
+          await recovery('PostgreSQL restarted (-m immediate)', at);
+        },
+      });
+    }
     schedule.sort((a, b) => a.at - b.at);
     let lastLog = 0;
     while (!done) {
@@ -336,6 +453,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const step = schedule.shift()!;
         log(`${Math.round(share * 100)}% done: ${step.what}`);
         await step.act();
+        lastDisruptionEnd = Date.now();
       }
       if (options.progress) {
         options.progress.update({ done: finished, total: plan.writes, note: `${workers.size} worker(s)` });
@@ -345,18 +463,27 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
       await sleep(250);
     }
+    allDoneAt = Date.now();
     options.progress?.finish({ done: finished, total: plan.writes });
     if (chainError !== undefined) throw chainError;
     for (const step of schedule) log(`not reached: ${step.what}`);
     // Every disruption must have happened, or the run proved less than it claims.
     if (options.kills > kills) violations.push(`only ${kills} of ${options.kills} worker kills happened`);
     if (options.restartServer && serverRestarts === 0) violations.push('the server restart was never reached');
+    if (disruptions?.killHistoryHost && historyHostKills === 0) violations.push('the history host kill was never reached');
+    if (disruptions?.restartPostgres && postgresRestarts === 0) violations.push('the PostgreSQL restart was never reached');
+    const outcomeTimes = outcomes.flatMap((chain) => chain.flatMap((o) => (o.to === undefined ? [] : [o.to])));
+    // Each disruption's window ends at the next one (or after a minute), so that one stall is not counted twice.
+    recoveries.forEach((r, i) => {
+      const next = recoveries[i + 1]?.atMs ?? Infinity;
+      r.longestPauseMs = longestPause(outcomeTimes, started + r.atMs, Math.min(60_000, next - r.atMs));
+    });
 
     // Nothing written from here on: chaos off, so the judge's reads are plain.
-    for (const c of CHAOS_CONNECTIONS) await sandbox.admin.setChaos(c.id, null);
+    for (const c of connections) await sandbox.admin.setChaos(c.id, null);
     const states: Record<string, SandboxState> = {};
     const logs: Record<string, RequestLogEntry[]> = {};
-    for (const c of CHAOS_CONNECTIONS) {
+    for (const c of connections) {
       states[c.id] = await sandbox.admin.state(c.id);
       logs[c.id] = await sandbox.admin.requestLog(c.id);
     }
@@ -378,7 +505,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (stillRunning > 20) violations.push(`... ${stillRunning} write executions still running at the end`);
 
     const faults = countFaults(Object.values(logs));
-    const faultKindsEnabled = [...new Set(CHAOS_CONNECTIONS.flatMap((c) => expectedFaultKinds(chaosConfigOf(options, c.id))))];
+    const faultKindsEnabled = [...new Set(connections.flatMap((c) => expectedFaultKinds(chaosConfigOf(options, c.id))))];
     const faultKindsMissing = faultKindsEnabled.filter((k) => !faults.onWrites[k]);
     for (const k of faultKindsMissing)
       violations.push(
@@ -427,6 +554,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       kills,
       serverRestarts,
       maxWorkersAtOnce,
+      server: cluster
+        ? `cluster on PostgreSQL: frontend, 2 history hosts (${NUM_HISTORY_SHARDS} shards), matching, worker as separate processes`
+        : 'dev server (SQLite file)',
+      connectionCount: connections.length,
+      historyHostKills,
+      postgresRestarts,
+      recoveries,
+      drainMs: lastDisruptionEnd ? allDoneAt - lastDisruptionEnd : undefined,
       violations,
     };
   } finally {
@@ -435,14 +570,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     for (const w of workers) w.child.kill('SIGKILL');
     await connection?.close().catch(() => undefined);
     await sandbox?.close().catch(() => undefined);
-    if (options.keepServer && server) {
+    if (options.keepServer && (server || cluster)) {
       for (const w of workers) writeFileSync(join(dir, `worker-${w.child.pid}.log`), w.output());
+      const address = server?.address ?? cluster!.address;
+      const pids = server ? [server.process.pid] : cluster!.processes.map((p) => p.pid);
       log(
-        `Temporal server kept running at ${server.address} (pid ${server.process.pid}, data and worker logs in ${dir}): ` +
-          `temporal workflow show --address ${server.address} --workflow-id <id>; stop it with kill ${server.process.pid}`,
+        `Temporal ${server ? 'server' : 'cluster'} kept running at ${address} (pids ${pids.join(' ')}, data and logs in ${dir}): ` +
+          `temporal workflow show --address ${address} --workflow-id <id>; stop it with kill ${pids.join(' ')}` +
+          (cluster ? ` and pg_ctl stop -D ${cluster.postgres.dataDir}${process.getuid?.() === 0 ? ' (as the postgres user)' : ''}` : ''),
       );
     } else {
       await server?.stop();
+      await cluster?.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   }
@@ -526,8 +665,8 @@ function failureOf(err: WorkflowFailedError): NonNullable<WriteOutcome['failure'
 
 const sorted = (o: Record<string, number>) => Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
 
-/** One summary table, as text. */
-export function formatChaosReport(r: ChaosReport): string {
+/** The summary's rows (what, figure): the text table below and the docs/benchmarks.md section. */
+export function chaosReportRows(r: ChaosReport): [string, string][] {
   const label = (l: string) => l.replace(/^chaos:/, '');
   const byStatus = (l: string) => {
     const s = r.faults.onWritesByStatus[l];
@@ -542,6 +681,8 @@ export function formatChaosReport(r: ChaosReport): string {
   const rows: [string, string][] = [
     ['writes', `${r.options.writes} (seed ${r.options.seed})`],
     ['elapsed', `${(r.elapsedMs / 1000).toFixed(1)} s`],
+    ['Temporal', r.server],
+    ['connections', `${r.connectionCount} (${[...new Set((r.options.connections ?? CHAOS_CONNECTIONS).map((c) => c.system))].join(', ')})`],
     [
       'chains',
       sorted(r.chains)
@@ -593,10 +734,32 @@ export function formatChaosReport(r: ChaosReport): string {
     ['fault kinds never on a write', r.faultKindsMissing.map(label).join(', ') || 'none'],
     ['pacing', `${r.writesPerMinute}/min per connection; ${r.faults.limitRefusals} writes answered 429 by the sandbox's limit`],
     ['worker SIGKILLs', String(r.kills)],
-    ['server restarts', String(r.serverRestarts)],
+    ...(r.options.cluster
+      ? ([
+          ['history host SIGKILLs', String(r.historyHostKills)],
+          ['PostgreSQL restarts', String(r.postgresRestarts)],
+          ...r.recoveries.map(
+            (x) =>
+              [
+                `  at ${(x.atMs / 1000).toFixed(0)} s`,
+                `${x.what}: every shard served after ${(x.shardsServedAfterMs / 1000).toFixed(1)} s` +
+                  (x.longestPauseMs === undefined
+                    ? ''
+                    : `; longest pause between write outcomes ${(x.longestPauseMs / 1000).toFixed(1)} s`),
+              ] as [string, string],
+          ),
+          ['drain', r.drainMs === undefined ? '-' : `${(r.drainMs / 1000).toFixed(1)} s from the last disruption to the last outcome`],
+        ] as [string, string][])
+      : [['server restarts', String(r.serverRestarts)] as [string, string]]),
     ['max workers at once', String(r.maxWorkersAtOnce)],
     ['violations', String(r.violations.length)],
   ];
+  return rows;
+}
+
+/** One summary table, as text. */
+export function formatChaosReport(r: ChaosReport): string {
+  const rows = chaosReportRows(r);
   const w = Math.max(...rows.map(([k]) => k.length));
   const table = rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
   const list = (title: string, items: string[]) => (items.length ? `\n\n${title}:\n${items.map((f) => `  - ${f}`).join('\n')}` : '');
