@@ -13,7 +13,7 @@ import { untilParked } from './memory.js';
 import type { BenchStack } from './lib/stack.js';
 import { startChildWorker, type ChildWorker, type MemorySample } from './lib/child-worker.js';
 import { createPoInput, uniqueKey } from './lib/po-input.js';
-import { fmt, mapLimit, mib, sleep } from './lib/stats.js';
+import { fmt, mapLimit, mib, sleep, sum } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
 
 export interface ScaleOptions {
@@ -171,7 +171,7 @@ export async function benchScale(
   }
   const product: ProductRun = {
     ...productRun,
-    purchaseOrders: [...refs.values()].reduce((s, n) => s + n, 0),
+    purchaseOrders: sum([...refs.values()]),
     duplicatedKeys: [...refs.values()].filter((n) => n > 1).length,
     missingKeys: opts.writes - refs.size,
     served429,

@@ -66,18 +66,21 @@ describe('Retry-After floor', () => {
    * How the fixture was made, with the code before the floor: Retry-After 0 and a backoff (≥ 15 s)
    * beyond the step's time budget (10 s). With the floor this write fails its budget instead.
    */
-  it.runIf(process.env.RECORD_HISTORIES)('records the fixture (code before the floor only)', async () => {
-    const k = key('ra0-record');
-    await stack.sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'rate-limit', method: 'POST', retryAfterSeconds: 0 }]);
-    const budget = { baseBackoffMs: 30_000, maxBackoffMs: 60_000, maxTotalMs: 10_000 };
-    const handle = await startCreatePurchaseOrder(stack.client, po(k, budget), { taskQueue: stack.taskQueue });
-    await handle.result();
-    const cli = findTemporalCli();
-    if (!cli) throw new Error('RECORD_HISTORIES needs the temporal CLI');
-    const args = ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json'];
-    const where = ['--address', inject('temporalAddress'), '--namespace', inject('temporalNamespace')];
-    writeFileSync(BEFORE_FLOOR, execFileSync(cli, [...args, ...where], { encoding: 'utf8' }));
-  });
+  it.runIf(process.env.RECORD_HISTORIES)(
+    'records the fixture (RECORD_HISTORIES=1 with the code before the floor only; skipped otherwise: it rewrites the fixture)',
+    async () => {
+      const k = key('ra0-record');
+      await stack.sb.sandbox.admin.scriptFaults('sap-1', [{ kind: 'rate-limit', method: 'POST', retryAfterSeconds: 0 }]);
+      const budget = { baseBackoffMs: 30_000, maxBackoffMs: 60_000, maxTotalMs: 10_000 };
+      const handle = await startCreatePurchaseOrder(stack.client, po(k, budget), { taskQueue: stack.taskQueue });
+      await handle.result();
+      const cli = findTemporalCli();
+      if (!cli) throw new Error('RECORD_HISTORIES needs the temporal CLI');
+      const args = ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json'];
+      const where = ['--address', inject('temporalAddress'), '--namespace', inject('temporalNamespace')];
+      writeFileSync(BEFORE_FLOOR, execFileSync(cli, [...args, ...where], { encoding: 'utf8' }));
+    },
+  );
 
   it('a history recorded before the floor (1 ms wait on Retry-After 0) replays', async () => {
     installQuietRuntime();
