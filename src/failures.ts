@@ -33,6 +33,12 @@ export const WriteFailureType = {
   retryBudgetExhausted: 'RetryBudgetExhausted',
   /** A step failed for good and what was already written has been undone. */
   compensated: 'WriteCompensated',
+  /**
+   * A step failed for good and undoing what was already written failed too: a record this write
+   * created is (or may still be) in the system. A person must finish the undo or fix the cause and
+   * re-run; details name the record and each undo that failed.
+   */
+  compensationFailed: 'WriteCompensationFailed',
   /** The idempotency key already names a record that was cancelled: a new write needs a new key. */
   idempotencyKeyUsed: 'IdempotencyKeyAlreadyUsed',
   /** The write was applied but reading it back shows something else. */

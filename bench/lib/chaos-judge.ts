@@ -97,6 +97,8 @@ const REFUSAL_TYPES = new Set<string>([
 const TOLERATED_UNPLANNED = new Set<string>([
   WriteFailureType.retryBudgetExhausted,
   WriteFailureType.compensated,
+  // The undo itself failed under the faults; it names what it left (the state is still judged exactly).
+  WriteFailureType.compensationFailed,
   MakiniFailureType.rejected,
   MakiniFailureType.malformedResponse,
 ]);
@@ -315,7 +317,7 @@ export function judge(input: JudgeInput): Verdict {
       violations.push(`chain ${chain.id} (${chain.kind} on ${chain.connectionId}): ${msg}`);
       implicated.add(i);
     };
-    if (chain.kind === 'purchase-order') judgePurchaseOrder(chain, i, state, ok, did, fail);
+    if (chain.kind === 'purchase-order') judgePurchaseOrder(chain, i, state, ok, did, (j) => applied(i, j), fail);
     else if (chain.kind === 'work-order') judgeWorkOrder(chain, i, state, ok, did, fail);
     else if (chain.kind === 'inventory-update') judgeInventoryUpdates(chain, i, state, fail);
     else judgeAdjustments(chain, i, state, fail);
@@ -349,6 +351,7 @@ export function judge(input: JudgeInput): Verdict {
     state: SandboxState,
     ok: (j: number) => boolean,
     did: (j: number) => boolean,
+    appliedOf: (j: number) => readonly RequestLogEntry[],
     fail: (m: string) => void,
   ) {
     const create = chain.writes[0]!.data as Extract<WriteData, { kind: 'po-create' }>;
@@ -383,15 +386,23 @@ export function judge(input: JudgeInput): Verdict {
       if (wrong.length)
         fail(`${po.key} line ${want.lineNo} differs in ${wrong.map((f) => `${f} (${String(l[f])}, sent ${String(want[f])})`).join(', ')}`);
     }
-    const compensated = input.outcomes[i]?.[0]?.failure?.type === WriteFailureType.compensated;
-    if ((ok(0) || !compensated) && lineNos.length !== create.lines.length) {
+    const createFailure = input.outcomes[i]?.[0]?.failure?.type;
+    const compensated = createFailure === WriteFailureType.compensated;
+    // A create that failed line by line ran its undo: complete (compensated) or not (compensationFailed).
+    const undoRan = compensated || createFailure === WriteFailureType.compensationFailed;
+    if ((ok(0) || !undoRan) && lineNos.length !== create.lines.length) {
       fail(
         `${po.key} has ${lineNos.length} lines (${[...lineNos].sort((a, b) => a - b).join(',')}), ${ok(0) ? 'the create completed with' : 'the write sent'} ${create.lines.length}`,
       );
     }
-    // Title: the last update that applied; status: cancelled once a cancel applied (or the create was compensated).
+    // The undo's cancel, if the sandbox applied it (its answer may have been lost: a failed undo can
+    // have landed, so the status comes from what applied, not from what the write reported).
+    const undoApplied = appliedOf(0).some((e) => e.method === 'PUT' && e.path.endsWith('/status'));
+    if (compensated && !undoApplied && po.status !== poCancelStatus(chain.system))
+      fail(`${po.key} is ${po.status}: the create reported ${WriteFailureType.compensated}, but no cancel of it was applied`);
+    // Title: the last update that applied; status: cancelled once a cancel applied (the create's undo or a cancel write).
     let title = create.header.title;
-    let status = compensated ? poCancelStatus(chain.system) : 'draft';
+    let status = undoApplied ? poCancelStatus(chain.system) : 'draft';
     chain.writes.forEach((w, j) => {
       if (j === 0 || !did(j)) return;
       if (w.data.kind === 'po-update') title = w.data.title;

@@ -20,6 +20,8 @@ const NOT_RESETTABLE: Record<string, string> = {
     'the rules refused it, and a reset keeps the recorded rules: fix the cause, then re-run (a re-run reads the rules again)',
   [WriteFailureType.invalidInput]: 'its input is invalid: start it again with a corrected input',
   [WriteFailureType.compensated]: 'what it wrote has been undone: re-run instead (it looks up the record by its idempotency key first)',
+  [WriteFailureType.compensationFailed]:
+    'its undo failed, so what it wrote may still be in the system: cancel that record by hand, or fix the cause and re-run (it finds the record by its idempotency key and continues)',
   [WriteFailureType.idempotencyKeyUsed]: 'its idempotency key names a cancelled record: start it with a new key',
   [WriteFailureType.verificationFailed]: 'the write landed but reads back differently: check the record, then re-run',
 };

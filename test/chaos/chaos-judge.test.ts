@@ -177,6 +177,61 @@ describe('chaos judge', () => {
     expect(v.failedButApplied).toHaveLength(1);
   });
 
+  it("takes a failed line-by-line create's status from what applied: a compensated create must have been cancelled", () => {
+    /** The create on a line-by-line system: header and line 1 landed, line 2 failed for good, then the undo ran. */
+    const lineByLine = (failureType: string, cancel: 'applied' | 'lost-answer' | 'none') => {
+      const run = goodRun();
+      const line2 = { ...line, lineNo: 2, name: 'part 2' };
+      run.chains = [
+        {
+          ...poChain,
+          writes: [write('create', 'createPurchaseOrder', { kind: 'po-create', lines: [line, line2], header, forbidden: false })],
+        },
+      ];
+      run.outcomes = [
+        [
+          {
+            status: 'failed',
+            from: T0,
+            to: T0 + 10_000,
+            failure: { applicationFailure: true, type: failureType, message: 'line 2 failed for good', nonRetryable: true },
+          },
+        ],
+      ];
+      const po = run.states[CONN]!.purchaseOrders[0]!;
+      Object.assign(po, { title: header.title, status: cancel === 'none' ? 'draft' : 'cancelled' });
+      seq = 0; // a log that starts at 1 is complete
+      run.logs = {
+        [CONN]: [
+          entry(1, 'POST', MakiniPath.purchaseOrders(), { ...header, code: 'k-create' }),
+          entry(2, 'POST', MakiniPath.purchaseOrderLineItemsOf('PO1'), line),
+          ...(cancel === 'none'
+            ? []
+            : [
+                entry(
+                  3,
+                  'PUT',
+                  MakiniPath.purchaseOrderStatus('PO1'),
+                  { status: 'cancelled' },
+                  true,
+                  cancel === 'lost-answer' ? 'chaos:commit-then-drop' : undefined,
+                ),
+              ]),
+        ],
+      };
+      return run;
+    };
+    expect(judge(lineByLine('WriteCompensated', 'applied')).violations).toEqual([]);
+    // The undo failed and the header is still a draft with its one line: honest, and judged exactly.
+    expect(judge(lineByLine('WriteCompensationFailed', 'none')).violations).toEqual([]);
+    // The undo "failed" because its answer was lost, yet the cancel landed: the status comes from the log.
+    expect(judge(lineByLine('WriteCompensationFailed', 'lost-answer')).violations).toEqual([]);
+    // Reported compensated while the draft header stayed: what the full cluster run once found.
+    expect(judge(lineByLine('WriteCompensated', 'none')).violations.join('\n')).toMatch(
+      /PO1 is draft: the create reported WriteCompensated, but no cancel of it was applied/,
+    );
+  });
+
   it('catches a write that landed after its write had finished', () => {
     const run = goodRun();
     (run.logs[CONN] as RequestLogEntry[]).push(entry(25, 'PUT', MakiniPath.purchaseOrder('PO1'), { title: 'late' }));

@@ -48,6 +48,11 @@ describe('resetPoint', () => {
       safe: false,
       reason: expect.stringMatching(/undone: re-run instead/),
     });
+    // A reset would run the failed line again with the header still there and no undo registered.
+    expect(resetPoint(history, WriteFailureType.compensationFailed, new Set())).toMatchObject({
+      safe: false,
+      reason: expect.stringMatching(/undo failed.*cancel that record by hand/),
+    });
     expect(resetPoint(history, WriteFailureType.restrictionViolated, new Set())).toMatchObject({
       safe: false,
       reason: expect.stringMatching(/reads the rules again/),

@@ -170,13 +170,16 @@ interface LineByLine {
 async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSnapshot> {
   const saga = new Compensations();
   const cancelStatus = c.profile.purchaseOrder.delete.by === 'status' ? c.profile.purchaseOrder.delete.status : undefined;
+  // The header's key once any step has seen it: a failed undo names the record left behind.
+  let headerKey = c.earlier?.key;
   // Registered before the header call: a header whose answer is lost must be undone too.
   saga.register({
     description: `cancel purchase order ${c.ref}=${c.idempotencyKey}`,
     run: async () => {
       const found = await c.find();
       if (!found) return `nothing to undo: no purchase order with ${c.ref}=${c.idempotencyKey} exists`;
-      if (!cancelStatus) return `cannot undo purchase order ${found.key}: ${c.system} has no way to cancel it`;
+      headerKey = found.key;
+      if (!cancelStatus) throw new Error(`cannot undo purchase order ${found.key}: ${c.system} has no way to cancel it`);
       if (found.status === cancelStatus) return `purchase order ${found.key} was already ${cancelStatus}`;
       const undone = async () => {
         const now = await c.find();
@@ -201,6 +204,7 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
         summary: 'POST purchase order header',
         checkLanded: c.find,
       }));
+    headerKey = po.key;
     const present = new Set(po.lines.map((l) => l.lineNo));
     for (const line of c.lines) {
       if (present.has(line.lineNo)) continue;
@@ -224,18 +228,24 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
     return po;
   } catch (err) {
     if (!(err instanceof ApplicationFailure)) throw err;
-    const compensated = await saga.runAll();
+    const { report, failed } = await saga.runAll();
     const line = (err as { failedLine?: number }).failedLine;
     const detail = (err.details?.[0] ?? {}) as { failure?: { code?: string; requestId?: string } };
+    const what = `${line !== undefined ? `line ${line}` : 'header'} failed for good on ${c.system}: ${err.message}`;
+    // An undo that failed leaves the header (and the lines that landed) in the system: reporting
+    // that as compensated would tell the caller nothing is left to clean up.
     throw ApplicationFailure.create({
-      type: WriteFailureType.compensated,
+      type: failed.length ? WriteFailureType.compensationFailed : WriteFailureType.compensated,
       nonRetryable: true,
-      message: `${line !== undefined ? `line ${line}` : 'header'} failed for good on ${c.system}: ${err.message}; compensated: ${compensated.join('; ')}`,
+      message: failed.length
+        ? `${what}; NOT undone: purchase order ${headerKey ?? `${c.ref}=${c.idempotencyKey}`} may still be in ${c.system}: ${report.join('; ')}`
+        : `${what}; compensated: ${report.join('; ')}`,
       details: [
         {
           failedLine: line,
           cause: { type: err.type, message: err.message, code: detail.failure?.code, requestId: detail.failure?.requestId },
-          compensated,
+          compensated: report,
+          ...(failed.length ? { undoFailed: failed, leftInSystem: { purchaseOrderKey: headerKey, [c.ref]: c.idempotencyKey } } : {}),
         },
       ],
       cause: err,
