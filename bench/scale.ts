@@ -255,6 +255,12 @@ function scaleTable(product: ProductRun, baseline: ScaleRun, opts: ScaleOptions)
       `Drain: ${fmt(product.drainMs / 1000)} s for the writes (each makes its POST on the paced write-calls queue and reads the PO back), ` +
         `${fmt(baseline.drainMs / 1000)} s for the bare workflows: ${fmt(product.drainMs / Math.max(1, baseline.drainMs), 2)}×.`,
       `${product.served429} POST(s) were answered 429; the writes that came after waited on the pause without calling Makini.`,
+      ...(product.parkMs > opts.retryAfterSeconds * 1000
+        ? [
+            `The pause (${opts.retryAfterSeconds} s) ended before every write was waiting (${fmt(product.parkMs / 1000)} s): ` +
+              'the first writes went on while the last were still being started, so "waiting" counts those still running then.',
+          ]
+        : []),
       'Exactly once is judged from the sandbox: every idempotency key has exactly one purchase order, and every workflow completed.',
     ],
   };

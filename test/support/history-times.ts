@@ -12,6 +12,8 @@ export interface ActivityAttempt {
   workflowId: string;
   /** When the server handed the activity task to a worker (ActivityTaskStarted). */
   startedMs: number;
+  /** When the server recorded its result (ActivityTaskCompleted, Failed or TimedOut). */
+  endedMs: number;
   /** The failure type of the attempt (ApplicationFailure type), or undefined when it completed. */
   failureType?: string;
 }
@@ -35,6 +37,7 @@ export async function activityAttempts(handles: WorkflowHandle[], activityType: 
         attempts.push({
           workflowId: handle.workflowId,
           startedMs: started.get(scheduledId)!,
+          endedMs: eventMs(e),
           failureType: failure
             ? (failure.cause?.applicationFailureInfo?.type ?? failure.applicationFailureInfo?.type ?? 'failed')
             : undefined,
