@@ -49,79 +49,33 @@ interface SizeFlag {
   set(s: BenchSizes, raw: string): void;
 }
 
-const intFlag = (
-  flag: string,
-  help: string,
-  get: (s: BenchSizes) => number,
-  set: (s: BenchSizes, n: number) => void,
-): [string, SizeFlag] => [flag, { help, get: (s) => String(get(s)), set: (s, raw) => set(s, positiveInt(flag, raw)) }];
+/** Numeric size fields of one benchmark's sizes. */
+type IntKey<G extends keyof BenchSizes> = {
+  [K in keyof BenchSizes[G]]-?: BenchSizes[G][K] extends number ? K : never;
+}[keyof BenchSizes[G]];
+
+/** A flag overriding `sizes[group][key]` with a positive whole number. */
+const intFlag = <G extends keyof BenchSizes>(flag: string, help: string, group: G, key: IntKey<G>): [string, SizeFlag] => [
+  flag,
+  {
+    help,
+    get: (s) => String(s[group][key]),
+    set: (s, raw) => {
+      (s[group] as Record<IntKey<G>, number>)[key] = positiveInt(flag, raw);
+    },
+  },
+];
 
 /** Command-line flags overriding one size each. */
 export const sizeFlags: Record<string, SizeFlag> = Object.fromEntries([
-  intFlag(
-    'overhead-writes',
-    'PO creates measured for overhead',
-    (s) => s.overhead.iterations,
-    (s, n) => {
-      s.overhead.iterations = n;
-    },
-  ),
-  intFlag(
-    'throughput-writes',
-    'workflows of each kind for throughput',
-    (s) => s.throughput.writes,
-    (s, n) => {
-      s.throughput.writes = n;
-    },
-  ),
-  intFlag(
-    'memory-workflows',
-    'workflows left waiting for memory',
-    (s) => s.memory.workflows,
-    (s, n) => {
-      s.memory.workflows = n;
-    },
-  ),
-  intFlag(
-    'memory-connections',
-    'connections the waiting writes are spread over',
-    (s) => s.memory.connections,
-    (s, n) => {
-      s.memory.connections = n;
-    },
-  ),
-  intFlag(
-    'rate-writes',
-    'PO creates in the rate-limited run',
-    (s) => s.rate.writes,
-    (s, n) => {
-      s.rate.writes = n;
-    },
-  ),
-  intFlag(
-    'rate-per-minute',
-    'sandbox write limit per minute',
-    (s) => s.rate.perMinute,
-    (s, n) => {
-      s.rate.perMinute = n;
-    },
-  ),
-  intFlag(
-    'scale-writes',
-    'writes held at once for scale',
-    (s) => s.scale.writes,
-    (s, n) => {
-      s.scale.writes = n;
-    },
-  ),
-  intFlag(
-    'scale-retry-after',
-    'seconds the scale writes are held',
-    (s) => s.scale.retryAfterSeconds,
-    (s, n) => {
-      s.scale.retryAfterSeconds = n;
-    },
-  ),
+  intFlag('overhead-writes', 'PO creates measured for overhead', 'overhead', 'iterations'),
+  intFlag('throughput-writes', 'workflows of each kind for throughput', 'throughput', 'writes'),
+  intFlag('memory-workflows', 'workflows left waiting for memory', 'memory', 'workflows'),
+  intFlag('memory-connections', 'connections the waiting writes are spread over', 'memory', 'connections'),
+  intFlag('rate-writes', 'PO creates in the rate-limited run', 'rate', 'writes'),
+  intFlag('rate-per-minute', 'sandbox write limit per minute', 'rate', 'perMinute'),
+  intFlag('scale-writes', 'writes held at once for scale', 'scale', 'writes'),
+  intFlag('scale-retry-after', 'seconds the scale writes are held', 'scale', 'retryAfterSeconds'),
   [
     'rate-concurrent',
     {
