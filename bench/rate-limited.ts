@@ -11,6 +11,7 @@ import { createPoInput, PO_HEADER, poLines, uniqueKey } from './lib/po-input.js'
 import { fmt, mapLimit } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
 import { NAIVE_RETRY } from './workflows/naive.js';
+import { sentCalls, summarizeSendTiming, type SendTimingSummary } from './lib/send-timing.js';
 import { PACING_WINDOW_S, pacedWritesPerSecond } from '../src/connections/gate-policy.js';
 
 export interface RateLimitedOptions {
@@ -23,12 +24,16 @@ export interface RateLimitedOptions {
 export interface RateVariant {
   label: string;
   workers: number;
+  /** Epoch ms when the first write was started. */
+  startedAtMs: number;
   completedMs: number;
   writeCalls: number;
   answered429: number;
   created: number;
   /** Most writes the sandbox admitted in any 60 s window. */
   maxInWindow: number;
+  /** This design only: the server's dispatch of each POST against its arrival at the sandbox. */
+  sendTiming?: SendTimingSummary;
 }
 
 export interface RateLimitedResult {
@@ -46,17 +51,24 @@ async function runVariant(
   conn: BenchConnection,
   workers: number,
   opts: RateLimitedOptions,
-  start: (i: number) => Promise<WorkflowHandle>,
+  start: (i: number) => Promise<{ handle: WorkflowHandle; key: string }>,
+  timedActivity?: string,
 ): Promise<RateVariant> {
+  const startedAtMs = Date.now();
   const t0 = performance.now();
-  await mapLimit(
+  const writes = await mapLimit(
     Array.from({ length: opts.writes }, (_, i) => i),
     opts.concurrent ?? opts.writes,
-    async (i) => (await start(i)).result(),
+    async (i) => {
+      const started = await start(i);
+      await started.handle.result();
+      return started;
+    },
   );
   const completedMs = performance.now() - t0;
   const state = await stack.sandbox.admin.state(conn.id);
-  const admitted = (await stack.sandbox.admin.requestLog(conn.id))
+  const log = await stack.sandbox.admin.requestLog(conn.id);
+  const admitted = log
     .filter((r) => r.method === 'POST' && r.status !== 429)
     .map((r) => Date.parse(r.time))
     .sort((a, b) => a - b);
@@ -68,11 +80,13 @@ async function runVariant(
   return {
     label,
     workers,
+    startedAtMs,
     completedMs,
     maxInWindow,
     writeCalls: state.writes.attempted + state.writes.rateLimited,
     answered429: state.writes.rateLimited,
     created: state.purchaseOrders.length,
+    ...(timedActivity ? { sendTiming: summarizeSendTiming(await sentCalls(writes, timedActivity, log), WINDOW_MS) } : {}),
   };
 }
 
@@ -105,17 +119,28 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
     }
     const body = (key: string) => ({ ...PO_HEADER, title: `bench ${key}`, code: key, lineItems: poLines(1) });
     const variants = await Promise.all([
-      runVariant(stack, 'naive: Temporal RetryPolicy, ignores Retry-After', naiveConn, 1, opts, (i) => {
+      runVariant(stack, 'naive: Temporal RetryPolicy, ignores Retry-After', naiveConn, 1, opts, async (i) => {
         const key = uniqueKey(`naive${i}`);
-        return stack.client.workflow.start('naiveCreatePurchaseOrder', {
+        const handle = await stack.client.workflow.start('naiveCreatePurchaseOrder', {
           taskQueue: naiveQueue,
           workflowId: key,
           args: [naiveConn.id, body(key), 'code'],
         });
+        return { handle, key };
       }),
       ...designConns.map((conn, i) =>
-        runVariant(stack, `makini-writes, ${i + 1} worker process${i ? 'es' : ''}`, conn, i + 1, opts, (n) =>
-          startCreatePurchaseOrder(stack.client, createPoInput(conn.id, uniqueKey(`rate${n}`), 1), { taskQueue: designQueues[i]! }),
+        runVariant(
+          stack,
+          `makini-writes, ${i + 1} worker process${i ? 'es' : ''}`,
+          conn,
+          i + 1,
+          opts,
+          async (n) => {
+            const key = uniqueKey(`rate${n}`);
+            const handle = await startCreatePurchaseOrder(stack.client, createPoInput(conn.id, key, 1), { taskQueue: designQueues[i]! });
+            return { handle, key };
+          },
+          'createPurchaseOrder',
         ),
       ),
     ]);
@@ -168,8 +193,29 @@ function rateTable(minimumMs: number, variants: RateVariant[], opts: RateLimited
             `${v.label}: ${fmt(v.completedMs / minimumMs, 3)}×, ${v.answered429} × 429 (${v.completedMs / minimumMs <= 1.03 && v.answered429 === 0 ? 'met' : 'missed'})`,
         )
         .join('; ')}.`,
+      ...variants.flatMap((v) => (v.sendTiming ? [sendTimingNote(v, v.sendTiming, opts)] : [])),
       `Makini's window is sliding: a client that bursts may send ${opts.perMinute} writes at once, so the floor for a bursting client is ${fmt(floorMs / 1000, 0)} s; ` +
         'a paced client spreads the writes evenly and cannot beat the minimum above.',
     ],
   };
+}
+
+/** Where a paced run's time went, what the workers added after the server's pacing, and for each 429 how its window came about. */
+function sendTimingNote(v: RateVariant, t: SendTimingSummary, opts: RateLimitedOptions): string {
+  const ms = (n: number) => `${fmt(n, 0)} ms`;
+  const s = (n: number) => `${fmt(n / 1000, 1)} s`;
+  // The server's limiter: one second of burst, then one call per interval.
+  const pacedSpanMs = Math.max(0, (t.calls - 1) * (1_000 / pacedWritesPerSecond(opts.perMinute)) - 1_000);
+  const phases =
+    `${v.label}: start → first POST dispatched ${s(t.firstDispatchMs - v.startedAtMs)}, first → last dispatched ${s(t.lastDispatchMs - t.firstDispatchMs)} ` +
+    `(the server's pacing alone: ${s(pacedSpanMs)}), last dispatched → every write complete ${s(v.startedAtMs + v.completedMs - t.lastDispatchMs)}`;
+  const sends =
+    `server dispatch → arrival at the sandbox of its ${t.calls} POSTs: p50 ${ms(t.delayP50Ms)}, p99 ${ms(t.delayP99Ms)}, ` +
+    `max ${ms(t.delayMaxMs)}; closest two dispatches ${ms(t.minDispatchGapMs)} apart, closest two arrivals ${ms(t.minArrivalGapMs)}`;
+  const limited = t.limited.map(
+    (l) =>
+      `the POST answered 429 (no. ${l.position} to arrive) came ${ms(l.windowSpanMs)} after the oldest admitted POST in its minute, ` +
+      `whose dispatch was ${ms(l.dispatchSpanMs)} before its own: the oldest waited ${ms(l.oldestDelayMs)} on the worker, this one ${ms(l.delayMs)}`,
+  );
+  return `${[phases, sends, ...limited].join('; ')}.`;
 }

@@ -26,7 +26,7 @@ export const FAIRNESS_KEY_RPS_DEFAULT = 1;
  * worth of tasks at once (matching's burst duration, 1 s in Temporal Server 1.29: GCRA in
  * service/matching/matcher_data.go), so a 60 s window can hold 61 s of the key's rate.
  */
-const FAIRNESS_BURST_S = 1;
+export const FAIRNESS_BURST_S = 1;
 /** Slack for the time between the server's dispatch and Makini's clock (network, worker). */
 const PACING_SLACK_S = 0.5;
 /**

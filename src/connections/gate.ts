@@ -10,6 +10,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import { GateViewCache } from './gate-view-cache.js';
 import { LocalPauses } from './local-pauses.js';
+import { SendSpacing } from './send-spacing.js';
 import {
   connectionPolicySchema,
   reducedCap,
@@ -78,6 +79,8 @@ interface GateShared {
   failuresSinceSuccess: Set<string>;
   /** 429s this process got itself: they hold its write calls at once (local-pauses.ts). */
   pauses: LocalPauses;
+  /** The spacing of this process's paced write sends per connection (send-spacing.ts). */
+  spacing: SendSpacing;
   policy: ConnectionPolicy;
 }
 
@@ -107,8 +110,20 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     // The control workflow's id keys everything this process knows of the connection.
     const controlId = connectionControlWorkflowId(taskQueue, connectionId);
     // Checked after the await and right before the call: a 429 that came in meanwhile holds it.
-    const view = this.shared.pauses.merge(controlId, await this.shared.views.get(controlId), this.shared.policy, Date.now());
-    const decision = gateDecision(view, pacedAt, Date.now());
+    const fetched = await this.shared.views.get(controlId);
+    const decide = () => {
+      const view = this.shared.pauses.merge(controlId, fetched, this.shared.policy, Date.now());
+      return { view, decision: gateDecision(view, pacedAt, Date.now()) };
+    };
+    let { view, decision } = decide();
+    if (decision.proceed && pacedAt !== undefined) {
+      const waitMs = this.shared.spacing.reserve(controlId, pacedAt, Date.now());
+      if (waitMs > 0) {
+        await this.ctx.sleep(waitMs);
+        // A call of this process may have got a 429 meanwhile: its pause holds this one too.
+        ({ view, decision } = decide());
+      }
+    }
     if (!decision.proceed) {
       const { proceed: _p, message, ...block } = decision;
       if (isLastingBlock(decision.block))
@@ -208,6 +223,7 @@ export function connectionGateInterceptors(opts: ConnectionGateOptions): Activit
     views: new GateViewCache({ fetch: (workflowId) => queryView(opts, workflowId), maxAgeMs: opts.viewMaxAgeMs ?? 1_000 }),
     failuresSinceSuccess: new Set(),
     pauses: new LocalPauses(),
+    spacing: new SendSpacing(),
     policy: connectionPolicySchema.parse(opts.policy ?? {}),
   };
   return (ctx) => ({ inbound: new ConnectionGate(ctx, opts, shared) });
