@@ -212,10 +212,15 @@ function sendTimingNote(v: RateVariant, t: SendTimingSummary, opts: RateLimitedO
   const sends =
     `server dispatch → arrival at the sandbox of its ${t.calls} POSTs: p50 ${ms(t.delayP50Ms)}, p99 ${ms(t.delayP99Ms)}, ` +
     `max ${ms(t.delayMaxMs)}; closest two dispatches ${ms(t.minDispatchGapMs)} apart, closest two arrivals ${ms(t.minArrivalGapMs)}`;
+  const heldTotal = t.held.paused + t.held.reduced + t.held.other;
+  const held = heldTotal
+    ? `${heldTotal} POST dispatches held back by the gate, not sent (${t.held.paused} during the pause after a 429, ${t.held.reduced} scheduled faster than the reduced rate` +
+      `${t.held.other ? `, ${t.held.other} other` : ''}): each took a pacing slot of the connection on the server as a sent call does, and was scheduled again`
+    : 'no POST dispatch held back by the gate';
   const limited = t.limited.map(
     (l) =>
       `the POST answered 429 (no. ${l.position} to arrive) came ${ms(l.windowSpanMs)} after the oldest admitted POST in its minute, ` +
       `whose dispatch was ${ms(l.dispatchSpanMs)} before its own: the oldest waited ${ms(l.oldestDelayMs)} on the worker, this one ${ms(l.delayMs)}`,
   );
-  return `${[phases, sends, ...limited].join('; ')}.`;
+  return `${[phases, sends, held, ...limited].join('; ')}.`;
 }

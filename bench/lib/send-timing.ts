@@ -16,8 +16,17 @@ export interface SentCall {
   status: number;
 }
 
+/** Write calls the server dispatched and the gate held back (not sent), by why. */
+export interface HeldCalls {
+  paused: number;
+  reduced: number;
+  other: number;
+}
+
 export interface SendTimingSummary {
   calls: number;
+  /** Each held call took one pacing slot of the connection on the server, as a sent one does. */
+  held: HeldCalls;
   /** Dispatch → arrival, ms. */
   delayP50Ms: number;
   delayP99Ms: number;
@@ -56,7 +65,8 @@ export async function sentCalls(
   writes: { handle: WorkflowHandle; key: string }[],
   activityType: string,
   log: readonly RequestLogEntry[],
-): Promise<SentCall[]> {
+): Promise<{ sent: SentCall[]; held: HeldCalls }> {
+  const held: HeldCalls = { paused: 0, reduced: 0, other: 0 };
   const posts = log.filter((r) => r.method === 'POST');
   const byKey = new Map<string, RequestLogEntry[]>();
   for (const r of posts) {
@@ -82,6 +92,12 @@ export async function sentCalls(
       const failure = e.activityTaskFailedEventAttributes?.failure;
       const type = failure?.applicationFailureInfo?.type ?? failure?.cause?.applicationFailureInfo?.type;
       if (type !== MakiniFailureType.connectionBlocked) dispatched.push(at);
+      else {
+        const message = `${failure?.message ?? ''} ${failure?.cause?.message ?? ''}`;
+        if (message.includes('are paused')) held.paused += 1;
+        else if (message.includes('rate is reduced')) held.reduced += 1;
+        else held.other += 1;
+      }
     }
     const arrivals = (byKey.get(key) ?? []).slice().sort((a, b) => a.seq - b.seq);
     return dispatched
@@ -89,7 +105,7 @@ export async function sentCalls(
       .slice(0, arrivals.length)
       .map((d, i) => ({ dispatchedMs: d, arrivedMs: Date.parse(arrivals[i]!.time), status: arrivals[i]!.status }));
   });
-  return perWrite.flat().sort((a, b) => a.arrivedMs - b.arrivedMs);
+  return { sent: perWrite.flat().sort((a, b) => a.arrivedMs - b.arrivedMs), held };
 }
 
 const minGap = (times: number[]) => {
@@ -99,7 +115,10 @@ const minGap = (times: number[]) => {
   return min;
 };
 
-export function summarizeSendTiming(calls: readonly SentCall[], windowMs: number): SendTimingSummary {
+export function summarizeSendTiming(
+  { sent: calls, held }: { sent: readonly SentCall[]; held: HeldCalls },
+  windowMs: number,
+): SendTimingSummary {
   const delays = calls.map((c) => c.arrivedMs - c.dispatchedMs);
   const limited: SendTimingSummary['limited'] = [];
   calls.forEach((c, i) => {
@@ -117,6 +136,7 @@ export function summarizeSendTiming(calls: readonly SentCall[], windowMs: number
   });
   return {
     calls: calls.length,
+    held,
     delayP50Ms: percentile(delays, 50),
     delayP99Ms: percentile(delays, 99),
     delayMaxMs: Math.max(...delays),
