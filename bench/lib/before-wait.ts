@@ -3,7 +3,7 @@
 // local activities, and how long it took by the server's clock. Reaching the waiting state costs
 // each of those; a bare sleeping workflow does one workflow task and starts its timer.
 import type { WorkflowHandle } from '@temporalio/client';
-import { eventMs } from './event-time.js';
+import { eventMs } from './history-times.js';
 import { mapLimit, percentile } from './stats.js';
 
 export interface BeforeWait {

@@ -4,9 +4,10 @@
 // the pacing interval, and a sliding-minute limit sees that.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RequestLogEntry } from '../../sandbox/admin-client.js';
-import { MakiniFailureType } from '../../src/failures.js';
-import { eventMs } from './event-time.js';
-import { mapLimit, percentile } from './stats.js';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { makiniFailureInfoSchema, MakiniFailureType } from '../../src/failures.js';
+import { activityAttempts, type ActivityAttempt } from './history-times.js';
+import { percentile } from './stats.js';
 
 export interface SentCall {
   /** Server dispatch (ActivityTaskStarted) in epoch ms. */
@@ -57,9 +58,17 @@ function* stringsOf(v: unknown): Generator<string> {
   else if (v && typeof v === 'object') for (const x of Object.values(v)) yield* stringsOf(x);
 }
 
+/** Why the gate held a call back, from the failure it recorded (details[0] is a MakiniFailureInfo). */
+function heldKind(failure: NonNullable<ActivityAttempt['failure']>): keyof HeldCalls {
+  const payload = failure.applicationFailureInfo?.details?.payloads?.[0];
+  const info = payload ? makiniFailureInfoSchema.safeParse(defaultPayloadConverter.fromPayload(payload)) : undefined;
+  const block = info?.success ? info.data.connection?.block : undefined;
+  return block === 'rate-paused' ? 'paused' : block === 'rate-reduced' ? 'reduced' : 'other';
+}
+
 /**
- * Pairs the `activityType` attempts of each workflow (its idempotency key beside its handle) with
- * the POSTs whose body carries that key, in order.
+ * Pairs the `activityType` attempts of each workflow (its idempotency key beside its handle) that
+ * were sent with the POSTs whose body carries that key, in order; counts the ones held back.
  */
 export async function sentCalls(
   writes: { handle: WorkflowHandle; key: string }[],
@@ -67,45 +76,31 @@ export async function sentCalls(
   log: readonly RequestLogEntry[],
 ): Promise<{ sent: SentCall[]; held: HeldCalls }> {
   const held: HeldCalls = { paused: 0, reduced: 0, other: 0 };
-  const posts = log.filter((r) => r.method === 'POST');
   const byKey = new Map<string, RequestLogEntry[]>();
-  for (const r of posts) {
+  for (const r of log) {
+    if (r.method !== 'POST') continue;
     for (const s of stringsOf(r.body)) {
       const list = byKey.get(s);
       if (list) list.push(r);
       else byKey.set(s, [r]);
     }
   }
-  const perWrite = await mapLimit(writes, 16, async ({ handle, key }) => {
-    const events = (await handle.fetchHistory()).events ?? [];
-    const scheduled = new Set<string>();
-    const started = new Map<string, number>();
-    const dispatched: number[] = [];
-    for (const e of events) {
-      if (e.activityTaskScheduledEventAttributes?.activityType?.name === activityType) scheduled.add(String(e.eventId));
-      const s = e.activityTaskStartedEventAttributes;
-      if (s && scheduled.has(String(s.scheduledEventId))) started.set(String(s.scheduledEventId), eventMs(e));
-      const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
-      const at = done ? started.get(String(done.scheduledEventId)) : undefined;
-      if (at === undefined) continue;
-      // A call the gate held back never reached Makini.
-      const failure = e.activityTaskFailedEventAttributes?.failure;
-      const type = failure?.applicationFailureInfo?.type ?? failure?.cause?.applicationFailureInfo?.type;
-      if (type !== MakiniFailureType.connectionBlocked) dispatched.push(at);
-      else {
-        const message = `${failure?.message ?? ''} ${failure?.cause?.message ?? ''}`;
-        if (message.includes('are paused')) held.paused += 1;
-        else if (message.includes('rate is reduced')) held.reduced += 1;
-        else held.other += 1;
-      }
-    }
+  const dispatched = new Map<string, number[]>();
+  for (const a of await activityAttempts(
+    writes.map((w) => w.handle),
+    activityType,
+  )) {
+    // A call the gate held back never reached Makini.
+    if (a.failureType === MakiniFailureType.connectionBlocked && a.failure) held[heldKind(a.failure)] += 1;
+    else dispatched.set(a.workflowId, [...(dispatched.get(a.workflowId) ?? []), a.startedMs]);
+  }
+  const sent = writes.flatMap(({ handle, key }) => {
     const arrivals = (byKey.get(key) ?? []).slice().sort((a, b) => a.seq - b.seq);
-    return dispatched
-      .sort((a, b) => a - b)
+    return (dispatched.get(handle.workflowId) ?? [])
       .slice(0, arrivals.length)
       .map((d, i) => ({ dispatchedMs: d, arrivedMs: Date.parse(arrivals[i]!.time), status: arrivals[i]!.status }));
   });
-  return { sent: perWrite.flat().sort((a, b) => a.arrivedMs - b.arrivedMs), held };
+  return { sent: sent.sort((a, b) => a.arrivedMs - b.arrivedMs), held };
 }
 
 const minGap = (times: number[]) => {

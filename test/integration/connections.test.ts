@@ -29,7 +29,7 @@ import { signWebhook } from '../../src/webhooks/signature.js';
 import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 import type { TestSandbox } from '../support/sandbox.js';
-import { activityAttempts } from '../support/history-times.js';
+import { activityAttempts } from '../../bench/lib/history-times.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const run = promisify(execFile);

@@ -1,9 +1,11 @@
 // Timings read from the Temporal server's own event timestamps (not from the wall clock of a
-// loaded test machine): when each attempt of an activity started, and how it ended.
+// loaded machine): when each attempt of an activity started, and how it ended. Shared by the
+// tests and the benchmarks.
 import type { WorkflowHandle } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
+import { mapLimit } from './stats.js';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+export type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** An event's server timestamp in epoch ms. */
 export const eventMs = (e: HistoryEvent): number => Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6);
@@ -16,12 +18,14 @@ export interface ActivityAttempt {
   endedMs: number;
   /** The failure type of the attempt (ApplicationFailure type), or undefined when it completed. */
   failureType?: string;
+  /** The attempt's failure as recorded, when it failed. */
+  failure?: temporal.api.failure.v1.IFailure;
 }
 
 /** Every attempt of the activities of this type in the workflows' histories, by start time. */
-export async function activityAttempts(handles: WorkflowHandle[], activityType: string): Promise<ActivityAttempt[]> {
-  const attempts: ActivityAttempt[] = [];
-  for (const handle of handles) {
+export async function activityAttempts(handles: readonly WorkflowHandle[], activityType: string): Promise<ActivityAttempt[]> {
+  const perWorkflow = await mapLimit(handles, 16, async (handle) => {
+    const attempts: ActivityAttempt[] = [];
     const events = (await handle.fetchHistory()).events ?? [];
     const scheduled = new Set<string>();
     const started = new Map<string, number>();
@@ -33,7 +37,7 @@ export async function activityAttempts(handles: WorkflowHandle[], activityType: 
       const done = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
       const scheduledId = done ? String(done.scheduledEventId) : undefined;
       if (scheduledId && started.has(scheduledId)) {
-        const failure = e.activityTaskFailedEventAttributes?.failure;
+        const failure = e.activityTaskFailedEventAttributes?.failure ?? undefined;
         attempts.push({
           workflowId: handle.workflowId,
           startedMs: started.get(scheduledId)!,
@@ -41,9 +45,11 @@ export async function activityAttempts(handles: WorkflowHandle[], activityType: 
           failureType: failure
             ? (failure.cause?.applicationFailureInfo?.type ?? failure.applicationFailureInfo?.type ?? 'failed')
             : undefined,
+          ...(failure ? { failure } : {}),
         });
       }
     }
-  }
-  return attempts.sort((a, b) => a.startedMs - b.startedMs);
+    return attempts;
+  });
+  return perWorkflow.flat().sort((a, b) => a.startedMs - b.startedMs);
 }
