@@ -6,7 +6,7 @@
 # The worker runs compiled JavaScript: the `build` stage compiles src/ into dist/ (`npm run build`,
 # tsconfig.build.json) with the dev dependencies, and the worker image holds dist/, the built-in
 # profiles and the production dependencies only, no TypeScript source. The Temporal SDK bundles
-# dist/worker/workflows.js when the worker starts. The sandbox runs its TypeScript sources with tsx
+# dist/workflows/index.js when the worker starts. The sandbox runs its TypeScript sources with tsx
 # (a runtime dependency, so `npm ci --omit=dev` keeps it).
 #
 # NOT YET BUILT: the machine this was written on has no Docker engine (see deploy/README.md).
@@ -53,4 +53,4 @@ USER node
 EXPOSE 9464
 # node itself as PID 1's command (no wrapper), so SIGTERM reaches the worker, which stops polling
 # and lets in-flight activities finish (WORKER_SHUTDOWN_GRACE_MS).
-CMD ["node", "dist/worker/main.js"]
+CMD ["node", "dist/worker.js"]

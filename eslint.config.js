@@ -5,10 +5,10 @@ import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
-/** Every module the workflow bundle (src/worker/workflows.ts) loads: workflows and the pure code they use. */
+/** Every module the workflow bundle (src/workflows/index.ts) loads: workflows and the pure code they use. */
 export const WORKFLOW_CODE = [
-  'src/worker/workflows.ts',
-  'src/worker/shared-modules.ts',
+  'src/workflows/index.ts',
+  'src/workflows/shared-modules.ts',
   'src/failures.ts',
   'src/codec/failure-converter.ts',
   'src/writes/catalog.ts',
@@ -63,9 +63,9 @@ export default tseslint.config(
                 '**/profiles/load-profiles.js',
                 '**/sandbox/*',
                 '**/config/*',
-                '**/worker/main.js',
-                '**/worker/services.js',
-                '**/worker/makini-activities.js',
+                '**/activities/index.js',
+                '**/worker.js',
+                '**/composition/*',
               ],
               allowTypeImports: true,
               message: 'Workflows import only types from activities and I/O modules.',

@@ -1,7 +1,7 @@
 // `node --import tsx bench/connection-pacing.ts [--writes 90] [--per-minute 60] [--workers 2]`:
 // does per-connection pacing (task queue fairness) hold under Makini's sliding-minute write limit,
 // across worker PROCESSES? Starts a fresh dev server, the sandbox with one connection limited to
-// --per-minute writes, --workers `src/worker/main.ts` processes, then all --writes PO creates at once.
+// --per-minute writes, --workers `src/worker.ts` processes, then all --writes PO creates at once.
 // Prints the duration against the theoretical minimum, the 429 count and the most writes the
 // sandbox saw in any 60 s window (from its request log).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

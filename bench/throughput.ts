@@ -208,7 +208,7 @@ function whereTheTimeGoes(product: ThroughputPhase[], bare: ThroughputPhase[]): 
       `${fmt(events, 0)} more history events (search-attribute upserts, patch markers).`,
     'The worker shares 2 cores with the dev server, the sandbox and the client: workflow-task CPU is what a saturated worker trades for throughput, ' +
       "waits are where tasks queued behind it. The product's workflow code validates the input (zod), checks the write rules and keeps the step table; " +
-      'its modules are evaluated once per worker thread and shared (src/worker/shared-modules.ts), not once per new workflow (see the memory table).',
+      'its modules are evaluated once per worker thread and shared (src/workflows/shared-modules.ts), not once per new workflow (see the memory table).',
   ];
 }
 

@@ -53,7 +53,7 @@ if (process.stdout.isTTY && env.FORCE_COLOR === undefined) {
   env.FORCE_COLOR = env.NO_COLOR ? '0' : '1';
   delete env.NO_COLOR;
 }
-const worker = spawn(...nodeTs('src/worker/main.ts'), { env, stdio: ['inherit', 'pipe', 'inherit'] });
+const worker = spawn(...nodeTs('src/worker.ts'), { env, stdio: ['inherit', 'pipe', 'inherit'] });
 // 'close': after the worker's last line reached our stdout, not only when it exited.
 const workerExited = new Promise<number | null>((resolve) => worker.once('close', (code) => resolve(code)));
 

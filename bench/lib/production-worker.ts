@@ -1,8 +1,8 @@
-// The production worker (src/worker/compose.ts, as the worker process runs it), in-process and
+// The production worker (src/composition/compose.ts, as the worker process runs it), in-process and
 // quiet: what the benchmarks measure.
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { ConnectionsFile } from '../../src/config/connections.js';
-import { createProductionWorker as composeProductionWorker, WORKFLOW_BUNDLE } from '../../src/worker/compose.js';
+import { createProductionWorker as composeProductionWorker, WORKFLOW_BUNDLE } from '../../src/composition/compose.js';
 
 let runtimeInstalled = false;
 /** Where the installed runtime serves its metrics, if it does. */
@@ -23,7 +23,7 @@ export function installQuietRuntime(metricsBindAddress?: string): string | undef
   return metricsAt;
 }
 
-/** Bundles the production workflows (the same entry point src/worker/main.ts uses). */
+/** Bundles the production workflows (the same entry point src/worker.ts uses). */
 export function bundleProductionWorkflows() {
   return bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: new DefaultLogger('WARN') });
 }
@@ -48,7 +48,7 @@ export interface ProductionWorker {
   connection: NativeConnection;
 }
 
-/** A production worker on its own connection (composed as src/worker/main.ts does); the caller runs it and shuts it down. */
+/** A production worker on its own connection (composed as src/worker.ts does); the caller runs it and shuts it down. */
 export async function createProductionWorker(opts: ProductionWorkerOptions): Promise<ProductionWorker> {
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: opts.address });

@@ -9,7 +9,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type Workf
 import proto from '@temporalio/proto';
 import { freePort, startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
 import { writeCallsQueueOf } from '../../src/connections/gate-policy.js';
-import { buildMakiniActivities } from '../../src/worker/compose.js';
+import { buildMakiniActivities } from '../../src/composition/compose.js';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { benchActivities } from '../workflows/activities.js';
 import { bundleProductionWorkflows, createProductionWorker, installQuietRuntime } from './production-worker.js';

@@ -3,7 +3,7 @@
 // nothing of the product around them: no input validation, rule check, step runner, search
 // attributes, connection gate or second task queue. What is left between the two is the product.
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
-import type { MakiniActivities } from '../../src/writes/activities.js';
+import type { MakiniActivities } from '../../src/activities/index.js';
 
 const CALL = { startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } } as const;
 const reads = proxyLocalActivities<MakiniActivities>(CALL);

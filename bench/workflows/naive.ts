@@ -1,7 +1,7 @@
 // The alternative to the step runner: the PO create as one activity with a plain Temporal retry
 // policy. Exponential backoff, blind to Retry-After (what "just use Temporal retries" gives).
 import { proxyActivities } from '@temporalio/workflow';
-import type { MakiniActivities } from '../../src/writes/activities.js';
+import type { MakiniActivities } from '../../src/activities/index.js';
 
 /** The retry policy of the naive writer (reported next to its figures). */
 export const NAIVE_RETRY = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;

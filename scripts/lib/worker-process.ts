@@ -11,9 +11,9 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `src/worker/main.ts` with `env` added; resolves once it polls (or has exited). */
+/** Starts `src/worker.ts` with `env` added; resolves once it polls (or has exited). */
 export async function startWorkerProcess(env: NodeJS.ProcessEnv, readyTimeoutMs = 90_000): Promise<WorkerProcess> {
-  const child = spawn(...nodeTs('src/worker/main.ts'), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...nodeTs('src/worker.ts'), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b: Buffer) => {
     out += b.toString();

@@ -14,7 +14,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { MakiniActivities } from '../writes/activities.js';
+import type { MakiniActivities } from '../activities/index.js';
 import {
   ConnectionControl,
   connectionEventSchema,

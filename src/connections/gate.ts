@@ -216,7 +216,7 @@ async function queryView(opts: ConnectionGateOptions, workflowId: string): Promi
   }
 }
 
-/** The gate as an activity interceptor factory (see src/worker/services.ts). */
+/** The gate as an activity interceptor factory (see src/composition/compose.ts). */
 export function connectionGateInterceptors(opts: ConnectionGateOptions): ActivityInterceptorsFactory {
   const shared: GateShared = {
     ids: new Set(opts.connectionIds),

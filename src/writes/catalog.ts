@@ -4,7 +4,7 @@
 // Workflow ids, start helpers, bulk planning, re-runs and the paced list all derive from it:
 // adding a write type = one entry here + one folder under src/writes/.
 import type { z } from 'zod';
-import type { MakiniActivities } from './activities.js';
+import type { MakiniActivities } from '../activities/index.js';
 import { adjustInventoryInputSchema, updateInventoryInputSchema } from './inventory/contract.js';
 import {
   cancelPurchaseOrderInputSchema,

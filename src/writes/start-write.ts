@@ -9,7 +9,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME } from '../observability/search-attributes.js';
-import type * as workflows from '../worker/workflows.js';
+import type * as workflows from '../workflows/index.js';
 import { WRITE_TYPES, writeWorkflowId, type WriteInput, type WriteType } from './catalog.js';
 import { inputProblems, type InputProblem } from './engine/input.js';
 

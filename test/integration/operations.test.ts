@@ -4,7 +4,7 @@
 // client (the CLI included) use the production data converter, as production does with
 // MAKINI_WRITES_ENCRYPTION_KEYS and MAKINI_WRITES_ENCRYPTION_STRICT=true set: every payload is
 // encrypted and bound to its workflow, and a plain payload would be refused. The worker is built
-// as src/worker/main.ts builds it: the SDK bundles the workflows with the failure converter.
+// as src/worker.ts builds it: the SDK bundles the workflows with the failure converter.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -19,7 +19,7 @@ import { startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInp
 import { createPurchaseOrderWithVerdict } from '../../src/writes/purchase-orders/start-with-verdict.js';
 import { createRuntimeLogger } from '../../src/observability/logger.js';
 import { HISTOGRAM_BUCKETS } from '../../src/observability/metric-buckets.js';
-import { createProductionWorker } from '../../src/worker/compose.js';
+import { createProductionWorker } from '../../src/composition/compose.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { runtimeInstalledByTest, temporalAddress, temporalNamespace } from '../support/temporal.js';
 import { startWriteStack, type WriteStackWithoutWorker } from '../support/write-stack.js';
@@ -99,7 +99,7 @@ describe('operations', () => {
       beforeWorker: async (started) => {
         const port = await freePort();
         metricsUrl = `http://127.0.0.1:${port}/metrics`;
-        // As src/worker/main.ts installs it: JSON logs (captured here) and a Prometheus endpoint.
+        // As src/worker.ts installs it: JSON logs (captured here) and a Prometheus endpoint.
         Runtime.install({
           logger: createRuntimeLogger('INFO', { format: 'json', secrets: Object.values(started.tokens), write: (l) => logLines.push(l) }),
           telemetryOptions: {
@@ -113,7 +113,7 @@ describe('operations', () => {
     ({ sb, client, taskQueue } = stack);
     rawClient = new Client({ connection: stack.connection, namespace: temporalNamespace() });
     // No prebuilt bundle: Worker.create bundles the workflows with the data converter's failure
-    // converter, exactly as in src/worker/main.ts.
+    // converter, exactly as in src/worker.ts.
     workerConnection = await NativeConnection.connect({ address: temporalAddress() });
     ({ worker } = await createProductionWorker({
       connection: workerConnection,
@@ -405,7 +405,7 @@ describe('operations', () => {
       if (!res.out.includes(first.workflowId)) await new Promise((r) => setTimeout(r, 500));
     }
     expect(res.out).toMatch(new RegExp(`\\[1/1\\] purchase-order/create/${conn.fixed}/${k}: re-run as run `));
-    const handle = client.workflow.getHandle<typeof import('../../src/worker/workflows.js').createPurchaseOrder>(first.workflowId);
+    const handle = client.workflow.getHandle<typeof import('../../src/workflows/index.js').createPurchaseOrder>(first.workflowId);
     const result = await handle.result();
     expect((await handle.describe()).runId).not.toBe(failedRun);
     expect(result.foundExisting).toBe(true);
@@ -435,7 +435,7 @@ describe('operations', () => {
     }
     expect(res.out).toMatch(/reset as run \S+ \(continues after createPurchaseOrder\)/);
     const result = await client.workflow
-      .getHandle<typeof import('../../src/worker/workflows.js').createPurchaseOrder>(first.workflowId)
+      .getHandle<typeof import('../../src/workflows/index.js').createPurchaseOrder>(first.workflowId)
       .result();
     // The reset run kept the recorded create and only read back: one POST, no lookup found an "earlier" PO.
     expect(result.foundExisting).toBe(false);

@@ -2,7 +2,7 @@
 // into a project of its own outside this repo (nothing there resolves to the repo's node_modules
 // or src/), a TypeScript service compiled with plain tsc and run with plain node, no tsx. The
 // service embeds the production worker from `makini-writes/worker` (the SDK bundles the compiled
-// dist/worker/workflows.js) and creates a purchase order with `makini-writes/client` against the
+// dist/workflows/index.js) and creates a purchase order with `makini-writes/client` against the
 // sandbox of this test. The types flow: a variant with a wrong field does not compile.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -212,11 +212,11 @@ describe('the npm package (makini-writes/client, makini-writes/worker)', () => {
       'README.md',
       'dist/client/index.js',
       'dist/client/index.d.ts',
-      'dist/worker/index.js',
-      'dist/worker/index.d.ts',
-      'dist/worker/main.js',
-      'dist/worker/workflows.js',
-      'dist/worker/shared-modules.js',
+      'dist/composition/index.js',
+      'dist/composition/index.d.ts',
+      'dist/worker.js',
+      'dist/workflows/index.js',
+      'dist/workflows/shared-modules.js',
       'dist/codec/failure-converter.js',
       'dist/cli/main.js',
       'profiles/sap.yaml',

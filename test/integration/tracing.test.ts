@@ -14,7 +14,7 @@ import { startCreatePurchaseOrder } from '../../src/client/index.js';
 import { MakiniErrorCode, MakiniPath } from '../../src/makini/contract.js';
 import { MakiniSpanAttr } from '../../src/makini/http.js';
 import { createTracing, type Tracing } from '../../src/observability/tracing.js';
-import { createProductionWorker, WORKFLOW_BUNDLE } from '../../src/worker/compose.js';
+import { createProductionWorker, WORKFLOW_BUNDLE } from '../../src/composition/compose.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { installQuietRuntime, temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';
 

@@ -1,4 +1,4 @@
-// The worker as ops run it: a separate process (src/worker/main.ts under node with the tsx loader) configured by env and a
+// The worker as ops run it: a separate process (src/worker.ts under node with the tsx loader) configured by env and a
 // connections file. Killed with SIGKILL mid-write, restarted: exactly one PO with all its lines.
 // Stopped with SIGTERM: exits cleanly. No server: a clear error. Tokens: never in history or logs.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 // does anything else. No recorded history may replay against it (test/replay/nondeterminism.test.ts):
 // the proof that each fixture still guards its workflow type.
 import { sleep } from '@temporalio/workflow';
-import * as production from '../../src/worker/workflows.js';
+import * as production from '../../src/workflows/index.js';
 
 const drifted =
   <A extends unknown[], R>(wf: (...args: A) => Promise<R>) =>

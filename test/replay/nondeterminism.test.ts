@@ -70,7 +70,7 @@ describe('every recorded history guards its workflow type', () => {
     readHistoryFile(join(dir, file)).history.events![0]!.workflowExecutionStartedEventAttributes!.workflowType!.name!;
 
   it('the drifted variant exports every production workflow', async () => {
-    const production = await import('../../src/worker/workflows.js');
+    const production = await import('../../src/workflows/index.js');
     const variant: typeof production = await import('./drifted-workflows.js');
     expect(Object.keys(variant).sort()).toEqual(Object.keys(production).sort());
   });

@@ -2,11 +2,11 @@
 // createPurchaseOrder now looks the PO up BEFORE resolving the write profile, which swaps the
 // order of its first two activities. Recorded histories must refuse to replay against it.
 import { proxyActivities } from '@temporalio/workflow';
-import type { MakiniActivities } from '../../src/writes/activities.js';
+import type { MakiniActivities } from '../../src/activities/index.js';
 import type { CreatePurchaseOrderInput } from '../../src/writes/purchase-orders/contract.js';
 import { createPurchaseOrder as productionCreatePurchaseOrder } from '../../src/writes/purchase-orders/workflows.js';
 
-export * from '../../src/worker/workflows.js';
+export * from '../../src/workflows/index.js';
 
 const { findPurchaseOrderByReference } = proxyActivities<MakiniActivities>({
   startToCloseTimeout: '30 seconds',

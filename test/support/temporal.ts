@@ -10,7 +10,7 @@ import {
   createProductionWorker as composeProductionWorker,
   WORKFLOW_BUNDLE,
   type ProductionWorkerOptions,
-} from '../../src/worker/compose.js';
+} from '../../src/composition/compose.js';
 
 let runtimeInstalled = false;
 /** A test that installs its own Runtime (logs, metrics) says so before creating workers. */
@@ -59,7 +59,7 @@ export interface TestWorkerOptions {
   tuning?: ProductionWorkerOptions['tuning'];
 }
 
-/** A real worker running the production workflows and activities against the sandbox (composed as src/worker/main.ts does). */
+/** A real worker running the production workflows and activities against the sandbox (composed as src/worker.ts does). */
 export async function createProductionWorker(opts: TestWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   installQuietRuntime();
   const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });

@@ -8,7 +8,7 @@ import { parseConnections } from '../../src/config/connections.js';
 import { Secret, redact } from '../../src/config/secret.js';
 import { loadSettings } from '../../src/config/settings.js';
 import { createTokenSource, TokenUnavailableError } from '../../src/config/token-source.js';
-import { metricsBindAddress } from '../../src/worker/main.js';
+import { metricsBindAddress } from '../../src/worker.js';
 
 describe('settings', () => {
   it('applies defaults', () => {

@@ -18,8 +18,8 @@ import { FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/search-attributes.js';
 import { BUILTIN_PROFILES_DIR, loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
 import { effectiveProfile } from '../../src/profiles/overrides.js';
-import { WORKFLOW_BUNDLE } from '../../src/worker/compose.js';
-import { metricsBindAddress, readStartup } from '../../src/worker/main.js';
+import { WORKFLOW_BUNDLE } from '../../src/composition/compose.js';
+import { metricsBindAddress, readStartup } from '../../src/worker.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -285,7 +285,7 @@ describe('Dockerfile and .dockerignore', () => {
   const rootDir = relative(root, build.options.rootDir!);
   const outDir = relative(root, build.options.outDir!);
   const compiled = new Set(build.fileNames.map((f) => relative(root, f)));
-  /** The file `npm run build` writes for a source (src/worker/main.ts → dist/worker/main.js). */
+  /** The file `npm run build` writes for a source (src/worker.ts → dist/worker.js). */
   const compiledPath = (source: string) => join(outDir, relative(rootDir, source)).replace(/\.ts$/, '.js');
   /** The source a file of dist/ is compiled from, if it is one. */
   const sourceOf = (file: string): string | undefined => {
@@ -388,7 +388,7 @@ describe('Dockerfile and .dockerignore', () => {
   /** The worker process, its workflows, and the modules it hands the SDK by path (bundle preloads, failure converter). */
   const workerGraph = () => {
     const byPath = [...WORKFLOW_BUNDLE.preloadModules, FAILURE_CONVERTER_PATH].map((p) => relative(root, p));
-    const entries = ['src/worker/main.ts', 'src/worker/workflows.ts', ...byPath];
+    const entries = ['src/worker.ts', 'src/workflows/index.ts', ...byPath];
     const files = new Set<string>();
     const packages = new Set<string>();
     for (const e of entries) importGraph(e, files, packages);
@@ -400,8 +400,8 @@ describe('Dockerfile and .dockerignore', () => {
     // The default target is the last stage: its CMD is what `docker run` of the image runs.
     const cmd = JSON.parse(commands.at(-1)![1]!) as string[];
     // Plain node on the compiled entry point: no loader, no TypeScript at run time.
-    expect(cmd).toEqual(['node', compiledPath('src/worker/main.ts')]);
-    expect(cmd.at(-1)).toBe('dist/worker/main.js');
+    expect(cmd).toEqual(['node', compiledPath('src/worker.ts')]);
+    expect(cmd.at(-1)).toBe('dist/worker.js');
     expect([...stages.keys()].at(-1), 'the default target is the worker').toBe('worker');
     const sandbox = service('sandbox');
     expect(sandbox.profiles).toContain('sandbox');
@@ -429,7 +429,7 @@ describe('Dockerfile and .dockerignore', () => {
     // "type": "module": node loads dist/ as ES modules.
     expect(holds('worker', 'package.json'), 'package.json').toBe(true);
     expect(holds('worker', 'sandbox/index.ts'), 'the sandbox is not in the worker image').toBe(false);
-    expect(holds('worker', compiledPath('src/worker/compose.ts')), 'compiled, not copied').toBe(true);
+    expect(holds('worker', compiledPath('src/composition/compose.ts')), 'compiled, not copied').toBe(true);
     expect(copied).toEqual(expect.arrayContaining(['package.json', 'package-lock.json']));
   });
 

@@ -46,7 +46,7 @@ describe('layout', () => {
 
   it('the lint guard on workflow code covers every module the workflow bundle loads', async () => {
     const eslint = new ESLint({ cwd: root });
-    const bundle = [...valueImports('src/worker/workflows.ts'), ...valueImports('src/worker/shared-modules.ts')];
+    const bundle = [...valueImports('src/workflows/index.ts'), ...valueImports('src/workflows/shared-modules.ts')];
     expect(bundle.length).toBeGreaterThan(20);
     const unguarded: string[] = [];
     for (const file of bundle) {

@@ -1,7 +1,7 @@
 // A worker whose MAKINI_BASE_URL is not https (and not this machine) sends tokens and writes in the
 // clear: it says so once, at start-up, where the Makini client is built.
 import { describe, expect, it } from 'vitest';
-import { buildMakiniActivities } from '../../src/worker/compose.js';
+import { buildMakiniActivities } from '../../src/composition/compose.js';
 
 const build = (url: string, warn: (message: string) => void) =>
   buildMakiniActivities({

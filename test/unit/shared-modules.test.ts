@@ -1,4 +1,4 @@
-// The workflow modules shared by every workflow of a worker thread (src/worker/shared-modules.ts):
+// The workflow modules shared by every workflow of a worker thread (src/workflows/shared-modules.ts):
 // every module that may be shared is, none that keeps per-workflow state is, and the shared zod
 // schemas still parse, valid input and invalid, once frozen the way the SDK freezes them.
 import { readFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { inputProblems } from '../../src/writes/engine/input.js';
 import { OFFLINE_TARGETS, pathsOf, validInputs, withField } from '../fuzz/write-inputs.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const SHARED_ENTRY = 'src/worker/shared-modules.ts';
+const SHARED_ENTRY = 'src/workflows/shared-modules.ts';
 /** Modules of the sharing itself, not of the workflows. */
 const SHARING_MACHINERY = new Set([SHARED_ENTRY]);
 
@@ -40,7 +40,7 @@ function holdsModuleState(file: string): boolean {
   );
 }
 
-const bundle = valueImports('src/worker/workflows.ts');
+const bundle = valueImports('src/workflows/index.ts');
 const shared = new Set([...valueImports(SHARED_ENTRY)].filter((f) => !SHARING_MACHINERY.has(f)));
 
 /** Modules that must stay per workflow: those with state, and every module that imports one. */
@@ -55,7 +55,7 @@ function perWorkflowModules(): Set<string> {
     }
   }
   // The bundle's entry is loaded per workflow by the SDK (importWorkflows), shared or not.
-  out.add('src/worker/workflows.ts');
+  out.add('src/workflows/index.ts');
   return out;
 }
 

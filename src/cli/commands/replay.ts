@@ -18,7 +18,7 @@ export const replayCommand: CliCommand = {
     "exported as JSON (the UI's download, or temporal workflow show -o json). Exit 0 replayed cleanly,\n" +
     '1 nondeterminism (the diverging event and what the history has there).',
   arguments: { '<workflowId | history.json>': 'a live workflow id, or a history file' },
-  options: { workflows: { type: 'string', value: 'FILE', description: 'another workflows entry file (default: src/worker/workflows.ts)' } },
+  options: { workflows: { type: 'string', value: 'FILE', description: 'another workflows entry file (default: src/workflows/index.ts)' } },
   examples: ['makini-writes replay purchase-order/create/demo-sap/first-po-0001', 'makini-writes replay test/histories/create-po-sap.json'],
   temporal: true,
   async run(args, io) {
@@ -26,7 +26,7 @@ export const replayCommand: CliCommand = {
     // Loaded here, not at CLI start-up: the worker package is heavy and only replay needs it.
     const { Runtime, DefaultLogger, makeTelemetryFilterString } = await import('@temporalio/worker');
     const { fetchHistory, formatReplayReport, readHistoryFile, replayHistory } = await import('../../operations/replay.js');
-    const { WORKFLOWS_PATH } = await import('../../worker/compose.js');
+    const { WORKFLOWS_PATH } = await import('../../composition/compose.js');
     const workflowsOption = stringValue(args, 'workflows');
     const workflowsPath = workflowsOption ? resolve(workflowsOption) : WORKFLOWS_PATH;
     if (!existsSync(workflowsPath)) throw new CliUsageError(`--workflows ${workflowsPath}: no such file`);

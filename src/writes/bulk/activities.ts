@@ -11,7 +11,7 @@ export interface WriteResultDeps {
 
 const HEARTBEAT_MS = 10_000;
 
-/** Builds the activities over a Temporal client (composition root: src/worker/main.ts). */
+/** Builds the activities over a Temporal client (composition root: src/worker.ts). */
 export function createWriteResultActivities(deps: WriteResultDeps) {
   return {
     /** Waits for the write with this workflow id (following its runs) and reports how it ended. */

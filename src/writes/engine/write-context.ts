@@ -11,7 +11,7 @@ import {
   type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { MakiniActivities, ResolvedProfile } from '../activities.js';
+import type { MakiniActivities, ResolvedProfile } from '../../activities/index.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_ERROR_CODE, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../observability/search-attributes.js';
 import { DEFAULT_RETRY_BUDGET, type RetryBudget } from './steps.js';

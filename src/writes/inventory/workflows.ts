@@ -2,7 +2,7 @@
 // Workflow type names are the public API: updateInventory, adjustInventory.
 // How the adjustment stays exactly-once: docs/inventory-exactly-once.md.
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import type { GuardedWrite, InventorySnapshot } from '../activities.js';
+import type { GuardedWrite, InventorySnapshot } from '../../activities/index.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
 import { judgeGuardedWrite, judgeLostAnswer } from './adjustment.js';
 import {

@@ -1,7 +1,7 @@
 // Purchase orders as durable writes: create (one transaction, exactly once), update, cancel.
 // Workflow type names are the public API: createPurchaseOrder, updatePurchaseOrder, cancelPurchaseOrder.
 import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
-import type { PoSnapshot } from '../activities.js';
+import type { PoSnapshot } from '../../activities/index.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
 import { checkWrite } from '../../profiles/check-write.js';
 import { mapCustomFields } from '../../profiles/custom-fields.js';

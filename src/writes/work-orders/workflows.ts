@@ -3,7 +3,7 @@
 // addWorkOrderMaterials. Every write is checked against the connection's profile first, with
 // every violation named at once and nothing written.
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import type { WoMaterialSnapshot, WoSnapshot } from '../activities.js';
+import type { WoMaterialSnapshot, WoSnapshot } from '../../activities/index.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
 import { checkWrite } from '../../profiles/check-write.js';
 import { mapCustomFields } from '../../profiles/custom-fields.js';

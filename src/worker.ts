@@ -4,14 +4,14 @@
 import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { dataConverterFromSetting } from '../codec/data-converter.js';
-import { loadConnectionsFile, type ConnectionsFile } from '../config/connections.js';
-import { loadSettings, type Settings } from '../config/settings.js';
-import { createRuntimeLogger } from '../observability/logger.js';
-import { HISTOGRAM_BUCKETS } from '../observability/metric-buckets.js';
-import { knownSecrets } from '../observability/redact.js';
-import { tracingFromEnv } from '../observability/tracing.js';
-import { createProductionWorker, tokenEnvNames } from './compose.js';
+import { dataConverterFromSetting } from './codec/data-converter.js';
+import { loadConnectionsFile, type ConnectionsFile } from './config/connections.js';
+import { loadSettings, type Settings } from './config/settings.js';
+import { createRuntimeLogger } from './observability/logger.js';
+import { HISTOGRAM_BUCKETS } from './observability/metric-buckets.js';
+import { knownSecrets } from './observability/redact.js';
+import { tracingFromEnv } from './observability/tracing.js';
+import { createProductionWorker, tokenEnvNames } from './composition/compose.js';
 
 export interface WorkerStartup {
   settings: Settings;

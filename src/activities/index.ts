@@ -3,20 +3,20 @@
 import type { MakiniClient } from '../makini/client.js';
 import { connectionProbeActivities } from '../connections/probe.js';
 import { profileActivities, type ProfileDeps } from '../profiles/activities.js';
-import { inventoryActivities } from './inventory/activities.js';
-import { purchaseOrderActivities } from './purchase-orders/activities.js';
-import { workOrderActivities } from './work-orders/activities.js';
+import { inventoryActivities } from '../writes/inventory/activities.js';
+import { purchaseOrderActivities } from '../writes/purchase-orders/activities.js';
+import { workOrderActivities } from '../writes/work-orders/activities.js';
 
 export type { ResolvedProfile } from '../profiles/activities.js';
-export type { PoSnapshot } from './purchase-orders/activities.js';
-export type { WoMaterialSnapshot, WoSnapshot } from './work-orders/activities.js';
-export type { GuardedWrite, InventorySnapshot } from './inventory/activities.js';
+export type { PoSnapshot } from '../writes/purchase-orders/activities.js';
+export type { WoMaterialSnapshot, WoSnapshot } from '../writes/work-orders/activities.js';
+export type { GuardedWrite, InventorySnapshot } from '../writes/inventory/activities.js';
 
 export interface ActivityDeps extends ProfileDeps {
   makini: MakiniClient;
 }
 
-/** Builds the activities over their dependencies (composition: src/worker/compose.ts). */
+/** Builds the activities over their dependencies (composition: src/composition/compose.ts). */
 export function createActivities(deps: ActivityDeps) {
   return {
     ...profileActivities(deps),

@@ -1,5 +1,5 @@
 // `makini-writes/worker`: what a backend service imports to run the production worker inside its
-// own process instead of `node dist/worker/main.js`. The same composition as the worker process
+// own process instead of `node dist/worker.js`. The same composition as the worker process
 // (./compose.ts); the activities' dependencies are injectable: the connections, the environment
 // tokens are read from, token providers (a vault, a secrets manager), the Makini base URL.
 export {

@@ -17,18 +17,18 @@ import { makiniCallInterceptors } from '../observability/makini-calls.js';
 import type { Tracing } from '../observability/tracing.js';
 import { loadBuiltinProfiles } from '../profiles/load-profiles.js';
 import { effectiveProfile } from '../profiles/overrides.js';
-import { createActivities } from '../writes/activities.js';
+import { createActivities } from '../activities/index.js';
 import { createWriteResultActivities } from '../writes/bulk/activities.js';
 
 /** `.ts` when this module runs from src/ (tsx, vitest), `.js` when it runs compiled from dist/. */
 const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 /** Path of the workflows bundle entry (bundled by the SDK), beside this module in src/ or dist/. */
-export const WORKFLOWS_PATH = fileURLToPath(new URL(`./workflows${EXT}`, import.meta.url));
+export const WORKFLOWS_PATH = fileURLToPath(new URL(`../workflows/index${EXT}`, import.meta.url));
 /** How the production workflows are bundled, wherever they are (worker, tests, benchmarks). */
 export const WORKFLOW_BUNDLE = {
   workflowsPath: WORKFLOWS_PATH,
   /** Loaded once per workflow thread and shared by all workflows (see the module). */
-  preloadModules: [fileURLToPath(new URL(`./shared-modules${EXT}`, import.meta.url))],
+  preloadModules: [fileURLToPath(new URL(`../workflows/shared-modules${EXT}`, import.meta.url))],
 };
 
 export interface MakiniActivityOptions {
