@@ -1,5 +1,5 @@
 // The Makini API contract as this project uses it: every path, header and error code, in ONE place.
-// Facts marked [assumed] in shared/makini-api.md are not published by Makini; change them here only.
+// Facts marked [assumed] in docs/makini-contract.md are not published by Makini; change them here only.
 
 /** Default production base URL [spec]. */
 export const MAKINI_DEFAULT_BASE_URL = 'https://api.makini.io';
