@@ -5,13 +5,13 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type StartedSandbox } from '../sandbox/index.js';
+import { localConnectionsFile, localDataDir } from '../src/config/local-stack.js';
 import { startDevServer, type DevServer } from './lib/dev-server.js';
 import { DEMO_CONNECTIONS } from './lib/demo-connections.js';
 import { nodeTs } from './lib/node-ts.js';
 
-const root = join(import.meta.dirname, '..');
 // MAKINI_WRITES_DATA_DIR: where the dev server's SQLite file and logs go (default .data/).
-const dataDir = process.env.MAKINI_WRITES_DATA_DIR ?? join(root, '.data');
+const dataDir = localDataDir();
 mkdirSync(dataDir, { recursive: true });
 const env: NodeJS.ProcessEnv = { ...process.env };
 const stops: (() => Promise<void>)[] = [];
@@ -33,12 +33,13 @@ let sandbox: StartedSandbox | undefined;
 if (!process.env.MAKINI_BASE_URL) {
   sandbox = await startSandbox({ port: Number(process.env.SANDBOX_PORT ?? 8787), connections: DEMO_CONNECTIONS });
   env.MAKINI_BASE_URL = sandbox.url;
-  // The demo connections' tokens reach the worker by env var, as production tokens would.
-  const file = join(dataDir, 'connections.sandbox.yaml');
+  // The demo connections' tokens reach the worker by env var, as production tokens would. The CLI
+  // finds this file without MAKINI_CONNECTIONS_FILE (`capabilities` needs each connection's system).
+  const file = localConnectionsFile();
   writeFileSync(
     file,
     `# written by npm start for the sandbox's demo connections\nconnections:\n${DEMO_CONNECTIONS.map(
-      (c) => `  - id: ${c.id}\n    token: { env: ${c.tokenEnv} }\n`,
+      (c) => `  - id: ${c.id}\n    system: ${c.system}\n    token: { env: ${c.tokenEnv} }\n`,
     ).join('')}`,
   );
   for (const c of DEMO_CONNECTIONS) env[c.tokenEnv] = c.token;

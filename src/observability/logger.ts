@@ -39,12 +39,18 @@ const WEBPACK_SUMMARY = /^webpack(?: [\d.]+)? compiled (?:successfully|with (\d+
 // eslint-disable-next-line no-control-regex -- ANSI colour codes
 const ANSI = /\u001b\[[0-9;]*m/g;
 
+/** What the SDK logs when a worker runs activities only (`@temporalio/worker/src/worker.ts`, `workflow$`). */
+const NO_WORKFLOWS = 'No workflows registered, not polling for workflow tasks';
+
 /**
  * The Temporal bundler logs webpack's whole stats text (every module of the workflow bundle) at
  * INFO when a worker starts (`@temporalio/worker/src/workflow/bundler.ts`). That is DEBUG
- * material; its warnings are not: they are kept, at WARN. Anything else passes unchanged.
+ * material; its warnings are not: they are kept, at WARN. A worker without workflows is said at INFO
+ * (a deliberate configuration, not a problem). Anything else passes unchanged.
  */
 export function reclassifyEntry(level: LogLevel, message: string): { level: LogLevel; message: string }[] {
+  // An activity-only worker (the write-calls queue's) has no workflows by design; the SDK says so at WARN.
+  if (level === 'WARN' && message === NO_WORKFLOWS) return [{ level: 'INFO', message }];
   if (level !== 'INFO' && level !== 'DEBUG') return [{ level, message }];
   const text = message.replace(ANSI, '');
   const summary = WEBPACK_SUMMARY.exec(text);

@@ -62,12 +62,20 @@ describe('quick start (npm start)', () => {
       expect(cli.status).toBe(0);
       expect(cli.stdout).toContain('"purchaseOrderKey"');
       expect(cli.stdout).toMatch(/create purchase order with 2 lines\s+succeeded/);
+
+      // What a demo connection accepts, from the same shell: no MAKINI_CONNECTIONS_FILE to set.
+      const [cnode, cargs] = nodeTs('src/cli/main.ts', ['capabilities', 'demo-sap', 'purchaseOrder', 'create']);
+      const caps = spawnSync(cnode, cargs, { cwd: repoRoot, env, encoding: 'utf8', timeout: 60_000 });
+      expect(caps.status, caps.stderr).toBe(0);
+      expect(JSON.parse(caps.stdout)).toHaveProperty('required');
     } finally {
       start.kill('SIGINT');
     }
     expect(await exited).toBe(0);
     expect(out).toContain('[worker] stopped cleanly');
     expect(out).toContain('[start] stopped');
+    // A healthy start warns about nothing (the activity-only write-calls worker included).
+    expect(out).not.toMatch(/"level":"WARN"|\bWARN\b/);
     // Nothing is left listening.
     await expect(fetch(`http://127.0.0.1:${uiPort}/`)).rejects.toThrow();
     await expect(fetch(`http://127.0.0.1:${sandboxPort}/`)).rejects.toThrow();

@@ -166,6 +166,12 @@ describe('bundler output', () => {
     expect(reclassifyEntry('INFO', 'Workflow bundle created')).toEqual([{ level: 'INFO', message: 'Workflow bundle created' }]);
   });
 
+  it('a healthy start logs no WARN: the activity-only write-calls worker says it polls no workflows at INFO', () => {
+    const message = 'No workflows registered, not polling for workflow tasks';
+    expect(reclassifyEntry('WARN', message)).toEqual([{ level: 'INFO', message }]);
+    expect(reclassifyEntry('WARN', 'Activity heartbeat failed')).toEqual([{ level: 'WARN', message: 'Activity heartbeat failed' }]);
+  });
+
   // The SDK's bundler itself, on a small workflows file (inside the repo, so that @temporalio/workflow resolves).
   const dir = join(repoRoot, 'node_modules', '.cache', 'makini-writes-logger-test');
   mkdirSync(dir, { recursive: true });

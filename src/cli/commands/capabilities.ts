@@ -1,6 +1,7 @@
 // `capabilities <connectionId> <entity> <operation>`: prints what the connection accepts for that
 // write as JSON Schema (required, writable, read-only fields, state rules). Reads the connections
 // file named by MAKINI_CONNECTIONS_FILE; calls neither Temporal nor Makini.
+import { connectionsFileOf } from '../../config/local-stack.js';
 import { capabilitiesOf, CapabilitiesError } from '../../profiles/connection-capabilities.js';
 import { CliUsageError, EXIT_USAGE, JSON_OPTION, printJson, type CliCommand } from '../command.js';
 import { positionals } from '../options.js';
@@ -20,11 +21,14 @@ export const capabilitiesCommand: CliCommand = {
   },
   options: { json: JSON_OPTION },
   examples: ['MAKINI_CONNECTIONS_FILE=deploy/connections.example.yaml makini-writes capabilities acme-sap purchaseOrder create'],
-  env: ['MAKINI_CONNECTIONS_FILE (required)'],
+  env: ['MAKINI_CONNECTIONS_FILE (default: the demo connections of `npm start` on this machine, when it has run)'],
   async run(args, io) {
     const [connectionId, entity, operation] = positionals(args, ['<connectionId>', '<entity>', '<operation>']) as [string, string, string];
-    const file = process.env.MAKINI_CONNECTIONS_FILE;
-    if (!file) throw new CliUsageError('MAKINI_CONNECTIONS_FILE is not set: point it at the connections config');
+    const file = connectionsFileOf();
+    if (!file)
+      throw new CliUsageError(
+        'MAKINI_CONNECTIONS_FILE is not set (and no `npm start` demo connections here): point it at the connections config',
+      );
     try {
       printJson(io, capabilitiesOf({ connections: file, connectionId, entity, operation }));
       return 0;
