@@ -1,8 +1,12 @@
 // The ONE table of write types. Each entry says what a write is (entity, operation), how its
 // workflow id is built, which schema its input has, how it is summarised in the UI, which of its
 // Makini activities write (and so are paced per connection), and whether a key may run twice.
-// Workflow ids, start helpers, bulk planning, re-runs and the paced list all derive from it:
-// adding a write type = one entry here + one folder under src/writes/.
+// Workflow ids, bulk planning, re-runs and the paced list derive from it. Adding a write type takes:
+// one entry here; one folder under src/writes/ (contract, workflows, activities, start helper); and
+// one line in each entry point: its workflow exported from src/workflows/index.ts, its activities
+// spread in src/activities/index.ts, its folder's contract and start re-exported from
+// src/client/index.ts, its contract listed in src/workflows/shared-modules.ts.
+// test/unit/catalog.test.ts names whatever an entry lacks.
 import type { z } from 'zod';
 import type { MakiniActivities } from '../activities/index.js';
 import { adjustInventoryInputSchema, updateInventoryInputSchema } from './inventory/contract.js';
