@@ -2,9 +2,10 @@
 // covers every module the workflow bundle loads (a new workflow file outside its patterns would
 // escape the no-Node-built-ins rule).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { valueImports } from '../support/import-graph.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -15,18 +16,6 @@ function foldersUnder(dir: string): string[] {
   return readdirSync(join(root, dir))
     .filter((name) => statSync(join(root, dir, name)).isDirectory())
     .flatMap((name) => [`${dir}/${name}`, ...foldersUnder(`${dir}/${name}`)]);
-}
-
-/** Every file the module graph from `entry` loads by value (type-only imports are erased). */
-function valueImports(entry: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(entry)) return seen;
-  seen.add(entry);
-  const text = readFileSync(join(root, entry), 'utf8');
-  for (const m of text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s*'(\.{1,2}\/[^']+)'/gms)) {
-    if (m[1]) continue;
-    valueImports(relative(root, resolve(root, dirname(entry), m[2]!)).replace(/\.js$/, '.ts'), seen);
-  }
-  return seen;
 }
 
 describe('layout', () => {

@@ -2,31 +2,16 @@
 // every module that may be shared is, none that keeps per-workflow state is, and the shared zod
 // schemas still parse, valid input and invalid, once frozen the way the SDK freezes them.
 import { readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WRITE_TYPE_NAMES, WRITE_TYPES } from '../../src/writes/catalog.js';
 import { inputProblems } from '../../src/writes/engine/input.js';
 import { OFFLINE_TARGETS, pathsOf, validInputs, withField } from '../fuzz/write-inputs.js';
+import { directImports, repoRoot as root, valueImports } from '../support/import-graph.js';
 
-const root = join(import.meta.dirname, '..', '..');
 const SHARED_ENTRY = 'src/workflows/shared-modules.ts';
 /** Modules of the sharing itself, not of the workflows. */
 const SHARING_MACHINERY = new Set([SHARED_ENTRY]);
-
-/** The value imports of one module (type-only imports are erased by the bundler). */
-function directImports(file: string): string[] {
-  const text = readFileSync(join(root, file), 'utf8');
-  return [...text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s*'(\.{1,2}\/[^']+)'/gms)]
-    .filter((m) => !m[1])
-    .map((m) => relative(root, resolve(root, dirname(file), m[2]!)).replace(/\.js$/, '.ts'));
-}
-
-function valueImports(entry: string, seen = new Set<string>()): Set<string> {
-  if (seen.has(entry)) return seen;
-  seen.add(entry);
-  for (const dep of directImports(entry)) valueImports(dep, seen);
-  return seen;
-}
 
 /**
  * Module-level state that would leak between workflows if shared: a top-level `let`/`var`, or a

@@ -1,0 +1,23 @@
+// The module graph as the workflow bundler sees it: relative imports by value (type-only imports
+// are erased), paths relative to the repository root with `.ts` extensions. One parser for every
+// test that reasons about which modules the workflow bundle loads.
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+export const repoRoot = join(import.meta.dirname, '..', '..');
+
+/** The relative value imports of one module. */
+export function directImports(file: string): string[] {
+  const text = readFileSync(join(repoRoot, file), 'utf8');
+  return [...text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s*'(\.{1,2}\/[^']+)'/gms)]
+    .filter((m) => !m[1])
+    .map((m) => relative(repoRoot, resolve(repoRoot, dirname(file), m[2]!)).replace(/\.js$/, '.ts'));
+}
+
+/** Every module the graph from `entry` loads by value, `entry` included. */
+export function valueImports(entry: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  for (const dep of directImports(entry)) valueImports(dep, seen);
+  return seen;
+}
