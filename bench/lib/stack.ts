@@ -12,7 +12,7 @@ import { writeCallsQueueOf } from '../../src/connections/gate-policy.js';
 import { buildMakiniActivities } from '../../src/composition/compose.js';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { benchActivities } from '../workflows/activities.js';
-import { bundleProductionWorkflows, createProductionWorker, installQuietRuntime } from './production-worker.js';
+import { bundleProductionWorkflows, createProductionWorker, installBenchRuntime } from './production-worker.js';
 import { workerConfig, type BenchConnection } from './worker-config.js';
 import { sum } from './stats.js';
 
@@ -39,7 +39,7 @@ const BENCH_WORKFLOWS_PATH = new URL('../workflows/index.ts', import.meta.url).p
 /** Installs this process's runtime with a metrics endpoint, unless a runtime is already installed. */
 async function installRuntimeWithMetrics(): Promise<string | undefined> {
   try {
-    const address = installQuietRuntime(`127.0.0.1:${await freePort()}`);
+    const address = installBenchRuntime(`127.0.0.1:${await freePort()}`);
     return address ? `http://${address}/metrics` : undefined;
   } catch {
     return undefined; // a runtime was installed before the stack (a test's own): no worker metrics
@@ -145,7 +145,7 @@ export class BenchStack {
 
   /** A worker running the bench's own workflows (bench/workflows) with the no-op and Makini activities. */
   async benchWorker(taskQueue: string, conns: readonly BenchConnection[] = []): Promise<RunningWorker> {
-    installQuietRuntime();
+    installBenchRuntime();
     const connection = await NativeConnection.connect({ address: this.address });
     const worker = await Worker.create({
       connection,

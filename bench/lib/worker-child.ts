@@ -6,7 +6,7 @@
 //   { type: 'stop' }   → drains and exits.
 import { NativeConnection, Worker, type WorkerStatus } from '@temporalio/worker';
 import { benchActivities } from '../workflows/activities.js';
-import { createProductionWorker, installQuietRuntime } from './production-worker.js';
+import { createProductionWorker, installBenchRuntime } from './production-worker.js';
 import { WorkerThreadHeaps, type ThreadHeaps } from './thread-heaps.js';
 import { workerConfig, type BenchConnection } from './worker-config.js';
 
@@ -35,7 +35,7 @@ function fullGc(): void {
 
 /** The bench's own workflows (a bare timer) with default worker options: Temporal's own cost. */
 async function createBaselineWorker(cfg: ChildConfig): Promise<{ worker: Worker; writeCalls?: Worker; connection: NativeConnection }> {
-  installQuietRuntime();
+  installBenchRuntime();
   const connection = await NativeConnection.connect({ address: cfg.address });
   const worker = await Worker.create({
     connection,

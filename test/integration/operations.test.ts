@@ -21,7 +21,7 @@ import { createRuntimeLogger } from '../../src/observability/logger.js';
 import { HISTOGRAM_BUCKETS } from '../../src/observability/metric-buckets.js';
 import { createProductionWorker } from '../../src/composition/compose.js';
 import type { TestSandbox } from '../support/sandbox.js';
-import { runtimeInstalledByTest, temporalAddress, temporalNamespace } from '../support/temporal.js';
+import { runtimeInstalledElsewhere, temporalAddress, temporalNamespace } from '../support/temporal.js';
 import { startWriteStack, type WriteStackWithoutWorker } from '../support/write-stack.js';
 
 const run = promisify(execFile);
@@ -107,7 +107,7 @@ describe('operations', () => {
             metrics: { prometheus: { bindAddress: `127.0.0.1:${port}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } },
           },
         });
-        runtimeInstalledByTest();
+        runtimeInstalledElsewhere();
       },
     });
     ({ sb, client, taskQueue } = stack);

@@ -1,28 +1,15 @@
 // Test helpers around the real dev server started by global-setup: client, worker, sandbox.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ConnectionsFile } from '../../src/config/connections.js';
 import type { ConnectionPolicyInput } from '../../src/connections/control-state.js';
 import type { DataConverter } from '@temporalio/common';
-import {
-  createProductionWorker as composeProductionWorker,
-  WORKFLOW_BUNDLE,
-  type ProductionWorkerOptions,
-} from '../../src/composition/compose.js';
+import type { ProductionWorkerOptions } from '../../src/composition/compose.js';
+import { bundleProductionWorkflows, installQuietRuntime, startProductionWorker, type HarnessWorker } from './production-worker.js';
 
-let runtimeInstalled = false;
-/** A test that installs its own Runtime (logs, metrics) says so before creating workers. */
-export function runtimeInstalledByTest(): void {
-  runtimeInstalled = true;
-}
-/** Runtime.install once per process, quiet. */
-export function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  runtimeInstalled = true;
-}
+export { installQuietRuntime, runtimeInstalledElsewhere } from './production-worker.js';
 
 export const temporalAddress = () => inject('temporalAddress');
 export const temporalNamespace = () => inject('temporalNamespace');
@@ -41,7 +28,7 @@ export async function connectClient(
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The production workflows, bundled once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: new DefaultLogger('WARN') });
+  bundle ??= bundleProductionWorkflows();
   return bundle;
 }
 
@@ -60,20 +47,13 @@ export interface TestWorkerOptions {
 }
 
 /** A real worker running the production workflows and activities against the sandbox (composed as src/worker.ts does). */
-export async function createProductionWorker(opts: TestWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createProductionWorker(opts: TestWorkerOptions): Promise<HarnessWorker> {
   installQuietRuntime();
-  const connection = await NativeConnection.connect({ address: opts.address ?? temporalAddress() });
-  const { worker } = await composeProductionWorker({
-    connection,
+  return startProductionWorker({
+    ...opts,
+    address: opts.address ?? temporalAddress(),
     namespace: temporalNamespace(),
-    taskQueue: opts.taskQueue,
-    settings: { MAKINI_BASE_URL: opts.makiniBaseUrl, MAKINI_REQUEST_TIMEOUT_MS: opts.requestTimeoutMs ?? 5_000 },
-    connections: opts.connections,
-    env: opts.env,
-    connectionPolicy: opts.connectionPolicy,
-    workflows: { workflowBundle: await workflowBundle() },
-    dataConverter: opts.dataConverter,
-    tuning: opts.tuning,
+    requestTimeoutMs: opts.requestTimeoutMs ?? 5_000,
+    workflowBundle: await workflowBundle(),
   });
-  return { worker, connection };
 }

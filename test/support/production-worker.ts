@@ -1,0 +1,79 @@
+// The ONE harness test/ and bench/ run the production worker through: the runtime installed once
+// per process, the production workflows bundled as the worker process bundles them, and the worker
+// pair composed by src/composition/compose.ts on a connection of its own. No vitest here: the
+// benchmarks import it too.
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  type LogLevel,
+  type Worker,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
+import { createProductionWorker as compose, WORKFLOW_BUNDLE, type ProductionWorkerOptions } from '../../src/composition/compose.js';
+
+let installed: { metricsAt?: string } | undefined;
+
+/** Says that the process installed its own Runtime (logs, metrics) before any worker. */
+export function runtimeInstalledElsewhere(): void {
+  installed ??= {};
+}
+
+/**
+ * Runtime.install once per process, quiet: `level` (tests WARN; benchmarks ERROR, so that the
+ * WARN of every wait does not flood them), and the SDK's worker metrics on a Prometheus endpoint
+ * at `metricsBindAddress` if given. Returns where the metrics are served, if they are.
+ */
+export function installQuietRuntime(opts: { level?: LogLevel; metricsBindAddress?: string } = {}): string | undefined {
+  if (installed) return installed.metricsAt;
+  Runtime.install({
+    logger: new DefaultLogger(opts.level ?? 'WARN'),
+    ...(opts.metricsBindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: opts.metricsBindAddress } } } } : {}),
+  });
+  installed = { metricsAt: opts.metricsBindAddress };
+  return installed.metricsAt;
+}
+
+/** Bundles the production workflows (the entry point and preloads src/worker.ts uses). */
+export function bundleProductionWorkflows() {
+  return bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: new DefaultLogger('WARN') });
+}
+
+export interface HarnessWorkerOptions extends Pick<
+  ProductionWorkerOptions,
+  'namespace' | 'taskQueue' | 'connections' | 'env' | 'connectionPolicy' | 'dataConverter' | 'tuning'
+> {
+  /** The Temporal server's address. */
+  address: string;
+  makiniBaseUrl: string;
+  requestTimeoutMs: number;
+  workflowBundle: WorkflowBundleOption;
+}
+
+export interface HarnessWorker {
+  /** The main worker; its `run()` also runs `writeCalls` (runAlongside), its `shutdown()` stops both. */
+  worker: Worker;
+  /** The worker of the paced write-calls queue. */
+  writeCalls: Worker;
+  connection: NativeConnection;
+}
+
+/** A production worker pair on its own connection (composed as src/worker.ts does); the caller runs it and shuts it down. */
+export async function startProductionWorker(opts: HarnessWorkerOptions): Promise<HarnessWorker> {
+  installQuietRuntime();
+  const connection = await NativeConnection.connect({ address: opts.address });
+  const { worker, writeCalls } = await compose({
+    connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    settings: { MAKINI_BASE_URL: opts.makiniBaseUrl, MAKINI_REQUEST_TIMEOUT_MS: opts.requestTimeoutMs },
+    connections: opts.connections,
+    env: opts.env,
+    connectionPolicy: opts.connectionPolicy,
+    workflows: { workflowBundle: opts.workflowBundle },
+    dataConverter: opts.dataConverter,
+    tuning: opts.tuning,
+  });
+  return { worker, writeCalls, connection };
+}
