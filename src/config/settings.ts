@@ -77,8 +77,18 @@ export const settingsSchema = z.object({
   MAKINI_WEBHOOK_PORT: port.default(8790),
   /** Address the webhook receiver listens on; loopback unless Makini (or a proxy) reaches it directly. */
   MAKINI_WEBHOOK_HOST: listenHost.default('127.0.0.1'),
-  /** A delivery whose timestamp is further than this from now is refused as stale (seconds). */
-  MAKINI_WEBHOOK_TOLERANCE_S: z.coerce.number().int().positive().default(300),
+  /**
+   * How old an event may be, by the timestamp its payload carries, before it is refused as stale
+   * (seconds). Makini redelivers for up to 24 h, so the default is 24 h and 5 min; a payload without
+   * a timestamp is not checked (Makini sends no timestamp header).
+   */
+  MAKINI_WEBHOOK_TOLERANCE_S: z.coerce.number().int().positive().default(86_700),
+  /** The header Makini puts the signature in (`X-Webhook-Signature` [docs]); case does not matter. */
+  MAKINI_WEBHOOK_SIGNATURE_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/, 'an HTTP header name, e.g. X-Webhook-Signature')
+    .default('X-Webhook-Signature')
+    .transform((h) => h.toLowerCase()),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

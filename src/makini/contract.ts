@@ -10,9 +10,8 @@ export const MakiniHeader = {
   requestId: 'x-request-id', // [assumed]
   processingTimeMs: 'x-processing-time-ms', // [assumed]
   retryAfter: 'retry-after', // RFC 9110
-  webhookSignature: 'x-webhook-signature', // [older docs]
-  webhookTimestamp: 'x-webhook-timestamp', // [assumed]
-  webhookId: 'x-webhook-id', // [assumed]
+  /** Default; MAKINI_WEBHOOK_SIGNATURE_HEADER overrides it. Makini sends no delivery-id or timestamp header [docs]. */
+  webhookSignature: 'x-webhook-signature', // [docs: webhook/Webhook.md]
 } as const;
 
 /** Paths (relative to the base URL). Keys are Makini entity keys, encoded here. */
@@ -81,15 +80,17 @@ export const MakiniQuery = {
 /** Largest page a list serves [assumed]; bigger `per_page` values are clamped, so readers follow pages. */
 export const MAKINI_MAX_PER_PAGE = 200;
 
-/** Webhook event types this project acts on [docs: "connection needs reauthorization", "online/offline"; names assumed]. */
+/**
+ * Webhook event types this project acts on. Makini lists connection-status events ("connection
+ * needs reauthorization", "online/offline") [docs] but publishes no names for them: these are
+ * [assumed]. Its one published name is a data event, `assets.updated` [docs: webhook/Webhook.md];
+ * an event of any other name is recorded on its connection and changes nothing.
+ */
 export const MakiniWebhookEvent = {
   connectionNeedsReauthorization: 'connection.needs_reauthorization',
   connectionOnline: 'connection.online',
   connectionOffline: 'connection.offline',
 } as const;
 
-/**
- * What a webhook signature covers [assumed]: `<id>.<timestamp>.` followed by the raw body bytes
- * (the Svix scheme), so neither the delivery id nor its time can change without breaking it.
- */
-export const webhookSignedPrefix = (id: string, timestamp: string) => `${id}.${timestamp}.`;
+/** How long Makini redelivers a webhook it got no 2xx for: exponential backoff from 30 s for up to 24 h [docs: FAQ]. */
+export const MAKINI_WEBHOOK_REDELIVERY_MS = 24 * 60 * 60 * 1000;

@@ -1,8 +1,9 @@
 // `npm run webhooks`: the webhook receiver process. Settings: MAKINI_WEBHOOK_SECRET (required; a
 // comma-separated list during a rotation), MAKINI_WEBHOOK_HOST (loopback by default: put a proxy in
 // front, or set 0.0.0.0 where Makini must reach it directly), MAKINI_WEBHOOK_PORT,
-// MAKINI_WEBHOOK_TOLERANCE_S, TEMPORAL_TASK_QUEUE, the encryption settings and the Temporal
-// connection variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY).
+// MAKINI_WEBHOOK_TOLERANCE_S, MAKINI_WEBHOOK_SIGNATURE_HEADER, TEMPORAL_TASK_QUEUE, the encryption
+// settings and the Temporal connection variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+// TEMPORAL_API_KEY).
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { deliverConnectionEvent } from '../connections/control-client.js';
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
   const taskQueue = settings.TEMPORAL_TASK_QUEUE;
   const server = createWebhookReceiver({
     secret,
+    signatureHeader: settings.MAKINI_WEBHOOK_SIGNATURE_HEADER,
     toleranceS: settings.MAKINI_WEBHOOK_TOLERANCE_S,
     deliver: (event) => deliverConnectionEvent(client, event, { taskQueue }),
     log: (line) => (/^\[webhooks\] (refused|could not|receiver error)/.test(line) ? logger.warn(line) : logger.info(line)),
@@ -45,7 +47,7 @@ async function main(): Promise<void> {
   server.listen(settings.MAKINI_WEBHOOK_PORT, host, () => {
     logger.info(
       `[webhooks] receiving on http://${shownHost}:${settings.MAKINI_WEBHOOK_PORT}${WEBHOOK_PATH}; ` +
-        `${secret.length} secret(s); events go to task queue "${taskQueue}" (namespace ${namespace})`,
+        `${secret.length} secret(s), signature in ${settings.MAKINI_WEBHOOK_SIGNATURE_HEADER}; events go to task queue "${taskQueue}" (namespace ${namespace})`,
     );
   });
   const stop = () => {

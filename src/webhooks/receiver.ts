@@ -1,12 +1,16 @@
 // The webhook receiver: POST /webhooks/makini. Verifies each delivery, hands the event to the
 // connection's control workflow (signal-with-start) and answers 200 once Temporal has it (Makini
 // wants an answer within 10 s; nothing is processed inline). If Temporal cannot take it, 503:
-// Makini redelivers. The secret and signatures are never logged.
+// Makini redelivers. A redelivery of a delivery already handed over is answered 200 and not handed
+// over again (Makini redelivers because our 200 did not reach it). The secret and signatures are
+// never logged.
 import http from 'node:http';
 import type { ConnectionEvent } from '../connections/control-state.js';
+import { MAKINI_WEBHOOK_REDELIVERY_MS, MakiniHeader } from '../makini/contract.js';
+import { eventTimeMs } from './payload.js';
 import { ReplayGuard } from './replay-guard.js';
 import type { WebhookSecrets } from './signature.js';
-import { verifyDelivery } from './verify-delivery.js';
+import { FUTURE_SKEW_S, verifyDelivery } from './verify-delivery.js';
 
 /** Path Makini is configured to deliver to. */
 export const WEBHOOK_PATH = '/webhooks/makini';
@@ -18,6 +22,9 @@ const LINGER_MS = 2_000;
 export interface WebhookReceiverOptions {
   /** The signing secret, or the secrets of a rotation (newest first): a delivery signed with any is accepted. */
   secret: WebhookSecrets;
+  /** The header carrying the signature; default `x-webhook-signature` (case does not matter). */
+  signatureHeader?: string;
+  /** How old an event may be, by the timestamp its payload carries (events without one are not checked). */
   toleranceS: number;
   /** Hands a verified event to Temporal (see deliverConnectionEvent). */
   deliver(event: ConnectionEvent): Promise<void>;
@@ -85,7 +92,10 @@ const withTimeout = <T>(p: Promise<T>, ms: number) =>
 export function createWebhookReceiver(opts: WebhookReceiverOptions): http.Server {
   const now = opts.now ?? Date.now;
   const log = opts.log ?? ((line: string) => console.log(line));
-  const guard = new ReplayGuard(2 * opts.toleranceS * 1000);
+  const signatureHeader = (opts.signatureHeader ?? MakiniHeader.webhookSignature).toLowerCase();
+  // Long enough to answer every redelivery Makini makes, and every copy whose timestamp (if it has
+  // one) still passes the staleness check: a replay is either remembered or stale.
+  const guard = new ReplayGuard(Math.max(MAKINI_WEBHOOK_REDELIVERY_MS, (opts.toleranceS + FUTURE_SKEW_S) * 1000));
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const path = new URL(req.url ?? '/', 'http://receiver.invalid').pathname;
@@ -95,28 +105,50 @@ export function createWebhookReceiver(opts: WebhookReceiverOptions): http.Server
     if (Number(req.headers['content-length']) > BODY_LIMIT_BYTES) return refuseTooLarge(req, res);
     const rawBody = await readBody(req);
     if (!rawBody) return refuseTooLarge(req, res);
-    const verdict = verifyDelivery({ headers: req.headers, rawBody, secret: opts.secret, toleranceS: opts.toleranceS, now: now(), guard });
+    const verdict = verifyDelivery({
+      headers: req.headers,
+      rawBody,
+      secret: opts.secret,
+      signatureHeader,
+      toleranceS: opts.toleranceS,
+      now: now(),
+    });
     if (!verdict.ok) {
       log(`[webhooks] refused a delivery: ${verdict.status} ${verdict.reason}`);
       return send(res, verdict.status, { error: verdict.reason });
     }
-    const { id, payload } = verdict;
-    const event: ConnectionEvent = {
+    const { digest: id, event } = verdict;
+    if (!event.connectionId) {
+      // Authentic, about no connection (Makini's data events name none): nothing here acts on it,
+      // and refusing it would only make Makini redeliver it for a day.
+      log(`[webhooks] ${event.type} (delivery ${id}) names no connection: acknowledged, nothing to hand over`);
+      return send(res, 200, { received: true, id, handedOver: false });
+    }
+    const about = `${event.type} for ${event.connectionId} (delivery ${id})`;
+    const claim = guard.claim(id, now());
+    if (claim.kind !== 'new') {
+      const handedOver = claim.kind === 'handed-over' || (await claim.handedOver);
+      if (!handedOver) return send(res, 503, { error: 'could not hand the event to Temporal; redeliver later' });
+      log(`[webhooks] redelivery of ${about}: acknowledged, already handed to Temporal`);
+      return send(res, 200, { received: true, id, duplicate: true });
+    }
+    const at = eventTimeMs(event.timestamp);
+    const connectionEvent: ConnectionEvent = {
       id,
-      type: payload.type,
-      connectionId: payload.connectionId,
+      type: event.type,
+      connectionId: event.connectionId,
       receivedAt: now(),
-      ...(payload.timestamp ? { occurredAt: payload.timestamp } : {}),
+      ...(at !== undefined ? { occurredAt: new Date(at).toISOString() } : {}),
     };
     try {
-      await withTimeout(opts.deliver(event), opts.handOffTimeoutMs ?? 5_000);
+      await withTimeout(opts.deliver(connectionEvent), opts.handOffTimeoutMs ?? 5_000);
     } catch (err) {
       guard.release(id);
-      log(`[webhooks] could not hand delivery ${id} (${payload.type}, ${payload.connectionId}) to Temporal: ${(err as Error).message}`);
+      log(`[webhooks] could not hand ${about} to Temporal: ${(err as Error).message}`);
       return send(res, 503, { error: 'could not hand the event to Temporal; redeliver later' });
     }
     guard.commit(id, now());
-    log(`[webhooks] ${payload.type} for ${payload.connectionId} (delivery ${id}) handed to Temporal`);
+    log(`[webhooks] ${about} handed to Temporal`);
     return send(res, 200, { received: true, id });
   };
 

@@ -1,6 +1,6 @@
-// Builds a signed delivery exactly as Makini sends one: for `makini-writes webhook-send`, tests,
-// and anyone checking their receiver by hand.
-import { randomUUID } from 'node:crypto';
+// Builds a signed delivery the way Makini sends one (see signature.ts): the JSON body, and its
+// signature in one header; no delivery-id or timestamp header (Makini publishes none). For
+// `makini-writes webhook-send`, tests, and anyone checking their receiver by hand.
 import { MakiniHeader } from '../makini/contract.js';
 import type { WebhookPayload } from './payload.js';
 import { signWebhook, type WebhookSecrets } from './signature.js';
@@ -10,22 +10,13 @@ export interface SignedDelivery {
   body: string;
 }
 
-/** Signs `payload` with `secret` (the newest of a list); `id` and `timestamp` (Unix seconds) default to a new id and now. */
-export function signedDelivery(
-  secret: WebhookSecrets,
-  payload: WebhookPayload,
-  opts: { id?: string; timestamp?: number } = {},
-): SignedDelivery {
-  const id = opts.id ?? `evt_${randomUUID()}`;
-  const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
-  const body = JSON.stringify(payload);
+/** Signs `payload` with `secret` (the newest of a list), in `signatureHeader` (default `x-webhook-signature`). */
+export function signedDelivery(secret: WebhookSecrets, payload: WebhookPayload, opts: { signatureHeader?: string } = {}): SignedDelivery {
   return {
-    body,
+    body: JSON.stringify(payload),
     headers: {
       'content-type': 'application/json',
-      [MakiniHeader.webhookId]: id,
-      [MakiniHeader.webhookTimestamp]: timestamp,
-      [MakiniHeader.webhookSignature]: signWebhook(secret, id, timestamp, Buffer.from(body)),
+      [opts.signatureHeader ?? MakiniHeader.webhookSignature]: signWebhook(secret, payload),
     },
   };
 }

@@ -1,68 +1,59 @@
-// Checks one webhook delivery before anything acts on it: headers present, signature valid (over
-// id, timestamp and the raw body), timestamp fresh, id not seen before, body the documented shape.
-import { MakiniHeader } from '../makini/contract.js';
-import { webhookPayloadSchema, type WebhookPayload } from './payload.js';
-import type { ReplayGuard } from './replay-guard.js';
+// Checks one webhook delivery before anything acts on it: signature header present, signature valid
+// (as Makini signs: see signature.ts), body JSON of the documented shape, and, only where the
+// payload itself carries a timestamp, not stale. Makini publishes no delivery-id or timestamp
+// header, so none is required; a delivery is known by a digest of its body (see ReplayGuard).
+import { createHash } from 'node:crypto';
+import { eventTimeMs, webhookPayloadSchema, type WebhookEvent } from './payload.js';
 import { verifyWebhookSignature, type WebhookSecrets } from './signature.js';
+
+/** How far in the future an event's timestamp may be (clocks differ). */
+export const FUTURE_SKEW_S = 300;
 
 export interface DeliveryCheck {
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer;
   /** The secret, or the secrets of a rotation (newest first): any may have signed it. */
   secret: WebhookSecrets;
+  /** The (lower-case) header carrying the signature. */
+  signatureHeader: string;
+  /** How old an event may be, by the timestamp in its payload. */
   toleranceS: number;
   /** Epoch ms. */
   now: number;
-  guard: ReplayGuard;
 }
 
-export type DeliveryVerdict = { ok: true; id: string; payload: WebhookPayload } | { ok: false; status: 400 | 401 | 409; reason: string };
+export type DeliveryVerdict =
+  | { ok: true; /** `sha256:<hex>` of the signed JSON: the delivery's identity. */ digest: string; event: WebhookEvent }
+  | { ok: false; status: 400 | 401; reason: string };
 
-const header = (h: DeliveryCheck['headers'], name: string) => {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
-};
+const refuse = (status: 400 | 401, reason: string): DeliveryVerdict => ({ ok: false, status, reason });
 
-/** The verdict on a delivery; on `ok` its id is claimed in the guard (commit or release it). */
+/** The verdict on a delivery (a pure check: remembering it is the receiver's). */
 export function verifyDelivery(d: DeliveryCheck): DeliveryVerdict {
-  const id = header(d.headers, MakiniHeader.webhookId);
-  const timestamp = header(d.headers, MakiniHeader.webhookTimestamp);
-  const signature = header(d.headers, MakiniHeader.webhookSignature);
-  const missing = [
-    [MakiniHeader.webhookId, id],
-    [MakiniHeader.webhookTimestamp, timestamp],
-    [MakiniHeader.webhookSignature, signature],
-  ]
-    .filter(([, v]) => !v)
-    .map(([n]) => n);
-  if (missing.length) return { ok: false, status: 400, reason: `missing header(s): ${missing.join(', ')}` };
-  if (!/^\d{1,12}$/.test(timestamp!)) return { ok: false, status: 400, reason: `${MakiniHeader.webhookTimestamp} must be Unix seconds` };
-  if (id!.length > 200) return { ok: false, status: 400, reason: `${MakiniHeader.webhookId} is longer than 200 characters` };
-  if (!verifyWebhookSignature(d.secret, id!, timestamp!, d.rawBody, signature!)) {
-    return { ok: false, status: 401, reason: 'signature does not match any configured secret (wrong secret, or the delivery was altered)' };
-  }
-  const skewS = Math.round(d.now / 1000 - Number(timestamp));
-  if (Math.abs(skewS) > d.toleranceS) {
-    return {
-      ok: false,
-      status: 401,
-      reason: `stale delivery: its timestamp is ${Math.abs(skewS)} s ${skewS > 0 ? 'old' : 'in the future'} (tolerance ${d.toleranceS} s)`,
-    };
-  }
-  let json: unknown;
+  const h = d.headers[d.signatureHeader];
+  const signature = Array.isArray(h) ? h[0] : h;
+  if (!signature) return refuse(400, `missing header ${d.signatureHeader} (the signature)`);
+  let parsed: unknown;
   try {
-    json = JSON.parse(d.rawBody.toString('utf8'));
+    parsed = JSON.parse(d.rawBody.toString('utf8'));
   } catch {
-    return { ok: false, status: 400, reason: 'body is not JSON' };
+    parsed = undefined; // the signature may still cover the raw bytes: refuse a bad signature first
   }
-  const parsed = webhookPayloadSchema.safeParse(json);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      status: 400,
-      reason: `body: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`,
-    };
+  if (!verifyWebhookSignature(d.secret, { rawBody: d.rawBody, parsed }, signature)) {
+    return refuse(401, 'signature does not match any configured secret (wrong secret, or the delivery was altered)');
   }
-  if (!d.guard.claim(id!, d.now)) return { ok: false, status: 409, reason: `delivery ${id} was already received (replay)` };
-  return { ok: true, id: id!, payload: parsed.data };
+  if (parsed === undefined) return refuse(400, 'body is not JSON');
+  const result = webhookPayloadSchema.safeParse(parsed);
+  if (!result.success) {
+    return refuse(400, `body: ${result.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ')}`);
+  }
+  const event = result.data;
+  const at = eventTimeMs(event.timestamp);
+  if (at !== undefined) {
+    const ageS = Math.round((d.now - at) / 1000);
+    if (ageS > d.toleranceS) return refuse(401, `stale event: its timestamp is ${ageS} s old (tolerance ${d.toleranceS} s)`);
+    if (-ageS > FUTURE_SKEW_S) return refuse(401, `future-dated event: its timestamp is ${-ageS} s ahead (tolerance ${FUTURE_SKEW_S} s)`);
+  }
+  const digest = `sha256:${createHash('sha256').update(JSON.stringify(parsed)).digest('hex')}`;
+  return { ok: true, digest, event };
 }

@@ -1,7 +1,8 @@
 // One connection, many writes: pacing by task queue fairness, a 429 slowing every write, the
 // circuit breaker, 401 → durable wait → reauthorization (signed webhook, CLI), the maximum wait,
-// and forged/stale/replayed webhooks changing nothing. Real dev server, production worker,
-// sandbox and webhook receiver over HTTP; figures come from the sandbox's request log.
+// forged/stale webhooks changing nothing, a redelivered one acknowledged without a second signal.
+// Real dev server, production worker, sandbox and webhook receiver over HTTP; figures come from
+// the sandbox's request log.
 import { execFile } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -20,12 +21,11 @@ import {
   type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
 import { Secret } from '../../src/config/secret.js';
-import { MakiniHeader, MakiniWebhookEvent } from '../../src/makini/contract.js';
+import { MakiniWebhookEvent } from '../../src/makini/contract.js';
 import { connectionControlWorkflowId } from '../../src/connections/control-messages.js';
 import { pacedWritesPerSecond } from '../../src/connections/gate-policy.js';
 import type { RequestLogEntry } from '../../sandbox/index.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../src/webhooks/receiver.js';
-import { signWebhook } from '../../src/webhooks/signature.js';
 import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 import type { TestSandbox } from '../support/sandbox.js';
@@ -111,7 +111,7 @@ describe('one connection, many writes', () => {
     ({ sb, client, taskQueue } = stack);
     receiver = createWebhookReceiver({
       secret,
-      toleranceS: 300,
+      toleranceS: 86_700,
       deliver: (e) => deliverConnectionEvent(client, e, { taskQueue }),
       log: () => undefined,
     });
@@ -276,17 +276,11 @@ describe('one connection, many writes', () => {
     expect(waiting?.state.reauth.reason).toMatch(/401 AUTHENTICATION_FAILED/);
     const callsWhileWaiting = (await sb.sandbox.admin.requestLog(id)).length;
 
-    const online = (opts: { id?: string; timestamp?: number } = {}) =>
-      signedDelivery(secret, { type: MakiniWebhookEvent.connectionOnline, connectionId: id }, opts);
-    const forged = online();
-    forged.headers[MakiniHeader.webhookSignature] = signWebhook(
-      new Secret('not-the-real-secret-0000'),
-      forged.headers[MakiniHeader.webhookId]!,
-      forged.headers[MakiniHeader.webhookTimestamp]!,
-      Buffer.from(forged.body),
-    );
+    // Signed as Makini signs (base64 HMAC-SHA256 over JSON.stringify of the body): no id or timestamp header.
+    const online = (timestamp: string) => ({ event: MakiniWebhookEvent.connectionOnline, connection_id: id, timestamp });
+    const forged = signedDelivery(new Secret('not-the-real-secret-0000'), online(new Date().toISOString()));
     expect((await postDelivery(webhookUrl, forged)).status).toBe(401);
-    const stale = online({ timestamp: Math.floor(Date.now() / 1000) - 3_600 });
+    const stale = signedDelivery(secret, online(new Date(Date.now() - 2 * 86_400_000).toISOString()));
     expect((await postDelivery(webhookUrl, stale)).status).toBe(401);
     await sleep(1_000);
     const unchanged = await status(id);
@@ -301,11 +295,14 @@ describe('one connection, many writes', () => {
     await sb.sandbox.admin.reauthorize(id, newToken);
     sb.env[tokenEnv(id)] = newToken;
     // Makini's delivery, as `makini-writes webhook-send` produces it.
-    const eventId = `evt-${key('online')}`;
-    const sent = await cli(['webhook-send', id, MakiniWebhookEvent.connectionOnline, '--url', webhookUrl, '--id', eventId]);
-    expect(sent.stdout).toContain(`→ 200 {"received":true,"id":"${eventId}"}`);
-    // The same delivery id again (freshly timestamped and signed): refused.
-    expect((await postDelivery(webhookUrl, online({ id: eventId }))).status).toBe(409);
+    const sentAt = new Date().toISOString();
+    const send = () => cli(['webhook-send', id, MakiniWebhookEvent.connectionOnline, '--url', webhookUrl, '--timestamp', sentAt]);
+    const sent = await send();
+    const eventId = /→ 200 \{"received":true,"id":"(sha256:[0-9a-f]{64})"\}/.exec(sent.stdout)?.[1];
+    expect(eventId, sent.stdout).toBeDefined();
+    // Makini did not get our 200 and redelivers the same delivery: acknowledged, not signalled again.
+    expect((await send()).stdout).toContain(`→ 200 {"received":true,"id":"${eventId}","duplicate":true}`);
+    expect((await postDelivery(webhookUrl, signedDelivery(secret, online(sentAt)))).body).toContain('"duplicate":true');
 
     await Promise.all(handles.map((h) => h.result()));
     for (const k of keys) expect(await posWithCode(id, k)).toHaveLength(1);
@@ -313,7 +310,7 @@ describe('one connection, many writes', () => {
     expect(log.filter((r) => r.status === 401).every((r) => !r.writeApplied)).toBe(true);
     const after = await status(id);
     expect(after?.health).toBe('ok');
-    expect(after?.state.recentEvents.map((e) => e.id)).toEqual([eventId]);
+    expect(after?.state.recentEvents.map((e) => e.id)).toEqual([eventId]); // the redeliveries signalled nothing
     expect(after?.state.reauth.lastReauthorizedBy).toMatch(/webhook connection\.online/);
     // Tokens never reach workflow history (the writes and the connection's control workflow).
     for (const wfId of [handles[0]!.workflowId, connectionControlWorkflowId(taskQueue, id)]) {

@@ -1,5 +1,6 @@
 // `npm run webhooks` as deployed: its own process, settings from the environment. It listens on
-// loopback unless MAKINI_WEBHOOK_HOST says otherwise, and during a secret rotation
+// loopback unless MAKINI_WEBHOOK_HOST says otherwise, reads the signature from the header
+// MAKINI_WEBHOOK_SIGNATURE_HEADER names, and during a secret rotation
 // (MAKINI_WEBHOOK_SECRET=<newer>,<older>) hands to Temporal a delivery signed with either.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +44,7 @@ describe('webhook receiver process', () => {
         MAKINI_WEBHOOK_PORT: String(port),
         MAKINI_WEBHOOK_SECRET: `${newer.reveal()},${older.reveal()}`,
         MAKINI_WEBHOOK_HOST: '',
+        MAKINI_WEBHOOK_SIGNATURE_HEADER: 'X-Makini-Signature',
         MAKINI_WRITES_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
         MAKINI_WRITES_ENCRYPTION_STRICT: 'true',
       },
@@ -75,10 +77,23 @@ describe('webhook receiver process', () => {
     if (external) expect(await accepts(external, port), `reachable on ${external}`).toBe(false);
   });
 
-  it('hands to Temporal deliveries signed with the newer or the older secret, and refuses others', async () => {
-    const payload = { type: 'connection.online', connectionId: `wh-${randomBytes(3).toString('hex')}` };
-    expect(await postDelivery(started, signedDelivery(newer, payload))).toMatchObject({ status: 200 });
-    expect(await postDelivery(started, signedDelivery(older, payload))).toMatchObject({ status: 200 });
-    expect(await postDelivery(started, signedDelivery(new Secret('whsec-other-0123456789'), payload))).toMatchObject({ status: 401 });
+  it('hands to Temporal deliveries signed with the newer or the older secret in the configured header, and refuses others', async () => {
+    const header = { signatureHeader: 'x-makini-signature' };
+    const event = (n: number) => ({
+      event: 'connection.online',
+      connection_id: `wh-${randomBytes(3).toString('hex')}`,
+      timestamp: new Date().toISOString(),
+      body: { n },
+    });
+    expect(output).toContain('signature in x-makini-signature');
+    expect(await postDelivery(started, signedDelivery(newer, event(1), header))).toMatchObject({ status: 200 });
+    expect(await postDelivery(started, signedDelivery(older, event(2), header))).toMatchObject({ status: 200 });
+    expect(await postDelivery(started, signedDelivery(new Secret('whsec-other-0123456789'), event(3), header))).toMatchObject({
+      status: 401,
+    });
+    expect(await postDelivery(started, signedDelivery(newer, event(4)))).toMatchObject({
+      status: 400,
+      body: '{"error":"missing header x-makini-signature (the signature)"}',
+    });
   });
 });

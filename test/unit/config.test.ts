@@ -53,6 +53,18 @@ describe('settings', () => {
     expect(() => loadSettings({ MAKINI_WEBHOOK_SECRET: ' , ' })).toThrow(/MAKINI_WEBHOOK_SECRET: at least one secret/);
   });
 
+  it('reads the webhook signature from X-Webhook-Signature unless told another header, and takes a day-old event by default', () => {
+    const s = loadSettings({});
+    expect(s.MAKINI_WEBHOOK_SIGNATURE_HEADER).toBe('x-webhook-signature');
+    expect(s.MAKINI_WEBHOOK_TOLERANCE_S).toBeGreaterThan(24 * 3600); // Makini redelivers for up to 24 h
+    expect(loadSettings({ MAKINI_WEBHOOK_SIGNATURE_HEADER: 'X-Makini-Signature' }).MAKINI_WEBHOOK_SIGNATURE_HEADER).toBe(
+      'x-makini-signature',
+    );
+    expect(() => loadSettings({ MAKINI_WEBHOOK_SIGNATURE_HEADER: 'X Signature:' })).toThrow(
+      /MAKINI_WEBHOOK_SIGNATURE_HEADER: an HTTP header name/,
+    );
+  });
+
   it('names every bad setting and what was expected', () => {
     expect(() => loadSettings({ MAKINI_BASE_URL: 'not a url', METRICS_PORT: '99999', LOG_LEVEL: 'LOUD' })).toThrow(
       /MAKINI_BASE_URL[\s\S]*METRICS_PORT[\s\S]*LOG_LEVEL/,
