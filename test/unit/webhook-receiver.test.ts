@@ -1,6 +1,7 @@
 // The webhook receiver over real HTTP: a delivery as Makini sends it (one signature header, no id
 // or timestamp header) is handed over; a redelivery of one already handed over is answered 200 and
-// not handed over again, a copy arriving during the hand-off gets that hand-off's answer; a body
+// not handed over again, a copy arriving during the hand-off gets that hand-off's answer, and a
+// replay is either remembered (24 h) or refused by its payload's timestamp; a body
 // over the limit gets its 413 (sent before the connection closes); during a secret rotation a
 // delivery signed with any configured secret is taken, one signed with another refused.
 import { createHmac } from 'node:crypto';
@@ -129,5 +130,34 @@ describe('webhook receiver', () => {
     const forged = await postDelivery(url, signedDelivery(new Secret('whsec-other-0123456789'), fresh()));
     expect(forged.status).toBe(401);
     expect(delivered).toHaveLength(2);
+  });
+});
+
+describe('webhook receiver, a day later', () => {
+  it('answers a replay while it remembers the delivery, and refuses it as stale once it has forgotten it', async () => {
+    let clock = Date.now();
+    const delivered: ConnectionEvent[] = [];
+    const server = createWebhookReceiver({
+      secret: newer,
+      toleranceS: 86_700,
+      deliver: async (e) => void delivered.push(e),
+      log: () => undefined,
+      now: () => clock,
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBHOOK_PATH}`;
+      const d = signedDelivery(newer, { event: 'connection.offline', connection_id: 'acme-sap', timestamp: new Date(clock).toISOString() });
+      expect((await postDelivery(url, d)).status).toBe(200);
+      // Makini's last redelivery comes up to 24 h later: still remembered, acknowledged.
+      clock += 24 * 3600 * 1000;
+      expect(JSON.parse((await postDelivery(url, d)).body)).toMatchObject({ duplicate: true });
+      // Past the tolerance the digest may be forgotten, and the event's own timestamp refuses it.
+      clock += 2 * 3600 * 1000;
+      expect(await postDelivery(url, d)).toMatchObject({ status: 401, body: expect.stringMatching(/stale event/) });
+      expect(delivered).toHaveLength(1);
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 });
