@@ -38,6 +38,23 @@ export const connectionBehaviourSchema = z.strictObject({
    * ones sent, or `merge` them into those it has (many systems keep the fields a PUT leaves out).
    */
   customFields: z.enum(['replace', 'merge']),
+  /**
+   * How a list pages: `pages` by number (Makini's spec: `page`, `links`, `meta.current_page`,
+   * `last_page`, `total`), or `cursor` as Makini's FAQ describes (`meta.next_cursor`, `?cursor=`):
+   * no page numbers or totals, and `page` is ignored (asking for page 2 gets the first page again).
+   */
+  pagination: z.enum(['pages', 'cursor']),
+  /**
+   * What `links` a list names: `absolute` URLs (Laravel's), `relative` ones (path and query),
+   * `none` (no `links` at all: a client must read `meta`), or `other-origin`: absolute URLs on
+   * another host (a gateway's, a CDN's), where a client must not send its token.
+   */
+  pageLinks: z.enum(['absolute', 'relative', 'none', 'other-origin']),
+  /**
+   * Decimals as numeric strings (`"50.000"`, as SAP's OData and Makini's spec type quantities and
+   * amounts): every quantity, price, cost and total in an answer is a string with three decimals.
+   */
+  decimalsAsStrings: z.boolean(),
 });
 export type ConnectionBehaviour = z.output<typeof connectionBehaviourSchema>;
 
@@ -52,6 +69,9 @@ export const DEFAULT_BEHAVIOUR: Readonly<ConnectionBehaviour> = Object.freeze({
   defaultPerPage: DEFAULT_PER_PAGE,
   maxPerPage: MAX_PER_PAGE,
   customFields: 'replace',
+  pagination: 'pages',
+  pageLinks: 'absolute',
+  decimalsAsStrings: false,
 });
 
 /** Applies a PUT's changes to a record (null clears a field); custom fields as the switch says. */
@@ -74,4 +94,36 @@ export function applyReferenceField(behaviour: ConnectionBehaviour, record: Reco
   // A numbering system numbers every record, whether or not the client sent a reference.
   if (behaviour.referenceField === 'dropped') delete record[field];
   else record[field] = systemNumber();
+}
+
+/** Quantities and amounts [spec field names]: what `decimalsAsStrings` renders as numeric strings. */
+const DECIMAL_FIELDS = new Set([
+  'quantity',
+  'requiredQuantity',
+  'usedQuantity',
+  'receivedQuantity',
+  'price',
+  'cost',
+  'unitCost',
+  'discount',
+  'lineTaxValue',
+  'lineTotalValue',
+  'totalNetValue',
+  'totalGrossValue',
+  'totalTaxValue',
+]);
+
+/**
+ * An answer body as the connection's system types its values: with `decimalsAsStrings`, every
+ * quantity and amount as a string with three decimals (`50` → `"50.000"`), as SAP's OData does.
+ * Stored records are not changed: what a client reads is what such a system would return.
+ */
+export function presentValues(behaviour: ConnectionBehaviour, body: unknown): unknown {
+  if (!behaviour.decimalsAsStrings) return body;
+  const walk = (v: unknown, field?: string): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x));
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]));
+    return typeof v === 'number' && field !== undefined && DECIMAL_FIELDS.has(field) ? v.toFixed(3) : v;
+  };
+  return walk(body);
 }

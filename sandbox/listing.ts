@@ -1,11 +1,26 @@
 // Makini list semantics [spec]: filter[field]=v, filter[field:op]=v, filterMatch=all|any,
-// sort[field]=1 (desc) | 0 (asc), page / per_page, and the Laravel-style links/meta envelope.
+// sort[field]=1 (desc) | 0 (asc), page / per_page, and the Laravel-style links/meta envelope; or,
+// per connection, cursor pages as Makini's FAQ describes them (meta.next_cursor, ?cursor=).
+import { Buffer } from 'node:buffer';
 import { MakiniQuery } from '../src/makini/contract.js';
 import { DEFAULT_BEHAVIOUR, type ConnectionBehaviour } from './behaviour.js';
 import { validationFailed, type FieldProblem } from './errors.js';
 
 /** The connection switches a list obeys (see behaviour.ts). */
-export type ListOptions = Pick<ConnectionBehaviour, 'listFilter' | 'defaultPerPage' | 'maxPerPage'>;
+export type ListOptions = Pick<ConnectionBehaviour, 'listFilter' | 'defaultPerPage' | 'maxPerPage' | 'pagination' | 'pageLinks'>;
+
+/** Where `pageLinks: 'other-origin'` points: a host that is not the one the client called. */
+export const OTHER_ORIGIN = 'http://elsewhere.invalid';
+
+/** An opaque cursor: the offset of the page's first record (clients must not read it). */
+const encodeCursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
+
+function decodeCursor(raw: string | null, problems: FieldProblem[]): number {
+  if (raw === null) return 0;
+  const m = /^offset:(\d{1,9})$/.exec(Buffer.from(raw, 'base64url').toString('utf8'));
+  if (!m) problems.push({ field: MakiniQuery.cursor, message: 'is not a cursor this list gave' });
+  return m ? Number(m[1]) : 0;
+}
 
 /** `gteq`/`lted` are the spellings in Makini's spec text; `gte`/`lte` are this project's. */
 const OPERATORS = ['eq', 'contains', 'startsWith', 'gt', 'gte', 'gteq', 'lt', 'lte', 'lted', 'lteq'] as const;
@@ -94,7 +109,10 @@ export function listPage<T extends object>(
   }
   const filterMatch = query.get('filterMatch') ?? 'all';
   if (filterMatch !== 'all' && filterMatch !== 'any') problems.push({ field: 'filterMatch', message: 'must be all or any' });
-  const page = positiveInt(query, MakiniQuery.page, 1, problems);
+  const cursorMode = options.pagination === 'cursor';
+  // A cursor list ignores `page` (as a cursor API does) and a page list ignores `cursor`.
+  const page = cursorMode ? 1 : positiveInt(query, MakiniQuery.page, 1, problems);
+  const offset = cursorMode ? decodeCursor(query.get(MakiniQuery.cursor), problems) : 0;
   const perPage = Math.min(positiveInt(query, MakiniQuery.perPage, options.defaultPerPage, problems), options.maxPerPage);
   if (problems.length) throw validationFailed(problems, 'Invalid list parameters');
 
@@ -118,24 +136,46 @@ export function listPage<T extends object>(
       return 0;
     });
   }
+  /** A link to the same list with `name=value` instead of the page or cursor asked for, as `pageLinks` says. */
+  const link = (name: string, value: string) => {
+    const u = new URL(endpointUrl);
+    for (const [k, v] of query) if (k !== MakiniQuery.page && k !== MakiniQuery.cursor) u.searchParams.append(k, v);
+    u.searchParams.set(name, value);
+    if (options.pageLinks === 'relative') return `${u.pathname}${u.search}`;
+    if (options.pageLinks === 'other-origin') return `${OTHER_ORIGIN}${u.pathname}${u.search}`;
+    return u.toString();
+  };
+  const withLinks = <L extends object>(links: () => L) => (options.pageLinks === 'none' ? {} : { links: links() });
+
+  if (cursorMode) {
+    // Laravel's cursor paginator: no page numbers, no total; the next page is named by a cursor.
+    const data = rows.slice(offset, offset + perPage);
+    const next = offset + perPage < rows.length ? encodeCursor(offset + perPage) : null;
+    const prev = offset > 0 ? encodeCursor(Math.max(0, offset - perPage)) : null;
+    return {
+      data,
+      ...withLinks(() => ({
+        first: null,
+        last: null,
+        prev: prev && link(MakiniQuery.cursor, prev),
+        next: next && link(MakiniQuery.cursor, next),
+      })),
+      meta: { path: endpointUrl, per_page: perPage, next_cursor: next, prev_cursor: prev },
+    };
+  }
   const total = rows.length;
   const lastPage = Math.max(1, Math.ceil(total / perPage));
   const start = (page - 1) * perPage;
   const data = rows.slice(start, start + perPage);
-  const link = (p: number) => {
-    const u = new URL(endpointUrl);
-    for (const [k, v] of query) if (k !== MakiniQuery.page) u.searchParams.append(k, v);
-    u.searchParams.set(MakiniQuery.page, String(p));
-    return u.toString();
-  };
+  const pageLink = (p: number) => link(MakiniQuery.page, String(p));
   return {
     data,
-    links: {
-      first: link(1),
-      last: link(lastPage),
-      prev: page > 1 ? link(Math.min(page - 1, lastPage)) : null,
-      next: page < lastPage ? link(page + 1) : null,
-    },
+    ...withLinks(() => ({
+      first: pageLink(1),
+      last: pageLink(lastPage),
+      prev: page > 1 ? pageLink(Math.min(page - 1, lastPage)) : null,
+      next: page < lastPage ? pageLink(page + 1) : null,
+    })),
     meta: {
       current_page: page,
       from: data.length ? start + 1 : null,

@@ -6,6 +6,7 @@ import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MakiniErrorCode, MakiniHeader } from '../src/makini/contract.js';
 import { handleAdmin, isAdminPath } from './admin.js';
+import { presentValues } from './behaviour.js';
 import { notFound, SANDBOX_METHOD_NOT_ALLOWED, SandboxHttpError, validationFailed } from './errors.js';
 import { faultAnswer } from './fault-answers.js';
 import { faultCommits, faultLabel, waitAfterSystemMs, waitBeforeSystemMs, type ActiveFault } from './faults.js';
@@ -203,7 +204,7 @@ async function handlePublic(
   if (!(await pause(waitAfterSystemMs(fault), deps.signal))) return drop();
   if (fault && answerFault(fault)) return;
   if (result instanceof SandboxHttpError) return answerError(result);
-  finish(result.status, sendJson(x, result.status, result.body) ? 'answered' : 'abandoned');
+  finish(result.status, sendJson(x, result.status, presentValues(conn.behaviour, result.body)) ? 'answered' : 'abandoned');
 }
 
 /** Waits `ms`; false when the sandbox closed meanwhile (the caller drops the socket). */

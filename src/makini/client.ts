@@ -7,6 +7,7 @@ import {
   inventorySchema,
   listEnvelope,
   materialSchema,
+  numericValue,
   poLineItemSchema,
   purchaseOrderSchema,
   statusSchema,
@@ -15,7 +16,7 @@ import {
   workOrderSchema,
 } from './entities.js';
 import { MakiniFailureType } from '../failures.js';
-import { MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from './contract.js';
+import { MAKINI_MAX_LIST_PAGES, MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from './contract.js';
 import type { Secret } from '../config/secret.js';
 import { TokenUnavailableError, UnknownConnectionError, type TokenSource } from '../config/token-source.js';
 import { MakiniError, makiniErrorFrom } from './errors.js';
@@ -41,9 +42,6 @@ export interface ListFilter {
 export interface MakiniListResult<T> extends MakiniResult<{ data: T[] }> {
   pages: CallMeta[];
 }
-
-/** A list longer than this many pages is refused rather than read forever (a server looping on `next`). */
-const MAX_LIST_PAGES = 500;
 
 /** The Makini client; one instance per worker, shared by all activities. */
 export class MakiniClient {
@@ -77,10 +75,10 @@ export class MakiniClient {
   }
 
   /**
-   * Reads every page of a list (`per_page` at Makini's maximum) until `links.next` (or, without
-   * links, `meta.current_page < meta.last_page`) says there is no more. Pages are requested by
-   * number on our own base URL rather than by following `links.next`, so the token never goes to a
-   * host the response names.
+   * Reads every page of a list by following what each answer names (see "Pagination" in
+   * contract.ts): `links.next`, else `next_cursor` sent back as `cursor`, else the next page number
+   * while `meta.current_page < meta.last_page`. A `links.next` is followed only on the base URL's
+   * origin, so the token never goes to a host an answer names.
    */
   private async listAll<S extends z.ZodType>(
     connectionId: string,
@@ -90,30 +88,89 @@ export class MakiniClient {
   ): Promise<MakiniListResult<z.infer<S>>> {
     const items: z.infer<S>[] = [];
     const pages: CallMeta[] = [];
-    for (let page = 1; ; page += 1) {
-      const res = await this.call(
-        connectionId,
-        { method: 'GET', path, query: toQuery(filters, page, MAKINI_MAX_PER_PAGE) },
-        listEnvelope(item),
-      );
+    const first = toQuery(filters, MAKINI_MAX_PER_PAGE);
+    let next: { path: string; query: URLSearchParams } | undefined = { path, query: first };
+    const asked = new Set<string>();
+    while (next) {
+      asked.add(`${next.path}?${next.query.toString()}`);
+      const res = await this.call(connectionId, { method: 'GET', path: next.path, query: next.query }, listEnvelope(item));
       pages.push(res.meta);
       items.push(...res.data.data);
-      const { links, meta } = res.data;
-      const more = links ? links.next != null : meta !== undefined && meta.current_page < meta.last_page;
-      if (!more || res.data.data.length === 0) return { data: { data: items }, meta: res.meta, pages };
-      if (page >= MAX_LIST_PAGES) {
-        throw makiniErrorFrom({
+      next = this.nextPage(path, first, res.data, res.meta);
+      if (!next) return { data: { data: items }, meta: res.meta, pages };
+      const refuse = (why: string) =>
+        makiniErrorFrom({
           type: MakiniFailureType.malformedResponse,
           status: res.meta.status,
           retryable: false,
           ambiguous: false,
-          message: `GET ${path} still names a next page after ${MAX_LIST_PAGES} pages of ${MAKINI_MAX_PER_PAGE}; refusing to read further`,
+          message: `GET ${path} ${why}; refusing to read further`,
           requestId: res.meta.requestId,
           method: 'GET',
           path,
         });
+      if (asked.has(`${next.path}?${next.query.toString()}`)) {
+        throw refuse(`names as its next page one already read (page ${pages.length} points back)`);
+      }
+      if (pages.length >= MAKINI_MAX_LIST_PAGES) {
+        throw refuse(`still names a next page after ${MAKINI_MAX_LIST_PAGES} pages of up to ${MAKINI_MAX_PER_PAGE}`);
       }
     }
+    return { data: { data: items }, meta: pages.at(-1)!, pages };
+  }
+
+  /** The request of the page after `body`, or undefined when it names none (contract.ts, "Pagination"). */
+  private nextPage(
+    path: string,
+    first: URLSearchParams,
+    body: {
+      links?: { next?: string } | null;
+      meta?: { next_cursor?: string; current_page?: unknown; last_page?: unknown } | null;
+      next_cursor?: string;
+    },
+    meta: CallMeta,
+  ): { path: string; query: URLSearchParams } | undefined {
+    const link = body.links?.next;
+    if (link) {
+      const base = new URL(this.opts.baseUrl);
+      let url: URL;
+      try {
+        url = new URL(link, new URL(meta.path, base));
+      } catch {
+        url = new URL('invalid:');
+      }
+      if (url.origin !== base.origin) {
+        // Never the link itself: its query may carry anything; its origin says what was refused.
+        const where = url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : 'a URL that is not http(s)';
+        throw makiniErrorFrom({
+          type: MakiniFailureType.malformedResponse,
+          status: meta.status,
+          retryable: false,
+          ambiguous: false,
+          message:
+            `GET ${path} names its next page on ${where}, not on ${base.origin} (the configured Makini base URL): ` +
+            "not followed, so that the connection's token goes nowhere else",
+          requestId: meta.requestId,
+          method: 'GET',
+          path,
+        });
+      }
+      return { path: url.pathname, query: url.searchParams };
+    }
+    const cursor = body.meta?.next_cursor ?? body.next_cursor;
+    if (cursor) {
+      const query = new URLSearchParams(first);
+      query.set(MakiniQuery.cursor, cursor);
+      return { path, query };
+    }
+    const current = numericValue(body.meta?.current_page);
+    const last = numericValue(body.meta?.last_page);
+    if (current !== undefined && last !== undefined && current < last) {
+      const query = new URLSearchParams(first);
+      query.set(MakiniQuery.page, String(current + 1));
+      return { path, query };
+    }
+    return undefined;
   }
 
   /** Which system the connection is (`data.provider`). */
@@ -164,14 +221,6 @@ export class MakiniClient {
 
   getWorkOrder(connectionId: string, key: string) {
     return this.call(connectionId, { method: 'GET', path: MakiniPath.workOrder(key) }, envelope(workOrderSchema));
-  }
-
-  listWorkOrders(connectionId: string, filters: Record<string, string>, page = 1, perPage = 50) {
-    return this.call(
-      connectionId,
-      { method: 'GET', path: MakiniPath.workOrders(), query: toQuery(filters, page, perPage) },
-      listEnvelope(workOrderSchema),
-    );
   }
 
   /** Every work order matching the filters, all pages (idempotency lookups). */
@@ -256,23 +305,24 @@ export class MakiniClient {
     }
   }
 
-  /** Vendors whose `code` (the system's vendor number, not Makini's key) matches; only for fields that hold a code. */
+  /**
+   * Vendors whose `code` (the system's vendor number, not Makini's key) matches, all pages; only
+   * for fields that hold a code. The filter may match loosely: callers compare codes themselves.
+   */
   findVendorsByCode(connectionId: string, code: string) {
-    return this.call(
-      connectionId,
-      { method: 'GET', path: MakiniPath.vendors(), query: toQuery({ code }, 1, 10) },
-      listEnvelope(vendorSchema),
-    );
+    return this.listAll(connectionId, MakiniPath.vendors(), { code }, vendorSchema);
   }
 
+  /** Every status of an entity, all pages (the list is paged like any other [spec]). */
   listStatuses(connectionId: string, entity: 'purchase-orders' | 'work-orders') {
-    return this.call(connectionId, { method: 'GET', path: MakiniPath.statuses(entity) }, z.object({ data: z.array(statusSchema) }));
+    return this.listAll(connectionId, MakiniPath.statuses(entity), {}, statusSchema);
   }
 }
 
-function toQuery(filters: Record<string, string> | ListFilter[], page: number, perPage: number): Record<string, string | number> {
-  const q: Record<string, string | number> = { [MakiniQuery.page]: page, [MakiniQuery.perPage]: perPage };
+/** `per_page` and the filters; no page number: the first page is the default of both pagination styles. */
+function toQuery(filters: Record<string, string> | ListFilter[], perPage: number): URLSearchParams {
+  const q = new URLSearchParams({ [MakiniQuery.perPage]: String(perPage) });
   const list: ListFilter[] = Array.isArray(filters) ? filters : Object.entries(filters).map(([field, value]) => ({ field, value }));
-  for (const f of list) q[MakiniQuery.filter(f.field, f.op)] = f.value;
+  for (const f of list) q.set(MakiniQuery.filter(f.field, f.op), f.value);
   return q;
 }

@@ -69,16 +69,40 @@ export const MakiniErrorType: Record<MakiniErrorCode, string> = {
   SERVICE_UNAVAILABLE: 'api_error',
 };
 
-/** Query-string builders of Makini's list endpoints [spec]. */
+/** Query-string builders of Makini's list endpoints [spec]; `cursor` from Makini's FAQ [docs]. */
 export const MakiniQuery = {
   filter: (field: string, op?: 'contains' | 'gt' | 'lt' | 'gte' | 'lte') => `filter[${field}${op ? `:${op}` : ''}]`,
   sort: (field: string) => `sort[${field}]`,
   page: 'page',
   perPage: 'per_page',
+  /** The next page of a cursor list: the `next_cursor` the previous page named, sent back as `?cursor=` [docs]. */
+  cursor: 'cursor',
 } as const;
+
+/*
+ * Pagination: how a list is read to its end (`listAll` in client.ts). Makini publishes two
+ * answers: its OpenAPI files [spec] show `page`/`per_page` with `links {first,last,prev,next}` and `meta {current_page,last_page,total,...}`;
+ * its FAQ pages [docs] describe cursor pagination (`next_cursor`, `?cursor=`). So a reader follows
+ * what each answer names, in this order, and requires none of it:
+ * 1. `links.next` (a URL), as given: it carries the filters and the page or cursor;
+ * 2. else `next_cursor`, sent back as `cursor` with the same filters and `per_page`;
+ * 3. else the next page number while `meta.current_page < meta.last_page`;
+ * 4. else (nothing names a next page) the page was the last.
+ * [assumed] where Makini is silent:
+ * - `next_cursor` sits in `meta` (where Laravel's cursor paginator puts it) or at the top level;
+ * - a `links.next` is on Makini's own origin (absolute or relative): one on another origin is
+ *   refused, never followed with the connection's token;
+ * - `per_page` is honoured up to MAKINI_MAX_PER_PAGE, and a page's size says nothing about whether
+ *   more follow (a short or empty page may still name a next one);
+ * - a list never needs more than MAKINI_MAX_LIST_PAGES pages: past them the answer is taken as a
+ *   server naming `next` forever, and refused; so is a next page that names one already read.
+ */
 
 /** Largest page a list serves [assumed]; bigger `per_page` values are clamped, so readers follow pages. */
 export const MAKINI_MAX_PER_PAGE = 200;
+
+/** Pages a reader follows before refusing the list [assumed] (see Pagination above). */
+export const MAKINI_MAX_LIST_PAGES = 500;
 
 /**
  * Webhook event types this project acts on. Makini lists connection-status events ("connection

@@ -1,9 +1,35 @@
 // Zod schemas of the Makini entities this project reads back (camelCase, keyed by `key` [spec]).
 // Responses are validated loosely (unknown fields kept) but the fields we rely on are checked.
+//
+// Value types as Makini publishes them are loose (checked against shared/makini/oas3_eam.json):
+// PO line `quantity`/`price` and work-order material quantities are typed `object` with string
+// examples, PO totals `string`, Inventory `quantity`/`unitCost` `integer`; systems behind Makini
+// keep decimals as numeric strings (`"50.000"`, SAP's OData does). So every quantity and amount is
+// a number OR a numeric string, kept as the system sent it (a step's details show what it said)
+// and read with `numericValue`; anything else in such a field breaks the contract, naming it.
+// Dates are strings with or without a time (`dueAt`, `approvedAt`, `updatedAt` [spec]).
 import { z } from 'zod';
 
 const nullableString = z.string().nullable().optional();
-const numberLike = z.union([z.number(), z.string()]).nullable().optional();
+
+/** A decimal as text: `7.5`, `"7.500"`, `"-3"`, `".5"`, `"1e3"` (surrounding blanks allowed); no thousands separators. */
+const NUMERIC_TEXT = /^\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
+
+/** The number a field holds: a finite JSON number, or a numeric string (`"7.500"` → 7.5); otherwise undefined. */
+export function numericValue(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'string' && NUMERIC_TEXT.test(v)) {
+    const n = Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+/** A quantity or amount as systems type it: a number or a numeric string, kept as sent. */
+const numeric = z.custom<number | string>((v) => numericValue(v) !== undefined, {
+  message: 'expected a number or a numeric string',
+});
+const numberLike = numeric.nullable().optional();
 
 export const integrationSchema = z.looseObject({
   id: z.union([z.string(), z.number()]),
@@ -65,7 +91,7 @@ export const inventorySchema = z.looseObject({
   key: z.string(),
   code: nullableString,
   name: nullableString,
-  quantity: z.number(),
+  quantity: numeric,
   unitCost: numberLike,
   locationKey: nullableString,
   updatedAt: nullableString,
@@ -87,19 +113,30 @@ export const statusSchema = z.looseObject({ key: z.string(), name: nullableStrin
 /** `{ data: T }` envelope [spec]. */
 export const envelope = <T extends z.ZodType>(item: T) => z.object({ data: item });
 
-/** List envelope with Makini's pagination [spec]. */
+/** A non-empty string, or nothing: an empty `next` names no page. */
+const pageRef = z
+  .string()
+  .nullable()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+/**
+ * List envelope: `links`/`meta` [spec] or a `next_cursor` [docs], none of it required (see
+ * "Pagination" in contract.ts); page numbers may come as numeric strings too.
+ */
 export const listEnvelope = <T extends z.ZodType>(item: T) =>
   z.object({
     data: z.array(item),
-    links: z.looseObject({ next: z.string().nullable().optional() }).optional(),
+    links: z.looseObject({ next: pageRef }).nullable().optional(),
     meta: z
       .looseObject({
-        current_page: z.number(),
-        last_page: z.number(),
-        per_page: z.number(),
-        total: z.number(),
+        current_page: numberLike,
+        last_page: numberLike,
+        next_cursor: pageRef,
       })
+      .nullable()
       .optional(),
+    next_cursor: pageRef,
   });
 
 /** Error body `{ error: { code, type, message, request_id } }` [assumed]. */

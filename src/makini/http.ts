@@ -30,7 +30,8 @@ export interface MakiniResult<T> {
 export interface HttpRequest {
   method: 'GET' | 'POST' | 'PUT';
   path: string;
-  query?: Record<string, string | number | undefined>;
+  /** A record, or the parameters of a link an answer named (kept as they are, repeated names included). */
+  query?: Record<string, string | number | undefined> | URLSearchParams;
   body?: unknown;
   token: Secret;
 }
@@ -181,7 +182,8 @@ function recordFailure(span: Span, err: unknown): void {
 
 async function sendRequest<S extends z.ZodType>(opts: HttpOptions, req: HttpRequest, schema: S): Promise<MakiniResult<z.infer<S>>> {
   const url = new URL(req.path, opts.baseUrl);
-  for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  if (req.query instanceof URLSearchParams) url.search = req.query.toString();
+  else for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
   const token = req.token.reveal();
   let headers: Headers;
   try {

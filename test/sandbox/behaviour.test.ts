@@ -37,6 +37,9 @@ describe('sandbox behaviour switches', () => {
       defaultPerPage: 15,
       maxPerPage: 200,
       customFields: 'replace',
+      pagination: 'pages',
+      pageLinks: 'absolute',
+      decimalsAsStrings: false,
     });
     expect(await sb.admin.behaviour('dyn-1')).toEqual(DEFAULT_BEHAVIOUR);
     expect(await sb.admin.setBehaviour('dyn-1', { listFilter: 'loose' })).toEqual({ ...DEFAULT_BEHAVIOUR, listFilter: 'loose' });
@@ -163,6 +166,64 @@ describe('sandbox behaviour switches', () => {
       expect(r.json.meta).toMatchObject({ per_page: 1, total: 3, last_page: 3 });
       expect((await dyn('GET', `${MakiniPath.vendors()}?${MakiniQuery.perPage}=3`)).json.data).toHaveLength(3);
       expect((await mx('GET', MakiniPath.vendors())).json.meta.per_page).toBe(15);
+    });
+  });
+
+  describe('pagination and pageLinks', () => {
+    const vendorsPage = (query: string) => dyn('GET', `${MakiniPath.vendors()}?${MakiniQuery.perPage}=1${query}`);
+
+    it('cursor: no page numbers or total, links.next and meta.next_cursor name the next page, and page is ignored', async () => {
+      await sb.admin.setBehaviour('dyn-1', { pagination: 'cursor' });
+      const first = (await vendorsPage('')).json;
+      expect(first.meta).not.toHaveProperty('current_page');
+      expect(first.meta).not.toHaveProperty('last_page');
+      expect(first.meta).not.toHaveProperty('total');
+      expect(first.meta).toMatchObject({ per_page: 1, next_cursor: expect.any(String), prev_cursor: null });
+      expect(new URL(first.links.next).searchParams.get(MakiniQuery.cursor)).toBe(first.meta.next_cursor);
+      // Asking by number gets the first page again, as a cursor API does.
+      expect((await vendorsPage(`&${MakiniQuery.page}=2`)).json.data).toEqual(first.data);
+      const keys: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { data: { key: string }[]; meta: { next_cursor: string | null } } = (
+          await vendorsPage(cursor ? `&${MakiniQuery.cursor}=${cursor}` : '')
+        ).json;
+        keys.push(...page.data.map((v) => v.key));
+        cursor = page.meta.next_cursor;
+      } while (cursor);
+      expect(keys).toHaveLength(3);
+      expect(new Set(keys).size).toBe(3);
+      const bad = await vendorsPage(`&${MakiniQuery.cursor}=not-one`);
+      expect(bad.status).toBe(400);
+      expect(bad.text).toMatch(/cursor.*is not a cursor this list gave/);
+    });
+
+    it('pageLinks: relative, none or on another origin, in either style', async () => {
+      await sb.admin.setBehaviour('dyn-1', { pageLinks: 'relative' });
+      expect((await vendorsPage('')).json.links.next).toMatch(new RegExp(`^${MakiniPath.vendors()}\\?.*page=2`));
+      await sb.admin.setBehaviour('dyn-1', { pageLinks: 'none' });
+      const bare = (await vendorsPage('')).json;
+      expect(bare).not.toHaveProperty('links');
+      expect(bare.meta).toMatchObject({ current_page: 1, last_page: 3 });
+      await sb.admin.setBehaviour('dyn-1', { pageLinks: 'other-origin', pagination: 'cursor' });
+      expect(new URL((await vendorsPage('')).json.links.next).origin).toBe('http://elsewhere.invalid');
+    });
+  });
+
+  describe('decimalsAsStrings', () => {
+    it('answers every quantity and amount as a numeric string with three decimals; the stored record is unchanged', async () => {
+      await sb.admin.setBehaviour('dyn-1', { decimalsAsStrings: true });
+      const inv = (await dyn('GET', MakiniPath.inventory('inv-1'))).json.data;
+      expect(inv.quantity).toMatch(/^\d+\.000$/);
+      expect(typeof inv.unitCost).toBe('string');
+      const put = (await dyn('PUT', MakiniPath.inventory('inv-1'), { quantity: 7 })).json.data;
+      expect(put.quantity).toBe('7.000');
+      expect((await sb.admin.state('dyn-1')).inventories.find((i) => i.key === 'inv-1')!.quantity).toBe(7);
+      const po = (await dyn('POST', MakiniPath.purchaseOrders(), { code: uniqueCode('dec'), vendorKey: 'V-100', lineItems: lines(1) })).json
+        .data;
+      expect(po.lineItems[0]).toMatchObject({ quantity: '1.000', price: '10.000' });
+      expect(po.lineItems[0].lineNo).toBe(1);
+      expect(await sb.admin.behaviour('mx-1')).toMatchObject({ decimalsAsStrings: false }); // per connection
     });
   });
 

@@ -86,6 +86,15 @@ export function setOutcome(outcome: Outcome, errorCode?: string): void {
   upsertSearchAttributes([{ key: SA_OUTCOME, value: outcome }, ...(errorCode ? [{ key: SA_ERROR_CODE, value: errorCode }] : [])]);
 }
 
+/** Patch id of comparing values as systems type them (`7.5` equals `"7.500"`; see field-values.ts). */
+export const LOOSE_VALUES_PATCH = 'values-compared-as-systems-type-them';
+
+/**
+ * The rule every workflow passes to field comparisons (field-values.ts): consulted only where a
+ * loosely typed value changes the verdict, so histories from before it replay as they ran.
+ */
+export const looseValues = (): boolean => patched(LOOSE_VALUES_PATCH);
+
 /** Patch id of the refusal of a write started under a workflow id other than its derived one. */
 export const DERIVED_WORKFLOW_ID_PATCH = 'require-derived-workflow-id';
 

@@ -3,7 +3,7 @@
 import { MakiniFailureType } from '../../failures.js';
 import { unchangedSince } from './adjustment.js';
 import type { InventoryTarget } from './contract.js';
-import type { Inventory } from '../../makini/entities.js';
+import { numericValue, type Inventory } from '../../makini/entities.js';
 import type { MakiniClient } from '../../makini/client.js';
 import { makiniErrorFrom } from '../../makini/errors.js';
 import type { MakiniResult } from '../../makini/http.js';
@@ -26,9 +26,10 @@ export interface GuardedWrite {
   inventory: InventorySnapshot;
 }
 
+/** `quantity` as a number (the schema admits numeric strings only); `fields` as the system sent them (`"50.000"`). */
 const snapshot = (inv: Inventory): InventorySnapshot => ({
   key: inv.key,
-  quantity: inv.quantity,
+  quantity: numericValue(inv.quantity)!,
   updatedAt: inv.updatedAt ?? undefined,
   fields: inv,
 });

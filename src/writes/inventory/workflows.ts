@@ -18,7 +18,7 @@ import { checkWrite } from '../../profiles/check-write.js';
 import { differingFields, pendingChanges } from '../engine/field-values.js';
 import { stepsQuery } from '../engine/steps.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../engine/step-runner.js';
-import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, callMakini } from '../engine/write-context.js';
+import { beginWrite, budgetOf, callMakini, looseValues, parseInput, recordingOutcome, refuse } from '../engine/write-context.js';
 
 /** Rules the inventory workflows add to the profile's. */
 export const InventoryRule = {
@@ -51,7 +51,7 @@ export async function updateInventory(rawInput: UpdateInventoryInput): Promise<U
     const violations = checkWrite(profile, { entity: 'inventory', operation: 'update', fields: changes });
     if (violations.length) refuse(runner, system, `this update of ${describeTarget(target)}`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: every rule passed`);
-    const pending = pendingChanges(current.fields, changes);
+    const pending = pendingChanges(current.fields, changes, looseValues);
     const changedFields = Object.keys(pending);
     if (changedFields.length === 0) {
       return { inventoryKey: current.key, quantity: current.quantity, changedFields: [], alreadyApplied: true, steps: runner.steps };
@@ -59,7 +59,7 @@ export async function updateInventory(rawInput: UpdateInventoryInput): Promise<U
     // An answer that may have landed is checked by reading the record before the PUT is sent again.
     const updated = async () => {
       const now = await readInventory(runner, connectionId, target, 'look up update');
-      return differingFields(now.fields, pending).length === 0 ? now : undefined;
+      return differingFields(now.fields, pending, looseValues).length === 0 ? now : undefined;
     };
     await runner.run('update inventory', (s) => callMakini('writeInventory', s, [connectionId, target, pending]), {
       summary: `PUT ${changedFields.join(', ')} on ${describeTarget(target)}`,
@@ -67,7 +67,7 @@ export async function updateInventory(rawInput: UpdateInventoryInput): Promise<U
       checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
     });
     const after = await readInventory(runner, connectionId, target, 'read back');
-    const wrong = differingFields(after.fields, pending);
+    const wrong = differingFields(after.fields, pending, looseValues);
     if (wrong.length) {
       throw ApplicationFailure.create({
         type: WriteFailureType.verificationFailed,

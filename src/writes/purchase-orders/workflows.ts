@@ -19,7 +19,7 @@ import {
 import { stepsQuery } from '../engine/steps.js';
 import { Compensations } from '../engine/compensation.js';
 import { differingFields, pendingChanges } from '../engine/field-values.js';
-import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, callMakini } from '../engine/write-context.js';
+import { beginWrite, budgetOf, callMakini, looseValues, parseInput, recordingOutcome, refuse } from '../engine/write-context.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../engine/step-runner.js';
 import { VerdictGate } from '../engine/verdict-gate.js';
 
@@ -284,7 +284,7 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
     if (violations.length) refuse(runner, system, `this update of purchase order ${key} (status ${current.status})`, violations);
     runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${current.status}`);
     const mapped = mapCustomFields(profile, 'purchaseOrder', changes);
-    const pending = pendingChanges(current.fields, mapped);
+    const pending = pendingChanges(current.fields, mapped, looseValues);
     const changedFields = Object.keys(pending);
     if (changedFields.length === 0) {
       return { purchaseOrderKey: key, status: current.status, changedFields: [], alreadyApplied: true, steps: runner.steps };
@@ -292,7 +292,7 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
     // An answer that may have landed is checked by reading the PO before the PUT is sent again.
     const updated = async () => {
       const now = await read();
-      return differingFields(now.fields, pending).length === 0 ? now : undefined;
+      return differingFields(now.fields, pending, looseValues).length === 0 ? now : undefined;
     };
     await runner.run('update purchase order', (s) => callMakini('updatePurchaseOrder', s, [connectionId, key, pending, ref]), {
       summary: `PUT ${changedFields.join(', ')} on ${key}`,
@@ -300,7 +300,7 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
       checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
     });
     const after = await read();
-    const wrong = differingFields(after.fields, pending);
+    const wrong = differingFields(after.fields, pending, looseValues);
     if (wrong.length) {
       throw ApplicationFailure.create({
         type: WriteFailureType.verificationFailed,

@@ -1,5 +1,5 @@
 // Work-order activities: one Makini call each (lookups read every page), no retries of their own.
-import type { WorkOrder, WorkOrderMaterial } from '../../makini/entities.js';
+import { numericValue, type WorkOrder, type WorkOrderMaterial } from '../../makini/entities.js';
 import { normaliseStatus } from '../../profiles/status-names.js';
 import type { ReferenceCarrier } from './contract.js';
 import { carriesReference } from './reference.js';
@@ -37,14 +37,12 @@ function woSnapshot(wo: WorkOrder): WoSnapshot {
   return { key: wo.key, status: normaliseStatus(wo.status ?? wo.statusKey ?? 'unknown'), statusKey: wo.statusKey ?? undefined, fields: wo };
 }
 
-const num = (v: unknown): number | undefined => (v == null || v === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
-
 function materialSnapshot(m: WorkOrderMaterial): WoMaterialSnapshot {
   return {
     key: m.key,
     materialKey: m.materialKey,
-    requiredQuantity: num(m.requiredQuantity) ?? num(m.quantity),
-    usedQuantity: num(m.usedQuantity),
+    requiredQuantity: numericValue(m.requiredQuantity) ?? numericValue(m.quantity),
+    usedQuantity: numericValue(m.usedQuantity),
     storeroomKey: m.storeroomKey ?? undefined,
   };
 }

@@ -29,7 +29,7 @@ import { carriesReference, referenceCarrier, withReference } from './reference.j
 import { differingFields, hasOwn, isBlank, pendingChanges } from '../engine/field-values.js';
 import { stepsQuery } from '../engine/steps.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../engine/step-runner.js';
-import { beginWrite, budgetOf, parseInput, recordingOutcome, refuse, callMakini } from '../engine/write-context.js';
+import { beginWrite, budgetOf, callMakini, looseValues, parseInput, recordingOutcome, refuse } from '../engine/write-context.js';
 
 /** Rules the work-order workflows add to the profile's (stable names, like check-write's `Rule`). */
 export const WorkOrderRule = {
@@ -72,7 +72,7 @@ function reservedReference(profile: WriteProfile, fields: Record<string, unknown
 /** Scalar fields the caller sent that read back differently (the marker field is checked by `carriesReference`). */
 function unconfirmed(readBack: Record<string, unknown>, sent: Record<string, unknown>, carrier?: ReferenceCarrier): string[] {
   const skip = carrier && carrier.mode === 'marker' ? carrier.field : undefined;
-  return differingFields(readBack, Object.fromEntries(Object.entries(sent).filter(([f]) => f !== skip)));
+  return differingFields(readBack, Object.fromEntries(Object.entries(sent).filter(([f]) => f !== skip)), looseValues);
 }
 
 /**
@@ -188,7 +188,7 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
     );
 
     const mapped = mapCustomFields(profile, 'workOrder', changes);
-    const pending = pendingChanges(current.fields, mapped);
+    const pending = pendingChanges(current.fields, mapped, looseValues);
     const changedFields = Object.keys(pending);
     if (changedFields.length === 0) {
       return { workOrderKey: key, status: current.status, changedFields: [], carriedOver: [], alreadyApplied: true, steps: runner.steps };
