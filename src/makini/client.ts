@@ -98,22 +98,11 @@ export class MakiniClient {
       items.push(...res.data.data);
       next = this.nextPage(path, first, res.data, res.meta);
       if (!next) return { data: { data: items }, meta: res.meta, pages };
-      const refuse = (why: string) =>
-        makiniErrorFrom({
-          type: MakiniFailureType.malformedResponse,
-          status: res.meta.status,
-          retryable: false,
-          ambiguous: false,
-          message: `GET ${path} ${why}; refusing to read further`,
-          requestId: res.meta.requestId,
-          method: 'GET',
-          path,
-        });
       if (asked.has(`${next.path}?${next.query.toString()}`)) {
-        throw refuse(`names as its next page one already read (page ${pages.length} points back)`);
+        throw listRefused(path, res.meta, `names as its next page one already read (page ${pages.length} points back)`);
       }
       if (pages.length >= MAKINI_MAX_LIST_PAGES) {
-        throw refuse(`still names a next page after ${MAKINI_MAX_LIST_PAGES} pages of up to ${MAKINI_MAX_PER_PAGE}`);
+        throw listRefused(path, res.meta, `still names a next page after ${MAKINI_MAX_LIST_PAGES} pages of up to ${MAKINI_MAX_PER_PAGE}`);
       }
     }
     return { data: { data: items }, meta: pages.at(-1)!, pages };
@@ -142,18 +131,12 @@ export class MakiniClient {
       if (url.origin !== base.origin) {
         // Never the link itself: its query may carry anything; its origin says what was refused.
         const where = url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : 'a URL that is not http(s)';
-        throw makiniErrorFrom({
-          type: MakiniFailureType.malformedResponse,
-          status: meta.status,
-          retryable: false,
-          ambiguous: false,
-          message:
-            `GET ${path} names its next page on ${where}, not on ${base.origin} (the configured Makini base URL): ` +
-            "not followed, so that the connection's token goes nowhere else",
-          requestId: meta.requestId,
-          method: 'GET',
+        throw listRefused(
           path,
-        });
+          meta,
+          `names its next page on ${where}, not on ${base.origin} (the configured Makini base URL): ` +
+            "not followed, so that the connection's token goes nowhere else",
+        );
       }
       return { path: url.pathname, query: url.searchParams };
     }
@@ -317,6 +300,20 @@ export class MakiniClient {
   listStatuses(connectionId: string, entity: 'purchase-orders' | 'work-orders') {
     return this.listAll(connectionId, MakiniPath.statuses(entity), {}, statusSchema);
   }
+}
+
+/** A list answer this client will not read further (`MakiniMalformedResponse`, not worth repeating). */
+function listRefused(path: string, meta: CallMeta, why: string): MakiniError {
+  return makiniErrorFrom({
+    type: MakiniFailureType.malformedResponse,
+    status: meta.status,
+    retryable: false,
+    ambiguous: false,
+    message: `GET ${path} ${why}; refusing to read further`,
+    requestId: meta.requestId,
+    method: 'GET',
+    path,
+  });
 }
 
 /** `per_page` and the filters; no page number: the first page is the default of both pagination styles. */
