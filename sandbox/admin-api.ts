@@ -32,6 +32,10 @@ export const AdminPath = {
   behaviour: (id: string) => `${conn(id)}/behaviour`,
   state: (id: string) => `${conn(id)}/state`,
   requests: (id: string) => `${conn(id)}/requests`,
+  /** POST: OAuth on, with lifetimes (oauth.ts), answers `{ code }`; GET: its counts and issued tokens. */
+  oauth: (id: string) => `${conn(id)}/oauth`,
+  /** Every access token of the connection expires now. */
+  expireOAuth: (id: string) => `${conn(id)}/oauth/expire`,
   /** `*`: every connection without chaos of its own. */
   chaos: (target: string) => `${ADMIN_PREFIX}/chaos/${enc(target)}`,
   reset: () => `${ADMIN_PREFIX}/reset`,

@@ -10,7 +10,12 @@ import {
   type SandboxState,
 } from './admin-api.js';
 import type { ChaosConfig, FaultScript } from './faults.js';
+import type { OAuthState, oauthSetupSchema } from './oauth.js';
+import type { z } from 'zod';
 import type { SandboxConnectionSeed } from './index.js';
+
+/** The admin `oauth` body: every field optional (oauth.ts). */
+type OAuthSetupInput = z.input<typeof oauthSetupSchema>;
 
 export type {
   BehaviourPatch,
@@ -72,6 +77,24 @@ export class SandboxAdminClient {
   /** Every call answers 401 AUTHENTICATION_FAILED until `reauthorize`. */
   requireReauthorization(connectionId: string): Promise<ConnectionSummary> {
     return this.call('POST', AdminPath.requireReauthorization(connectionId));
+  }
+
+  /**
+   * Turns OAuth on for the connection (lifetimes in ms, `expiresIn` style, `revokeOnRefresh`) and
+   * returns a fresh authorization code for `POST /link/token` (client: SANDBOX_OAUTH_CLIENT).
+   */
+  async oauthCode(connectionId: string, setup: OAuthSetupInput = {}): Promise<string> {
+    return (await this.call<{ code: string }>('POST', AdminPath.oauth(connectionId), setup)).code;
+  }
+
+  /** The connection's OAuth counts and every token issued (null without OAuth). */
+  oauthState(connectionId: string): Promise<OAuthState | null> {
+    return this.call('GET', AdminPath.oauth(connectionId));
+  }
+
+  /** Every access token of the connection expires now (its next call answers 401). */
+  expireOAuthTokens(connectionId: string): Promise<OAuthState | null> {
+    return this.call('POST', AdminPath.expireOAuth(connectionId));
   }
 
   /** Writes (POST/PUT) per sliding minute; null removes the limit. */

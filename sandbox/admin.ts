@@ -12,6 +12,7 @@ import {
   type SandboxState,
 } from './admin-api.js';
 import { problemsOf, SandboxHttpError, validationFailed } from './errors.js';
+import { oauthSetupSchema, SandboxOAuth } from './oauth.js';
 import { ConnectionExistsError, connectionSeedSchema, type Registry, type SandboxConnection } from './registry.js';
 import { sendError, sendJson, type Exchange } from './respond.js';
 
@@ -50,7 +51,7 @@ export function stateOf(conn: SandboxConnection): SandboxState {
 }
 
 const CONNECTION_ROUTE =
-  /^\/_admin\/connections\/([^/]+)\/(reauthorize|require-reauthorization|rate-limit|faults|faults\/clear|reference|behaviour|state|requests)$/;
+  /^\/_admin\/connections\/([^/]+)\/(reauthorize|require-reauthorization|rate-limit|faults|faults\/clear|reference|behaviour|state|requests|oauth|oauth\/expire)$/;
 const CHAOS_ROUTE = /^\/_admin\/chaos\/([^/]+)$/;
 
 export function handleAdmin(registry: Registry, x: Exchange, method: string, url: URL, body: string): void {
@@ -127,6 +128,18 @@ function route(registry: Registry, method: string, path: string, body: string): 
       return stateOf(conn);
     case 'GET requests':
       return conn.log;
+    case 'POST oauth': {
+      // Turns OAuth on (or changes its lifetimes) and hands out an authorization code.
+      const setup = parse(oauthSetupSchema, body);
+      if (conn.oauth) conn.oauth.setup = setup;
+      else conn.oauth = new SandboxOAuth(setup);
+      return { code: conn.oauth.newCode() };
+    }
+    case 'GET oauth':
+      return conn.oauth?.state ?? null;
+    case 'POST oauth/expire':
+      conn.oauth?.expireAll(Date.now());
+      return conn.oauth?.state ?? null;
     default:
       throw adminError(405, 'METHOD_NOT_ALLOWED', `no admin endpoint ${method} ${path}`);
   }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DEFAULT_BEHAVIOUR, type ConnectionBehaviour } from './behaviour.js';
 import { Chaos, FaultQueue, type ChaosConfig } from './faults.js';
 import { chaosConfigSchema } from './faults.js';
+import type { SandboxOAuth } from './oauth.js';
 import { KeyGenerator } from './prng.js';
 import { SlidingWindowLimiter } from './rate-limit.js';
 import { ConnectionStore } from './store.js';
@@ -51,6 +52,8 @@ const MAX_LOG_ENTRIES = 50_000;
 export class SandboxConnection {
   token: string;
   needsReauthorization = false;
+  /** OAuth tokens (admin `oauth`): its access tokens authenticate too, and expire. */
+  oauth: SandboxOAuth | undefined;
   readonly system: SystemBehaviour;
   readonly store: ConnectionStore;
   readonly limiter: SlidingWindowLimiter;
@@ -85,6 +88,7 @@ export class SandboxConnection {
   /** Back to how it was seeded: data, token, limit, default behaviour; no faults, chaos, log or reauthorization. */
   reset(): void {
     this.token = this.seed.token;
+    this.oauth = undefined;
     this.behaviour = { ...DEFAULT_BEHAVIOUR };
     this.needsReauthorization = false;
     this.store.reset();
@@ -134,7 +138,7 @@ export class Registry {
   }
 
   byToken(token: string): SandboxConnection | undefined {
-    return this.all().find((c) => c.token === token);
+    return this.all().find((c) => c.token === token || c.oauth?.has(token));
   }
 
   /** Whether a token is free (or already this connection's). */

@@ -4,11 +4,12 @@
 // landed and only the answer is lost, late or garbled): see faults.ts.
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MakiniErrorCode, MakiniHeader } from '../src/makini/contract.js';
+import { MakiniErrorCode, MakiniHeader, MakiniPath } from '../src/makini/contract.js';
 import { handleAdmin, isAdminPath } from './admin.js';
 import { presentValues } from './behaviour.js';
 import { notFound, SANDBOX_METHOD_NOT_ALLOWED, SandboxHttpError, validationFailed } from './errors.js';
 import { faultAnswer } from './fault-answers.js';
+import { handleTokenEndpoint } from './oauth.js';
 import { faultCommits, faultLabel, waitAfterSystemMs, waitBeforeSystemMs, type ActiveFault } from './faults.js';
 import type { Handler, HandlerResult } from './handler.js';
 import type { Registry, RequestLogEntry, SandboxConnection } from './registry.js';
@@ -50,6 +51,7 @@ async function handle(deps: ServerDeps, req: http.IncomingMessage, res: http.Ser
     return; // the client went away mid-request
   }
   if (isAdminPath(url.pathname)) return handleAdmin(deps.registry, x, method, url, body.text);
+  if (url.pathname === MakiniPath.linkToken()) return handleTokenEndpoint(deps.registry, x, method, body.text, deps.log);
   await handlePublic(deps, x, method, url, body);
 }
 
@@ -123,6 +125,9 @@ async function handlePublic(
           : `Missing bearer token: send ${MakiniHeader.authorization}: Bearer <token>`,
       ),
     );
+  }
+  if (token && conn.oauth?.expired(token, Date.now())) {
+    return answerError(new SandboxHttpError(401, MakiniErrorCode.authenticationFailed, 'The access token has expired: refresh it'));
   }
   if (conn.needsReauthorization) return answerError(needsReauthorization(conn));
 

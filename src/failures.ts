@@ -79,6 +79,8 @@ export const makiniFailureInfoSchema = z.object({
   connection: connectionBlockSchema.optional(),
   /** A 429 on a paced write: the connection's adaptive write rate from now on (writes/s). */
   rateCapPerSecond: z.number().positive().optional(),
+  /** A 401 on a connection whose OAuth token the worker can refresh: the write tries one refresh before waiting. */
+  tokenRefreshable: z.boolean().optional(),
 });
 export type MakiniFailureInfo = z.infer<typeof makiniFailureInfoSchema>;
 

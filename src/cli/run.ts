@@ -7,6 +7,7 @@ import { capabilitiesCommand } from './commands/capabilities.js';
 import { codecServerCommand } from './commands/codec-server.js';
 import { connectionStatusCommand } from './commands/connection-status.js';
 import { listFailedCommand } from './commands/list-failed.js';
+import { oauthConnectCommand } from './commands/oauth-connect.js';
 import { reauthorizeCommand } from './commands/reauthorize.js';
 import { replayCommand } from './commands/replay.js';
 import { rerunFailedCommand } from './commands/rerun-failed.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CliCommand[] = [
   replayCommand,
   connectionStatusCommand,
   reauthorizeCommand,
+  oauthConnectCommand,
   webhookSendCommand,
   codecServerCommand,
 ];

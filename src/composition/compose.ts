@@ -7,8 +7,10 @@ import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerInterceptors, type WorkerOptions } from '@temporalio/worker';
 import type { ConnectionConfig, ConnectionsFile } from '../config/connections.js';
-import type { Settings } from '../config/settings.js';
+import { oauthConnectionIds, oauthTokensFor, type OAuthSettings } from '../config/oauth-setup.js';
 import { createTokenSource, type TokenProvider } from '../config/token-source.js';
+import type { TokenStore } from '../config/token-store.js';
+import { announceOAuthConnections } from '../connections/control-client.js';
 import type { ConnectionPolicyInput } from '../connections/control-state.js';
 import { connectionGateInterceptors } from '../connections/gate.js';
 import { createWriteCallsWorker, runAlongside } from '../connections/write-calls-worker.js';
@@ -32,10 +34,13 @@ export const WORKFLOW_BUNDLE = {
 };
 
 export interface MakiniActivityOptions {
-  settings: Pick<Settings, 'MAKINI_BASE_URL' | 'MAKINI_REQUEST_TIMEOUT_MS'>;
+  /** Makini's URL and timeout; for `oauth` connections also the token store and OAuth client settings. */
+  settings: OAuthSettings;
   connections: ConnectionsFile;
   env?: NodeJS.ProcessEnv;
   tokenProviders?: Record<string, TokenProvider>;
+  /** Where `oauth` connections' tokens live (a secrets manager); default: files under MAKINI_TOKEN_STORE_DIR. */
+  tokenStore?: TokenStore;
   /** Where a start-up warning goes (default console.warn). */
   warn?: (message: string) => void;
 }
@@ -59,7 +64,8 @@ function warnIfCleartext(baseUrl: string, warn: (message: string) => void): void
 export function buildMakiniActivities(opts: MakiniActivityOptions) {
   warnIfCleartext(opts.settings.MAKINI_BASE_URL, opts.warn ?? console.warn);
   const byId = new Map<string, ConnectionConfig>(opts.connections.connections.map((c) => [c.id, c]));
-  const tokenSource = createTokenSource(opts.connections.connections, { env: opts.env, providers: opts.tokenProviders });
+  const oauth = oauthTokensFor(opts.connections, opts.settings, opts.tokenStore);
+  const tokenSource = createTokenSource(opts.connections.connections, { env: opts.env, providers: opts.tokenProviders, oauth });
   const makini = new MakiniClient({
     baseUrl: opts.settings.MAKINI_BASE_URL,
     timeoutMs: opts.settings.MAKINI_REQUEST_TIMEOUT_MS,
@@ -68,6 +74,7 @@ export function buildMakiniActivities(opts: MakiniActivityOptions) {
   const builtins = loadBuiltinProfiles();
   return createActivities({
     makini,
+    oauth,
     connection: (id) => byId.get(id),
     profileFor: (system, connection) => {
       const profile = effectiveProfile(builtins, system, connection.overrides, connection.id);
@@ -152,6 +159,14 @@ export async function createProductionWorker(opts: ProductionWorkerOptions): Pro
     ...(opts.tuning?.shutdownGraceTime !== undefined ? { shutdownGraceTime: opts.tuning.shutdownGraceTime } : {}),
   });
   runAlongside(worker, writeCalls);
+  // Each `oauth` connection's control workflow schedules its token refreshes: make sure it runs.
+  await announceOAuthConnections(
+    client,
+    opts.taskQueue,
+    oauthConnectionIds(opts.connections),
+    opts.connectionPolicy,
+    opts.warn ?? console.warn,
+  );
   return { worker, writeCalls };
 }
 

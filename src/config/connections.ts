@@ -5,11 +5,16 @@ import { z } from 'zod';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { formatZodIssues } from './format-issues.js';
 
-/** Where a connection's bearer token is read: an env var, a file, or a named pluggable provider. */
+/**
+ * Where a connection's bearer token is read: an env var, a file, a named pluggable provider, or
+ * `oauth: true`: OAuth tokens in the worker's token store, refreshed before they expire
+ * (src/config/oauth-tokens.ts; the first ones from `makini-writes oauth-connect`).
+ */
 export const tokenSourceSchema = z.union([
   z.strictObject({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'an environment variable name in UPPER_SNAKE_CASE') }),
   z.strictObject({ file: z.string().min(1) }),
   z.strictObject({ provider: z.string().min(1) }),
+  z.strictObject({ oauth: z.literal(true) }),
 ]);
 
 export const connectionSchema = z.strictObject({

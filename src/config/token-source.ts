@@ -1,6 +1,7 @@
 // Resolves a connection id to its bearer token inside activities. Workflows only ever see ids.
 import { readFile } from 'node:fs/promises';
 import type { ConnectionConfig } from './connections.js';
+import type { OAuthTokens } from './oauth-tokens.js';
 import { Secret } from './secret.js';
 
 /** A pluggable token provider (a vault, a Makini token endpoint, ...). */
@@ -9,6 +10,8 @@ export type TokenProvider = (connectionId: string) => Promise<string>;
 export interface TokenSource {
   /** The token of a connection; throws `UnknownConnectionError` or `TokenUnavailableError`. */
   tokenFor(connectionId: string): Promise<Secret>;
+  /** Whether the connection's token can be refreshed (an `oauth` connection): a 401 then tries a refresh first. */
+  refreshable?(connectionId: string): boolean;
 }
 
 export class UnknownConnectionError extends Error {
@@ -58,7 +61,22 @@ async function readToken(
   spec: ConnectionConfig['token'],
   env: NodeJS.ProcessEnv,
   providers: Record<string, TokenProvider> | undefined,
+  oauth: OAuthTokens | undefined,
 ): Promise<{ value: string; from: string }> {
+  if ('oauth' in spec) {
+    const from = 'the OAuth token store';
+    if (!oauth) throw new TokenUnavailableError(connectionId, `${from} is not configured for this worker`);
+    let token: Secret | undefined;
+    try {
+      token = await oauth.accessToken(connectionId);
+    } catch (err) {
+      // The store's own errors never hold a token (token-store.ts).
+      throw new TokenUnavailableError(connectionId, `${from}: ${(err as Error).message}`);
+    }
+    if (!token)
+      throw new TokenUnavailableError(connectionId, `${from} holds no tokens for it yet: run makini-writes oauth-connect ${connectionId}`);
+    return { value: token.reveal(), from };
+  }
   if ('env' in spec) {
     const from = `environment variable ${spec.env}`;
     const value = env[spec.env];
@@ -94,7 +112,7 @@ async function readToken(
 /** Builds a token source over the connections config; `env` and providers are injectable for tests. */
 export function createTokenSource(
   connections: readonly ConnectionConfig[],
-  opts: { env?: NodeJS.ProcessEnv; providers?: Record<string, TokenProvider> } = {},
+  opts: { env?: NodeJS.ProcessEnv; providers?: Record<string, TokenProvider>; oauth?: OAuthTokens } = {},
 ): TokenSource {
   const env = opts.env ?? process.env;
   const byId = new Map(connections.map((c) => [c.id, c]));
@@ -102,10 +120,14 @@ export function createTokenSource(
     async tokenFor(connectionId) {
       const conn = byId.get(connectionId);
       if (!conn) throw new UnknownConnectionError(connectionId);
-      const { value, from } = await readToken(connectionId, conn.token, env, opts.providers);
+      const { value, from } = await readToken(connectionId, conn.token, env, opts.providers, opts.oauth);
       const problem = tokenProblem(value);
       if (problem) throw new TokenUnavailableError(connectionId, `the token from ${from} ${problem}`);
       return new Secret(value);
+    },
+    refreshable(connectionId) {
+      const conn = byId.get(connectionId);
+      return conn !== undefined && 'oauth' in conn.token;
     },
   };
 }

@@ -1,7 +1,7 @@
 // What ops tools and the webhook receiver do with a connection: read its state, say it has been
 // reauthorized, hand it a verified webhook event, list the writes waiting for it.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { ConnectionEvent, ConnectionPolicyInput } from './control-state.js';
+import type { ConnectionEvent, ConnectionPolicyInput, TokenNotice } from './control-state.js';
 import { SA_CONNECTION_ID, SA_WAITING_FOR } from '../observability/search-attributes.js';
 import {
   CONNECTION_CONTROL_WORKFLOW,
@@ -9,6 +9,7 @@ import {
   connectionEventSignal,
   connectionPolicySignal,
   connectionStateQuery,
+  connectionTokenSignal,
   reauthorizedSignal,
   type ConnectionControlInput,
   type ConnectionStatus,
@@ -60,6 +61,42 @@ export async function reauthorizeConnection(
     signal: reauthorizedSignal,
     signalArgs: [{ by: opts.by, ...(opts.note ? { note: opts.note } : {}) }],
   });
+}
+
+/**
+ * Tells an `oauth` connection to look at its token store: it schedules the next refresh from the
+ * stored expiry; with `refreshedBy`, new tokens are there and writes waiting for reauthorization go on.
+ */
+export async function noticeConnectionToken(
+  client: Client,
+  connectionId: string,
+  notice: TokenNotice,
+  opts?: ConnectionOptions & { policy?: ConnectionPolicyInput },
+): Promise<void> {
+  const base = start(connectionId, opts);
+  await client.workflow.signalWithStart(CONNECTION_CONTROL_WORKFLOW, {
+    ...base,
+    args: [{ connectionId, ...(opts?.policy ? { policy: opts.policy } : {}) }],
+    signal: connectionTokenSignal,
+    signalArgs: [notice],
+  });
+}
+
+/** At worker start: each `oauth` connection's control workflow runs and schedules its refreshes (failures are warned, not fatal). */
+export async function announceOAuthConnections(
+  client: Client,
+  taskQueue: string,
+  connectionIds: readonly string[],
+  policy: ConnectionPolicyInput | undefined,
+  warn: (message: string) => void,
+): Promise<void> {
+  await Promise.all(
+    connectionIds.map((id) =>
+      noticeConnectionToken(client, id, {}, { taskQueue, policy }).catch((err: unknown) =>
+        warn(`connection ${id}: could not start its token refresh schedule (${(err as Error).name}); a write's 401 still refreshes`),
+      ),
+    ),
+  );
 }
 
 /** Hands a verified webhook event to the connection's control workflow (starting it if needed). */

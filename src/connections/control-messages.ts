@@ -9,6 +9,7 @@ import type {
   ConnectionState,
   GateView,
   Reauthorization,
+  TokenNotice,
 } from './control-state.js';
 
 /** Workflow type name of the per-connection control workflow (public API). */
@@ -38,6 +39,8 @@ export const connectionReportSignal = defineSignal<[ConnectionReport]>('connecti
 export const connectionEventSignal = defineSignal<[ConnectionEvent]>('connectionEvent');
 /** The connection has been reauthorized (CLI `reauthorize`, any client, ops tooling). */
 export const reauthorizedSignal = defineSignal<[Reauthorization]>('reauthorized');
+/** An `oauth` connection's token store changed or should be read (worker start, `oauth-connect`, a write's refresh after a 401). */
+export const connectionTokenSignal = defineSignal<[TokenNotice]>('connectionToken');
 /** Replaces the connection's policy (breaker threshold and times, rate adaptation). */
 export const connectionPolicySignal = defineSignal<[ConnectionPolicyInput]>('connectionPolicy');
 

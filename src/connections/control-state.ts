@@ -86,6 +86,23 @@ export const reauthorizationSchema = z.object({
 });
 export type Reauthorization = z.infer<typeof reauthorizationSchema>;
 
+/** Someone says an `oauth` connection's token store changed (or should be read): its control schedules from it. */
+export const tokenNoticeSchema = z.object({
+  /** New tokens are in the store (by whom): writes waiting for reauthorization go on. */
+  refreshedBy: z.string().min(1).max(200).optional(),
+});
+export type TokenNotice = z.infer<typeof tokenNoticeSchema>;
+
+/** What a token refresh activity answered (times only: tokens never reach history). */
+export type TokenRefreshAnswer =
+  | { outcome: 'ok'; refreshed: boolean; expiresAt: number; refreshAt: number; obtainedAt: number }
+  | { outcome: 'missing' | 'refused' | 'unavailable'; message: string }
+  | { outcome: 'not-oauth' };
+
+/** Retry of a refresh that failed for now: 5 s, doubling, at most 10 min. */
+const TOKEN_RETRY_BASE_MS = 5_000;
+const TOKEN_RETRY_MAX_MS = 10 * 60_000;
+
 export const recentErrorSchema = z.object({
   at: epochMs,
   kind: z.string(),
@@ -130,6 +147,21 @@ export const connectionStateSchema = z.object({
   recentErrors: z.array(recentErrorSchema),
   recentEvents: z.array(z.object({ id: z.string(), type: z.string(), at: epochMs })),
   seenEventIds: z.array(z.string()),
+  /** OAuth connections only: the token's times and the refresh schedule (never a token). */
+  token: z
+    .object({
+      /** A notice arrived: read the store (and refresh if due) at once. */
+      checkRequested: z.boolean(),
+      expiresAt: epochMs.optional(),
+      refreshAt: epochMs.optional(),
+      /** When the refresh activity runs next (the refresh time, or a retry). */
+      nextAttemptAt: epochMs.optional(),
+      /** Failed refreshes in a row. */
+      failures: z.number().int().nonnegative(),
+      lastRefreshedAt: epochMs.optional(),
+      last: z.object({ at: epochMs, outcome: z.string(), message: z.string() }).optional(),
+    })
+    .optional(),
 });
 export type ConnectionState = z.infer<typeof connectionStateSchema>;
 
@@ -222,6 +254,7 @@ export class ConnectionControl {
   nextWakeAt(now: number): number | undefined {
     const { breaker, rate } = this.state;
     const times = [
+      this.state.token?.nextAttemptAt,
       breaker.state === 'open' ? breaker.nextProbeAt : undefined,
       rate.nextRecoveryAt,
       rate.pausedUntil !== undefined && rate.pausedUntil > now ? rate.pausedUntil : undefined,
@@ -292,6 +325,73 @@ export class ConnectionControl {
     reauth.lastReauthorizedAt = now;
     reauth.lastReauthorizedBy = by;
     return this.releaseIfClear();
+  }
+
+  /** The token store changed or should be read; with `refreshedBy`, writes waiting for reauthorization go on. */
+  tokenNotice(n: TokenNotice, now: number): Effects {
+    this.state.token ??= { checkRequested: false, failures: 0 };
+    this.state.token.checkRequested = true;
+    return n.refreshedBy ? this.reauthorized(n.refreshedBy, now) : { release: [] };
+  }
+
+  /** Whether the token refresh activity should run now. */
+  tokenDue(now: number): boolean {
+    const t = this.state.token;
+    return t !== undefined && (t.checkRequested || (t.nextAttemptAt !== undefined && now >= t.nextAttemptAt));
+  }
+
+  /** Nothing to do about the token until the next notice (the refresh could not run). */
+  tokenIdle(): void {
+    if (!this.state.token) return;
+    this.state.token.checkRequested = false;
+    this.state.token.nextAttemptAt = undefined;
+  }
+
+  /** What the refresh activity answered: schedule the next one, or say the connection needs a person. */
+  tokenResult(r: TokenRefreshAnswer, now: number): Effects {
+    const t = (this.state.token ??= { checkRequested: false, failures: 0 });
+    t.checkRequested = false;
+    switch (r.outcome) {
+      case 'ok': {
+        t.expiresAt = r.expiresAt;
+        t.refreshAt = r.refreshAt;
+        t.failures = 0;
+        // Never sooner than a second from now: a token that expires at once must not spin the loop.
+        t.nextAttemptAt = Math.max(r.refreshAt, now + 1_000);
+        if (!r.refreshed) return { release: [] };
+        t.lastRefreshedAt = now;
+        t.last = { at: now, outcome: 'refreshed', message: `new access token, expires ${new Date(r.expiresAt).toISOString()}` };
+        // A 401 from a call that started before now was the old token's (stale, see report()). A
+        // webhook's "needs reauthorization" is about the system's credentials: new tokens do not clear it.
+        const { reauth } = this.state;
+        if (reauth.needed && reauth.reason?.startsWith('webhook ')) {
+          reauth.lastReauthorizedAt = now;
+          return { release: [] };
+        }
+        return this.reauthorized('token refresh', now);
+      }
+      case 'not-oauth':
+      case 'missing':
+        t.nextAttemptAt = undefined;
+        t.last = { at: now, outcome: r.outcome, message: r.outcome === 'missing' ? r.message : 'not an oauth connection' };
+        return { release: [] };
+      case 'refused':
+        t.failures += 1;
+        t.nextAttemptAt = undefined;
+        t.last = { at: now, outcome: r.outcome, message: r.message };
+        if (!this.state.reauth.needed) {
+          this.state.reauth.needed = true;
+          this.state.reauth.since = now;
+          this.state.reauth.reason = `token refresh refused (${r.message}); connect again: makini-writes oauth-connect ${this.state.connectionId}`;
+        }
+        return { release: [] };
+      case 'unavailable':
+        t.failures += 1;
+        t.nextAttemptAt = now + Math.min(TOKEN_RETRY_MAX_MS, TOKEN_RETRY_BASE_MS * 2 ** (t.failures - 1));
+        t.last = { at: now, outcome: r.outcome, message: r.message };
+        this.error(now, 'token-refresh', r.message);
+        return { release: [] };
+    }
   }
 
   /** A verified webhook event; a repeated event id changes nothing. */

@@ -9,6 +9,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -22,7 +23,9 @@ import {
   connectionReportSchema,
   connectionStateSchema,
   reauthorizationSchema,
+  tokenNoticeSchema,
   type ConnectionHealth,
+  type TokenRefreshAnswer,
   type Effects,
 } from './control-state.js';
 import { ConnectionControlFailureType } from '../failures.js';
@@ -34,6 +37,7 @@ import {
   connectionPolicySignal,
   connectionReportSignal,
   connectionStateQuery,
+  connectionTokenSignal,
   reauthorizedSignal,
   type ConnectionControlInput,
   type ConnectionStatus,
@@ -43,6 +47,16 @@ const { probeConnection } = proxyActivities<Pick<MakiniActivities, 'probeConnect
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 1 },
 });
+
+// Not retried by Temporal: the control schedules the next attempt itself (a durable timer), so
+// every attempt and wait is visible, and a refused refresh is not repeated.
+const { refreshConnectionToken } = proxyActivities<Pick<MakiniActivities, 'refreshConnectionToken'>>({
+  startToCloseTimeout: '60 seconds',
+  retry: { maximumAttempts: 1 },
+});
+
+/** Patch id of the OAuth token refresh schedule (histories before it have no token state). */
+export const TOKEN_REFRESH_PATCH = 'connection-oauth-token-refresh';
 
 /** Continue as new past this many events (reports arrive as signals, one per 429/5xx/401). */
 const MAX_HISTORY_EVENTS = 2000;
@@ -91,6 +105,11 @@ export async function connectionControl(input: ConnectionControlInput): Promise<
     const r = reauthorizationSchema.safeParse(raw ?? {});
     apply(control.reauthorized(r.success ? r.data.by : 'unknown', Date.now()));
   });
+  setHandler(connectionTokenSignal, (raw) => {
+    const n = tokenNoticeSchema.safeParse(raw ?? {});
+    if (n.success) apply(control.tokenNotice(n.data, Date.now()));
+    else log.warn('connectionControl: ignored a malformed token notice', { connectionId, issues: n.error.issues.length });
+  });
   setHandler(connectionPolicySignal, (raw) => {
     const p = connectionPolicySchema.safeParse(raw ?? {});
     if (p.success) control.setPolicy(p.data);
@@ -117,6 +136,17 @@ export async function connectionControl(input: ConnectionControlInput): Promise<
         result = { outcome: 'down', message: `probe failed: ${err instanceof Error ? err.message : String(err)}` };
       }
       apply(control.probeResult(result.outcome, result.message, Date.now()));
+    }
+    if (control.tokenDue(Date.now())) {
+      if (patched(TOKEN_REFRESH_PATCH)) {
+        let answer: TokenRefreshAnswer;
+        try {
+          answer = await refreshConnectionToken({ connectionId, when: 'due' });
+        } catch (err) {
+          answer = { outcome: 'unavailable', message: `token refresh failed: ${err instanceof Error ? err.message : String(err)}` };
+        }
+        apply(control.tokenResult(answer, Date.now()));
+      } else control.tokenIdle();
     }
     await release(pending.splice(0));
     showHealth();

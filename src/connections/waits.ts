@@ -2,7 +2,19 @@
 // are durable waits for the connection's control workflow to signal "clear" (bounded by the
 // write's maxConnectionWaitMs, no retry loop meanwhile); a rate pause sleeps until the pause ends;
 // a reduced rate reschedules the call at the new rate at once.
-import { ApplicationFailure, condition, defineSignal, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  defineSignal,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { MakiniActivities } from '../activities/index.js';
+import { connectionControlWorkflowId, connectionTokenSignal } from './control-messages.js';
 import { isLastingBlock, type ConnectionBlockKind } from './gate-policy.js';
 import { MakiniFailureType, WriteFailureType, type MakiniFailureInfo } from '../failures.js';
 import { SA_OUTCOME, SA_WAITING_FOR } from '../observability/search-attributes.js';
@@ -18,6 +30,12 @@ export const connectionResumedSignal = defineSignal<[{ connectionId: string }]>(
  */
 export const CONNECTION_RECHECK_MS = 10 * 60_000;
 
+// One attempt: a failed refresh is not retried here; the write then waits for reauthorization.
+const { refreshConnectionToken } = proxyActivities<Pick<MakiniActivities, 'refreshConnectionToken'>>({
+  startToCloseTimeout: '60 seconds',
+  retry: { maximumAttempts: 1 },
+});
+
 const seconds = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 1000).toFixed(1)} s`);
 
 /** What held a call back, if it was the connection (not the call itself). */
@@ -32,6 +50,7 @@ export class ConnectionWaits {
   private resumes = 0;
   private waitedMs = 0;
   private connectionId = 'its connection';
+  private connectionKnown = false;
   private reschedules = 0;
 
   constructor(private readonly maxWaitMs: number) {
@@ -43,6 +62,7 @@ export class ConnectionWaits {
   /** The connection this write goes to and its configured writes per minute. */
   use(connectionId: string, writesPerMinute: number): void {
     this.connectionId = connectionId;
+    this.connectionKnown = true;
     setWritesPerMinute(connectionId, writesPerMinute);
   }
 
@@ -55,6 +75,35 @@ export class ConnectionWaits {
   /** Taken before each call: a resume signal after it means "try again". */
   get mark(): number {
     return this.resumes;
+  }
+
+  /**
+   * After a 401 on an `oauth` connection: refreshes its tokens unless someone did since the call was
+   * scheduled (`staleSince`), and tells the connection's control workflow (writes waiting for
+   * reauthorization go on; it reschedules). True when new tokens are in the store: send again.
+   */
+  async refreshToken(staleSince: number, rec: StepRecord): Promise<boolean> {
+    if (!this.connectionKnown) return false;
+    let answer;
+    try {
+      answer = await refreshConnectionToken({ connectionId: this.connectionId, when: 'stale', staleSince });
+    } catch {
+      return false;
+    }
+    if (answer.outcome !== 'ok') {
+      rec.waits.push({ cause: `401: the OAuth token could not be refreshed (${answer.outcome})`, ms: 0 });
+      return false;
+    }
+    rec.waits.push({
+      cause: `401: ${answer.refreshed ? 'refreshed the OAuth token' : 'the OAuth token had been refreshed meanwhile'}; sending again`,
+      ms: 0,
+    });
+    const info = workflowInfo();
+    await getExternalWorkflowHandle(connectionControlWorkflowId(info.taskQueue, this.connectionId))
+      .signal(connectionTokenSignal, { refreshedBy: `token refresh after a 401 (${info.workflowId})` })
+      // No control workflow (nothing reported yet) or it is gone: nothing waits on it.
+      .catch(() => undefined);
+    return true;
   }
 
   /**

@@ -71,7 +71,19 @@ export class MakiniClient {
     schema: S,
   ): Promise<MakiniResult<z.infer<S>>> {
     const token = await this.token(connectionId);
-    return makiniRequest(this.opts, { ...req, token }, schema);
+    try {
+      return await makiniRequest(this.opts, { ...req, token }, schema);
+    } catch (err) {
+      // A 401 with a token the worker refreshes itself: the write refreshes before it waits for a person.
+      if (
+        err instanceof MakiniError &&
+        err.info.type === MakiniFailureType.authentication &&
+        this.opts.tokenSource.refreshable?.(connectionId)
+      ) {
+        throw makiniErrorFrom({ ...err.info, tokenRefreshable: true });
+      }
+      throw err;
+    }
   }
 
   /**

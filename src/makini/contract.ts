@@ -42,6 +42,28 @@ export const MakiniPath = {
   unitsOfMeasure: () => '/api/eam/uom',
   unitOfMeasure: (key: string) => `/api/eam/uom/${encodeURIComponent(key)}`,
   statuses: (entity: 'purchase-orders' | 'work-orders') => `/api/eam/statuses/${entity}`,
+  /** OAuth 2.0 token endpoint, form-encoded [docs: Makini api-docs authentication.md, `POST https://api.makini.io/link/token`]. */
+  linkToken: () => '/link/token',
+} as const;
+
+/**
+ * Makini's OAuth 2.0 token endpoint as this project uses it. The authorization-code exchange, its
+ * fields and the lifetimes are published [docs: authentication.md]; everything about refreshing is
+ * standard OAuth 2.0 (RFC 6749 §6) and [assumed].
+ */
+export const MakiniOAuth = {
+  grantAuthorizationCode: 'authorization_code', // [docs]
+  grantRefreshToken: 'refresh_token', // [assumed] RFC 6749 §6, at the same endpoint
+  /** Access token lifetime [docs: "expires in 30 days"]: used when an answer's `expires_in` is unreadable. */
+  accessTokenLifetimeMs: 30 * 24 * 3600_000,
+  /** Refresh token lifetime [docs: "expires in 31 days"]. */
+  refreshTokenLifetimeMs: 31 * 24 * 3600_000,
+  /**
+   * `expires_in` above this is an absolute time in epoch seconds, below it a lifetime in seconds
+   * [assumed]: Makini's published sample answers `"expires_in": "1715674414"` (a string holding an
+   * epoch time) where RFC 6749 has a number of seconds; both readings are accepted.
+   */
+  expiresInEpochThreshold: 1_000_000_000,
 } as const;
 
 /** Error codes in `{ error: { code } }` bodies. */

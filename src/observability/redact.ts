@@ -41,7 +41,7 @@ export function redactDeep(value: unknown, secrets: readonly string[] = [], dept
 export function knownSecrets(env: NodeJS.ProcessEnv, tokenEnvNames: string[]): string[] {
   const keys = (env.MAKINI_WRITES_ENCRYPTION_KEYS ?? '').split(',').map((e) => e.slice(e.indexOf(':') + 1).trim());
   const webhookSecrets = (env.MAKINI_WEBHOOK_SECRET ?? '').split(',').map((s) => s.trim());
-  return [...tokenEnvNames.map((n) => env[n]), env.TEMPORAL_API_KEY, ...keys, ...webhookSecrets].filter(
+  return [...tokenEnvNames.map((n) => env[n]), env.TEMPORAL_API_KEY, env.MAKINI_CLIENT_SECRET, ...keys, ...webhookSecrets].filter(
     (s): s is string => typeof s === 'string' && s.length >= 4,
   );
 }

@@ -6,7 +6,8 @@ import { stringValue, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
 import { positionals } from '../options.js';
 
-const who = () => {
+/** Who runs the command (recorded with a reauthorization). */
+export const who = () => {
   try {
     return userInfo().username;
   } catch {

@@ -25,6 +25,8 @@ export interface StepOptions<T> {
 export const SETTLE_BEFORE_CHECK_PATCH = 'settle-before-checking-ambiguous-write';
 /** Patch id of the lookup before repeating an absolute write (PUT) that may have landed. */
 export const LOOK_BEFORE_REPEATING_PUT_PATCH = 'look-before-repeating-ambiguous-put';
+/** Patch id of the one token refresh a 401 on an `oauth` connection tries before waiting for reauthorization. */
+export const REFRESH_TOKEN_ON_401_PATCH = 'refresh-oauth-token-on-401';
 /** Patch id of the floor under a Retry-After wait: at least the base backoff (before it, `Retry-After: 0` waited 1 ms). */
 export const RETRY_AFTER_FLOOR_PATCH = 'backoff-as-least-retry-after';
 
@@ -113,8 +115,10 @@ export class StepRunner {
     // Attempts and time spent held back by the connection (not by this call) spend no budget.
     let heldAttempts = 0;
     let heldMs = 0;
+    let tokenRefreshTried = false;
     for (;;) {
       rec.attempts += 1;
+      const attemptAt = Date.now();
       this.details(`step ${this.steps.length}: ${name}, attempt ${rec.attempts}`);
       const resumeMark = this.connection.mark;
       let info: MakiniFailureInfo;
@@ -135,6 +139,11 @@ export class StepRunner {
         // A call the gate never sent is no attempt; a 401 was one, but spends none of the budget.
         if (info.type === MakiniFailureType.connectionBlocked) rec.attempts -= 1;
         else heldAttempts += 1;
+        // A 401 with a token the worker refreshes: one refresh, then send again, before any wait.
+        if (info.tokenRefreshable && !tokenRefreshTried && patched(REFRESH_TOKEN_ON_401_PATCH)) {
+          tokenRefreshTried = true;
+          if (await this.connection.refreshToken(attemptAt, rec)) continue;
+        }
         heldMs += await this.connection.hold(block, info, resumeMark, rec, (t) =>
           this.details(`step ${this.steps.length}: ${name} — ${t}`),
         );
