@@ -62,6 +62,9 @@ export function reportOfFailure(
     case MakiniFailureType.network:
       return { kind: 'server-error', ...common, status: info.status, code: info.code };
     case MakiniFailureType.authentication:
+      // A token the worker refreshes: the write refreshes it first and reports only if it then
+      // waits (waits.ts), so other writes are not held back for a refresh that takes a moment.
+      if (info.tokenRefreshable) return undefined;
       return { kind: 'auth-failed', ...common, callStartedAt, waiter };
     default:
       return undefined;

@@ -12,9 +12,10 @@ import {
   sleep,
   upsertSearchAttributes,
   workflowInfo,
+  type SignalDefinition,
 } from '@temporalio/workflow';
 import type { MakiniActivities } from '../activities/index.js';
-import { connectionControlWorkflowId, connectionTokenSignal } from './control-messages.js';
+import { connectionControlWorkflowId, connectionReportSignal, connectionTokenSignal } from './control-messages.js';
 import { isLastingBlock, type ConnectionBlockKind } from './gate-policy.js';
 import { MakiniFailureType, WriteFailureType, type MakiniFailureInfo } from '../failures.js';
 import { SA_OUTCOME, SA_WAITING_FOR } from '../observability/search-attributes.js';
@@ -98,12 +99,31 @@ export class ConnectionWaits {
       cause: `401: ${answer.refreshed ? 'refreshed the OAuth token' : 'the OAuth token had been refreshed meanwhile'}; sending again`,
       ms: 0,
     });
-    const info = workflowInfo();
-    await getExternalWorkflowHandle(connectionControlWorkflowId(info.taskQueue, this.connectionId))
-      .signal(connectionTokenSignal, { refreshedBy: `token refresh after a 401 (${info.workflowId})` })
-      // No control workflow (nothing reported yet) or it is gone: nothing waits on it.
-      .catch(() => undefined);
+    await this.signalControl(connectionTokenSignal, { refreshedBy: `token refresh after a 401 (${workflowInfo().workflowId})` });
     return true;
+  }
+
+  /**
+   * A 401 on an `oauth` connection that a refresh did not cure: the gate leaves those to the write
+   * (gate.ts), so the write tells the control itself: the connection needs reauthorization, and
+   * this write waits for it.
+   */
+  async reportAuthFailed(info: MakiniFailureInfo, callStartedAt: number): Promise<void> {
+    await this.signalControl(connectionReportSignal, {
+      kind: 'auth-failed',
+      at: Date.now(),
+      message: info.message,
+      ...(info.requestId ? { requestId: info.requestId } : {}),
+      callStartedAt,
+      waiter: workflowInfo().workflowId,
+    });
+  }
+
+  private async signalControl<A extends unknown[]>(signal: SignalDefinition<A>, ...args: A): Promise<void> {
+    await getExternalWorkflowHandle(connectionControlWorkflowId(workflowInfo().taskQueue, this.connectionId))
+      .signal(signal, ...args)
+      // No control workflow (nothing reported yet) or it is gone: the write's periodic re-check still holds.
+      .catch(() => undefined);
   }
 
   /**

@@ -30,7 +30,7 @@ import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { activityAttempts } from '../../bench/lib/history-times.js';
-import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,17 +47,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
   }
 }
 
-const po = (connectionId: string, idempotencyKey: string): CreatePurchaseOrderInput => ({
-  connectionId,
-  idempotencyKey,
-  purchaseOrder: {
-    vendorKey: 'V-100',
-    siteKey: '1000',
-    currencyKey: 'EUR',
-    title: `PO ${idempotencyKey}`,
-    lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 10 }],
-  },
-});
+const po = onePurchaseOrder;
 
 describe('one connection, many writes', () => {
   let stack: WriteStack;

@@ -12,6 +12,7 @@ import {
   type WorkflowBundleOption,
 } from '@temporalio/worker';
 import { createProductionWorker as compose, WORKFLOW_BUNDLE, type ProductionWorkerOptions } from '../../src/composition/compose.js';
+import type { OAuthSettings } from '../../src/config/oauth-setup.js';
 
 let installed: { metricsAt?: string } | undefined;
 
@@ -49,6 +50,8 @@ export interface HarnessWorkerOptions extends Pick<
   makiniBaseUrl: string;
   requestTimeoutMs: number;
   workflowBundle: WorkflowBundleOption;
+  /** OAuth settings of the worker (client id and secret, token store dir, keys) and an injected token store. */
+  oauth?: Pick<ProductionWorkerOptions, 'tokenStore'> & { settings?: Omit<OAuthSettings, 'MAKINI_BASE_URL' | 'MAKINI_REQUEST_TIMEOUT_MS'> };
 }
 
 export interface HarnessWorker {
@@ -67,7 +70,8 @@ export async function startProductionWorker(opts: HarnessWorkerOptions): Promise
     connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    settings: { MAKINI_BASE_URL: opts.makiniBaseUrl, MAKINI_REQUEST_TIMEOUT_MS: opts.requestTimeoutMs },
+    settings: { ...opts.oauth?.settings, MAKINI_BASE_URL: opts.makiniBaseUrl, MAKINI_REQUEST_TIMEOUT_MS: opts.requestTimeoutMs },
+    tokenStore: opts.oauth?.tokenStore,
     connections: opts.connections,
     env: opts.env,
     connectionPolicy: opts.connectionPolicy,

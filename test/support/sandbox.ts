@@ -10,6 +10,8 @@ export interface TestConnection {
   overrides?: Record<string, unknown>;
   /** The sandbox's write limit AND the worker's configured pacing for it; absent: no limit, no real pacing. */
   writesPerMinute?: number;
+  /** The worker reads its token from the OAuth token store (`token: { oauth: true }`). */
+  oauth?: boolean;
 }
 
 /** Pacing of test connections without a limit: high enough never to slow a test. */
@@ -36,7 +38,7 @@ export async function startTestSandbox(conns: TestConnection[]): Promise<TestSan
     connections: {
       connections: conns.map((c) => ({
         id: c.id,
-        token: { env: envName(c.id) },
+        token: c.oauth ? { oauth: true as const } : { env: envName(c.id) },
         writesPerMinute: c.writesPerMinute ?? UNLIMITED_WRITES_PER_MINUTE,
         ...(c.discoverSystem ? {} : { system: c.system }),
         ...(c.overrides ? { overrides: c.overrides } : {}),

@@ -7,7 +7,7 @@ import type { ConnectionsFile } from '../../src/config/connections.js';
 import type { ConnectionPolicyInput } from '../../src/connections/control-state.js';
 import type { DataConverter } from '@temporalio/common';
 import type { ProductionWorkerOptions } from '../../src/composition/compose.js';
-import { bundleProductionWorkflows, installQuietRuntime, startProductionWorker, type HarnessWorker } from './production-worker.js';
+import { bundleProductionWorkflows, installQuietRuntime, startProductionWorker, type HarnessWorker, type HarnessWorkerOptions } from './production-worker.js';
 
 export { installQuietRuntime, runtimeInstalledElsewhere } from './production-worker.js';
 
@@ -44,6 +44,7 @@ export interface TestWorkerOptions {
   connectionPolicy?: ConnectionPolicyInput;
   dataConverter?: DataConverter;
   tuning?: ProductionWorkerOptions['tuning'];
+  oauth?: HarnessWorkerOptions['oauth'];
 }
 
 /** A real worker running the production workflows and activities against the sandbox (composed as src/worker.ts does). */

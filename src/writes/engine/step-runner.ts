@@ -140,9 +140,13 @@ export class StepRunner {
         if (info.type === MakiniFailureType.connectionBlocked) rec.attempts -= 1;
         else heldAttempts += 1;
         // A 401 with a token the worker refreshes: one refresh, then send again, before any wait.
-        if (info.tokenRefreshable && !tokenRefreshTried && patched(REFRESH_TOKEN_ON_401_PATCH)) {
-          tokenRefreshTried = true;
-          if (await this.connection.refreshToken(attemptAt, rec)) continue;
+        // (The gate does not report such a 401: the write does, when it is going to wait.)
+        if (info.tokenRefreshable && patched(REFRESH_TOKEN_ON_401_PATCH)) {
+          if (!tokenRefreshTried) {
+            tokenRefreshTried = true;
+            if (await this.connection.refreshToken(attemptAt, rec)) continue;
+          }
+          await this.connection.reportAuthFailed(info, attemptAt);
         }
         heldMs += await this.connection.hold(block, info, resumeMark, rec, (t) =>
           this.details(`step ${this.steps.length}: ${name} — ${t}`),
