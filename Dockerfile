@@ -47,7 +47,9 @@ FROM runtime AS worker
 # The compiled worker and workflows, and the built-in write profiles (dist/profiles/ reads ../../profiles).
 COPY --from=build /app/dist ./dist
 COPY profiles ./profiles
-# Files stay root-owned and read-only to the process: the worker needs no write access.
+# Files stay root-owned and read-only to the process: the worker writes only OAuth token files,
+# in their own directory (a volume shared by the replicas in docker-compose.yml).
+RUN mkdir -p /var/lib/makini-writes/tokens && chown node:node /var/lib/makini-writes/tokens && chmod 700 /var/lib/makini-writes/tokens
 USER node
 # Prometheus endpoint when METRICS_PORT=9464 (the compose file sets it).
 EXPOSE 9464

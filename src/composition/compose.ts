@@ -39,7 +39,7 @@ export interface MakiniActivityOptions {
   connections: ConnectionsFile;
   env?: NodeJS.ProcessEnv;
   tokenProviders?: Record<string, TokenProvider>;
-  /** Where `oauth` connections' tokens live (a secrets manager); default: files under MAKINI_TOKEN_STORE_DIR. */
+  /** Where `oauth` connections' tokens live (a secrets manager); default: files under MAKINI_OAUTH_STORE_DIR. */
   tokenStore?: TokenStore;
   /** Where a start-up warning goes (default console.warn). */
   warn?: (message: string) => void;

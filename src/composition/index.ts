@@ -1,7 +1,8 @@
 // `makini-writes/worker`: what a backend service imports to run the production worker inside its
 // own process instead of `node dist/worker.js`. The same composition as the worker process
 // (./compose.ts); the activities' dependencies are injectable: the connections, the environment
-// tokens are read from, token providers (a vault, a secrets manager), the Makini base URL.
+// tokens are read from, token providers (a vault, a secrets manager), the OAuth token store, the
+// Makini base URL.
 export {
   buildMakiniActivities,
   createProductionWorker,
@@ -16,6 +17,9 @@ export { dataConverterFromSetting, FAILURE_CONVERTER_PATH, type EncryptionOption
 export { loadConnectionsFile, parseConnections, type ConnectionConfig, type ConnectionsFile } from '../config/connections.js';
 export { loadSettings, type Settings } from '../config/settings.js';
 export type { TokenProvider } from '../config/token-source.js';
+// `token: { oauth: true }` connections: a secrets manager as the token store (`tokenStore` option).
+export { FileTokenStore, TokenStoreError, type StoredTokens, type TokenStore } from '../config/token-store.js';
+export { Secret } from '../config/secret.js';
 export type { ConnectionPolicyInput } from '../connections/control-state.js';
 export {
   createTracing,

@@ -13,20 +13,20 @@ export type OAuthSettings = Pick<Settings, 'MAKINI_BASE_URL' | 'MAKINI_REQUEST_T
   Partial<
     Pick<
       Settings,
-      | 'MAKINI_TOKEN_STORE_DIR'
-      | 'MAKINI_TOKEN_STORE_CLEARTEXT'
+      | 'MAKINI_OAUTH_STORE_DIR'
+      | 'MAKINI_OAUTH_STORE_CLEARTEXT'
       | 'MAKINI_CLIENT_ID'
       | 'MAKINI_CLIENT_SECRET'
       | 'MAKINI_WRITES_ENCRYPTION_KEYS'
     >
   >;
 
-/** The default token store: files under MAKINI_TOKEN_STORE_DIR, encrypted with the payload keys. */
+/** The default token store: files under MAKINI_OAUTH_STORE_DIR, encrypted with the payload keys. */
 export function fileTokenStoreFrom(settings: OAuthSettings): FileTokenStore {
   return new FileTokenStore({
-    dir: settings.MAKINI_TOKEN_STORE_DIR ?? '.data/tokens',
+    dir: settings.MAKINI_OAUTH_STORE_DIR ?? '.data/tokens',
     keys: settings.MAKINI_WRITES_ENCRYPTION_KEYS ? parseEncryptionKeys(settings.MAKINI_WRITES_ENCRYPTION_KEYS) : undefined,
-    allowClearText: settings.MAKINI_TOKEN_STORE_CLEARTEXT ?? false,
+    allowClearText: settings.MAKINI_OAUTH_STORE_CLEARTEXT ?? false,
   });
 }
 

@@ -68,9 +68,9 @@ export const settingsSchema = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   ...encryptionSchema.shape,
   /** Directory of the OAuth token files of `token: { oauth: true }` connections (src/config/token-store.ts). */
-  MAKINI_TOKEN_STORE_DIR: z.string().min(1).default('.data/tokens'),
+  MAKINI_OAUTH_STORE_DIR: z.string().min(1).default('.data/tokens'),
   /** `true`: store OAuth tokens unencrypted when MAKINI_WRITES_ENCRYPTION_KEYS is unset (development only). */
-  MAKINI_TOKEN_STORE_CLEARTEXT: bool.default('false').transform((v) => v === 'true'),
+  MAKINI_OAUTH_STORE_CLEARTEXT: bool.default('false').transform((v) => v === 'true'),
   /** The application's OAuth client at Makini: exchanges codes (`oauth-connect`) and refreshes tokens (the worker). */
   MAKINI_CLIENT_ID: z.string().min(1).optional(),
   MAKINI_CLIENT_SECRET: z

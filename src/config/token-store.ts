@@ -54,7 +54,7 @@ export interface FileTokenStoreOptions {
   dir: string;
   /** Payload encryption keys, newest first; without them tokens are stored only if `allowClearText`. */
   keys?: readonly EncryptionKey[];
-  /** Store tokens unencrypted (MAKINI_TOKEN_STORE_CLEARTEXT=true): for local development only. */
+  /** Store tokens unencrypted (MAKINI_OAUTH_STORE_CLEARTEXT=true): for local development only. */
   allowClearText?: boolean;
 }
 
@@ -63,7 +63,7 @@ export class FileTokenStore implements TokenStore {
   constructor(private readonly opts: FileTokenStoreOptions) {
     if (!opts.keys?.length && !opts.allowClearText) {
       throw new TokenStoreError(
-        'the token store needs MAKINI_WRITES_ENCRYPTION_KEYS to encrypt OAuth tokens (or MAKINI_TOKEN_STORE_CLEARTEXT=true to store them in clear, for development only)',
+        'the token store needs MAKINI_WRITES_ENCRYPTION_KEYS to encrypt OAuth tokens (or MAKINI_OAUTH_STORE_CLEARTEXT=true to store them in clear, for development only)',
       );
     }
   }
@@ -109,7 +109,7 @@ export class FileTokenStore implements TokenStore {
     const file = parsed.data;
     if ('clear' in file) {
       if (!this.opts.allowClearText) {
-        throw new TokenStoreError(`token file of ${connectionId} is in clear text: refused without MAKINI_TOKEN_STORE_CLEARTEXT=true`);
+        throw new TokenStoreError(`token file of ${connectionId} is in clear text: refused without MAKINI_OAUTH_STORE_CLEARTEXT=true`);
       }
       return toStored(file.clear);
     }

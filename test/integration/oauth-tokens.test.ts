@@ -78,7 +78,7 @@ describe('OAuth tokens that renew themselves', () => {
     const settings = {
       MAKINI_CLIENT_ID: SANDBOX_OAUTH_CLIENT.clientId,
       MAKINI_CLIENT_SECRET: SANDBOX_OAUTH_CLIENT.clientSecret,
-      MAKINI_TOKEN_STORE_DIR: storeDir,
+      MAKINI_OAUTH_STORE_DIR: storeDir,
       MAKINI_WRITES_ENCRYPTION_KEYS: KEYS,
     };
     stack = await startWriteStack({

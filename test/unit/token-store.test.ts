@@ -103,7 +103,7 @@ describe('FileTokenStore', () => {
 
   it('refuses to store in clear text unless allowed; a clear file is refused by a store with keys and no permission', async () => {
     expect(() => new FileTokenStore({ dir })).toThrow(TokenStoreError);
-    expect(() => new FileTokenStore({ dir })).toThrow(/MAKINI_WRITES_ENCRYPTION_KEYS.*MAKINI_TOKEN_STORE_CLEARTEXT=true/);
+    expect(() => new FileTokenStore({ dir })).toThrow(/MAKINI_WRITES_ENCRYPTION_KEYS.*MAKINI_OAUTH_STORE_CLEARTEXT=true/);
     const clear = new FileTokenStore({ dir, allowClearText: true });
     await clear.write('acme-sap', tokens(1));
     expect((await clear.read('acme-sap'))?.accessToken.reveal()).toBe(tokens(1).accessToken.reveal());

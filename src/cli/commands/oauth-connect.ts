@@ -21,7 +21,7 @@ export const oauthConnectCommand: CliCommand = {
   description:
     'After the customer granted access in Makini Link, Makini redirects to your redirect URI with `code`.\n' +
     'This exchanges it at POST /link/token (client id and secret from MAKINI_CLIENT_ID / MAKINI_CLIENT_SECRET),\n' +
-    'writes the tokens to the token store (MAKINI_TOKEN_STORE_DIR, encrypted with MAKINI_WRITES_ENCRYPTION_KEYS)\n' +
+    'writes the tokens to the token store (MAKINI_OAUTH_STORE_DIR, encrypted with MAKINI_WRITES_ENCRYPTION_KEYS)\n' +
     'and tells the connection: the worker refreshes them from then on. Without --code the code is read from\n' +
     'stdin (it stays out of the shell history and the process list). Exit 1 when Makini refuses the code.',
   arguments: { '<connectionId>': 'a connection with `token: { oauth: true }` in MAKINI_CONNECTIONS_FILE' },
@@ -34,7 +34,7 @@ export const oauthConnectCommand: CliCommand = {
     'MAKINI_CLIENT_ID',
     'MAKINI_CLIENT_SECRET',
     'MAKINI_BASE_URL',
-    'MAKINI_TOKEN_STORE_DIR',
+    'MAKINI_OAUTH_STORE_DIR',
     'MAKINI_WRITES_ENCRYPTION_KEYS',
     'MAKINI_CONNECTIONS_FILE',
   ],
