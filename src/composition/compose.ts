@@ -65,6 +65,11 @@ export function buildMakiniActivities(opts: MakiniActivityOptions) {
   warnIfCleartext(opts.settings.MAKINI_BASE_URL, opts.warn ?? console.warn);
   const byId = new Map<string, ConnectionConfig>(opts.connections.connections.map((c) => [c.id, c]));
   const oauth = oauthTokensFor(opts.connections, opts.settings, opts.tokenStore);
+  if (oauth && !(opts.settings.MAKINI_CLIENT_ID && opts.settings.MAKINI_CLIENT_SECRET)) {
+    (opts.warn ?? console.warn)(
+      'oauth connections are configured but MAKINI_CLIENT_ID / MAKINI_CLIENT_SECRET are not set: their tokens cannot be refreshed and will expire',
+    );
+  }
   const tokenSource = createTokenSource(opts.connections.connections, { env: opts.env, providers: opts.tokenProviders, oauth });
   const makini = new MakiniClient({
     baseUrl: opts.settings.MAKINI_BASE_URL,

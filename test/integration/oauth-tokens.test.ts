@@ -56,13 +56,17 @@ describe('OAuth tokens that renew themselves', () => {
   let env: Record<string, string>;
 
   /** `makini-writes oauth-connect` as an operator runs it, with this stack's settings. */
-  async function oauthConnect(connectionId: string, code: string): Promise<{ code: number; out: string; err: string }> {
+  const oauthConnect = (connectionId: string, code: string) =>
+    cli(['oauth-connect', connectionId, '--redirect-uri', REDIRECT_URI, '--code', code]);
+
+  /** A CLI command in this process, with this stack's settings as its environment. */
+  async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
     const out: string[] = [];
     const err: string[] = [];
     const saved = { ...process.env };
     Object.assign(process.env, env);
     try {
-      const exit = await runCli(['oauth-connect', connectionId, '--redirect-uri', REDIRECT_URI, '--code', code], {
+      const exit = await runCli(argv, {
         out: (t) => out.push(t),
         err: (t) => err.push(t),
       });
@@ -155,6 +159,10 @@ describe('OAuth tokens that renew themselves', () => {
     const events = (await control.fetchHistory()).events ?? [];
     const refreshActivities = events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'refreshConnectionToken');
     expect(refreshActivities.length).toBeGreaterThanOrEqual(4); // the first look, then at least three refreshes
+
+    // Ops see the schedule.
+    const status = await cli(['connection-status', id]);
+    expect(status.out).toMatch(/oauth token: expires 20\d\d-.*; next refresh in \d+ s; last refreshed/);
 
     // No token (nor the authorization code) in any history: the writes' and the control's.
     const secrets = [...oauth.issued, code];

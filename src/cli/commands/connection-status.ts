@@ -29,6 +29,14 @@ export function formatConnectionStatus(connectionId: string, s: ConnectionStatus
     `  reauthorization: ${reauth.needed ? `NEEDED since ${iso(reauth.since)} (${reauth.reason ?? 'no reason recorded'})` : 'not needed'}` +
       (reauth.lastReauthorizedAt ? `; last reauthorized ${iso(reauth.lastReauthorizedAt)} by ${reauth.lastReauthorizedBy}` : ''),
   );
+  const token = s.state.token;
+  if (token) {
+    lines.push(
+      `  oauth token: ${token.expiresAt === undefined ? 'no expiry known' : `expires ${iso(token.expiresAt)}`}` +
+        `${token.nextAttemptAt !== undefined ? `; next refresh in ${inS(token.nextAttemptAt, now)}` : '; no refresh scheduled'}` +
+        (token.last ? `; last ${token.last.outcome} ${iso(token.last.at)}: ${token.last.message}` : ''),
+    );
+  }
   lines.push(
     `  waiting writes: ${waiters.length}${waiters.length ? ` (${waiters.slice(0, 5).join(', ')}${waiters.length > 5 ? ', ...' : ''})` : ''}`,
   );
