@@ -2,14 +2,17 @@
 // (every write, bulkWrite across continue-as-new, connectionControl), plus the paths that went in
 // behind patches: a PUT whose answer is a 500 after it committed (looked up before repeating it,
 // LOOK_BEFORE_REPEATING_PUT_PATCH) and a write refused for a non-derived workflow id
-// (DERIVED_WORKFLOW_ID_PATCH). test/replay/replay.test.ts replays them all on every run.
+// (DERIVED_WORKFLOW_ID_PATCH), and the OAuth token refresh of the control workflow and of a write
+// after a 401 (TOKEN_REFRESH_PATCH, REFRESH_TOKEN_ON_401_PATCH). test/replay/replay.test.ts replays them all on every run.
 //
 //   RECORD_HISTORIES=1 npx vitest run test/replay/record-histories.test.ts
 //
 // Skipped otherwise: recording rewrites the fixtures, which must stay what older code recorded
 // until someone decides to add newer ones.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -32,8 +35,13 @@ import {
   WriteFailureType,
   type BulkWriteResult,
 } from '../../src/client/index.js';
+import { SANDBOX_OAUTH_CLIENT } from '../../sandbox/oauth.js';
+import { Secret } from '../../src/config/secret.js';
+import { FileTokenStore } from '../../src/config/token-store.js';
+import { noticeConnectionToken } from '../../src/connections/control-client.js';
 import { MakiniPath } from '../../src/makini/contract.js';
-import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { TokenEndpoint } from '../../src/makini/token-endpoint.js';
+import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { validInputs, type InputTargets } from '../fuzz/write-inputs.js';
 
 const RECORD = Boolean(process.env.RECORD_HISTORIES);
@@ -208,3 +216,56 @@ describe.skipIf(!RECORD)(
     });
   },
 );
+
+describe.skipIf(!RECORD)('record the OAuth token paths (RECORD_HISTORIES=1)', () => {
+  let stack: WriteStack;
+  const id = 'rec-oauth';
+  const keys = [{ id: 'rec', key: new Uint8Array(randomBytes(32)) }];
+  let store: FileTokenStore;
+
+  beforeAll(async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'rec-oauth-')), 'tokens');
+    store = new FileTokenStore({ dir, keys });
+    stack = await startWriteStack({
+      taskQueuePrefix: 'record-oauth',
+      connections: [{ id, system: 'sap', oauth: true }],
+      worker: {
+        oauth: {
+          settings: {
+            MAKINI_CLIENT_ID: SANDBOX_OAUTH_CLIENT.clientId,
+            MAKINI_CLIENT_SECRET: new Secret(SANDBOX_OAUTH_CLIENT.clientSecret),
+            MAKINI_OAUTH_STORE_DIR: dir,
+            MAKINI_WRITES_ENCRYPTION_KEYS: keys.map((k) => `${k.id}:${Buffer.from(k.key).toString('base64')}`).join(','),
+          },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('connectionControl refreshing on its timers, and a write whose 401 refreshed the token', async () => {
+    const { client, taskQueue } = stack;
+    const admin = stack.sb.sandbox.admin;
+    const code = await admin.oauthCode(id, { accessLifetimeMs: 3_000, refreshLifetimeMs: 60_000 });
+    const endpoint = new TokenEndpoint({
+      baseUrl: stack.sb.sandbox.url,
+      client: { clientId: SANDBOX_OAUTH_CLIENT.clientId, clientSecret: new Secret(SANDBOX_OAUTH_CLIENT.clientSecret) },
+      timeoutMs: 5_000,
+    });
+    await store.write(id, await endpoint.exchangeCode(new Secret(code), 'https://app.example.com/cb'));
+    await noticeConnectionToken(client, id, { refreshedBy: 'record-histories' }, { taskQueue });
+    await waitFor('two refreshes', async () => ((await admin.oauthState(id))?.refreshes ?? 0) >= 2, 20_000);
+    // A longer lifetime from now on, then an early expiry: the write's 401 refreshes once.
+    await admin.oauthCode(id, { accessLifetimeMs: 10 * 60_000, refreshLifetimeMs: 60 * 60_000 });
+    await waitFor('a refresh with the long lifetime', async () => ((await admin.oauthState(id))?.refreshes ?? 0) >= 3, 20_000);
+    await admin.expireOAuthTokens(id);
+    const h = await startCreatePurchaseOrder(client, onePurchaseOrder(id, `rec-oauth-${Date.now().toString(36)}`), { taskQueue });
+    await h.result();
+    record(h.workflowId, 'create-po-sap-401-token-refreshed');
+    const control = client.workflow.getHandle(connectionControlWorkflowId(taskQueue, id));
+    await waitFor('no pending workflow task', async () => (await control.describe()).raw.pendingWorkflowTask == null);
+    record(control.workflowId, 'connection-control-oauth-refresh');
+  });
+});
