@@ -34,6 +34,8 @@ export class OAuthTokens {
     private readonly store: TokenStore,
     private readonly endpoint: TokenEndpoint | undefined,
     private readonly now: () => number = Date.now,
+    /** After a refused refresh, how long to let another process's refresh reach the store before reading it again. */
+    private readonly settleMs = 1_000,
   ) {}
 
   /** The stored access token; undefined when the connection has none yet. */
@@ -82,7 +84,9 @@ export class OAuthTokens {
       issued = await this.endpoint.refresh(current.refreshToken);
     } catch (err) {
       if (!(err instanceof TokenEndpointError)) return { outcome: 'unavailable', message: 'token refresh failed (its error is not shown)' };
-      // Another process may have spent this refresh token a moment ago: its tokens win.
+      // Another process may have spent this refresh token a moment ago (its answer may still be on
+      // its way to the store): its tokens win.
+      if (err.kind === 'refused') await new Promise((r) => setTimeout(r, this.settleMs));
       const again = await this.store.read(connectionId).catch(() => undefined);
       if (again && again.obtainedAt > current.obtainedAt) return times(again, false);
       return { outcome: err.kind, message: err.message };

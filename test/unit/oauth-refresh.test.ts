@@ -26,7 +26,7 @@ const endpoint = (secret: string = SANDBOX_OAUTH_CLIENT.clientSecret) =>
 
 beforeAll(async () => {
   sandbox = await startSandbox({
-    connections: ['c1', 'c2', 'c3', 'c4'].map((id) => ({ id, token: `seed-${id}`, system: 'sap' })),
+    connections: ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => ({ id, token: `seed-${id}`, system: 'sap' })),
   });
   store = new FileTokenStore({
     dir: join(await mkdtemp(join(tmpdir(), 'oauth-refresh-')), 'tokens'),
@@ -60,6 +60,18 @@ describe('refreshing OAuth tokens', () => {
     expect(JSON.stringify(results)).not.toMatch(/at_|rt_/);
     const after = (await store.read('c1'))!;
     expect(after.accessToken.reveal()).not.toBe(before.accessToken.reveal());
+  });
+
+  it('two processes refreshing at once: the one whose refresh token was spent takes the other one’s new tokens from the store', async () => {
+    await connect('c5', { accessLifetimeMs: 60_000 });
+    const before = (await store.read('c5'))!;
+    const [a, b] = [new OAuthTokens(store, endpoint()), new OAuthTokens(store, endpoint())];
+    const req = { when: 'stale' as const, staleSince: before.obtainedAt };
+    const results = await Promise.all([a.refresh('c5', req), b.refresh('c5', req)]);
+    expect(results.every((r) => r.outcome === 'ok')).toBe(true);
+    const sandboxSide = (await sandbox.admin.oauthState('c5'))!;
+    expect(sandboxSide.refreshes).toBe(1);
+    expect(sandboxSide.issued.at(-2)).toBe((await store.read('c5'))!.accessToken.reveal());
   });
 
   it('refreshes on the schedule only when due; the new tokens work, the spent refresh token is refused', async () => {
