@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { SANDBOX_OAUTH_CLIENT } from '../../sandbox/oauth.js';
+import { buildMakiniActivities } from '../../src/composition/compose.js';
+import { parseConnections } from '../../src/config/connections.js';
 import { OAuthTokens, refreshAtOf } from '../../src/config/oauth-tokens.js';
 import { Secret } from '../../src/config/secret.js';
 import { FileTokenStore } from '../../src/config/token-store.js';
@@ -163,5 +165,29 @@ describe('the control workflow’s refresh schedule (state machine)', () => {
     failing.tokenResult({ outcome: 'unavailable', message: '503' }, T + 5_000);
     expect(failing.state.token?.nextAttemptAt).toBe(T + 15_000);
     expect(failing.state.reauth.needed).toBe(false);
+  });
+});
+
+describe('configuring an oauth connection', () => {
+  it('the connections file takes `token: { oauth: true }` and names a bad value', () => {
+    const ok = parseConnections('connections:\n  - id: acme-sap\n    token: { oauth: true }\n', 'c.yaml');
+    expect(ok.connections[0]?.token).toEqual({ oauth: true });
+    expect(() => parseConnections('connections:\n  - id: acme-sap\n    token: { oauth: yes }\n', 'c.yaml')).toThrow(
+      /connections\.0\.token/,
+    );
+  });
+
+  it('a worker with oauth connections refuses to start without encryption keys (unless clear text is allowed), and warns without client credentials', () => {
+    const connections = parseConnections('connections:\n  - id: acme-sap\n    token: { oauth: true }\n', 'c.yaml');
+    const base = { MAKINI_BASE_URL: 'http://127.0.0.1:1', MAKINI_REQUEST_TIMEOUT_MS: 1_000, MAKINI_OAUTH_STORE_DIR: tmpdir() };
+    expect(() => buildMakiniActivities({ settings: base, connections })).toThrow(/needs MAKINI_WRITES_ENCRYPTION_KEYS/);
+    const warnings: string[] = [];
+    const activities = buildMakiniActivities({
+      settings: { ...base, MAKINI_OAUTH_STORE_CLEARTEXT: true },
+      connections,
+      warn: (m) => warnings.push(m),
+    });
+    expect(activities.refreshConnectionToken).toBeTypeOf('function');
+    expect(warnings.join('\n')).toMatch(/MAKINI_CLIENT_ID \/ MAKINI_CLIENT_SECRET are not set/);
   });
 });
