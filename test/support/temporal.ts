@@ -7,7 +7,13 @@ import type { ConnectionsFile } from '../../src/config/connections.js';
 import type { ConnectionPolicyInput } from '../../src/connections/control-state.js';
 import type { DataConverter } from '@temporalio/common';
 import type { ProductionWorkerOptions } from '../../src/composition/compose.js';
-import { bundleProductionWorkflows, installQuietRuntime, startProductionWorker, type HarnessWorker, type HarnessWorkerOptions } from './production-worker.js';
+import {
+  bundleProductionWorkflows,
+  installQuietRuntime,
+  startProductionWorker,
+  type HarnessWorker,
+  type HarnessWorkerOptions,
+} from './production-worker.js';
 
 export { installQuietRuntime, runtimeInstalledElsewhere } from './production-worker.js';
 
