@@ -10,6 +10,7 @@ import { CliUsageError, EXIT_USAGE, flag, JSON_OPTION, printJson, type CliComman
 import { withClient } from '../connect.js';
 import { formatSteps } from '../format-steps.js';
 import { positionals } from '../options.js';
+import { printable } from '../../observability/printable.js';
 
 /** Every problem of an invalid input, one per line (field, rule, what is expected). */
 export function formatInvalidInput(err: InvalidWriteInputError): string {
@@ -39,6 +40,11 @@ export function readJsonFile(file: string): unknown {
   } catch (err) {
     throw new CliUsageError(`cannot read ${file}: ${(err as Error).message}`);
   }
+}
+
+/** `write failed: <type>: <message>`, on one line whatever the message holds. */
+export function formatWriteFailure(failure: { type?: string | null; message: string }): string {
+  return printable(`write failed: ${failure.type ? `${failure.type}: ` : ''}${failure.message}`);
 }
 
 export const startCommand: CliCommand = {
@@ -99,7 +105,7 @@ export const startCommand: CliCommand = {
           ...(cause instanceof ApplicationFailure && cause.details?.length ? { details: cause.details } : {}),
         };
         if (json) printJson(io, { workflowType: type, workflowId: handle.workflowId, failure });
-        else io.err(`write failed: ${failure.type ? `${failure.type}: ` : ''}${failure.message}`);
+        else io.err(formatWriteFailure(failure));
         return 1;
       }
     });
