@@ -116,6 +116,37 @@ describe('usage errors', () => {
   });
 });
 
+describe('start <input.json>: a file that is not a write input', () => {
+  const raw = (name: string, text: string | Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('not valid JSON: the position only (line, column), never the content', async () => {
+    const cases: [string, string][] = [
+      ['{"connectionId": "demo-sap", "token": s3cr3t-value-1234}', 'line 1, column 39'],
+      ['{\n  "connectionId": "demo-sap",\n  "apiKey": "s3cr3t-value-1234"\n  "x": 1\n}', 'line 4, column 3'],
+      ['{"connectionId": "demo-sap", "note": "s3cr3t-value-1234', 'line 1, column 56'],
+      ['', 'line 1, column 1'],
+    ];
+    for (const [i, [text, position]] of cases.entries()) {
+      const path = raw(`not-json-${i}.json`, text);
+      const r = await cli('start', 'createPurchaseOrder', path);
+      expect(r.code, text).toBe(2);
+      expect(r.err).toContain(`${path}: not valid JSON at ${position}`);
+      expect(r.err).not.toContain('s3cr3t');
+    }
+  });
+
+  it('too large: refused before it is read whole, with the cap', async () => {
+    const path = raw('huge.json', Buffer.alloc(2 * 1024 * 1024 + 1, 0x20));
+    const r = await cli('start', 'createPurchaseOrder', path);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${path}: larger than 2 MiB`);
+  });
+});
+
 describe('control characters never reach the terminal', () => {
   // An upstream message that clears the screen, colours, and forges a log line.
   const forged = 'refused \u001b[2J\u001b[31m\u009b6n\r\n[worker] all good';

@@ -15,7 +15,8 @@ import { CliUsageError, flag, JSON_OPTION, printJson, type CliCommand, type CliI
 import { withClient } from '../connect.js';
 import { positionals } from '../options.js';
 import { createProgressBar, type ProgressState } from '../progress.js';
-import { readJsonFile, reportInvalidInput } from './start.js';
+import { reportInvalidInput } from './start.js';
+import { readJsonFile } from '../read-json-file.js';
 import { printable } from '../../observability/printable.js';
 
 const POLL_MS = 2_000;
