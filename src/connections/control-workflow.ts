@@ -9,6 +9,7 @@ import {
   continueAsNew,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -22,6 +23,7 @@ import {
   connectionReportSchema,
   connectionStateSchema,
   reauthorizationSchema,
+  retryAfterExceedsCap,
   type ConnectionHealth,
   type Effects,
 } from './control-state.js';
@@ -43,6 +45,9 @@ const { probeConnection } = proxyActivities<Pick<MakiniActivities, 'probeConnect
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 1 },
 });
+
+/** Patch id: a 429's pause is capped by the policy's maxRetryAfterMs (before it, a Retry-After was honoured up to 7 days). */
+export const RETRY_AFTER_CAP_PATCH = 'connection-retry-after-cap';
 
 /** Continue as new past this many events (reports arrive as signals, one per 429/5xx/401). */
 const MAX_HISTORY_EVENTS = 2000;
@@ -79,8 +84,15 @@ export async function connectionControl(input: ConnectionControlInput): Promise<
   // Bad messages are logged and dropped: nothing a sender does may stop the connection's control.
   setHandler(connectionReportSignal, (raw) => {
     const r = connectionReportSchema.safeParse(raw);
-    if (r.success) apply(control.report(r.data, Date.now()));
-    else log.warn('connectionControl: ignored a malformed report', { connectionId, issues: r.error.issues.length });
+    if (r.success) {
+      // The cap on a Retry-After changes this workflow's timers: consulted only where it applies,
+      // so that histories from before it (and every report within the cap) replay as recorded.
+      const capRetryAfter =
+        r.data.kind !== 'rate-limited' ||
+        !retryAfterExceedsCap(r.data.retryAfterMs, control.state.policy) ||
+        patched(RETRY_AFTER_CAP_PATCH);
+      apply(control.report(r.data, Date.now(), { capRetryAfter }));
+    } else log.warn('connectionControl: ignored a malformed report', { connectionId, issues: r.error.issues.length });
   });
   setHandler(connectionEventSignal, (raw) => {
     const e = connectionEventSchema.safeParse(raw);
