@@ -22,6 +22,9 @@ export const WORKFLOW_CODE = [
   'src/makini/{contract,entities,classify-failure,outcome,retry-after}.ts',
   'src/observability/search-attributes.ts',
   'src/observability/metric-labels.ts',
+  'src/observability/failure-label.ts',
+  'src/observability/printable.ts',
+  'src/observability/tracing-workflow-interceptors.ts',
   'src/operations/failed-writes-query.ts',
   'src/profiles/{check-write,custom-fields,makini-fields,rules,schema,status-names}.ts',
 ];

@@ -78,6 +78,11 @@ export const makiniFailureInfoSchema = z.object({
   /** connectionBlocked: what held the call back. */
   connection: connectionBlockSchema.optional(),
   /** A 429 on a paced write: the connection's adaptive write rate from now on (writes/s). */
+  /**
+   * A 429 whose Retry-After was longer than the connection policy's maxRetryAfterMs: the value Makini
+   * sent (ms); `retryAfterMs` is then the cap, which the connection's pause and the write's wait honour.
+   */
+  retryAfterCappedFromMs: z.number().nonnegative().optional(),
   rateCapPerSecond: z.number().positive().optional(),
   /** A 401 on a connection whose OAuth token the worker can refresh: the write tries one refresh before waiting. */
   tokenRefreshable: z.boolean().optional(),

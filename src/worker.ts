@@ -45,7 +45,11 @@ async function main(): Promise<void> {
   }
   const { settings, connections } = startup;
   // Readable lines on a terminal, JSON lines otherwise (workflowId, connectionId, step, requestId); known secrets blanked out.
-  const logger = createRuntimeLogger(settings.LOG_LEVEL, { secrets: knownSecrets(process.env, tokenEnvNames(connections)) });
+  const logger = createRuntimeLogger(settings.LOG_LEVEL, {
+    secrets: knownSecrets(process.env, tokenEnvNames(connections)),
+    // Payloads encrypted: failure text stays out of the logs too (history holds it encrypted).
+    omitFailureText: Boolean(settings.MAKINI_WRITES_ENCRYPTION_KEYS),
+  });
   if (connections.connections.length === 0) {
     logger.warn(
       '[worker] no connections configured (MAKINI_CONNECTIONS_FILE unset or empty): every write will fail with MakiniConnectionConfigError',

@@ -17,6 +17,7 @@ import { webhookSendCommand } from './commands/webhook-send.js';
 import { TemporalUnreachableError } from './connect.js';
 import { commandHelp, overallHelp, usageLine } from './help.js';
 import { closest, parseCommandArgs } from './options.js';
+import { printable, printableLines } from '../observability/printable.js';
 
 /** Every command, in the order `--help` lists them. Register a new command with one line here. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -40,7 +41,10 @@ const consoleIo: CliIo = {
 };
 
 /** Runs one CLI invocation (`argv` without node and the script); resolves to the exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Promise<number> {
+export async function runCli(argv: readonly string[], rawIo: CliIo = consoleIo): Promise<number> {
+  // Whatever a command prints (messages from Makini, history, files, arguments): no control
+  // character but the layout's line breaks reaches the terminal (JSON output stays valid JSON).
+  const io: CliIo = { out: (text) => rawIo.out(printableLines(text)), err: (text) => rawIo.err(printableLines(text)) };
   const [name, ...rest] = argv;
   if (name === undefined) {
     io.err(overallHelp(COMMANDS));
@@ -58,7 +62,7 @@ export async function runCli(argv: readonly string[], io: CliIo = consoleIo): Pr
       name,
       COMMANDS.map((c) => c.name),
     );
-    io.err(`makini-writes: unknown command "${name}"${near ? `; did you mean ${near}?` : ''} (makini-writes --help lists them)`);
+    io.err(`makini-writes: unknown command "${printable(name)}"${near ? `; did you mean ${near}?` : ''} (makini-writes --help lists them)`);
     return EXIT_USAGE;
   }
   try {

@@ -134,7 +134,8 @@ export async function createProductionWorker(opts: ProductionWorkerOptions): Pro
     activity: [
       // First, so that the activity's span encloses everything the other interceptors do.
       ...(tracing?.workerInterceptors ?? []),
-      makiniCallInterceptors(opts.connections),
+      // Encrypted payloads (a payload codec): Makini's failure messages stay out of the logs too.
+      makiniCallInterceptors(opts.connections, { omitFailureText: (opts.dataConverter?.payloadCodecs?.length ?? 0) > 0 }),
       connectionGateInterceptors({ client, connectionIds: opts.connections.connections.map((c) => c.id), policy: opts.connectionPolicy }),
     ],
   };

@@ -60,7 +60,7 @@ export function parseConnections(text: string, source: string): ConnectionsFile 
     throw new Error(`${source}: not valid YAML/JSON: ${describeYamlError(err)}`);
   }
   const parsed = connectionsFileSchema.safeParse(raw);
-  if (!parsed.success) throw new Error(`${source}: invalid connections config:\n${formatZodIssues(parsed.error)}`);
+  if (!parsed.success) throw new Error(`${source}: invalid connections config:\n${formatZodIssues(parsed.error, '', raw)}`);
   return parsed.data;
 }
 

@@ -17,6 +17,14 @@ export const connectionPolicySchema = z.object({
   breakerMaxOpenMs: ms.default(5 * 60_000),
   /** Pause of every paced write after a 429 that carries no Retry-After. */
   defaultPauseMs: ms.default(5_000),
+  /**
+   * The longest a 429's Retry-After pauses the connection (and the write that got it waits): a
+   * header of 99999999 s would otherwise hold every write to the connection for days. One hour:
+   * Makini's write limits are per minute (shared/makini-api.md), so a genuine Retry-After is
+   * about a minute, and an hour is also the longest backoff a write may ask for (maxBackoffMs);
+   * a connection still limited after it gets another 429 and another pause.
+   */
+  maxRetryAfterMs: ms.min(1_000).default(60 * 60_000),
   /** After a 429 the write rate is cut to this share of the rate that got it. */
   rateDecrease: z.number().gt(0).lt(1).default(0.8),
   /** Quiet time (no 429) after which the reduced rate grows by `rateIncrease`. */
@@ -191,6 +199,10 @@ export function reducedCap(
   return Math.max(floor, Math.min(current ?? writesPerSecond, writesPerSecond) * policy.rateDecrease);
 }
 
+/** Whether a Retry-After is longer than the policy lets a connection pause for it. */
+export const retryAfterExceedsCap = (retryAfterMs: number | undefined, policy: Pick<ConnectionPolicy, 'maxRetryAfterMs'>): boolean =>
+  retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterMs;
+
 /** What applying an input asks the workflow to do: tell these waiting writes to go on. */
 export interface Effects {
   release: string[];
@@ -271,7 +283,11 @@ export class ConnectionControl {
     this.state.policy = policy;
   }
 
-  report(r: ConnectionReport, now: number): Effects {
+  /**
+   * Applies a worker's report. `capRetryAfter: false` honours a 429's Retry-After beyond the
+   * policy's maxRetryAfterMs (how histories from before the cap replay).
+   */
+  report(r: ConnectionReport, now: number, opts: { capRetryAfter?: boolean } = {}): Effects {
     const s = this.state;
     switch (r.kind) {
       case 'succeeded':
@@ -293,7 +309,9 @@ export class ConnectionControl {
         s.rate.rateLimitedCount += 1;
         s.rate.lastRateLimitedAt = r.at;
         // From the 429's own time: the write that got it retries exactly after Retry-After, unblocked.
-        s.rate.pausedUntil = Math.max(s.rate.pausedUntil ?? 0, r.at + (r.retryAfterMs ?? s.policy.defaultPauseMs));
+        const retryAfterMs =
+          opts.capRetryAfter !== false && retryAfterExceedsCap(r.retryAfterMs, s.policy) ? s.policy.maxRetryAfterMs : r.retryAfterMs;
+        s.rate.pausedUntil = Math.max(s.rate.pausedUntil ?? 0, r.at + (retryAfterMs ?? s.policy.defaultPauseMs));
         if (r.writesPerSecond !== undefined) {
           if (!sameEpisode) {
             s.rate.capPerSecond = reducedCap(s.rate.capPerSecond, s.rate.ceilingPerSecond, r.writesPerSecond, s.policy);

@@ -23,6 +23,7 @@ import {
   connectionReportSchema,
   connectionStateSchema,
   reauthorizationSchema,
+  retryAfterExceedsCap,
   tokenNoticeSchema,
   type ConnectionHealth,
   type TokenRefreshAnswer,
@@ -57,6 +58,9 @@ const { refreshConnectionToken } = proxyActivities<Pick<MakiniActivities, 'refre
 
 /** Patch id of the OAuth token refresh schedule (histories before it have no token state). */
 export const TOKEN_REFRESH_PATCH = 'connection-oauth-token-refresh';
+
+/** Patch id: a 429's pause is capped by the policy's maxRetryAfterMs (before it, a Retry-After was honoured up to 7 days). */
+export const RETRY_AFTER_CAP_PATCH = 'connection-retry-after-cap';
 
 /** Continue as new past this many events (reports arrive as signals, one per 429/5xx/401). */
 const MAX_HISTORY_EVENTS = 2000;
@@ -93,8 +97,15 @@ export async function connectionControl(input: ConnectionControlInput): Promise<
   // Bad messages are logged and dropped: nothing a sender does may stop the connection's control.
   setHandler(connectionReportSignal, (raw) => {
     const r = connectionReportSchema.safeParse(raw);
-    if (r.success) apply(control.report(r.data, Date.now()));
-    else log.warn('connectionControl: ignored a malformed report', { connectionId, issues: r.error.issues.length });
+    if (r.success) {
+      // The cap on a Retry-After changes this workflow's timers: consulted only where it applies,
+      // so that histories from before it (and every report within the cap) replay as recorded.
+      const capRetryAfter =
+        r.data.kind !== 'rate-limited' ||
+        !retryAfterExceedsCap(r.data.retryAfterMs, control.state.policy) ||
+        patched(RETRY_AFTER_CAP_PATCH);
+      apply(control.report(r.data, Date.now(), { capRetryAfter }));
+    } else log.warn('connectionControl: ignored a malformed report', { connectionId, issues: r.error.issues.length });
   });
   setHandler(connectionEventSignal, (raw) => {
     const e = connectionEventSchema.safeParse(raw);

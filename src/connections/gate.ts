@@ -14,6 +14,7 @@ import { SendSpacing } from './send-spacing.js';
 import {
   connectionPolicySchema,
   reducedCap,
+  retryAfterExceedsCap,
   type ConnectionPolicy,
   type ConnectionPolicyInput,
   type ConnectionReport,
@@ -156,22 +157,35 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     } catch (err) {
       const report = reportOfFailure(err, startedAt, pacedAt, waiter);
       if (report?.kind === 'server-error') this.shared.failuresSinceSuccess.add(controlId);
+      if (report?.kind !== 'rate-limited' || !(err instanceof ApplicationFailure)) {
+        if (report) await this.report(taskQueue, connectionId, controlId, report);
+        throw err;
+      }
+      // A Retry-After beyond the policy's cap is honoured for the cap only, here (this process's
+      // pause), by the control workflow (which caps the report itself) and by the write's own wait.
+      const { maxRetryAfterMs, defaultPauseMs } = this.shared.policy;
+      const capped = retryAfterExceedsCap(report.retryAfterMs, this.shared.policy);
       // Before the report goes: this process's next write calls must not wait for the control to have it.
-      if (report?.kind === 'rate-limited') {
-        this.shared.pauses.note(controlId, report.at, report.retryAfterMs ?? this.shared.policy.defaultPauseMs);
-      }
-      if (report) await this.report(taskQueue, connectionId, controlId, report);
-      if (report?.kind === 'rate-limited' && pacedAt !== undefined && err instanceof ApplicationFailure) {
-        // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
-        const rateCapPerSecond = reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? this.shared.policy);
-        throw ApplicationFailure.create({
-          type: err.type ?? undefined,
-          message: err.message,
-          nonRetryable: err.nonRetryable ?? undefined,
-          details: [{ ...(err.details?.[0] as object), rateCapPerSecond }],
-        });
-      }
-      throw err;
+      this.shared.pauses.note(controlId, report.at, capped ? maxRetryAfterMs : (report.retryAfterMs ?? defaultPauseMs));
+      await this.report(taskQueue, connectionId, controlId, report);
+      if (!capped && pacedAt === undefined) throw err;
+      // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
+      const rateCapPerSecond =
+        pacedAt === undefined
+          ? undefined
+          : reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? this.shared.policy);
+      throw ApplicationFailure.create({
+        type: err.type ?? undefined,
+        message: err.message,
+        nonRetryable: err.nonRetryable ?? undefined,
+        details: [
+          {
+            ...(err.details?.[0] as object),
+            ...(rateCapPerSecond === undefined ? {} : { rateCapPerSecond }),
+            ...(capped ? { retryAfterMs: maxRetryAfterMs, retryAfterCappedFromMs: report.retryAfterMs } : {}),
+          },
+        ],
+      });
     }
   }
 

@@ -2,6 +2,7 @@
 import { MakiniErrorCode } from './contract.js';
 import { MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
 import { outcomeOfErrorAnswer, outcomeOfNoAnswer, REFUSAL_STATUSES } from './outcome.js';
+import { printable } from '../observability/printable.js';
 
 export interface HttpAnswer {
   method: string;
@@ -65,10 +66,20 @@ const MAX_MESSAGE_CHARS = 500;
 /** Codes, error types and request ids are short; a longer one is cut to this. */
 const MAX_FIELD_CHARS = 200;
 
-const clipMessage = (text: string) =>
-  text.length <= MAX_MESSAGE_CHARS ? text : `${text.slice(0, MAX_MESSAGE_CHARS)}… (${text.length - MAX_MESSAGE_CHARS} more characters)`;
-const clipField = (text: string | undefined) =>
-  text === undefined || text.length <= MAX_FIELD_CHARS ? text : `${text.slice(0, MAX_FIELD_CHARS - 1)}…`;
+/**
+ * Makini's text, made printable (control characters as visible escapes: an upstream ESC sequence
+ * or `\r\n` must not reach a terminal or forge a log line) and then cut.
+ */
+const clipMessage = (raw: string) => {
+  const text = printable(raw);
+  return text.length <= MAX_MESSAGE_CHARS
+    ? text
+    : `${text.slice(0, MAX_MESSAGE_CHARS)}… (${text.length - MAX_MESSAGE_CHARS} more characters)`;
+};
+const clipField = (raw: string | undefined) => {
+  const text = raw === undefined ? undefined : printable(raw);
+  return text === undefined || text.length <= MAX_FIELD_CHARS ? text : `${text.slice(0, MAX_FIELD_CHARS - 1)}…`;
+};
 
 /**
  * Classifies a non-2xx HTTP answer. Whether a write may have landed comes from the outcome model

@@ -11,6 +11,7 @@ import { outcomeOfSuccessAnswer } from './outcome.js';
 import { parseRetryAfter } from './retry-after.js';
 import { redact, type Secret } from '../config/secret.js';
 import { MakiniError, makiniErrorFrom } from './errors.js';
+import { FailureSpanAttr } from '../observability/failure-label.js';
 
 /** What each call reports for step timing. */
 export interface CallMeta {
@@ -132,8 +133,8 @@ export const MakiniSpanAttr = {
   method: 'http.request.method',
   route: 'http.route',
   status: 'http.response.status_code',
-  errorCode: 'makini.error.code',
-  failureType: 'makini.failure.type',
+  errorCode: FailureSpanAttr.code,
+  failureType: FailureSpanAttr.type,
   requestId: 'makini.request_id',
   retryAfterMs: 'makini.retry_after_ms',
 } as const;

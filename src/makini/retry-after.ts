@@ -1,8 +1,9 @@
 // Retry-After (RFC 9110 §10.2.3): delta-seconds or an HTTP-date. Garbage yields undefined.
+// The value is kept as sent (at most 10 digits of seconds, or a date: finite either way), so that
+// a step can say what it did with it; how long a connection honours one is the connection policy's
+// `maxRetryAfterMs` (src/connections/control-state.ts), and a write's wait its retry budget.
 
 const DELTA_SECONDS = /^\s*(\d{1,10})\s*$/;
-/** Cap on a parsed delay: far beyond any retry budget, but keeps arithmetic finite. */
-const MAX_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * Parses a Retry-After header value into milliseconds from `nowMs`.
@@ -12,7 +13,7 @@ const MAX_MS = 7 * 24 * 3600 * 1000;
 export function parseRetryAfter(value: string | null | undefined, nowMs: number = Date.now()): number | undefined {
   if (value == null) return undefined;
   const delta = DELTA_SECONDS.exec(value);
-  if (delta) return Math.min(Number(delta[1]) * 1000, MAX_MS);
+  if (delta) return Number(delta[1]) * 1000;
   // HTTP-date: IMF-fixdate, obsolete RFC 850, or asctime (which carries no zone: it is GMT).
   const v = value.trim();
   let at: number;
@@ -27,5 +28,5 @@ export function parseRetryAfter(value: string | null | undefined, nowMs: number 
     return undefined;
   }
   if (!Number.isFinite(at)) return undefined;
-  return Math.min(Math.max(0, at - nowMs), MAX_MS);
+  return Math.max(0, at - nowMs);
 }

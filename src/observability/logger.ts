@@ -7,6 +7,7 @@ import { DefaultLogger, type LogEntry, type LogLevel, type LogMetadata, type Log
 import { destination as pinoDestination, pino, type DestinationStream } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { redact } from '../config/secret.js';
+import { failureLabelOf } from './failure-label.js';
 import { redactDeep } from './redact.js';
 
 export type LogFormat = 'pretty' | 'json';
@@ -72,9 +73,25 @@ function withoutBigints(value: unknown): unknown {
   return value;
 }
 
+/** Attributes of failures as type and code (failureLabelOf), without message, stack or a step's note. */
+function withoutFailureText(meta: LogMetadata): LogMetadata {
+  const out: LogMetadata = {};
+  for (const [k, v] of Object.entries(meta)) {
+    if (k === 'note') continue;
+    out[k] = v instanceof Error ? failureLabelOf(v) : v;
+  }
+  return out;
+}
+
 export interface RuntimeLoggerOptions {
   /** Secret values to blank out wherever they appear (see `knownSecrets`). */
   secrets?: readonly string[];
+  /**
+   * True where payloads are encrypted (MAKINI_WRITES_ENCRYPTION_KEYS): errors in attributes (the
+   * SDK's "Activity failed", "Workflow failed") are logged by type and code only, and a step's
+   * `note` (its failure message) not at all; history keeps both, encrypted.
+   */
+  omitFailureText?: boolean;
   /** `pretty` or `json` (default: `chooseLogFormat()`, from stdout and the environment). */
   format?: LogFormat;
   /** Colours in `pretty` lines (default: `chooseLogFormat()`'s). */
@@ -129,7 +146,8 @@ export function createRuntimeLogger(level: LogLevel, opts: RuntimeLoggerOptions 
   );
   const threshold = SEVERITY[level];
   const sink = (entry: LogEntry) => {
-    const attrs = (withoutBigints(redactDeep(entry.meta ?? {}, secrets)) ?? {}) as Record<string, unknown>;
+    const meta = opts.omitFailureText ? withoutFailureText(entry.meta ?? {}) : (entry.meta ?? {});
+    const attrs = (withoutBigints(redactDeep(meta, secrets)) ?? {}) as Record<string, unknown>;
     for (const key of Object.keys(attrs)) {
       if (RESERVED.has(key)) {
         attrs[`attr_${key}`] = attrs[key];

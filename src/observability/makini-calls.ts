@@ -1,6 +1,9 @@
 // Activity interceptor observing every Makini activity: counts and times the calls by system,
 // operation, status and error code on the worker's metric meter (Prometheus at METRICS_PORT), and
-// logs each call with the connection, Makini's request ids and the outcome.
+// logs each call with the connection, Makini's request ids and the outcome. Where payloads are
+// encrypted, a failed call is logged by its type, code and request id, without Makini's message:
+// the message can quote the connected system (a record, a supplier, an IBAN), which history holds
+// encrypted; a log line would carry it in clear.
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
@@ -18,6 +21,8 @@ export const MakiniMetric = {
 
 interface CallOutcome {
   status: string;
+  /** The failure type (MakiniRequestRejected, ...), for failed calls. */
+  type?: string;
   /** As sent (logs). */
   errorCode: string;
   /** Bounded (metrics). */
@@ -43,6 +48,7 @@ function outcomeOfError(err: unknown): CallOutcome | undefined {
   if (!info.success) return undefined;
   return {
     status: info.data.status ? String(info.data.status) : 'none',
+    type: info.data.type,
     errorCode: info.data.code ?? info.data.type,
     errorCodeLabel: errorCodeLabel(info.data.code, info.data.type),
     requestIds: info.data.requestId ? [info.data.requestId] : [],
@@ -65,10 +71,17 @@ export class SystemDirectory {
   }
 }
 
+/** How a failed call's log line reads. */
+export interface MakiniCallLogOptions {
+  /** True where payloads are encrypted: the line names the failure's type, code and request id, never Makini's message. */
+  omitFailureText?: boolean;
+}
+
 class MakiniCallObserver implements ActivityInboundCallsInterceptor {
   constructor(
     private readonly ctx: Context,
     private readonly systems: SystemDirectory,
+    private readonly opts: MakiniCallLogOptions,
   ) {}
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
@@ -106,13 +119,17 @@ class MakiniCallObserver implements ActivityInboundCallsInterceptor {
       requestIds: o.requestIds,
       durationMs: ms,
     };
-    if (err) this.ctx.log.warn(`makini call failed: ${(err as Error).message}`, attrs);
-    else this.ctx.log.info('makini call', attrs);
+    if (err) {
+      const text = this.opts.omitFailureText
+        ? `${o.type ?? 'failed'}${o.errorCode && o.errorCode !== o.type ? ` ${o.errorCode}` : ''}${attrs.requestId ? ` (request ${attrs.requestId})` : ''}`
+        : (err as Error).message;
+      this.ctx.log.warn(`makini call failed: ${text}`, attrs);
+    } else this.ctx.log.info('makini call', attrs);
   }
 }
 
 /** The worker's activity interceptors: Makini call metrics and logs. */
-export function makiniCallInterceptors(connections: ConnectionsFile): ActivityInterceptorsFactory {
+export function makiniCallInterceptors(connections: ConnectionsFile, opts: MakiniCallLogOptions = {}): ActivityInterceptorsFactory {
   const systems = new SystemDirectory(connections);
-  return (ctx) => ({ inbound: new MakiniCallObserver(ctx, systems) });
+  return (ctx) => ({ inbound: new MakiniCallObserver(ctx, systems, opts) });
 }

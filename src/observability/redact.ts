@@ -1,11 +1,21 @@
-// Redaction for anything that leaves the process as text (logs): values under secret-looking keys,
-// bearer tokens, and every known secret value (connection tokens, encryption keys, API keys).
+// Redaction for anything that leaves the process as text (logs): values under secret-looking keys
+// (and after a secret-looking name in a list of pairs), bearer and Basic credentials, URL
+// user-info, the bytes of buffers, and every known secret value (connection tokens, encryption
+// keys, API keys).
 import { redact } from '../config/secret.js';
 
 export const REDACTED = '[redacted]';
 
-/** Keys whose values are never logged (case-insensitive; `taskToken` authorises completing an activity). */
-const SECRET_KEY = /(token|secret|password|passwd|authorization|api[-_]?key|cookie|credential|private[-_]?key|encryption[-_]?keys?)$/i;
+/**
+ * A key whose value is never logged: one of these words anywhere in it, in any case (`taskToken`
+ * authorises completing an activity, `refreshTokens`, `secretKey`, `AWS_ACCESS_KEY_ID`, `basicAuth`).
+ * `auth` but not `author`; a record's `*Key` (vendorKey) is an id, not a secret.
+ */
+const SECRET_KEY =
+  /token|secret|passw(?:or)?d|pwd|authorization|auth(?!or)|api[-_]?key|access[-_]?key|private[-_]?key|cookie|credential|encryption[-_]?keys?/i;
+/** A name in a list of pairs (`['authorization', 'Basic …']`, Node's raw headers): one word, no spaces. */
+const isSecretName = (v: unknown): boolean => typeof v === 'string' && /^[\w.-]{1,100}$/.test(v) && SECRET_KEY.test(v);
+const hasValue = (v: unknown) => v !== undefined && v !== null && v !== '';
 
 const MAX_DEPTH = 8;
 
@@ -18,17 +28,27 @@ export function redactDeep(value: unknown, secrets: readonly string[] = [], dept
   if (typeof value === 'string') return redact(value, secrets);
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '[too deep]';
+  // Key material, bodies, ciphertext: the bytes never, their size only (a Buffer's toJSON lists every byte).
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) {
+    return `[${value.byteLength} bytes, redacted]`;
+  }
   if (value instanceof Error) {
     return redactDeep({ name: value.name, message: value.message, stack: value.stack }, secrets, depth + 1);
   }
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v, secrets, depth + 1));
+  if (Array.isArray(value)) {
+    // The value after a secret-looking name: `[name, value]` pairs and flat raw-header lists alike.
+    return value.map((v, i) => (i > 0 && isSecretName(value[i - 1]) && hasValue(v) ? REDACTED : redactDeep(v, secrets, depth + 1)));
+  }
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') {
     return redactDeep((value as { toJSON(): unknown }).toJSON(), secrets, depth + 1);
   }
+  // `{ name: 'Authorization', value: '…' }` (HAR-style header lists).
+  const pairName = (value as { name?: unknown; key?: unknown }).name ?? (value as { key?: unknown }).key;
+  const namedSecret = isSecretName(pairName);
   return Object.fromEntries(
     Object.entries(value).map(([k, v]) => [
       k,
-      SECRET_KEY.test(k) && v !== undefined && v !== null && v !== '' ? REDACTED : redactDeep(v, secrets, depth + 1),
+      (SECRET_KEY.test(k) || (namedSecret && k === 'value')) && hasValue(v) ? REDACTED : redactDeep(v, secrets, depth + 1),
     ]),
   );
 }

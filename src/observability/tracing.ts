@@ -4,10 +4,25 @@
 // through a sink) to the activities (activity interceptors), and src/makini/http.ts adds a span
 // per Makini call under the activity's. Off, nothing is registered: the OpenTelemetry API's no-op
 // tracer is all that runs.
+//
+// Spans carry a failure's type and Makini code, never its text: the SDK's interceptors record a
+// failure's message and stack (status message, `exception.message`, `exception.stacktrace`), and
+// a message can quote the connected system (a 422 naming a record, a supplier, an IBAN) that
+// history holds encrypted. Every span, the worker's and the workflows' (which reach the processor
+// through the sink), passes through `scrubbingSpanProcessor` before any exporter sees it.
 import { createRequire } from 'node:module';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { fileURLToPath } from 'node:url';
+import { context, propagation, trace, type Context } from '@opentelemetry/api';
 import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+  type Span,
+  type SpanProcessor,
+  type TimedEvent,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
@@ -18,11 +33,24 @@ import {
   OpenTelemetryWorkflowClientInterceptor,
 } from '@temporalio/interceptors-opentelemetry';
 import type { WorkflowClientInterceptor } from '@temporalio/client';
-import type { ActivityInterceptorsFactory, InjectedSinks, WorkerOptions } from '@temporalio/worker';
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptorsFactory,
+  InjectedSinks,
+  Next,
+  WorkerOptions,
+} from '@temporalio/worker';
+import { FailureSpanAttr, failureLabelText, labelSpanFailure, spanFailureLabel } from './failure-label.js';
 
 /** The workflow interceptors module of `@temporalio/interceptors-opentelemetry` (bundled with the workflows). */
 export const TRACING_WORKFLOW_MODULE = createRequire(import.meta.url).resolve(
   '@temporalio/interceptors-opentelemetry/lib/workflow-interceptors',
+);
+
+/** The workflow interceptors that name a failure's type and code on the SDK's workflow spans (bundled after TRACING_WORKFLOW_MODULE). */
+export const FAILURE_LABEL_WORKFLOW_MODULE = fileURLToPath(
+  new URL(`./tracing-workflow-interceptors${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
 /** Default `service.name` of the spans (OTEL_SERVICE_NAME overrides it). */
@@ -73,17 +101,21 @@ export interface TracingOptions {
 export function createTracing(opts: TracingOptions): Tracing {
   const attributes = opts.resourceAttributes ?? {};
   const resource = new Resource({ ...attributes, 'service.name': opts.serviceName ?? attributes['service.name'] ?? DEFAULT_SERVICE_NAME });
+  const spanProcessor = scrubbingSpanProcessor(opts.spanProcessor);
   const tracerProvider = new NodeTracerProvider({ resource });
-  tracerProvider.addSpanProcessor(opts.spanProcessor);
+  tracerProvider.addSpanProcessor(spanProcessor);
   tracerProvider.register();
   return {
     enabled: true,
     tracerProvider,
     workerInterceptors: [
       (ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) }),
+      // Inside the activity's span: names the failure's type and code on it before the SDK records the failure.
+      () => ({ inbound: new FailureLabelActivityInbound() }),
     ],
-    workflowModules: [TRACING_WORKFLOW_MODULE],
-    sinks: { exporter: workflowSpanSink(opts.spanProcessor, resource) } satisfies InjectedSinks<OpenTelemetrySinks>,
+    // In this order: the SDK's spans enclose the failure labels.
+    workflowModules: [TRACING_WORKFLOW_MODULE, FAILURE_LABEL_WORKFLOW_MODULE],
+    sinks: { exporter: workflowSpanSink(spanProcessor, resource) } satisfies InjectedSinks<OpenTelemetrySinks>,
     clientInterceptors: [new OpenTelemetryWorkflowClientInterceptor()],
     shutdown: async () => {
       await tracerProvider.shutdown();
@@ -91,6 +123,60 @@ export function createTracing(opts: TracingOptions): Tracing {
       context.disable();
       propagation.disable();
     },
+  };
+}
+
+/** Names an activity's failure (type, Makini code) on the activity's span, which is active here. */
+class FailureLabelActivityInbound implements ActivityInboundCallsInterceptor {
+  async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+    const span = trace.getActiveSpan();
+    try {
+      return await next(input);
+    } catch (err) {
+      if (span) labelSpanFailure(span, err);
+      throw err;
+    }
+  }
+}
+
+const EXCEPTION_EVENT = 'exception';
+const EXCEPTION_TYPE = 'exception.type';
+
+/**
+ * A span as an exporter may see it: the status message and each exception event say the failure's
+ * type and Makini code (from the span's failure attributes, else the exception's recorded type),
+ * and nothing of its message or stack. Changes `span` in place, once it has ended.
+ */
+function scrubSpan(span: ReadableSpan): void {
+  const exception = span.events.find((e) => e.name === EXCEPTION_EVENT);
+  const label = spanFailureLabel(span.attributes, exception?.attributes?.[EXCEPTION_TYPE]);
+  const writable = span as { status: ReadableSpan['status']; events: TimedEvent[] };
+  if (span.status.message !== undefined) {
+    writable.status = label ? { code: span.status.code, message: failureLabelText(label) } : { code: span.status.code };
+  }
+  writable.events = span.events.map((e) =>
+    e.name !== EXCEPTION_EVENT
+      ? e
+      : {
+          ...e,
+          attributes: {
+            [EXCEPTION_TYPE]: label?.type ?? 'Error',
+            ...(label?.code ? { [FailureSpanAttr.code]: label.code } : {}),
+          },
+        },
+  );
+}
+
+/** `inner`, with every span scrubbed (`scrubSpan`) before it reaches it. */
+function scrubbingSpanProcessor(inner: SpanProcessor): SpanProcessor {
+  return {
+    onStart: (span: Span, parentContext: Context) => inner.onStart(span, parentContext),
+    onEnd: (span: ReadableSpan) => {
+      scrubSpan(span);
+      inner.onEnd(span);
+    },
+    forceFlush: () => inner.forceFlush(),
+    shutdown: () => inner.shutdown(),
   };
 }
 
@@ -112,15 +198,24 @@ function workflowSpanSink(spanProcessor: SpanProcessor, resource: Resource): Inj
   };
 }
 
-/** `k=v,k2=v2` (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES), values percent-decoded. */
+/**
+ * `k=v,k2=v2` (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES), values percent-decoded. A bad
+ * entry is named by its position only: header values are collectors' API keys, and an entry
+ * without `=` may be nothing but the key.
+ */
 function keyValues(value: string | undefined, name: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of (value ?? '').split(',')) {
-    if (!part.trim()) continue;
+  (value ?? '').split(',').forEach((part, index) => {
+    if (!part.trim()) return;
+    const entry = `${name}: entry ${index + 1} (of the comma-separated list)`;
     const i = part.indexOf('=');
-    if (i <= 0) throw new Error(`${name}: expected key=value pairs separated by commas, got "${part.trim().slice(0, 40)}"`);
-    out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
-  }
+    if (i <= 0 || !part.slice(0, i).trim()) throw new Error(`${entry} is not key=value; its text is not shown, it may be a secret`);
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      throw new Error(`${entry}: the value is not valid percent-encoding (a literal % is written %25); its text is not shown`);
+    }
+  });
   return out;
 }
 

@@ -11,8 +11,9 @@ export const BUILTIN_PROFILES_DIR = join(dirname(fileURLToPath(import.meta.url))
 
 /** Parses and validates one profile document. */
 export function parseProfile(text: string, source: string): WriteProfile {
-  const parsed = writeProfileSchema.safeParse(parseYaml(text));
-  if (!parsed.success) throw new Error(`${source}: invalid write profile:\n${formatZodIssues(parsed.error)}`);
+  const raw: unknown = parseYaml(text);
+  const parsed = writeProfileSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${source}: invalid write profile:\n${formatZodIssues(parsed.error, '', raw)}`);
   return parsed.data;
 }
 

@@ -226,7 +226,9 @@ export function applyOverrides(profile: WriteProfile, overrides: unknown, source
   if (overrides === undefined || overrides === null) return writeProfileSchema.parse(profile);
   const parsed = profileOverridesSchema.safeParse(overrides);
   if (!parsed.success) {
-    throw new Error(`${source}: invalid write-profile overrides for ${profile.system}:\n${formatZodIssues(parsed.error, 'overrides.')}`);
+    throw new Error(
+      `${source}: invalid write-profile overrides for ${profile.system}:\n${formatZodIssues(parsed.error, 'overrides.', overrides)}`,
+    );
   }
   const o = parsed.data;
   const issues: Issue[] = [];
@@ -243,7 +245,9 @@ export function applyOverrides(profile: WriteProfile, overrides: unknown, source
   }
   const result = writeProfileSchema.safeParse(next);
   if (!result.success) {
-    throw new Error(`${source}: write-profile overrides for ${profile.system} give an invalid profile:\n${formatZodIssues(result.error)}`);
+    throw new Error(
+      `${source}: write-profile overrides for ${profile.system} give an invalid profile:\n${formatZodIssues(result.error, '', next)}`,
+    );
   }
   return result.data;
 }

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import * as catalog from '../writes/catalog.js';
 import * as failures from '../failures.js';
 import * as makiniContract from '../makini/contract.js';
+import * as makiniEntities from '../makini/entities.js';
 import * as checkWrite from '../profiles/check-write.js';
 import * as customFields from '../profiles/custom-fields.js';
 import * as makiniFields from '../profiles/makini-fields.js';
@@ -65,6 +66,7 @@ for (const moduleExports of [
   catalog,
   failures,
   makiniContract,
+  makiniEntities,
   checkWrite,
   customFields,
   makiniFields,

@@ -90,13 +90,22 @@ describe('one connection, many writes', () => {
       connections: [
         { id: 'pace-1', system: 'sap', writesPerMinute: 120 },
         { id: 'rl-1', system: 'sap', writesPerMinute: 600 },
+        { id: 'rl-cap', system: 'sap' },
         { id: 'down-1', system: 'sap' },
         { id: 'flaky-1', system: 'sap' },
         { id: 'auth-1', system: 'sap' },
         { id: 'auth-2', system: 'sap' },
         { id: 'auth-3', system: 'sap' },
       ],
-      worker: { connectionPolicy: { breakerThreshold: 3, breakerOpenMs: 1_500, breakerMaxOpenMs: 3_000, rateRecoveryMs: 60_000 } },
+      worker: {
+        connectionPolicy: {
+          breakerThreshold: 3,
+          breakerOpenMs: 1_500,
+          breakerMaxOpenMs: 3_000,
+          rateRecoveryMs: 60_000,
+          maxRetryAfterMs: 10_000,
+        },
+      },
     });
     ({ sb, client, taskQueue } = stack);
     receiver = createWebhookReceiver({
@@ -190,6 +199,30 @@ describe('one connection, many writes', () => {
     // 600/min paced at 600 per 61.5 s = 9.76/s; cut to 80% after the 429.
     expect(s?.state.rate.capPerSecond).toBeCloseTo(pacedWritesPerSecond(600) * 0.8, 5);
     expect(s?.health).toBe('rate-reduced');
+  });
+
+  it("a Retry-After of 99999999 s pauses the connection for the policy's maxRetryAfterMs only, and the step says so", async () => {
+    await sb.sandbox.admin.scriptFaults('rl-cap', [
+      { kind: 'rate-limit', method: 'POST', pathPrefix: '/api/eam/purchase-orders', retryAfterSeconds: 99_999_999 },
+    ]);
+    const k = key('cap');
+    const started = Date.now();
+    const [handle] = await startAll('rl-cap', [k], { maxTotalMs: 120_000 });
+    // The connection's pause, while it lasts: the cap (10 s in this worker's policy), not 99999999 s (or 7 days).
+    const paused = await waitFor('the pause', async () => {
+      const rate = (await status('rl-cap'))?.state.rate;
+      return rate?.pausedUntil !== undefined && rate.lastRateLimitedAt !== undefined ? rate : undefined;
+    });
+    expect(paused.rateLimitedCount).toBe(1);
+    expect(paused.pausedUntil! - paused.lastRateLimitedAt!).toBe(10_000);
+    const result = await handle!.result();
+    // The write that got the 429 waited the cap and went on; its step says what was capped.
+    const create = result.steps.find((st) => st.name.startsWith('create purchase order'))!;
+    expect(create.waits).toEqual([
+      expect.objectContaining({ ms: 10_000, cause: expect.stringMatching(/Retry-After 99999999 s capped at 10 s/) }),
+    ]);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(await posWithCode('rl-cap', k)).toHaveLength(1);
   });
 
   it('opens the breaker after repeated 503s: writes pause (durably, no calls), a probe finds the system back, all complete once', async () => {

@@ -101,7 +101,13 @@ describe('operations', () => {
         metricsUrl = `http://127.0.0.1:${port}/metrics`;
         // As src/worker.ts installs it: JSON logs (captured here) and a Prometheus endpoint.
         Runtime.install({
-          logger: createRuntimeLogger('INFO', { format: 'json', secrets: Object.values(started.tokens), write: (l) => logLines.push(l) }),
+          // Payloads are encrypted here, so failure text stays out of the logs as well (src/worker.ts).
+          logger: createRuntimeLogger('INFO', {
+            format: 'json',
+            secrets: Object.values(started.tokens),
+            omitFailureText: true,
+            write: (l) => logLines.push(l),
+          }),
           telemetryOptions: {
             logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
             metrics: { prometheus: { bindAddress: `127.0.0.1:${port}`, histogramBucketOverrides: HISTOGRAM_BUCKETS } },
@@ -274,6 +280,26 @@ describe('operations', () => {
         'binary/encrypted',
       );
     }
+  });
+
+  it("keeps a failed write's failure text out of the worker's logs: the type, Makini's code and request id instead", async () => {
+    const k = key('failed-log');
+    const refusal = `supplier Geheim ${suffix} IBAN DE89370400440532013000 amount 98765.43`;
+    await sb.sandbox.admin.scriptFaults(conn.main, [
+      { kind: 'reject', method: 'POST', pathPrefix: '/api/eam/purchase-orders', status: 422, code: 'VALIDATION_FAILED', message: refusal },
+    ]);
+    const handle = await startCreatePurchaseOrder(client, po(conn.main, k), { taskQueue });
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    // Workflow lines (the failed step) arrive through sinks, shortly after their activation.
+    const mine = () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.workflowId === handle.workflowId);
+    for (let i = 0; i < 40 && !mine().some((e) => e.outcome === 'failed'); i++) await new Promise((r) => setTimeout(r, 100));
+    const lines = mine();
+    const call = lines.find((e) => String(e.message).startsWith('makini call failed'));
+    expect(call).toMatchObject({ level: 'WARN', errorCode: 'VALIDATION_FAILED', operation: 'createPurchaseOrder' });
+    expect(call?.message).toBe(`makini call failed: MakiniRequestRejected VALIDATION_FAILED (request ${String(call?.requestId)})`);
+    expect(lines.some((e) => e.outcome === 'failed')).toBe(true);
+    const all = logLines.join('\n');
+    for (const plain of [`Geheim ${suffix}`, 'DE89370400440532013000', '98765.43']) expect(all, plain).not.toContain(plain);
   });
 
   it('exposes Makini call counters, retries by cause and step durations on the Prometheus endpoint', async () => {

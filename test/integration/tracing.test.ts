@@ -10,7 +10,7 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCreatePurchaseOrder } from '../../src/client/index.js';
+import { MakiniFailureType, startCreatePurchaseOrder } from '../../src/client/index.js';
 import { MakiniErrorCode, MakiniPath } from '../../src/makini/contract.js';
 import { MakiniSpanAttr } from '../../src/makini/http.js';
 import { createTracing, type Tracing } from '../../src/observability/tracing.js';
@@ -70,21 +70,9 @@ describe('tracing of a write', () => {
     client = new Client({ connection, namespace: temporalNamespace(), interceptors: { workflow: tracing.clientInterceptors } });
   }, 60_000);
 
-  afterAll(async () => {
-    if (worker?.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    await workerConnection?.close();
-    await connection?.close();
-    await sb?.sandbox.close();
-  });
-
-  it('is one trace from StartWorkflow to the Makini calls: a POST 429 then its retry, route templates only, request ids', async () => {
-    exporter.reset();
-    await sb.sandbox.admin.scriptFaults('sap-1', [
-      { kind: 'rate-limit', retryAfterSeconds: 1, method: 'POST', pathPrefix: MakiniPath.purchaseOrders() },
-    ]);
-    const idempotencyKey = `trace-${Date.now().toString(36)}`;
-    const handle = await startCreatePurchaseOrder(
+  /** A one-line PO create on sap-1. */
+  const startOnePo = (idempotencyKey: string) =>
+    startCreatePurchaseOrder(
       client,
       {
         connectionId: 'sap-1',
@@ -98,6 +86,21 @@ describe('tracing of a write', () => {
       },
       { taskQueue },
     );
+
+  afterAll(async () => {
+    if (worker?.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await workerConnection?.close();
+    await connection?.close();
+    await sb?.sandbox.close();
+  });
+
+  it('is one trace from StartWorkflow to the Makini calls: a POST 429 then its retry, route templates only, request ids', async () => {
+    exporter.reset();
+    await sb.sandbox.admin.scriptFaults('sap-1', [
+      { kind: 'rate-limit', retryAfterSeconds: 1, method: 'POST', pathPrefix: MakiniPath.purchaseOrders() },
+    ]);
+    const handle = await startOnePo(`trace-${Date.now().toString(36)}`);
     const { purchaseOrderKey } = await handle.result();
 
     const named = (prefix: string) => exporter.getFinishedSpans().filter((s) => s.name.startsWith(prefix));
@@ -158,6 +161,53 @@ describe('tracing of a write', () => {
         expect(['string', 'number', 'boolean']).toContain(typeof v);
       }
     }
+  });
+
+  it('a refused write: every span carries the failure type and code, never the failure text (message, stack)', async () => {
+    exporter.reset();
+    // What a system's 422 can say: a record key, a supplier, an IBAN, an amount (history holds it encrypted).
+    const secrets = ['PO-REC-88231', 'Lieferant Geheim GmbH', 'DE89370400440532013000', '98765.43'];
+    await sb.sandbox.admin.scriptFaults('sap-1', [
+      {
+        kind: 'reject',
+        status: 422,
+        code: MakiniErrorCode.validationFailed,
+        message: `record ${secrets[0]}: supplier ${secrets[1]} IBAN ${secrets[2]} amount ${secrets[3]} refused`,
+        method: 'POST',
+        pathPrefix: MakiniPath.purchaseOrders(),
+      },
+    ]);
+    const handle = await startOnePo(`trace-refused-${Date.now().toString(36)}`);
+    await expect(handle.result()).rejects.toThrow();
+    const runWorkflow = await until('the RunWorkflow span', () =>
+      exporter
+        .getFinishedSpans()
+        .find((s) => s.name === 'RunWorkflow:createPurchaseOrder' && s.attributes.workflowId === handle.workflowId),
+    );
+    const inTrace = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === runWorkflow.spanContext().traceId);
+
+    // Nothing of the message leaves: not in a status, an event, an attribute or a span name.
+    const exported = JSON.stringify(inTrace.map((s) => ({ name: s.name, status: s.status, attributes: s.attributes, events: s.events })));
+    for (const secret of secrets) expect(exported).not.toContain(secret);
+    for (const s of inTrace) {
+      for (const e of s.events) expect(Object.keys(e.attributes ?? {})).not.toContain('exception.stacktrace');
+    }
+
+    // What an operator needs is still there: the failure type and Makini's code.
+    const label = `${MakiniFailureType.rejected} ${MakiniErrorCode.validationFailed}`;
+    // The activity whose POST got the 422 (an earlier attempt may have been held back by the connection's gate).
+    const refusedPost = inTrace.find((s) => s.attributes[MakiniSpanAttr.status] === 422);
+    const failedActivity = inTrace.find((s) => s.spanContext().spanId === refusedPost?.parentSpanId);
+    expect(failedActivity?.status.message).toBe(label);
+    expect(failedActivity?.events.find((e) => e.name === 'exception')?.attributes).toEqual({
+      'exception.type': MakiniFailureType.rejected,
+      [MakiniSpanAttr.errorCode]: MakiniErrorCode.validationFailed,
+    });
+    expect(runWorkflow.status).toEqual({ code: 2, message: label });
+    expect(runWorkflow.attributes).toMatchObject({
+      [MakiniSpanAttr.failureType]: MakiniFailureType.rejected,
+      [MakiniSpanAttr.errorCode]: MakiniErrorCode.validationFailed,
+    });
   });
 });
 

@@ -79,6 +79,25 @@ describe('classification table', () => {
     const short = classifyHttpFailure({ ...post, status: 400, code: 'VALIDATION_FAILED', message: 'orderDate is required' });
     expect(short.message).toBe('POST /api/eam/purchase-orders → 400 VALIDATION_FAILED: orderDate is required');
   });
+  it("escapes the control characters of Makini's answer (C0, C1, \\n and \\r too) as visible escapes", () => {
+    const forged = 'refused \u001b[2J\u001b[31mred\u001b[0m\r\n[worker] all good\u009b6n\u0007';
+    const info = classifyHttpFailure({
+      ...post,
+      status: 422,
+      code: 'BAD\u001b[0m',
+      errorType: 'x\ny',
+      message: forged,
+      requestId: 'req_1\r\n',
+    });
+    for (const text of [info.message, info.code, info.errorType, info.requestId]) {
+      // eslint-disable-next-line no-control-regex -- what must not reach a terminal
+      expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    }
+    expect(info.message).toBe(
+      'POST /api/eam/purchase-orders → 422 BAD\\u001b[0m: refused \\u001b[2J\\u001b[31mred\\u001b[0m\\r\\n[worker] all good\\u009b6n\\u0007',
+    );
+    expect(info.requestId).toBe('req_1\\r\\n');
+  });
   it('a redirect is classified as one, for good, and may have landed on a write', () => {
     expect(classifyRedirect('POST', '/x')).toMatchObject({ type: MakiniFailureType.rejected, retryable: false, ambiguous: true });
     expect(classifyRedirect('GET', '/x')).toMatchObject({ type: MakiniFailureType.rejected, retryable: false, ambiguous: false });

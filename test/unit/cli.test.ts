@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/dev-server.js';
 import { nodeTs, repoRoot } from '../../scripts/lib/node-ts.js';
+import { formatWriteFailure } from '../../src/cli/commands/start.js';
+import { formatSteps } from '../../src/cli/format-steps.js';
 import { COMMANDS, runCli } from '../../src/cli/run.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 
@@ -111,6 +113,73 @@ describe('usage errors', () => {
       code: 2,
       err: expect.stringMatching(/cannot read .*nope\.json/),
     });
+  });
+});
+
+describe('start <input.json>: a file that is not a write input', () => {
+  const raw = (name: string, text: string | Buffer) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('not valid JSON: the position only (line, column), never the content', async () => {
+    const cases: [string, string][] = [
+      ['{"connectionId": "demo-sap", "token": s3cr3t-value-1234}', 'line 1, column 39'],
+      ['{\n  "connectionId": "demo-sap",\n  "apiKey": "s3cr3t-value-1234"\n  "x": 1\n}', 'line 4, column 3'],
+      ['{"connectionId": "demo-sap", "note": "s3cr3t-value-1234', 'line 1, column 56'],
+      ['', 'line 1, column 1'],
+    ];
+    for (const [i, [text, position]] of cases.entries()) {
+      const path = raw(`not-json-${i}.json`, text);
+      const r = await cli('start', 'createPurchaseOrder', path);
+      expect(r.code, text).toBe(2);
+      expect(r.err).toContain(`${path}: not valid JSON at ${position}`);
+      expect(r.err).not.toContain('s3cr3t');
+    }
+  });
+
+  it('too large: refused before it is read whole, with the cap', async () => {
+    const path = raw('huge.json', Buffer.alloc(2 * 1024 * 1024 + 1, 0x20));
+    const r = await cli('start', 'createPurchaseOrder', path);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`${path}: larger than 2 MiB`);
+  });
+});
+
+describe('control characters never reach the terminal', () => {
+  // An upstream message that clears the screen, colours, and forges a log line.
+  const forged = 'refused \u001b[2J\u001b[31m\u009b6n\r\n[worker] all good';
+  // eslint-disable-next-line no-control-regex -- every C0 and C1 character but the line breaks of the layout
+  const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+  it('whatever a command prints: escaped, one visible escape each', async () => {
+    const r = await cli(`x${forged}`);
+    expect(r.code).toBe(2);
+    expect(r.err).not.toMatch(CONTROL);
+    expect(r.err).toContain('\\u001b[2J\\u001b[31m\\u009b6n\\r\\n[worker] all good');
+    expect(r.err.split('\n').some((line) => line.startsWith('[worker]'))).toBe(false);
+  });
+
+  it('a message inside a table or a failure stays on its line (\\n and \\r escaped too)', () => {
+    const table = formatSteps([
+      {
+        name: 'create purchase order with 1 lines',
+        startedAt: '2026-12-05T08:00:00.000Z',
+        outcome: 'failed',
+        attempts: 1,
+        durationMs: 5,
+        makiniProcessingMs: 1,
+        requestIds: ['req_1'],
+        waits: [],
+        note: forged,
+      },
+    ]);
+    expect(table.split('\n')).toHaveLength(2);
+    expect(table).not.toMatch(CONTROL);
+    const failure = formatWriteFailure({ type: 'MakiniRequestRejected', message: forged });
+    expect(failure.split('\n')).toHaveLength(1);
+    expect(failure).toBe('write failed: MakiniRequestRejected: refused \\u001b[2J\\u001b[31m\\u009b6n\\r\\n[worker] all good');
   });
 });
 

@@ -107,6 +107,36 @@ describe('connections config', () => {
       expect(message).not.toContain('sk_live');
     }
   });
+
+  it('names an unknown key by its position, not its text, when it looks like a secret; ordinary unknown keys by name', () => {
+    const secretKeys = [
+      'ghp_1234567890abcdefghijklmnopqrstuvwxyz', // a GitHub token pasted as a key
+      'sk_live_9f8e7d6c5b4a3928', // a vendor's secret key
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl', // a JWT
+      'Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg', // a long random-looking string
+    ];
+    for (const key of secretKeys) {
+      let message = '';
+      try {
+        parseConnections(JSON.stringify({ connections: [{ id: 'a', token: { env: 'A' }, profile: 'x', [key]: 1 }] }), 'c.json');
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message, key).toContain('connections.0: unknown key "profile"');
+      expect(message, key).toContain('connections.0: unknown key 4 (of the keys there, in order; not shown: it looks like a secret)');
+      expect(message, key).not.toContain(key);
+      expect(message, key).not.toContain(key.slice(0, 8));
+    }
+    // In a token source too.
+    let message = '';
+    try {
+      parseConnections(`connections:\n  - id: a\n    token: { env: A, ${secretKeys[1]}: x }\n`, 'c.yaml');
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).not.toContain('sk_live');
+    expect(message).toMatch(/unknown key 2 \(of the keys there/);
+  });
 });
 
 describe('tokens', () => {

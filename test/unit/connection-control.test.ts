@@ -154,6 +154,19 @@ describe('adaptive rate', () => {
     expect(c.state.rate.capPerSecond).toBeCloseTo(0.64);
   });
 
+  it("a Retry-After beyond the policy's maxRetryAfterMs pauses the connection for that cap only (1 h by default)", () => {
+    expect(connectionPolicySchema.parse({}).maxRetryAfterMs).toBe(3_600_000);
+    const c = fresh();
+    c.report(limited(T, 1, 99_999_999_000), T);
+    expect(c.state.rate.pausedUntil).toBe(T + policy.maxRetryAfterMs);
+    // A policy may set another cap; a Retry-After within it is honoured as sent.
+    const short = new ConnectionControl(ConnectionControl.initial('acme-sap', connectionPolicySchema.parse({ maxRetryAfterMs: 10_000 })));
+    short.report(limited(T, 1, 99_999_999_000), T);
+    expect(short.state.rate.pausedUntil).toBe(T + 10_000);
+    short.report(limited(T + 1, 1, 4_000), T + 1);
+    expect(short.state.rate.pausedUntil).toBe(T + 10_000);
+  });
+
   it('grows back by 25% per quiet period and lifts the cap once back at the rate that got the 429', () => {
     const c = fresh();
     c.report(limited(T, 1, 0), T);

@@ -18,8 +18,75 @@ describe('redactDeep', () => {
     ).toEqual({
       authorization: '[redacted]',
       taskToken: '[redacted]',
-      nested: { apiKey: '[redacted]', token: '[redacted]', tokenEnv: 'X' },
+      // A secret word anywhere in the key: the name of a token's variable is blanked too, harmlessly.
+      nested: { apiKey: '[redacted]', token: '[redacted]', tokenEnv: '[redacted]' },
       list: [{ password: '[redacted]' }],
+    });
+  });
+
+  it('blanks values under keys with a secret word anywhere in them, in any case', () => {
+    const keys = [
+      'tokens',
+      'refreshTokens',
+      'secretKey',
+      'accessKey',
+      'AWS_ACCESS_KEY_ID',
+      'auth',
+      'basicAuth',
+      'X-Api-Key',
+      'clientSecretValue',
+    ];
+    const out = redactDeep(Object.fromEntries(keys.map((k) => [k, ['s3cr3t-value']]))) as Record<string, unknown>;
+    for (const k of keys) expect(out[k], k).toBe('[redacted]');
+    // Ordinary keys stay readable, *Key fields of records among them.
+    const plain = { vendorKey: 'V-100', purchaseOrderKey: 'po-1', idempotencyKey: 'order-42', author: 'ops' };
+    expect(redactDeep(plain)).toEqual(plain);
+  });
+
+  it('blanks the value of an authorization pair in an array (header lists, raw headers)', () => {
+    expect(
+      redactDeep({
+        headers: [
+          ['Authorization', 'Basic dXNlcjpwYXNz'],
+          ['content-type', 'application/json'],
+        ],
+        rawHeaders: ['Host', 'api.makini.io', 'authorization', 'Bearer abc.def', 'x-api-key', 'k-777'],
+        har: [{ name: 'Cookie', value: 'session=abc123' }],
+      }),
+    ).toEqual({
+      headers: [
+        ['Authorization', '[redacted]'],
+        ['content-type', 'application/json'],
+      ],
+      rawHeaders: ['Host', 'api.makini.io', 'authorization', '[redacted]', 'x-api-key', '[redacted]'],
+      har: [{ name: 'Cookie', value: '[redacted]' }],
+    });
+  });
+
+  it('blanks Basic credentials and URL user-info inside any text', () => {
+    expect(
+      redactDeep({
+        message: 'sent Authorization: Basic dXNlcjpwYXNzd29yZA== to https://svc:p4ss-w0rd@makini.example/api and http://tok3n@host:8080/x',
+      }),
+    ).toEqual({
+      message: 'sent Authorization: Basic [redacted] to https://[redacted]@makini.example/api and http://[redacted]@host:8080/x',
+    });
+    // Prose stays readable.
+    expect(redactDeep('basic validation failed; see https://makini.example/docs')).toBe(
+      'basic validation failed; see https://makini.example/docs',
+    );
+  });
+
+  it('never prints the bytes of a Buffer or typed array', () => {
+    const bytes = Buffer.from('s3cr3t-key-material');
+    const out = JSON.stringify(redactDeep({ key: 1, raw: bytes, view: new Uint8Array(bytes), nested: [bytes.buffer] }));
+    expect(out).not.toContain('115'); // the first byte, 's'
+    expect(out).not.toContain('s3cr3t');
+    expect(JSON.parse(out)).toEqual({
+      key: 1,
+      raw: '[19 bytes, redacted]',
+      view: '[19 bytes, redacted]',
+      nested: [expect.stringMatching(/bytes, redacted/)],
     });
   });
 

@@ -15,7 +15,9 @@ import { CliUsageError, flag, JSON_OPTION, printJson, type CliCommand, type CliI
 import { withClient } from '../connect.js';
 import { positionals } from '../options.js';
 import { createProgressBar, type ProgressState } from '../progress.js';
-import { readJsonFile, reportInvalidInput } from './start.js';
+import { reportInvalidInput } from './start.js';
+import { readJsonFile } from '../read-json-file.js';
+import { printable } from '../../observability/printable.js';
 
 const POLL_MS = 2_000;
 const MAX_PROBLEMS = 50;
@@ -69,7 +71,9 @@ async function follow(handle: WorkflowHandle, io: CliIo, json: boolean): Promise
       `bulk ${r.bulkId}: ${r.total} items, ${r.succeeded} succeeded, ${r.failed} failed, ${r.rejected} rejected, ${r.invalid} invalid (${r.runs} run(s))`,
     );
     for (const item of r.items.filter((i) => i.outcome !== 'succeeded')) {
-      io.out(`  item ${item.index} ${item.workflowId ?? item.type}: ${item.outcome}: ${item.failure?.type}: ${item.failure?.message}`);
+      io.out(
+        `  item ${item.index} ${item.workflowId ?? item.type}: ${item.outcome}: ${item.failure?.type}: ${printable(item.failure?.message ?? '')}`,
+      );
     }
   }
   return r.failed + r.rejected + r.invalid ? 1 : 0;

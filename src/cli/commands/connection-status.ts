@@ -4,6 +4,7 @@ import { blockedWritesQuery, getConnectionStatus, type ConnectionStatus } from '
 import { flag, JSON_OPTION, printJson, type CliCommand } from '../command.js';
 import { withClient } from '../connect.js';
 import { positionals } from '../options.js';
+import { printable } from '../../observability/printable.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? '-' : new Date(ms).toISOString());
 const inS = (ms: number, now: number) => `${Math.max(0, Math.round((ms - now) / 1000))} s`;
@@ -23,7 +24,7 @@ export function formatConnectionStatus(connectionId: string, s: ConnectionStatus
       (breaker.state === 'closed'
         ? ` (${breaker.consecutiveFailures} consecutive failure(s), opens at ${s.state.policy.breakerThreshold})`
         : ` since ${iso(breaker.openedAt)}${breaker.nextProbeAt ? `; next probe in ${inS(breaker.nextProbeAt, now)}` : ''}; ${breaker.probes} probe(s)`) +
-      (breaker.lastProbe ? `; last probe ${breaker.lastProbe.outcome}: ${breaker.lastProbe.message}` : ''),
+      (breaker.lastProbe ? `; last probe ${breaker.lastProbe.outcome}: ${printable(breaker.lastProbe.message)}` : ''),
   );
   lines.push(
     `  reauthorization: ${reauth.needed ? `NEEDED since ${iso(reauth.since)} (${reauth.reason ?? 'no reason recorded'})` : 'not needed'}` +
@@ -44,7 +45,7 @@ export function formatConnectionStatus(connectionId: string, s: ConnectionStatus
   if (recentErrors.length) {
     lines.push('  recent errors:');
     for (const e of recentErrors.slice(-10))
-      lines.push(`    ${iso(e.at)} ${e.kind}: ${e.message}${e.requestId ? ` (${e.requestId})` : ''}`);
+      lines.push(`    ${iso(e.at)} ${e.kind}: ${printable(e.message)}${e.requestId ? ` (${e.requestId})` : ''}`);
   }
   if (recentEvents.length) {
     lines.push('  recent webhook events:');

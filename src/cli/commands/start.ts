@@ -1,6 +1,5 @@
 // `start <workflowType> <input.json> [--wait] [--json]`: starts a write (idempotent: same key, same
 // execution). The input is validated before anything connects: a bad one exits 2 naming each field and rule.
-import { readFileSync } from 'node:fs';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { InvalidWriteInputError, startWrite, WRITE_TYPE_NAMES, type WriteInput, type WriteType } from '../../client/index.js';
@@ -10,6 +9,8 @@ import { CliUsageError, EXIT_USAGE, flag, JSON_OPTION, printJson, type CliComman
 import { withClient } from '../connect.js';
 import { formatSteps } from '../format-steps.js';
 import { positionals } from '../options.js';
+import { readJsonFile } from '../read-json-file.js';
+import { printable } from '../../observability/printable.js';
 
 /** Every problem of an invalid input, one per line (field, rule, what is expected). */
 export function formatInvalidInput(err: InvalidWriteInputError): string {
@@ -32,13 +33,9 @@ export function reportInvalidInput(io: CliIo, err: InvalidWriteInputError, json:
   return EXIT_USAGE;
 }
 
-/** The JSON file at `file`; a `CliUsageError` naming it when it cannot be read or parsed. */
-export function readJsonFile(file: string): unknown {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new CliUsageError(`cannot read ${file}: ${(err as Error).message}`);
-  }
+/** `write failed: <type>: <message>`, on one line whatever the message holds. */
+export function formatWriteFailure(failure: { type?: string | null; message: string }): string {
+  return printable(`write failed: ${failure.type ? `${failure.type}: ` : ''}${failure.message}`);
 }
 
 export const startCommand: CliCommand = {
@@ -99,7 +96,7 @@ export const startCommand: CliCommand = {
           ...(cause instanceof ApplicationFailure && cause.details?.length ? { details: cause.details } : {}),
         };
         if (json) printJson(io, { workflowType: type, workflowId: handle.workflowId, failure });
-        else io.err(`write failed: ${failure.type ? `${failure.type}: ` : ''}${failure.message}`);
+        else io.err(formatWriteFailure(failure));
         return 1;
       }
     });

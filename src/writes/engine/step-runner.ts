@@ -199,7 +199,10 @@ export class StepRunner {
         ? `backoff ${seconds(delay)}`
         : retryAfter.floored
           ? `Retry-After ${seconds(info.retryAfterMs ?? 0)}, backoff ${seconds(delay)}`
-          : `Retry-After ${seconds(delay)}`;
+          : info.retryAfterCappedFromMs !== undefined
+            ? // The connection policy's maxRetryAfterMs (src/connections/control-state.ts), applied by the gate.
+              `Retry-After ${seconds(info.retryAfterCappedFromMs)} capped at ${seconds(delay)}`
+            : `Retry-After ${seconds(delay)}`;
       const cause = `${shortCause(info)}, ${waited}${info.requestId ? `, ${info.requestId}` : ''}`;
       const outOfAttempts = counted >= this.budget.maxAttempts;
       const outOfTime = elapsed + delay > this.budget.maxTotalMs;
