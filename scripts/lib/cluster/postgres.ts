@@ -1,6 +1,6 @@
-// The cluster's PostgreSQL: the system's server binaries (installed with apt-get when missing and
-// we may), a data directory of our own, listening on one loopback port only, and the
-// start / stop / restart the chaos run needs. PostgreSQL refuses to run as root, so under root
+// The cluster's PostgreSQL: the system's server binaries (installed with apt-get, pinned and
+// announced, when missing and we may), a data directory of our own, listening on one loopback
+// port only, and the start / stop / restart the chaos run needs. PostgreSQL refuses to run as root, so under root
 // every server command runs as the `postgres` OS user (runuser), in a directory it owns.
 //
 // The folder may sit in a shared MAKINI_CLUSTER_DIR, and under root what we touch there we touch
@@ -75,22 +75,91 @@ export function findPostgresBinDir(dataVersion?: string): string | undefined {
   return undefined;
 }
 
-/** Finds the server binaries, installing the `postgresql` package with apt-get when we run as root; else says what to install. */
-export function ensurePostgresBinaries(log: (msg: string) => void, dataVersion?: string): string {
-  const found = findPostgresBinDir(dataVersion);
+/** What ensurePostgresBinaries asks of the machine (a test stands in for it: nothing is installed). */
+export interface PostgresHost {
+  env: NodeJS.ProcessEnv;
+  isRoot: boolean;
+  findBinDir(dataVersion?: string): string | undefined;
+  /** Runs a command; with `show`, its output goes to the terminal (apt-get), else it is returned. */
+  run(cmd: string, args: string[], opts?: { show?: boolean }): { status: number | null; stdout: string };
+}
+
+const thisMachine: PostgresHost = {
+  env: process.env,
+  isRoot: isRoot(),
+  findBinDir: findPostgresBinDir,
+  run(cmd, args, opts) {
+    // LC_ALL=C: apt-cache's answers are parsed; noninteractive: no debconf question stops npm test.
+    const env = { ...process.env, LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
+    const r = spawnSync(cmd, args, { encoding: 'utf8', env, stdio: ['ignore', opts?.show ? 'inherit' : 'pipe', 'inherit'] });
+    return { status: r.status, stdout: r.stdout ?? '' };
+  },
+};
+
+/**
+ * The one package apt would install for the distribution's PostgreSQL, pinned: the major the
+ * `postgresql` metapackage depends on (bookworm 15, noble 16; any 12+ serves Temporal's
+ * postgres12 plugin) at the candidate version of this machine's apt sources, e.g.
+ * `postgresql-15=15.20-0+deb12u1`. A version fixed in this repository would fail on every other
+ * distribution and once the archive moved on (Debian keeps only the newest); a pin read here means
+ * what is announced is what is installed, nothing newer slipped in between, and no metapackage
+ * moves the major under us. Undefined without package lists that offer it.
+ */
+function pinnedPostgresPackage(host: PostgresHost): string | undefined {
+  const depends = host.run('apt-cache', ['depends', 'postgresql']);
+  const major = /^\s*Depends:\s*(postgresql-\d+)\s*$/m.exec(depends.stdout)?.[1];
+  if (depends.status !== 0 || !major) return undefined;
+  const candidate = /^\s*Candidate:\s*(\S+)\s*$/m.exec(host.run('apt-cache', ['policy', major]).stdout)?.[1];
+  return candidate && candidate !== '(none)' ? `${major}=${candidate}` : undefined;
+}
+
+/**
+ * Finds the server binaries. When they are missing and we run as root with apt, installs the
+ * distribution's PostgreSQL pinned to one exact version, saying what and why before it runs;
+ * MAKINI_NO_INSTALL=1 turns that into an error naming the command. Otherwise says what to install.
+ */
+export function ensurePostgresBinaries(log: (msg: string) => void, dataVersion?: string, host: PostgresHost = thisMachine): string {
+  const found = host.findBinDir(dataVersion);
   if (found) return found;
-  const hasApt = spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!isRoot() || !hasApt) throw new Error(`PostgreSQL server binaries (${REQUIRED_BINARIES.join(', ')}) not found: ${INSTALL_HINT}`);
-  log('[cluster] PostgreSQL server not found; installing the `postgresql` package with apt-get');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], { env, stdio: 'inherit' });
-  // A fresh machine may have no package lists yet: update once, then try again.
-  if (install().status !== 0) {
-    spawnSync('apt-get', ['update'], { env, stdio: 'inherit' });
-    if (install().status !== 0) throw new Error(`apt-get install postgresql failed (output above): ${INSTALL_HINT}`);
+  const missing = `PostgreSQL server binaries (${REQUIRED_BINARIES.join(', ')}) not found`;
+  if (!host.isRoot || host.run('apt-get', ['--version']).status !== 0) throw new Error(`${missing}: ${INSTALL_HINT}`);
+  const noInstall = host.env.MAKINI_NO_INSTALL === '1';
+  const refused = `${missing}, and MAKINI_NO_INSTALL=1: nothing is installed.`;
+  let updated = false;
+  const update = (why: string) => {
+    log(`[cluster] ${why}: running apt-get update`);
+    host.run('apt-get', ['update'], { show: true });
+    updated = true;
+  };
+  let pin = pinnedPostgresPackage(host);
+  if (!pin) {
+    if (noInstall)
+      throw new Error(
+        `${refused} This machine has no package lists that offer PostgreSQL (apt-get update would come first): ${INSTALL_HINT}`,
+      );
+    update(`${missing}, and no package lists offer PostgreSQL yet`);
+    pin = pinnedPostgresPackage(host);
+    if (!pin) throw new Error(`${missing}, and after apt-get update no package list offers postgresql: ${INSTALL_HINT}`);
   }
-  const installed = findPostgresBinDir();
-  if (!installed) throw new Error(`apt-get installed postgresql, yet ${REQUIRED_BINARIES.join(', ')} are not found: ${INSTALL_HINT}`);
+  const command = (p: string) => ['apt-get', 'install', '-y', '--no-install-recommends', p];
+  if (noInstall) throw new Error(`${refused} To install what it would, as root: \`${command(pin).join(' ')}\`; or ${INSTALL_HINT}`);
+  const install = (p: string) => {
+    log(
+      `[cluster] ${missing}: the Temporal cluster (npm run cluster, and npm test's last stage) runs on PostgreSQL. ` +
+        `Installing ${p} (the distribution's PostgreSQL at the version its apt sources offer now): ${command(p).join(' ')} ` +
+        '(set MAKINI_NO_INSTALL=1 to install nothing and be told what to install)',
+    );
+    return host.run('apt-get', command(p).slice(1), { show: true }).status === 0;
+  };
+  if (!install(pin)) {
+    // Stale lists name a version the mirror no longer holds: read them afresh once.
+    if (updated) throw new Error(`\`${command(pin).join(' ')}\` failed (output above): ${INSTALL_HINT}`);
+    update(`\`${command(pin).join(' ')}\` failed (its package lists may be stale)`);
+    pin = pinnedPostgresPackage(host) ?? pin;
+    if (!install(pin)) throw new Error(`\`${command(pin).join(' ')}\` failed (output above): ${INSTALL_HINT}`);
+  }
+  const installed = host.findBinDir();
+  if (!installed) throw new Error(`apt-get installed ${pin}, yet ${REQUIRED_BINARIES.join(', ')} are not found: ${INSTALL_HINT}`);
   return installed;
 }
 
