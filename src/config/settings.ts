@@ -31,6 +31,11 @@ const encryptionSchema = z.object({
    * by a client without the keys, or injected into a history) instead of passing it through.
    */
   MAKINI_WRITES_ENCRYPTION_STRICT: bool.default('false').transform((v) => v === 'true'),
+  /**
+   * `true`, beside strict mode, during a migration only: still accept encrypted payloads bound to
+   * no workflow (histories from before the binding, payloads made by the codec server's /encode).
+   */
+  MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: bool.default('false').transform((v) => v === 'true'),
 });
 export type EncryptionSettings = z.infer<typeof encryptionSchema>;
 
@@ -111,6 +116,12 @@ function parseSettings<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv)
   // Strict without keys would look enforced and enforce nothing.
   if (settings.MAKINI_WRITES_ENCRYPTION_STRICT && !settings.MAKINI_WRITES_ENCRYPTION_KEYS) {
     throw new Error('invalid settings:\n  - MAKINI_WRITES_ENCRYPTION_STRICT: "true" needs MAKINI_WRITES_ENCRYPTION_KEYS');
+  }
+  // Outside strict mode unbound payloads are read anyway: the switch would look meaningful and do nothing.
+  if (settings.MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND && !settings.MAKINI_WRITES_ENCRYPTION_STRICT) {
+    throw new Error(
+      'invalid settings:\n  - MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: "true" is a migration switch of strict mode: it needs MAKINI_WRITES_ENCRYPTION_STRICT=true',
+    );
   }
   return settings;
 }

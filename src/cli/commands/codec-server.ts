@@ -1,7 +1,7 @@
 // `codec-server [--port 8888] [--host 127.0.0.1] [--origin URL,...]`: decrypts payloads for the
 // Temporal UI and CLI (`--ui-codec-endpoint`), for callers holding CODEC_SERVER_TOKEN. Keys: MAKINI_WRITES_ENCRYPTION_KEYS.
 import { createCodecServer } from '../../codec/codec-server.js';
-import { payloadCodecFromSetting } from '../../codec/data-converter.js';
+import { encryptionOptions, payloadCodecFromSetting } from '../../codec/data-converter.js';
 import { loadEncryptionSettings } from '../../config/settings.js';
 import { CliUsageError, stringValue, type CliCommand } from '../command.js';
 import { positionals } from '../options.js';
@@ -19,7 +19,12 @@ export const codecServerCommand: CliCommand = {
     origin: { type: 'string', value: 'URL[,URL]', description: 'origins allowed by CORS (default http://localhost:8233, the UI)' },
   },
   examples: ['CODEC_SERVER_TOKEN=$(openssl rand -hex 24) makini-writes codec-server --port 8888 --origin http://localhost:8233'],
-  env: ['MAKINI_WRITES_ENCRYPTION_KEYS (required)', 'MAKINI_WRITES_ENCRYPTION_STRICT', 'CODEC_SERVER_TOKEN (required, 16+ characters)'],
+  env: [
+    'MAKINI_WRITES_ENCRYPTION_KEYS (required)',
+    'MAKINI_WRITES_ENCRYPTION_STRICT',
+    'MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND',
+    'CODEC_SERVER_TOKEN (required, 16+ characters)',
+  ],
   async run(args, io) {
     positionals(args, []);
     const rawPort = stringValue(args, 'port');
@@ -37,7 +42,7 @@ export const codecServerCommand: CliCommand = {
       throw new CliUsageError((err as Error).message);
     }
     // The same codec as the workers' (strict included): the one data-converter builder.
-    const codec = payloadCodecFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, { strict: encryption.MAKINI_WRITES_ENCRYPTION_STRICT });
+    const codec = payloadCodecFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, encryptionOptions(encryption));
     if (!codec) throw new CliUsageError('MAKINI_WRITES_ENCRYPTION_KEYS is not set: the codec server needs the keys the worker uses');
     const authToken = process.env.CODEC_SERVER_TOKEN;
     if (!authToken || authToken.length < 16) {

@@ -2,7 +2,7 @@
 // workflow code (or another build of it) and reports nondeterminism with the event where it diverged.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dataConverterFromSetting } from '../../codec/data-converter.js';
+import { dataConverterFromSetting, encryptionOptions } from '../../codec/data-converter.js';
 import { loadEncryptionSettings } from '../../config/settings.js';
 import type { LoadedHistory } from '../../operations/replay.js';
 import { CliUsageError, stringValue, type CliCommand } from '../command.js';
@@ -37,9 +37,7 @@ export const replayCommand: CliCommand = {
     });
     // The production data converter: the SDK bundles its failure converter into the replayed workflows.
     const encryption = loadEncryptionSettings();
-    const dataConverter = dataConverterFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, {
-      strict: encryption.MAKINI_WRITES_ENCRYPTION_STRICT,
-    });
+    const dataConverter = dataConverterFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, encryptionOptions(encryption));
     const loaded: LoadedHistory = existsSync(source) ? readHistoryFile(source) : await withClient((client) => fetchHistory(client, source));
     const report = await replayHistory(loaded, { workflowsPath }, dataConverter);
     io.out(formatReplayReport(report));
