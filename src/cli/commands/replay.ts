@@ -19,7 +19,10 @@ export const replayCommand: CliCommand = {
     '1 nondeterminism (the diverging event and what the history has there).',
   arguments: { '<workflowId | history.json>': 'a live workflow id, or a history file' },
   options: { workflows: { type: 'string', value: 'FILE', description: 'another workflows entry file (default: src/workflows/index.ts)' } },
-  examples: ['makini-writes replay purchase-order/create/demo-sap/first-po-0001', 'makini-writes replay test/histories/create-po-sap-20-lines.json'],
+  examples: [
+    'makini-writes replay purchase-order/create/demo-sap/first-po-0001',
+    'makini-writes replay test/histories/create-po-sap-20-lines.json',
+  ],
   temporal: true,
   async run(args, io) {
     const [source] = positionals(args, ['<workflowId | history.json>']) as [string];
