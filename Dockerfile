@@ -6,18 +6,23 @@
 # The worker runs compiled JavaScript: the `build` stage compiles src/ into dist/ (`npm run build`,
 # tsconfig.build.json) with the dev dependencies, and the worker image holds dist/, the built-in
 # profiles and the production dependencies only, no TypeScript source. The Temporal SDK bundles
-# dist/workflows/index.js when the worker starts. The sandbox runs its TypeScript sources with tsx
-# (a runtime dependency, so `npm ci --omit=dev` keeps it).
+# dist/workflows/index.js when the worker starts. tsx and esbuild are dev dependencies: the worker
+# image has neither. The sandbox (a test double) runs its TypeScript sources with tsx, so it takes
+# the build stage's node_modules, dev dependencies included.
+#
+# Every stage starts from one image pinned to an exact version (the node the tests run with); no
+# registry was reachable where this was written, so no digest is pinned: README.md (Docker
+# Compose) says how to add one.
 #
 # NOT YET BUILT: the machine this was written on has no Docker engine (see deploy/README.md).
 
-FROM node:20-bookworm-slim AS deps
+FROM node:20.20.2-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# The lockfile carries every platform's @swc/esbuild binaries, so this works on amd64 and arm64.
+# The lockfile carries every platform's native binaries (@swc; esbuild for the build stage), so this works on amd64 and arm64.
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:20-bookworm-slim AS build
+FROM node:20.20.2-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # With the dev dependencies (TypeScript, @types/node): they stay in this stage.
@@ -26,13 +31,14 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:20.20.2-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 
 FROM runtime AS sandbox
+# With the dev dependencies: the sandbox runs under tsx.
+COPY --from=build /app/node_modules ./node_modules
 # The sandbox, its entry point and demo connections, the sources it loads (it serves the client's
 # own paths), and Makini's published platform rules.
 COPY src ./src
@@ -44,6 +50,8 @@ USER node
 CMD ["node", "--import", "tsx", "scripts/sandbox.ts"]
 
 FROM runtime AS worker
+# Production dependencies only (no tsx, no esbuild, no compiler).
+COPY --from=deps /app/node_modules ./node_modules
 # The compiled worker and workflows, and the built-in write profiles (dist/profiles/ reads ../../profiles).
 COPY --from=build /app/dist ./dist
 COPY profiles ./profiles

@@ -19,9 +19,13 @@ const commands = {
   cluster: 'scripts/cluster.ts',
 };
 
+// tsx is a dev dependency (the worker image and the installed package run compiled code): a
+// node_modules installed without dev dependencies lacks it, and is installed again.
+const tsxLoaderPath = join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs');
+
 function needsInstall() {
   const marker = join(root, 'node_modules', '.package-lock.json');
-  if (!existsSync(marker)) return true;
+  if (!existsSync(marker) || !existsSync(tsxLoaderPath)) return true;
   return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs + 1000;
 }
 
@@ -30,12 +34,13 @@ if (!commands[command]) {
   process.exit(2);
 }
 if (needsInstall()) {
-  console.log('[makini-writes] installing npm dependencies (npm ci)...');
-  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  console.log('[makini-writes] installing npm dependencies, dev dependencies included (npm ci --include=dev)...');
+  // --include=dev: also under NODE_ENV=production or omit=dev, which would leave tsx out.
+  const r = spawnSync('npm', ['ci', '--include=dev', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 // One node process with tsx as a loader (not the tsx CLI, which would sit between us and it).
-const tsxLoader = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const tsxLoader = pathToFileURL(tsxLoaderPath).href;
 const child = spawn(process.execPath, ['--import', tsxLoader, commands[command], ...rest], { cwd: root, stdio: 'inherit' });
 // Forward Ctrl-C / SIGTERM once; the child shuts its services down cleanly.
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -1,12 +1,16 @@
 // `npm start`: the whole stack on this machine — Temporal dev server (unless TEMPORAL_ADDRESS
-// points elsewhere), the Makini sandbox (unless MAKINI_BASE_URL is set) and the worker.
-// Ctrl-C stops all three cleanly, worker first.
+// points elsewhere), the Makini sandbox (unless MAKINI_BASE_URL is set) and the worker; with
+// MAKINI_WRITES_ENCRYPTION_KEYS set, also a loopback codec server for the dev server's UI.
+// Ctrl-C stops them all cleanly, worker first.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type StartedSandbox } from '../sandbox/index.js';
+import { encryptionOptions } from '../src/codec/data-converter.js';
+import { loadEncryptionSettings } from '../src/config/settings.js';
 import { localConnectionsFile, localDataDir } from '../src/config/local-stack.js';
 import { startDevServer, type DevServer } from './lib/dev-server.js';
+import { startUiCodecServer, type UiCodecServer } from './lib/ui-codec.js';
 import { DEMO_CONNECTIONS } from './lib/demo-connections.js';
 import { nodeTs } from './lib/node-ts.js';
 
@@ -17,16 +21,26 @@ const env: NodeJS.ProcessEnv = { ...process.env };
 const stops: (() => Promise<void>)[] = [];
 
 let server: DevServer | undefined;
+let uiCodec: UiCodecServer | undefined;
 if (!process.env.TEMPORAL_ADDRESS) {
+  const uiPort = Number(process.env.TEMPORAL_UI_PORT ?? 8233);
+  // With encryption on, the UI shows a write's steps only through a codec server (the worker's
+  // keys and options; a bad setting stops here, named, as it would stop the worker).
+  const encryption = loadEncryptionSettings();
+  if (encryption.MAKINI_WRITES_ENCRYPTION_KEYS) {
+    uiCodec = await startUiCodecServer({ keys: encryption.MAKINI_WRITES_ENCRYPTION_KEYS, options: encryptionOptions(encryption), uiPort });
+  }
   console.log(`[start] starting the Temporal dev server (SQLite: ${join(dataDir, 'temporal.db')})...`);
   server = await startDevServer({
     port: Number(process.env.TEMPORAL_PORT ?? 7233),
-    uiPort: Number(process.env.TEMPORAL_UI_PORT ?? 8233),
+    uiPort,
     dbFilename: join(dataDir, 'temporal.db'),
     logFile: join(dataDir, 'temporal.log'),
+    uiCodecEndpoint: uiCodec?.endpoint,
   });
   env.TEMPORAL_ADDRESS = server.address;
   stops.push(() => server!.stop());
+  if (uiCodec) stops.push(() => uiCodec!.close());
 }
 
 let sandbox: StartedSandbox | undefined;
@@ -61,7 +75,7 @@ const workerExited = new Promise<number | null>((resolve) => worker.once('close'
 const banner = () => `
 makini-writes is running
   Temporal        ${env.TEMPORAL_ADDRESS}${server ? ` (dev server, data in ${dataDir})` : ''}
-  Temporal UI     ${server?.uiUrl ?? "(your cluster's UI)"}
+  Temporal UI     ${server?.uiUrl ?? "(your cluster's UI)"}${uiCodec ? ` (decodes encrypted payloads through a codec server on ${new URL(uiCodec.endpoint).origin})` : ''}
   Makini          ${env.MAKINI_BASE_URL}${sandbox ? ' (sandbox; demo connections: ' + DEMO_CONNECTIONS.map((c) => c.id).join(', ') + ')' : ''}
   worker          task queue ${env.TEMPORAL_TASK_QUEUE ?? 'makini-writes'}
 

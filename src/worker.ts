@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
-import { dataConverterFromSetting } from './codec/data-converter.js';
+import { dataConverterFromSetting, encryptionOptions } from './codec/data-converter.js';
 import { loadConnectionsFile, type ConnectionsFile } from './config/connections.js';
 import { loadSettings, type Settings } from './config/settings.js';
 import { createRuntimeLogger } from './observability/logger.js';
@@ -75,9 +75,7 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS, {
-    strict: settings.MAKINI_WRITES_ENCRYPTION_STRICT,
-  });
+  const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS, encryptionOptions(settings));
   const tracing = tracingFromEnv(process.env); // OTEL_* variables; off without them
   const { worker } = await createProductionWorker({
     tracing,

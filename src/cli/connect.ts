@@ -2,7 +2,7 @@
 // codec and failure converter) when keys are set.
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
-import { dataConverterFromSetting } from '../codec/data-converter.js';
+import { dataConverterFromSetting, encryptionOptions } from '../codec/data-converter.js';
 import { loadEncryptionSettings } from '../config/settings.js';
 
 /** No Temporal server answered: names the address and how to get one (exit 1). */
@@ -27,9 +27,7 @@ export async function withClient<T>(use: (client: Client) => Promise<T>): Promis
     );
   }
   try {
-    const dataConverter = dataConverterFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, {
-      strict: encryption.MAKINI_WRITES_ENCRYPTION_STRICT,
-    });
+    const dataConverter = dataConverterFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, encryptionOptions(encryption));
     return await use(new Client({ connection, namespace, dataConverter }));
   } finally {
     await connection.close();

@@ -1,9 +1,12 @@
 // Codec server for the Temporal UI and CLI (`--ui-codec-endpoint`): POST /encode and /decode with
-// `{ payloads: [{ metadata: {k: base64}, data: base64 }] }`, CORS for the UI's origin, and a
-// bearer token so only authorised people read decrypted payloads.
+// `{ payloads: [{ metadata: {k: base64}, data: base64 }] }`, CORS for the UI's origin, and only for
+// authorised callers: a shared bearer token (the CLI), the signed-in user's OIDC access token the
+// Temporal UI passes (verified against the identity provider, access-token.ts), or, for the
+// loopback codec server of `npm start` whose UI has no sign-in, a secret first path segment.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
+import { accessTokenVerifier, type OidcOptions } from './access-token.js';
 
 interface JsonPayload {
   metadata?: Record<string, string>;
@@ -22,11 +25,20 @@ const toJson = (p: Payload): JsonPayload => ({
 
 export interface CodecServerOptions {
   codec: PayloadCodec;
-  /** Token expected in `Authorization: Bearer ...`. */
-  authToken: string;
+  /** Shared token accepted in `Authorization: Bearer ...` (CODEC_SERVER_TOKEN). */
+  authToken?: string;
+  /** Identity provider whose access tokens are accepted in `Authorization: Bearer ...` (CODEC_SERVER_OIDC_*). */
+  oidc?: OidcOptions;
+  /**
+   * A secret first path segment (`/<pathToken>/decode`) that authorises by itself, and without
+   * which nothing is served: for a codec server on loopback whose UI sends no token (`npm start`).
+   */
+  pathToken?: string;
   /** Origins allowed by CORS (the Temporal UI), e.g. http://localhost:8233. */
   allowedOrigins: string[];
   maxBodyBytes?: number;
+  /** Why a caller was refused (never its token). */
+  log?: (msg: string) => void;
 }
 
 /** Key of the token comparison, new for each process: digests of it are worthless elsewhere. */
@@ -64,7 +76,20 @@ const LINGER_MS = 2_000;
 
 /** Creates (not started) the codec HTTP server. */
 export function createCodecServer(opts: CodecServerOptions): Server {
+  if (!opts.authToken && !opts.oidc && !opts.pathToken)
+    throw new Error('codec server: no way to authorise a caller (authToken, oidc or pathToken)');
   const limit = opts.maxBodyBytes ?? 8 * 1024 * 1024;
+  const verifyAccessToken = opts.oidc ? accessTokenVerifier(opts.oidc) : undefined;
+  /** The bearer token is the shared one (compared in constant time) or an access token of the identity provider. */
+  const authorised = async (auth: string): Promise<boolean> => {
+    if (!auth.startsWith('Bearer ')) return false;
+    const token = auth.slice(7);
+    if (opts.authToken !== undefined && sameToken(token, opts.authToken)) return true;
+    if (!verifyAccessToken) return false;
+    const verdict = await verifyAccessToken(token);
+    if (!verdict.ok) opts.log?.(`[codec-server] refused an access token: ${verdict.reason}`);
+    return verdict.ok;
+  };
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     const origin = req.headers.origin;
     if (origin && opts.allowedOrigins.includes(origin)) {
@@ -79,12 +104,20 @@ export function createCodecServer(opts: CodecServerOptions): Server {
       res.end(body === undefined ? undefined : JSON.stringify(body));
     };
     if (req.method === 'OPTIONS') return send(204);
-    const route = req.url?.split('?')[0];
+    let route = req.url?.split('?')[0] ?? '';
+    if (opts.pathToken !== undefined) {
+      const [, first = '', ...rest] = route.split('/');
+      // Unknown paths answer as a wrong secret does: nothing tells a prober which part was wrong.
+      if (!sameToken(first, opts.pathToken)) return send(404, { error: 'POST /encode or /decode' });
+      route = `/${rest.join('/')}`;
+    }
     if (req.method !== 'POST' || (route !== '/encode' && route !== '/decode')) return send(404, { error: 'POST /encode or /decode' });
-    const auth = req.headers.authorization ?? '';
-    if (!auth.startsWith('Bearer ') || !sameToken(auth.slice(7), opts.authToken)) return send(401, { error: 'unauthorized' });
-    readBody(req, limit)
-      .then(async (text) => {
+    const check =
+      opts.pathToken !== undefined && !opts.authToken && !opts.oidc ? Promise.resolve(true) : authorised(req.headers.authorization ?? '');
+    check
+      .then(async (ok) => {
+        if (!ok) return send(401, { error: 'unauthorized' });
+        const text = await readBody(req, limit);
         if (text === undefined) {
           // Answer first, then close: closing while the client still sends would reset the
           // connection and lose the answer. The rest of the body is dropped for a short while.

@@ -3,6 +3,7 @@
 // histories.
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
+import type { EncryptionSettings } from '../config/settings.js';
 import { EncryptionCodec, parseEncryptionKeys } from './encryption-codec.js';
 
 /**
@@ -16,13 +17,25 @@ export const FAILURE_CONVERTER_PATH = fileURLToPath(
 );
 
 export interface EncryptionOptions {
-  /** MAKINI_WRITES_ENCRYPTION_STRICT: refuse payloads that are not encrypted when decoding. */
+  /**
+   * MAKINI_WRITES_ENCRYPTION_STRICT: when decoding, refuse payloads that are not encrypted, and,
+   * read for a workflow, payloads bound to no workflow.
+   */
   strict?: boolean;
+  /** MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: strict mode's migration switch, accepting payloads bound to no workflow. */
+  allowUnbound?: boolean;
+}
+
+/** The codec options of the encryption settings: every program reads them the same way. */
+export function encryptionOptions(settings: EncryptionSettings): EncryptionOptions {
+  return { strict: settings.MAKINI_WRITES_ENCRYPTION_STRICT, allowUnbound: settings.MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND };
 }
 
 /** The payload codec of MAKINI_WRITES_ENCRYPTION_KEYS; `undefined` when unset. */
 export function payloadCodecFromSetting(keysSpec: string | undefined, opts: EncryptionOptions = {}): EncryptionCodec | undefined {
-  return keysSpec ? new EncryptionCodec(parseEncryptionKeys(keysSpec), { strict: opts.strict }) : undefined;
+  return keysSpec
+    ? new EncryptionCodec(parseEncryptionKeys(keysSpec), { strict: opts.strict, allowUnbound: opts.allowUnbound })
+    : undefined;
 }
 
 /**

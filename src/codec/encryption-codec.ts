@@ -8,8 +8,11 @@
 // metadata, so a payload copied into another workflow's history is refused there, and a changed
 // binding fails authentication. The namespace is not bound: a replay worker reads every history
 // under the namespace "default". Decoding without a context (the codec server, history tools)
-// still authenticates the binding from the metadata. Payloads encrypted before binding existed
-// carry none and still decrypt.
+// still authenticates the binding from the metadata. Payloads bound to no workflow (encrypted
+// before binding existed, or by the codec server's POST /encode, which names no workflow) still
+// decrypt, except in strict mode when a workflow reads them: there, anyone holding the codec
+// server's token could otherwise make a payload every workflow accepts. A migration switch
+// (allowUnbound) lets strict mode read them until the old histories are gone.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 // CommonJS package: a default import works under both tsx and vitest.
@@ -86,8 +89,13 @@ function refuseDuplicateIds(keys: EncryptionKey[]): void {
 }
 
 export interface EncryptionCodecOptions {
-  /** Refuse to decode payloads that are not encrypted (MAKINI_WRITES_ENCRYPTION_STRICT). */
+  /**
+   * Refuse to decode payloads that are not encrypted, and, read for a workflow, encrypted ones
+   * bound to no workflow (MAKINI_WRITES_ENCRYPTION_STRICT).
+   */
   strict?: boolean;
+  /** In strict mode, still accept payloads bound to no workflow: a migration switch (MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND). */
+  allowUnbound?: boolean;
 }
 
 /** Encrypts with the first key; decrypts with any listed key. */
@@ -95,6 +103,7 @@ export class EncryptionCodec implements PayloadCodec {
   private readonly byId: Map<string, Uint8Array>;
   private readonly current: EncryptionKey;
   private readonly strict: boolean;
+  private readonly allowUnbound: boolean;
 
   constructor(keys: EncryptionKey[], opts: EncryptionCodecOptions = {}) {
     if (!keys[0]) throw new Error('EncryptionCodec needs at least one key');
@@ -102,6 +111,7 @@ export class EncryptionCodec implements PayloadCodec {
     this.current = keys[0];
     this.byId = new Map(keys.map((k) => [k.id, k.key]));
     this.strict = opts.strict ?? false;
+    this.allowUnbound = opts.allowUnbound ?? false;
   }
 
   async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
@@ -158,6 +168,12 @@ export class EncryptionCodec implements PayloadCodec {
         );
       }
       const workflowId = context?.workflowId || undefined;
+      if (boundTo === undefined && workflowId !== undefined && this.strict && !this.allowUnbound) {
+        throw new Error(
+          `refused a payload bound to no workflow, read for workflow ${shown(workflowId)}: MAKINI_WRITES_ENCRYPTION_STRICT=true ` +
+            'accepts only payloads bound to their workflow (MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND=true during a migration)',
+        );
+      }
       if (boundTo !== undefined && workflowId !== undefined && boundTo !== workflowId) {
         throw new Error(
           `refused a payload of workflow ${shown(boundTo)} read for workflow ${shown(workflowId)}: copied from another history?`,

@@ -21,6 +21,7 @@ import { loadBuiltinProfiles } from '../profiles/load-profiles.js';
 import { effectiveProfile } from '../profiles/overrides.js';
 import { createActivities } from '../activities/index.js';
 import { createWriteResultActivities } from '../writes/bulk/activities.js';
+import { isLoopbackHost } from '../config/loopback.js';
 
 /** `.ts` when this module runs from src/ (tsx, vitest), `.js` when it runs compiled from dist/. */
 const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
@@ -45,14 +46,13 @@ export interface MakiniActivityOptions {
   warn?: (message: string) => void;
 }
 
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 /** Base URLs already warned about: a process building several workers says it once. */
 const warnedBaseUrls = new Set<string>();
 
 /** Says once when Makini is reached without TLS on another machine: every call carries a bearer token. */
 function warnIfCleartext(baseUrl: string, warn: (message: string) => void): void {
   const url = new URL(baseUrl);
-  if (url.protocol === 'https:' || LOOPBACK_HOST.test(url.hostname) || warnedBaseUrls.has(url.origin)) return;
+  if (url.protocol === 'https:' || isLoopbackHost(url.hostname) || warnedBaseUrls.has(url.origin)) return;
   warnedBaseUrls.add(url.origin);
   // The origin only: a URL's user:password part is never printed.
   warn(

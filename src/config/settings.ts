@@ -5,6 +5,7 @@ import { MAKINI_DEFAULT_BASE_URL } from '../makini/contract.js';
 import { formatZodIssues } from './format-issues.js';
 import { Secret } from './secret.js';
 import { parseEncryptionKeys } from '../codec/encryption-codec.js';
+import { isLoopbackHost } from './loopback.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveMs = z.coerce.number().int().positive();
@@ -31,6 +32,11 @@ const encryptionSchema = z.object({
    * by a client without the keys, or injected into a history) instead of passing it through.
    */
   MAKINI_WRITES_ENCRYPTION_STRICT: bool.default('false').transform((v) => v === 'true'),
+  /**
+   * `true`, beside strict mode, during a migration only: still accept encrypted payloads bound to
+   * no workflow (histories from before the binding, payloads made by the codec server's /encode).
+   */
+  MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: bool.default('false').transform((v) => v === 'true'),
 });
 export type EncryptionSettings = z.infer<typeof encryptionSchema>;
 
@@ -112,12 +118,76 @@ function parseSettings<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv)
   if (settings.MAKINI_WRITES_ENCRYPTION_STRICT && !settings.MAKINI_WRITES_ENCRYPTION_KEYS) {
     throw new Error('invalid settings:\n  - MAKINI_WRITES_ENCRYPTION_STRICT: "true" needs MAKINI_WRITES_ENCRYPTION_KEYS');
   }
+  // Outside strict mode unbound payloads are read anyway: the switch would look meaningful and do nothing.
+  if (settings.MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND && !settings.MAKINI_WRITES_ENCRYPTION_STRICT) {
+    throw new Error(
+      'invalid settings:\n  - MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: "true" is a migration switch of strict mode: it needs MAKINI_WRITES_ENCRYPTION_STRICT=true',
+    );
+  }
   return settings;
 }
 
 /** Validates settings from `env`; throws one error naming every bad setting. */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   return parseSettings(settingsSchema, env);
+}
+
+/** An identity provider URL: https, or http on this machine only (a local identity provider, tests). */
+const idpUrl = z.url({ protocol: /^https?$/ }).refine((v) => v.startsWith('https:') || isLoopbackHost(new URL(v).hostname), {
+  error: 'https (plain http only on this machine: tokens and keys would travel unauthenticated)',
+});
+
+/** Who may call the codec server (`makini-writes codec-server`): a shared token, and/or the Temporal UI's OIDC access tokens. */
+const codecServerSchema = z
+  .object({
+    /** Bearer token of the CLI and scripts (`temporal ... --codec-auth "Bearer ..."`); never logged. */
+    CODEC_SERVER_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+    /** Issuer of the access tokens the Temporal UI passes (its `iss` claim, exactly). */
+    CODEC_SERVER_OIDC_ISSUER: idpUrl.optional(),
+    /** Audience(s) such a token must carry (`aud`), comma-separated: the one your identity provider issues the UI's tokens for. */
+    CODEC_SERVER_OIDC_AUDIENCE: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .optional(),
+    /** The issuer's JWKS; default: `jwks_uri` of `<issuer>/.well-known/openid-configuration`. */
+    CODEC_SERVER_OIDC_JWKS_URL: idpUrl.optional(),
+  })
+  .superRefine((s, ctx) => {
+    if (!s.CODEC_SERVER_TOKEN && !s.CODEC_SERVER_OIDC_ISSUER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['CODEC_SERVER_TOKEN'],
+        message: 'set CODEC_SERVER_TOKEN (16+ characters) or CODEC_SERVER_OIDC_ISSUER and CODEC_SERVER_OIDC_AUDIENCE: who may decrypt',
+      });
+    }
+    if (s.CODEC_SERVER_OIDC_ISSUER && !s.CODEC_SERVER_OIDC_AUDIENCE?.length) {
+      ctx.addIssue({ code: 'custom', path: ['CODEC_SERVER_OIDC_AUDIENCE'], message: 'required with CODEC_SERVER_OIDC_ISSUER' });
+    }
+    for (const name of ['CODEC_SERVER_OIDC_AUDIENCE', 'CODEC_SERVER_OIDC_JWKS_URL'] as const) {
+      if (s[name] && !s.CODEC_SERVER_OIDC_ISSUER) ctx.addIssue({ code: 'custom', path: [name], message: 'needs CODEC_SERVER_OIDC_ISSUER' });
+    }
+  });
+
+/** The codec server's callers, as createCodecServer takes them. */
+export interface CodecServerSettings {
+  authToken?: string;
+  oidc?: { issuer: string; audience: string[]; jwksUrl?: string };
+}
+
+/** Validates CODEC_SERVER_TOKEN and CODEC_SERVER_OIDC_*; throws one error naming every bad setting. */
+export function loadCodecServerSettings(env: NodeJS.ProcessEnv = process.env): CodecServerSettings {
+  const s = parseSettings(codecServerSchema, env);
+  return {
+    authToken: s.CODEC_SERVER_TOKEN,
+    oidc: s.CODEC_SERVER_OIDC_ISSUER
+      ? { issuer: s.CODEC_SERVER_OIDC_ISSUER, audience: s.CODEC_SERVER_OIDC_AUDIENCE!, jwksUrl: s.CODEC_SERVER_OIDC_JWKS_URL }
+      : undefined,
+  };
 }
 
 /** Only the encryption settings: for tools that need nothing else (CLI, codec server). */

@@ -7,7 +7,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { deliverConnectionEvent } from '../connections/control-client.js';
-import { dataConverterFromSetting } from '../codec/data-converter.js';
+import { dataConverterFromSetting, encryptionOptions } from '../codec/data-converter.js';
 import { loadSettings } from '../config/settings.js';
 import { createRuntimeLogger } from '../observability/logger.js';
 import { knownSecrets } from '../observability/redact.js';
@@ -30,9 +30,7 @@ async function main(): Promise<void> {
   const logger = createRuntimeLogger(settings.LOG_LEVEL, { secrets: knownSecrets(process.env, []) });
   const { connectionOptions, namespace = 'default' } = loadClientConnectConfig();
   const connection = await Connection.connect({ ...connectionOptions, address: connectionOptions.address ?? 'localhost:7233' });
-  const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS, {
-    strict: settings.MAKINI_WRITES_ENCRYPTION_STRICT,
-  });
+  const dataConverter = dataConverterFromSetting(settings.MAKINI_WRITES_ENCRYPTION_KEYS, encryptionOptions(settings));
   const client = new Client({ connection, namespace, dataConverter });
   const taskQueue = settings.TEMPORAL_TASK_QUEUE;
   const server = createWebhookReceiver({

@@ -5,7 +5,7 @@
 // dist/workflows/index.js) and creates a purchase order with `makini-writes/client` against the
 // sandbox of this test. The types flow: a variant with a wrong field does not compile.
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,7 +260,7 @@ describe('the npm package (makini-writes/client, makini-writes/worker)', () => {
     const [service, workerProcess, cli] = await Promise.all([
       run(process.execPath, ['out/service.js', 'config.json'], { cwd: app, timeoutMs: 100_000 }),
       // The worker process as the Docker image runs it; a bad setting stops it at once, named.
-      run(process.execPath, [join(installed, 'dist', 'worker', 'main.js')], {
+      run(process.execPath, [join(installed, 'dist', 'worker.js')], {
         cwd: app,
         env: { ...process.env, MAKINI_REQUEST_TIMEOUT_MS: 'soon' },
       }),
@@ -284,5 +284,9 @@ describe('the npm package (makini-writes/client, makini-writes/worker)', () => {
     expect(workerProcess.output).toContain('MAKINI_REQUEST_TIMEOUT_MS');
     expect(cli.code, cli.output).toBe(0);
     expect(cli.output).toContain('makini-writes');
+    // tsx and esbuild are dev dependencies: installing the package brings neither, and all of the
+    // above (the bin scripts/makini-writes.mjs included) ran without them.
+    for (const runner of ['tsx', 'esbuild'])
+      expect(existsSync(join(app, 'node_modules', runner)), `${runner} came with the package`).toBe(false);
   }, 150_000);
 });

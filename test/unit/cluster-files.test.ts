@@ -2,7 +2,7 @@
 // compose image tag, each process's config points at the compose dynamic config file, the search
 // attributes come from compose's temporal-init arguments, and the ports fit the cluster's rules.
 // The cluster itself runs in `npm test`'s last stage (`npm run chaos -- --cluster --quick`).
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,21 @@ describe('npm run cluster: the compose file Temporal', () => {
     expect(historyPorts.size, 'two history hosts on ports of their own').toBe(2);
     // More shards than hosts: each of the two owns some, and either can take them all.
     expect(NUM_HISTORY_SHARDS).toBeGreaterThanOrEqual(4);
+  });
+
+  it('keeps a cluster.yaml left readable by an earlier run private once the password is written into it', () => {
+    const ports = portsAround(7233);
+    const spec = processSpecs(ports)[0]!;
+    const folder = join(dir, 'earlier-run');
+    mkdirSync(join(folder, spec.name), { recursive: true, mode: 0o755 });
+    const file = join(folder, spec.name, 'cluster.yaml');
+    writeFileSync(file, '# an earlier, readable config\n', { mode: 0o644 });
+    chmodSync(file, 0o644);
+    writeServerConfig(folder, spec, ports, { host: '127.0.0.1', port: 5433, user: 'temporal', password: 'not-a-real-one' });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(join(folder, spec.name)).mode & 0o077, 'its folder is private too').toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('not-a-real-one');
+    expect(readdirSync(join(folder, spec.name)), 'no temp file left behind').toEqual(['cluster.yaml']);
   });
 
   it('uses distinct ports, membership ones below 32768 (a smallint in cluster_membership)', async () => {

@@ -461,6 +461,48 @@ describe('Dockerfile and .dockerignore', () => {
     expect(holds('sandbox', 'data/makini/platform-validation.json'), 'sandbox platform rules').toBe(true);
   });
 
+  it('pins every image it pulls to an exact version: no tag that floats within a major, a digest only as sha256', () => {
+    // A tag such as `postgres:16` or `node:20-bookworm-slim` is moved to each new release.
+    // PostgreSQL's versions have two numbers since 10 (16.13); the others have three.
+    const exact = (name: string) => (name === 'postgres' ? /^\d+\.\d+(?:-[a-z0-9.]+)*$/ : /^v?\d+\.\d+\.\d+(?:[-.][A-Za-z0-9.]+)*$/);
+    const pulled = [
+      ...Object.entries(compose.services)
+        .filter(([, s]) => !s.build)
+        .map(([name, s]) => [`docker-compose.yml service ${name}`, s.image!] as const),
+      ...[...stages.values()].filter((s) => !stages.has(s.base)).map((s) => ['Dockerfile FROM', s.base] as const),
+    ];
+    expect(pulled.length).toBeGreaterThanOrEqual(6);
+    for (const [where, ref] of pulled) {
+      const m = /^([a-z0-9./_-]+):([A-Za-z0-9._-]+)(?:@(.+))?$/.exec(ref);
+      expect(m, `${where}: ${ref} names a tag`).not.toBeNull();
+      const [, name, tag, digest] = m!;
+      expect(tag, `${where}: ${ref} is pinned to an exact version`).toMatch(exact(name!));
+      if (digest !== undefined) expect(digest, `${where}: ${ref}`).toMatch(/^sha256:[0-9a-f]{64}$/);
+    }
+    // The stages share one base image, so the build and the runtime run the same node.
+    expect(new Set([...stages.values()].filter((s) => !stages.has(s.base)).map((s) => s.base)).size).toBe(1);
+  });
+
+  it('keeps tsx and esbuild out of the production dependencies and the worker image; the sandbox image gets them', () => {
+    const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { dev?: boolean }> };
+    const runners = (path: string) => /(^|\/)node_modules\/(tsx|esbuild|@esbuild\/[^/]+)$/.test(path);
+    expect(pkg.dependencies).not.toHaveProperty('tsx');
+    expect(pkg.dependencies).not.toHaveProperty('esbuild');
+    const found = Object.entries(lock.packages).filter(([path]) => runners(path));
+    expect(found.length, 'the lockfile lists tsx and esbuild (dev dependencies)').toBeGreaterThan(2);
+    // `dev: true`: needed by dev dependencies only, so `npm ci --omit=dev` (the worker image) leaves it out.
+    for (const [path, entry] of found) expect(entry.dev, `${path} is installed by npm ci --omit=dev`).toBe(true);
+    // The sandbox (a test double) runs its TypeScript with tsx: its node_modules come from a stage with the dev dependencies.
+    expect(service('sandbox').command).toEqual(expect.arrayContaining(['--import', 'tsx']));
+    const sandboxDeps = origin('sandbox', 'node_modules');
+    expect(sandboxDeps, 'node_modules of the sandbox image').toBeDefined();
+    expect(
+      stages.get(sandboxDeps!)!.runs.some((r) => /\bnpm ci\b/.test(r) && !r.includes('--omit=dev')),
+      `${sandboxDeps} installs the dev dependencies`,
+    ).toBe(true);
+    expect(origin('worker', 'node_modules'), 'the worker image keeps the production-only node_modules').not.toBe(sandboxDeps);
+  });
+
   it('lets exactly what it copies through the allow-list .dockerignore, never local secrets', () => {
     const lines = read('.dockerignore')
       .split('\n')

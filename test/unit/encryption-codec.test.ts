@@ -5,7 +5,7 @@ import { ApplicationFailure, defaultPayloadConverter, type Payload, type Seriali
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodecServer } from '../../src/codec/codec-server.js';
-import { dataConverterFromSetting, FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter.js';
+import { dataConverterFromSetting, encryptionOptions, FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter.js';
 import { EncryptionCodec, parseEncryptionKeys, WORKFLOW_ID_METADATA } from '../../src/codec/encryption-codec.js';
 import { failureConverter } from '../../src/codec/failure-converter.js';
 import { loadEncryptionSettings, loadSettings } from '../../src/config/settings.js';
@@ -146,6 +146,78 @@ describe('EncryptionCodec', () => {
     const [legacy] = await codec.encode([payload]);
     expect(legacy!.metadata).not.toHaveProperty(WORKFLOW_ID_METADATA);
     expect(await value(codec.decode([legacy!], ofB))).toEqual(original);
+  });
+});
+
+describe('strict mode and payloads bound to no workflow', () => {
+  const spec = keySpec('2026-11');
+  const value = { vendorKey: 'V-100', price: 4.2 };
+  const payload = defaultPayloadConverter.toPayload(value);
+  const ofB: SerializationContext = { type: 'workflow', namespace: 'default', workflowId: 'purchase-order/create/acme/b' };
+  const activityOfB: SerializationContext = { ...ofB, type: 'activity', activityId: '1', isLocal: false };
+  const read = async (p: Promise<Payload[]>) => defaultPayloadConverter.fromPayload((await p)[0]!);
+
+  it("refuses, for any workflow, a payload encrypted without a binding (what the codec server's POST /encode makes)", async () => {
+    const strict = new EncryptionCodec(parseEncryptionKeys(spec), { strict: true });
+    // Made the way a holder of the codec server's token makes one: POST /encode, no workflow named.
+    const server = createCodecServer({ codec: strict, authToken: 'codec-token-0123456789', allowedOrigins: [] });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    let unbound: Payload;
+    try {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/encode`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer codec-token-0123456789', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          payloads: [
+            { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from(payload.data!).toString('base64') },
+          ],
+        }),
+      });
+      const { payloads } = (await res.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
+      unbound = {
+        metadata: Object.fromEntries(Object.entries(payloads[0]!.metadata).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
+        data: new Uint8Array(Buffer.from(payloads[0]!.data, 'base64')),
+      };
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+    expect(unbound.metadata).not.toHaveProperty(WORKFLOW_ID_METADATA);
+    for (const context of [ofB, activityOfB]) {
+      await expect(strict.decode([unbound], context)).rejects.toThrow(
+        /refused a payload bound to no workflow, read for workflow "purchase-order\/create\/acme\/b": MAKINI_WRITES_ENCRYPTION_STRICT=true accepts only payloads bound to their workflow \(MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND=true during a migration\)/,
+      );
+    }
+    // A person reading it through the codec server (no workflow named) still can; a bound payload decodes.
+    expect(await read(strict.decode([unbound]))).toEqual(value);
+    expect(await read(strict.decode(await strict.encode([payload], ofB), ofB))).toEqual(value);
+    // Not strict: as before, unbound payloads (histories from before binding existed) decode anywhere.
+    expect(await read(new EncryptionCodec(parseEncryptionKeys(spec)).decode([unbound], ofB))).toEqual(value);
+  });
+
+  it('accepts unbound payloads in strict mode during a migration, when MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND=true', async () => {
+    const [unbound] = await new EncryptionCodec(parseEncryptionKeys(spec)).encode([payload]);
+    const migrating = dataConverterFromSetting(spec, { strict: true, allowUnbound: true })!.payloadCodecs![0]!;
+    expect(await read(migrating.decode([unbound!], ofB))).toEqual(value);
+    // Plain payloads stay refused: the switch is about the binding only.
+    await expect(migrating.decode([payload], ofB)).rejects.toThrow(/not encrypted/);
+    const strictOnly = dataConverterFromSetting(spec, { strict: true })!.payloadCodecs![0]!;
+    await expect(strictOnly.decode([unbound!], ofB)).rejects.toThrow(/bound to no workflow/);
+  });
+
+  it('reads the migration switch from the settings, only beside strict mode', () => {
+    const base = { MAKINI_WRITES_ENCRYPTION_KEYS: spec, MAKINI_WRITES_ENCRYPTION_STRICT: 'true' };
+    expect(loadSettings(base).MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND).toBe(false);
+    expect(loadSettings({ ...base, MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: 'true' }).MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND).toBe(true);
+    expect(encryptionOptions(loadEncryptionSettings({ ...base, MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: 'true' }))).toEqual({
+      strict: true,
+      allowUnbound: true,
+    });
+    expect(() => loadSettings({ MAKINI_WRITES_ENCRYPTION_KEYS: spec, MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: 'true' })).toThrow(
+      /MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: "true" is a migration switch of strict mode: it needs MAKINI_WRITES_ENCRYPTION_STRICT=true/,
+    );
+    expect(() => loadSettings({ ...base, MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: 'yes' })).toThrow(
+      /MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: "true" or "false"/,
+    );
   });
 });
 

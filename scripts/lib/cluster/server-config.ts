@@ -2,7 +2,8 @@
 // visibility (plugin postgres12, as auto-setup's DB=postgres12), every service on 127.0.0.1 with
 // ports of its own, cluster membership through the database, and the dynamic config file the
 // compose file mounts (deploy/temporal/dynamic-config.yaml), read in place.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { repoRoot } from '../node-ts.js';
@@ -120,12 +121,21 @@ export function writeServerConfig(configRoot: string, spec: ServiceProcessSpec, 
   };
   const dir = join(configRoot, spec.name);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  writeFileSync(
-    join(dir, `${CONFIG_ENV}.yaml`),
-    `# Written by scripts/lib/cluster/server-config.ts at every start.\n${stringify(config)}`,
-    {
+  // mkdir leaves an existing folder's mode as it was.
+  chmodSync(dir, 0o700);
+  // A new file, 0600 from its first byte, renamed over the old one: writing into an existing file
+  // would keep that file's mode (an earlier run's 0644) and the password would be readable.
+  const file = join(dir, `${CONFIG_ENV}.yaml`);
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    writeFileSync(temp, `# Written by scripts/lib/cluster/server-config.ts at every start.\n${stringify(config)}`, {
       mode: 0o600,
-    },
-  );
+      flag: 'wx',
+    });
+    renameSync(temp, file);
+  } catch (err) {
+    rmSync(temp, { force: true });
+    throw err;
+  }
   return dir;
 }

@@ -2,7 +2,7 @@
 // workflow code (or another build of it) and reports nondeterminism with the event where it diverged.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { dataConverterFromSetting } from '../../codec/data-converter.js';
+import { dataConverterFromSetting, encryptionOptions } from '../../codec/data-converter.js';
 import { loadEncryptionSettings } from '../../config/settings.js';
 import type { LoadedHistory } from '../../operations/replay.js';
 import { CliUsageError, stringValue, type CliCommand } from '../command.js';
@@ -19,7 +19,10 @@ export const replayCommand: CliCommand = {
     '1 nondeterminism (the diverging event and what the history has there).',
   arguments: { '<workflowId | history.json>': 'a live workflow id, or a history file' },
   options: { workflows: { type: 'string', value: 'FILE', description: 'another workflows entry file (default: src/workflows/index.ts)' } },
-  examples: ['makini-writes replay purchase-order/create/demo-sap/first-po-0001', 'makini-writes replay test/histories/create-po-sap-20-lines.json'],
+  examples: [
+    'makini-writes replay purchase-order/create/demo-sap/first-po-0001',
+    'makini-writes replay test/histories/create-po-sap-20-lines.json',
+  ],
   temporal: true,
   async run(args, io) {
     const [source] = positionals(args, ['<workflowId | history.json>']) as [string];
@@ -37,9 +40,7 @@ export const replayCommand: CliCommand = {
     });
     // The production data converter: the SDK bundles its failure converter into the replayed workflows.
     const encryption = loadEncryptionSettings();
-    const dataConverter = dataConverterFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, {
-      strict: encryption.MAKINI_WRITES_ENCRYPTION_STRICT,
-    });
+    const dataConverter = dataConverterFromSetting(encryption.MAKINI_WRITES_ENCRYPTION_KEYS, encryptionOptions(encryption));
     const loaded: LoadedHistory = existsSync(source) ? readHistoryFile(source) : await withClient((client) => fetchHistory(client, source));
     const report = await replayHistory(loaded, { workflowsPath }, dataConverter);
     io.out(formatReplayReport(report));
