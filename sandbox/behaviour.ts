@@ -55,6 +55,12 @@ export const connectionBehaviourSchema = z.strictObject({
    * amounts): every quantity, price, cost and total in an answer is a string with three decimals.
    */
   decimalsAsStrings: z.boolean(),
+  /**
+   * How statuses are named (see statuses.ts): `makini` (code = Makini's normalised name, records'
+   * `status` = the code) or `system` (key, code and name all differ, e.g. `WS-30`/`COMPL`/`Completed`;
+   * records' `status` = the name).
+   */
+  statusLabels: z.enum(['makini', 'system']),
 });
 export type ConnectionBehaviour = z.output<typeof connectionBehaviourSchema>;
 
@@ -72,6 +78,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<ConnectionBehaviour> = Object.freeze({
   pagination: 'pages',
   pageLinks: 'absolute',
   decimalsAsStrings: false,
+  statusLabels: 'makini',
 });
 
 /** Applies a PUT's changes to a record (null clears a field); custom fields as the switch says. */

@@ -16,7 +16,8 @@ import {
   withoutReadOnly,
   type PoLineBody,
 } from './schemas.js';
-import { PO_STATUSES, poStatusKey, type ConnectionStore, type LineItemRecord, type PoStatus, type PurchaseOrderRecord } from './store.js';
+import { presented, statusByCode, statusCodes } from './statuses.js';
+import { poStatusKey, type ConnectionStore, type LineItemRecord, type PoStatus, type PurchaseOrderRecord } from './store.js';
 import { allowedPoTransitions, type SystemBehaviour } from './systems.js';
 
 /** Present fields only: null on create means "not set". */
@@ -87,12 +88,18 @@ function newLine(store: ConnectionStore, po: PurchaseOrderRecord, body: PoLineBo
   return { key: store.keys.next(), purchaseOrderKey: po.key, ...present(body), lineNo, createdAt: now, updatedAt: now };
 }
 
+/** The PO as this connection's system shows it (status names: statuses.ts). */
+const shown = (ctx: HandlerContext, po: PurchaseOrderRecord) => presented(ctx.behaviour, 'purchase-orders', po);
+
 export function listPurchaseOrders(ctx: HandlerContext): HandlerResult {
-  return listed(ctx, [...ctx.store.purchaseOrders.values()]);
+  return listed(
+    ctx,
+    [...ctx.store.purchaseOrders.values()].map((po) => shown(ctx, po)),
+  );
 }
 
 export function getPurchaseOrder(ctx: HandlerContext): HandlerResult {
-  return read(getPo(ctx));
+  return read(shown(ctx, getPo(ctx)));
 }
 
 /** POST: header and optional `lineItems` in one transaction; any problem stores nothing. */
@@ -143,7 +150,7 @@ export function createPurchaseOrder(ctx: HandlerContext): HandlerResult {
   for (const l of lines as PoLineBody[]) po.lineItems.push(newLine(store, po, l, l.lineNo ?? ++next, now));
   recomputeTotals(po);
   store.purchaseOrders.set(po.key, po);
-  return wrote(po);
+  return wrote(shown(ctx, po));
 }
 
 /** PUT: partial header fields. Lines are not changed here. */
@@ -182,22 +189,27 @@ export function updatePurchaseOrder(ctx: HandlerContext): HandlerResult {
   if (problems.length || !changes) throw validationFailed(problems, `Purchase order ${po.key} was not changed`);
   applyChanges(ctx.behaviour, po, changes);
   po.updatedAt = ctx.now.toISOString();
-  return wrote(po);
+  return wrote(shown(ctx, po));
 }
 
-/** PUT .../status `{status}`: the only way to approve, close or cancel (nothing is deleted). */
+/**
+ * PUT .../status `{status}`: the only way to approve, close or cancel (nothing is deleted). The
+ * body names the status by its code from GET /statuses/purchase-orders, exactly (the client's
+ * [assumed] choice, src/profiles/status-names.ts); a key or a name is refused.
+ */
 export function setPurchaseOrderStatus(ctx: HandlerContext): HandlerResult {
   const { system } = ctx;
   const po = getPo(ctx);
   const problems: FieldProblem[] = [];
   const body = collect(poStatusBodySchema, bodyObject(ctx.body), problems);
   if (!body) throw validationFailed(problems);
-  const target = body.status as PoStatus;
-  if (!PO_STATUSES.includes(target)) {
-    throw validationFailed([{ field: 'status', message: `unknown status "${body.status}" (one of ${PO_STATUSES.join(', ')})` }]);
+  const target = statusByCode(ctx.behaviour, 'purchase-orders', body.status) as PoStatus | undefined;
+  if (!target) {
+    const codes = statusCodes(ctx.behaviour, 'purchase-orders');
+    throw validationFailed([{ field: 'status', message: `unknown status "${body.status}" (one of the status codes ${codes.join(', ')})` }]);
   }
   // PUT is idempotent: asking for the current status changes nothing.
-  if (po.status === target) return read(po);
+  if (po.status === target) return read(shown(ctx, po));
   const allowed = allowedPoTransitions(system, po.status);
   if (!allowed.includes(target)) {
     if (po.status === 'cancelled' || po.status === 'closed') assertChangeable(po, system, `status change to ${target}`);
@@ -215,7 +227,7 @@ export function setPurchaseOrderStatus(ctx: HandlerContext): HandlerResult {
   if (target === 'approved') po.approvedAt = now;
   if (target === 'closed') po.completedAt = now;
   po.updatedAt = now;
-  return wrote(po);
+  return wrote(shown(ctx, po));
 }
 
 /** POST .../line-items: one more line, on systems that allow lines after the header. */

@@ -2,7 +2,8 @@
 import { notFound, validationFailed, type FieldProblem } from './errors.js';
 import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
 import { bodyObject, collect, INVENTORY_READ_ONLY, inventoryBodySchema, withoutReadOnly } from './schemas.js';
-import { PO_STATUSES, poStatusKey, WO_STATUSES, woStatusKey, type InventoryRecord } from './store.js';
+import { statusRows, type StatusEntity } from './statuses.js';
+import type { InventoryRecord } from './store.js';
 
 /** GET /integrations/current: which system this connection is [spec]. */
 export function integrationCurrent(ctx: HandlerContext): HandlerResult {
@@ -48,25 +49,24 @@ function byKey<T>(records: ReadonlyMap<string, T>, what: string, key: string): T
   return record;
 }
 
-const label = (s: string) =>
-  s
-    .split('-')
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join(' ');
 const SEED_TIME = '2025-01-01T00:00:00.000Z';
 
-const statusRecords = (scope: string, statuses: readonly string[], keyOf: (s: string) => string) =>
-  statuses.map((s) => ({ key: keyOf(s), name: label(s), code: s, scope, isActive: true, createdAt: SEED_TIME, updatedAt: SEED_TIME }));
-
-export function purchaseOrderStatuses(ctx: HandlerContext): HandlerResult {
-  const rows = statusRecords('purchase-orders', PO_STATUSES, (s) => poStatusKey(s as (typeof PO_STATUSES)[number]));
+/** GET /statuses/<entity>: key, code and name of each status as this connection's system names them. */
+function statusList(ctx: HandlerContext, entity: StatusEntity): HandlerResult {
+  const rows = statusRows(ctx.behaviour, entity).map(({ key, code, name }) => ({
+    key,
+    name,
+    code,
+    scope: entity,
+    isActive: true,
+    createdAt: SEED_TIME,
+    updatedAt: SEED_TIME,
+  }));
   return listed(ctx, rows);
 }
 
-export function workOrderStatuses(ctx: HandlerContext): HandlerResult {
-  const rows = statusRecords('work-orders', WO_STATUSES, (s) => woStatusKey(s as (typeof WO_STATUSES)[number]));
-  return listed(ctx, rows);
-}
+export const purchaseOrderStatuses = (ctx: HandlerContext) => statusList(ctx, 'purchase-orders');
+export const workOrderStatuses = (ctx: HandlerContext) => statusList(ctx, 'work-orders');
 
 export function listInventories(ctx: HandlerContext): HandlerResult {
   return listed(ctx, [...ctx.store.inventories.values()]);

@@ -14,7 +14,8 @@ import {
   workOrderSchema,
   WO_READ_ONLY,
 } from './schemas.js';
-import { WO_STATUSES, woStatusKey, type WoStatus, type WorkOrderMaterialRecord, type WorkOrderRecord } from './store.js';
+import { presented, statusByCodeOrName, statusByKey, statusCodes, statusRows } from './statuses.js';
+import { woStatusKey, type WoStatus, type WorkOrderMaterialRecord, type WorkOrderRecord } from './store.js';
 import type { SystemBehaviour } from './systems.js';
 
 const present = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null));
@@ -50,18 +51,28 @@ function parseWorkOrderBody(ctx: HandlerContext, required: readonly string[], pr
   problems.push(...readOnly);
   const data = collect(workOrderSchema(system.workOrder.extraFields), rest, problems);
   problems.push(...missingFields(rest, required, '', system.provider));
-  if (typeof rest.status === 'string' && !WO_STATUSES.includes(rest.status as WoStatus)) {
-    problems.push({ field: 'status', message: `unknown status "${rest.status}" (one of ${WO_STATUSES.join(', ')})` });
+  const status = typeof rest.status === 'string' ? (statusByCodeOrName(ctx.behaviour, 'work-orders', rest.status) as WoStatus) : undefined;
+  if (typeof rest.status === 'string' && !status) {
+    problems.push({
+      field: 'status',
+      message: `unknown status "${rest.status}" (one of ${statusCodes(ctx.behaviour, 'work-orders').join(', ')})`,
+    });
   }
-  return { body, data };
+  return { body, data: data && status ? { ...data, status } : data };
 }
 
+/** The work order as this connection's system shows it (status names: statuses.ts). */
+const shown = (ctx: HandlerContext, wo: WorkOrderRecord) => presented(ctx.behaviour, 'work-orders', wo);
+
 export function listWorkOrders(ctx: HandlerContext): HandlerResult {
-  return listed(ctx, [...ctx.store.workOrders.values()]);
+  return listed(
+    ctx,
+    [...ctx.store.workOrders.values()].map((wo) => shown(ctx, wo)),
+  );
 }
 
 export function getWorkOrder(ctx: HandlerContext): HandlerResult {
-  return read(getWo(ctx));
+  return read(shown(ctx, getWo(ctx)));
 }
 
 export function createWorkOrder(ctx: HandlerContext): HandlerResult {
@@ -82,7 +93,7 @@ export function createWorkOrder(ctx: HandlerContext): HandlerResult {
   applyReferenceField(ctx.behaviour, wo, () => ctx.store.nextWorkOrderNo());
   ctx.store.workOrders.set(wo.key, wo);
   ctx.store.workOrderMaterials.set(wo.key, []);
-  return wrote(wo);
+  return wrote(shown(ctx, wo));
 }
 
 /** PUT: partial fields, except that platforms requiring fields on PUT (MaintainX) want them every time. */
@@ -96,7 +107,7 @@ export function updateWorkOrder(ctx: HandlerContext): HandlerResult {
   applyChanges(ctx.behaviour, wo, data);
   if (typeof data.status === 'string') wo.statusKey = woStatusKey(data.status as WoStatus);
   wo.updatedAt = ctx.now.toISOString();
-  return wrote(wo);
+  return wrote(shown(ctx, wo));
 }
 
 /** PUT .../status `{statusKey}` with a key from GET /statuses/work-orders. */
@@ -105,18 +116,19 @@ export function setWorkOrderStatus(ctx: HandlerContext): HandlerResult {
   const problems: FieldProblem[] = [];
   const body = collect(woStatusBodySchema, bodyObject(ctx.body), problems);
   if (!body) throw validationFailed(problems);
-  const target = WO_STATUSES.find((s) => woStatusKey(s) === body.statusKey);
+  const target = statusByKey(ctx.behaviour, 'work-orders', body.statusKey) as WoStatus | undefined;
   if (!target) {
     throw validationFailed([
       {
         field: 'statusKey',
         message:
-          `unknown status key "${body.statusKey}" (one of ${WO_STATUSES.map(woStatusKey).join(', ')}; ` +
-          `see GET ${MakiniPath.statuses('work-orders')})`,
+          `unknown status key "${body.statusKey}" (one of ${statusRows(ctx.behaviour, 'work-orders')
+            .map((r) => r.key)
+            .join(', ')}; ` + `see GET ${MakiniPath.statuses('work-orders')})`,
       },
     ]);
   }
-  if (wo.status === target) return read(wo);
+  if (wo.status === target) return read(shown(ctx, wo));
   if (wo.status === 'cancelled') throw writeNotAllowed(`work order ${wo.key} is cancelled: it refuses every further change`);
   const now = ctx.now.toISOString();
   wo.status = target;
@@ -124,7 +136,7 @@ export function setWorkOrderStatus(ctx: HandlerContext): HandlerResult {
   if (target === 'completed') wo.completedAt = now;
   else delete wo.completedAt;
   wo.updatedAt = now;
-  return wrote(wo);
+  return wrote(shown(ctx, wo));
 }
 
 function materialsOf(ctx: HandlerContext, wo: WorkOrderRecord): WorkOrderMaterialRecord[] {

@@ -11,7 +11,7 @@ import { workOrderActivities } from '../writes/work-orders/activities.js';
 
 export type { ResolvedProfile } from '../profiles/activities.js';
 export type { PoSnapshot } from '../writes/purchase-orders/activities.js';
-export type { WoMaterialSnapshot, WoSnapshot } from '../writes/work-orders/activities.js';
+export type { WoMaterialSnapshot, WoSnapshot, WoStatusOption } from '../writes/work-orders/activities.js';
 export type { GuardedWrite, InventorySnapshot } from '../writes/inventory/activities.js';
 
 export interface ActivityDeps extends ProfileDeps {

@@ -2,6 +2,7 @@
 // Pure and total: it never throws, whatever the request holds (property-tested).
 import type { Violation } from '../failures.js';
 import { isSystemManaged, requestShape } from './makini-fields.js';
+import { statusIs, statusLabel, type StatusRef } from './status-names.js';
 import { ENTITIES, OPERATIONS, type Entity, type EntityProfile, type Operation, type OperationRule, type WriteProfile } from './schema.js';
 
 /** Rule names reported in violations (stable: callers match on them). */
@@ -27,10 +28,13 @@ export interface WriteCheckRequest {
   fields?: Record<string, unknown>;
   /** PO line items sent with the write. */
   lines?: readonly Record<string, unknown>[];
-  /** The record's current Makini status (update, changeStatus, cancel, addLine). */
-  currentStatus?: string;
-  /** Target status of changeStatus / cancel. */
-  targetStatus?: string;
+  /**
+   * The record's current status (update, changeStatus, cancel, addLine): the listed status it is
+   * in where the caller resolved it (compared by code or name), else its status text.
+   */
+  currentStatus?: string | StatusRef;
+  /** Target status of changeStatus / cancel, likewise. */
+  targetStatus?: string | StatusRef;
   /** Outcome of `mustExist` lookups: field → whether its value exists in the target. */
   references?: Record<string, boolean>;
 }
@@ -220,20 +224,38 @@ export function checkWrite(profile: WriteProfile, req: WriteCheckRequest): Viola
       }
     }
   }
-  if (request.currentStatus !== undefined) {
+  const current = statusOf(request.currentStatus);
+  if (current !== undefined) {
+    const target = statusOf(request.targetStatus);
     for (const rule of ent.stateRules) {
-      if (!rule.states.includes(request.currentStatus) || !rule.refuses.includes(operation)) continue;
+      // One status comparison (status-names.ts): the profile's names against the status's code or name.
+      if (!rule.states.some((s) => statusIs(current, s)) || !rule.refuses.includes(operation)) continue;
       const statusChange = operation === 'changeStatus' || operation === 'cancel';
-      if (statusChange && request.targetStatus !== undefined && rule.allowedStatusChanges.includes(request.targetStatus)) continue;
+      if (statusChange && rule.allowedStatusChanges.some((s) => statusIs(target, s))) continue;
       add(
         'status',
         Rule.stateLocked,
-        `${entity} in status "${show(request.currentStatus)}" refuses ${operation} on ${system}: ${rule.reason}`,
+        `${entity} in status "${describeStatus(current)}" refuses ${operation} on ${system}: ${rule.reason}`,
         rule.allowedStatusChanges.length ? `still allowed: status change to ${rule.allowedStatusChanges.join(', ')}` : undefined,
       );
     }
   }
   return out;
+}
+
+/** A status of the request as the comparison takes it (a cast non-string, non-object counts as its text). */
+function statusOf(v: unknown): string | StatusRef | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string' || (typeof v === 'object' && !Array.isArray(v))) return v as string | StatusRef;
+  return show(v);
+}
+
+function describeStatus(s: string | StatusRef): string {
+  try {
+    return statusLabel(s);
+  } catch {
+    return show(s);
+  }
 }
 
 /** Fields outside `required` ∪ `writable` (and array elements with keys outside their `a.*.b` list). */

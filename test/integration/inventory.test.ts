@@ -1,8 +1,7 @@
 // Inventory end to end: real Temporal dev server, production worker, sandbox over HTTP. The point:
 // an adjustment (a delta) lands exactly once whatever happens to its answer.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   writeWorkflowId,
@@ -10,23 +9,13 @@ import {
   startUpdateInventory,
   WriteFailureType,
   type AdjustInventoryInput,
-  type Violation,
 } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/contract.js';
 import type { RequestLogEntry } from '../../sandbox/admin-client.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { failureOf, violatedRules as rules } from '../support/failures.js';
 
-const failureOf = async (p: Promise<unknown>) => {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
-};
-const rules = (f: ApplicationFailure) =>
-  (f.details?.[0] as { violations: Violation[] }).violations.map((v) => `${v.field}:${v.rule}`).sort();
 const inventoryPuts = (log: RequestLogEntry[], key: string) =>
   log.filter((r) => r.method === 'PUT' && (r.path.endsWith(`/${key}`) || r.path.endsWith(`/${key}/inventory`)));
 

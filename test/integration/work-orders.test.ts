@@ -5,8 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import { stringify as toYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,11 +18,11 @@ import {
   startUpdateWorkOrder,
   WriteFailureType,
   type CreateWorkOrderInput,
-  type Violation,
 } from '../../src/client/index.js';
 import type { RequestLogEntry } from '../../sandbox/admin-client.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { failureOf, violatedRules as rules, violationsOf } from '../support/failures.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -33,19 +32,6 @@ const CUSTOM_SAP_OVERRIDES = {
   purchaseOrder: { customFieldMap: { costCenter: 'ZZ_KOSTL' } },
 };
 
-const failureOf = async (p: Promise<unknown>) => {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
-};
-const violationsOf = (f: ApplicationFailure) => (f.details?.[0] as { violations: Violation[] }).violations;
-const rules = (f: ApplicationFailure) =>
-  violationsOf(f)
-    .map((v) => `${v.field}:${v.rule}`)
-    .sort();
 const writes = (log: RequestLogEntry[]) => log.filter((r) => r.method !== 'GET');
 
 describe('work order workflows', () => {

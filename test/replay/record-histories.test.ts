@@ -2,8 +2,11 @@
 // (every write, bulkWrite across continue-as-new, connectionControl), plus the paths that went in
 // behind patches: a PUT whose answer is a 500 after it committed (looked up before repeating it,
 // LOOK_BEFORE_REPEATING_PUT_PATCH) and a write refused for a non-derived workflow id
-// (DERIVED_WORKFLOW_ID_PATCH), and the OAuth token refresh of the control workflow and of a write
-// after a 401 (TOKEN_REFRESH_PATCH, REFRESH_TOKEN_ON_401_PATCH). test/replay/replay.test.ts replays them all on every run.
+// (DERIVED_WORKFLOW_ID_PATCH), the OAuth token refresh of the control workflow and of a write
+// after a 401 (TOKEN_REFRESH_PATCH, REFRESH_TOKEN_ON_401_PATCH), and status changes, a PO cancel and
+// its compensation on a system whose status keys, codes and names all differ
+// (STATUS_COMPARISON_PATCH: `-t "status labels"` records only those). test/replay/replay.test.ts
+// replays them all on every run.
 //
 //   RECORD_HISTORIES=1 npx vitest run test/replay/record-histories.test.ts
 //
@@ -14,8 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
 import {
@@ -43,6 +45,7 @@ import { MakiniPath } from '../../src/makini/contract.js';
 import { TokenEndpoint } from '../../src/makini/token-endpoint.js';
 import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { validInputs, type InputTargets } from '../fuzz/write-inputs.js';
+import { failureOf } from '../support/failures.js';
 
 const RECORD = Boolean(process.env.RECORD_HISTORIES);
 const HISTORIES = join(import.meta.dirname, '..', 'histories');
@@ -58,15 +61,6 @@ function record(workflowId: string, name: string, runId?: string): void {
   mkdirSync(HISTORIES, { recursive: true });
   writeFileSync(join(HISTORIES, `${name}.json`), execFileSync(cli, args, { encoding: 'utf8' }));
 }
-
-const failureOf = async (p: Promise<unknown>): Promise<ApplicationFailure> => {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowFailedError);
-  return (err as WorkflowFailedError).cause as ApplicationFailure;
-};
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -99,8 +93,12 @@ describe.skipIf(!RECORD)(
           { id: 'rec-sap', system: 'sap' },
           { id: 'rec-em', system: 'emaint' },
           { id: 'rec-auth', system: 'sap' },
+          { id: 'rec-em-labels', system: 'emaint' },
+          { id: 'rec-dyn-labels', system: 'dynamics' },
         ],
       });
+      // Statuses whose key, code and name all differ (STATUS_COMPARISON_PATCH paths).
+      for (const id of ['rec-em-labels', 'rec-dyn-labels']) await stack.sb.sandbox.admin.setBehaviour(id, { statusLabels: 'system' });
       client = stack.client;
       const base = { sap: 'rec-sap', emaint: 'rec-em', purchaseOrderKey: '', sapWorkOrderKey: '', emaintWorkOrderKey: '' };
       const v = validInputs(base, 'unused');
@@ -140,6 +138,45 @@ describe.skipIf(!RECORD)(
         opts(),
       );
       expect(await done<{ status: string }>(h, 'cancel-po-sap')).toMatchObject({ status: 'cancelled' });
+    });
+
+    it('status labels: changeWorkOrderStatus by code where key, code and name differ', async () => {
+      const wo = await (
+        await startCreateWorkOrder(
+          client,
+          {
+            connectionId: 'rec-em-labels',
+            idempotencyKey: key('wo-labels'),
+            workOrder: { title: 'Grease bearings', assetKey: 'A-7', scheduledAt: '2026-12-01T08:00:00Z' },
+          },
+          opts(),
+        )
+      ).result();
+      const input = { connectionId: 'rec-em-labels', idempotencyKey: key('st-labels'), workOrderKey: wo.workOrderKey, status: 'COMPL' };
+      const h = await startChangeWorkOrderStatus(client, input, opts());
+      expect(await done(h, 'change-wo-status-emaint-status-labels')).toMatchObject({ status: 'completed', statusKey: 'WS-30' });
+    });
+
+    it('status labels: cancelPurchaseOrder where key, code and name differ', async () => {
+      const created = await (
+        await startCreatePurchaseOrder(client, { ...inputs('po-labels').createPurchaseOrder, connectionId: 'rec-dyn-labels' }, opts())
+      ).result();
+      const input = { connectionId: 'rec-dyn-labels', idempotencyKey: key('cancel-labels'), purchaseOrderKey: created.purchaseOrderKey };
+      const h = await startCancelPurchaseOrder(client, input, opts());
+      expect(await done(h, 'cancel-po-dynamics-status-labels')).toMatchObject({ status: 'cancelled' });
+    });
+
+    it('status labels: a refused line compensated by cancelling the header where key, code and name differ', async () => {
+      await stack.sb.sandbox.admin.scriptFaults('rec-dyn-labels', [
+        { kind: 'reject', method: 'POST', pathPrefix: '/api/eam/purchase-orders/', status: 400, code: 'VALIDATION_FAILED', skip: 1 },
+      ]);
+      const h = await startCreatePurchaseOrder(
+        client,
+        { ...inputs('po-comp').createPurchaseOrder, connectionId: 'rec-dyn-labels' },
+        opts(),
+      );
+      expect((await failureOf(h.result())).type).toBe(WriteFailureType.compensated);
+      record(h.workflowId, 'create-po-dynamics-line-refused-status-labels');
     });
 
     it('createWorkOrder', async () => {

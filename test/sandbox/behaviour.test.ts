@@ -40,6 +40,7 @@ describe('sandbox behaviour switches', () => {
       pagination: 'pages',
       pageLinks: 'absolute',
       decimalsAsStrings: false,
+      statusLabels: 'makini',
     });
     expect(await sb.admin.behaviour('dyn-1')).toEqual(DEFAULT_BEHAVIOUR);
     expect(await sb.admin.setBehaviour('dyn-1', { listFilter: 'loose' })).toEqual({ ...DEFAULT_BEHAVIOUR, listFilter: 'loose' });
@@ -48,6 +49,28 @@ describe('sandbox behaviour switches', () => {
     expect(await sb.admin.behaviour('mx-1')).toEqual(DEFAULT_BEHAVIOUR); // per connection
     await sb.admin.reset();
     expect(await sb.admin.behaviour('dyn-1')).toEqual(DEFAULT_BEHAVIOUR);
+  });
+
+  it('statusLabels system: keys, codes and names all differ; records read back the name and the key; the PO status PUT takes the code', async () => {
+    await sb.admin.setBehaviour('dyn-1', { statusLabels: 'system' });
+    const rows = (await dyn('GET', MakiniPath.statuses('purchase-orders'))).json.data;
+    expect(rows).toContainEqual(expect.objectContaining({ key: 'PS-90', code: 'CAN', name: 'Cancelled' }));
+    const created = (await createPo(dyn, uniqueCode('st'))).json.data;
+    expect(created).toMatchObject({ status: 'Draft', statusKey: 'PS-10' });
+    for (const notACode of ['cancelled', 'Cancelled', 'PS-90']) {
+      expect((await dyn('PUT', MakiniPath.purchaseOrderStatus(created.key), { status: notACode })).status, notACode).toBe(400);
+    }
+    const cancelled = await dyn('PUT', MakiniPath.purchaseOrderStatus(created.key), { status: 'CAN' });
+    expect(cancelled.json.data).toMatchObject({ status: 'Cancelled', statusKey: 'PS-90' });
+    // The admin state keeps the stored (canonical) form.
+    expect((await sb.admin.state('dyn-1')).purchaseOrders.find((p) => p.key === created.key)).toMatchObject({ status: 'cancelled' });
+
+    const wo = (await dyn('POST', MakiniPath.workOrders(), { title: 'pump' })).json.data;
+    expect(wo).toMatchObject({ status: 'Open', statusKey: 'WS-10' });
+    expect((await dyn('PUT', MakiniPath.workOrderStatus(wo.key), { statusKey: 'wo-status-completed' })).status).toBe(400);
+    const done = await dyn('PUT', MakiniPath.workOrderStatus(wo.key), { statusKey: 'WS-30' });
+    expect(done.json.data).toMatchObject({ status: 'Completed', statusKey: 'WS-30' });
+    expect((await dyn('GET', MakiniPath.workOrder(wo.key))).json.data).toMatchObject({ status: 'Completed', statusKey: 'WS-30' });
   });
 
   it('refuses unknown switches and values, and a reference field the sandbox manages', async () => {

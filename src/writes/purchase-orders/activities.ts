@@ -3,11 +3,14 @@
 import type { PoLineItem, PurchaseOrder } from '../../makini/entities.js';
 import type { MakiniClient } from '../../makini/client.js';
 import { answer, asActivity, callRecord, type ActivityResult } from '../../makini/activity-result.js';
+import { normaliseStatus, type StatusEntry } from '../../profiles/status-names.js';
 
 /** A PO as the workflows need it: key, status, reference and lines. */
 export interface PoSnapshot {
   key: string;
+  /** The record's status text, normalised (`cancelled`); compare statuses with status-names.ts. */
   status: string;
+  statusKey?: string;
   reference?: string;
   fields: Record<string, unknown>;
   lines: { key: string; lineNo?: number }[];
@@ -17,7 +20,8 @@ function snapshot(po: PurchaseOrder, referenceField: string, lines?: PoLineItem[
   const ref = po[referenceField];
   return {
     key: po.key,
-    status: po.status ?? po.statusKey ?? 'unknown',
+    status: normaliseStatus(po.status ?? po.statusKey ?? 'unknown'),
+    statusKey: po.statusKey ?? undefined,
     reference: typeof ref === 'string' ? ref : undefined,
     fields: po,
     lines: (lines ?? po.lineItems ?? []).map((l) => ({ key: l.key, lineNo: l.lineNo == null ? undefined : Number(l.lineNo) })),
@@ -118,6 +122,17 @@ export function purchaseOrderActivities(makini: MakiniClient) {
       return asActivity(async () => {
         const res = await makini.updatePurchaseOrder(connectionId, key, changes);
         return answer(snapshot(res.data.data, referenceField), res);
+      });
+    },
+
+    /** The statuses purchase orders of this connection can have: key, code and name of each. */
+    async listPurchaseOrderStatuses(connectionId: string): Promise<ActivityResult<StatusEntry[]>> {
+      return asActivity(async () => {
+        const res = await makini.listStatuses(connectionId, 'purchase-orders');
+        return answer(
+          res.data.data.map((s) => ({ key: s.key, code: s.code ?? undefined, name: s.name ?? undefined })),
+          res,
+        );
       });
     },
 

@@ -7,6 +7,16 @@ import { checkWrite } from '../../profiles/check-write.js';
 import { mapCustomFields } from '../../profiles/custom-fields.js';
 import type { WriteProfile } from '../../profiles/schema.js';
 import {
+  findStatus,
+  poStatusBodyValue,
+  recordHasStatus,
+  STATUS_COMPARISON_PATCH,
+  statusLabel,
+  statusOfRecord,
+  type StatusEntry,
+  type StatusRef,
+} from '../../profiles/status-names.js';
+import {
   cancelPurchaseOrderInputSchema,
   createPurchaseOrderInputSchema,
   updatePurchaseOrderInputSchema,
@@ -27,6 +37,27 @@ type Line = Record<string, unknown> & { lineNo: number };
 
 /** Patch id of the check that the system kept the reference value (the idempotency key) of a created PO. */
 export const REFERENCE_KEPT_PATCH = 'po-reference-kept';
+
+/**
+ * The purchase-order status a profile names (`cancelled`), as the connection's status list has it
+ * (key, code, name); a status the list does not name is compared by its text alone.
+ */
+async function poStatusNamed(
+  runner: StepRunner,
+  connectionId: string,
+  named: string,
+): Promise<{ target: StatusRef; statuses: StatusEntry[] }> {
+  const statuses = await runner.run('list purchase-order statuses', (s) => callMakini('listPurchaseOrderStatuses', s, [connectionId]), {
+    summary: 'GET purchase-order statuses',
+  });
+  return { target: findStatus(statuses, named) ?? { name: named }, statuses };
+}
+
+/** Whether a PO is in the status a profile names: the one comparison, or (runs recorded before it) the text. */
+async function poHasStatus(runner: StepRunner, connectionId: string, po: PoSnapshot, named: string): Promise<boolean> {
+  if (!patched(STATUS_COMPARISON_PATCH)) return po.status === named;
+  return recordHasStatus(po, (await poStatusNamed(runner, connectionId, named)).target);
+}
 
 /** Looks for vendors and other references the profile says must exist. */
 async function checkReferences(runner: StepRunner, connectionId: string, profile: WriteProfile, fields: Record<string, unknown>) {
@@ -94,7 +125,7 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
       // An earlier run (failed or reset) may have created it already.
       const earlier = await find();
       const del = poProfile.delete;
-      if (earlier && del.by === 'status' && earlier.status === del.status) {
+      if (earlier && del.by === 'status' && (await poHasStatus(runner, connectionId, earlier, del.status))) {
         throw ApplicationFailure.create({
           type: WriteFailureType.idempotencyKeyUsed,
           nonRetryable: true,
@@ -180,14 +211,18 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
       if (!found) return `nothing to undo: no purchase order with ${c.ref}=${c.idempotencyKey} exists`;
       headerKey = found.key;
       if (!cancelStatus) throw new Error(`cannot undo purchase order ${found.key}: ${c.system} has no way to cancel it`);
-      if (found.status === cancelStatus) return `purchase order ${found.key} was already ${cancelStatus}`;
+      // One status comparison (status-names.ts); histories from before it replay with the text comparison.
+      const target = patched(STATUS_COMPARISON_PATCH) ? (await poStatusNamed(runner, c.connectionId, cancelStatus)).target : undefined;
+      const cancelled = (po: PoSnapshot) => (target ? recordHasStatus(po, target) : po.status === cancelStatus);
+      if (cancelled(found)) return `purchase order ${found.key} was already ${cancelStatus}`;
       const undone = async () => {
         const now = await c.find();
-        return now?.status === cancelStatus ? now : undefined;
+        return now && cancelled(now) ? now : undefined;
       };
+      const value = target ? poStatusBodyValue(target, cancelStatus) : cancelStatus;
       await runner.run(
         'compensate: cancel header',
-        (s) => callMakini('setPurchaseOrderStatus', s, [c.connectionId, found.key, cancelStatus, c.ref]),
+        (s) => callMakini('setPurchaseOrderStatus', s, [c.connectionId, found.key, value, c.ref]),
         {
           summary: `PUT status ${cancelStatus} on ${found.key} (undo)`,
           checkLanded: undone,
@@ -327,6 +362,40 @@ export async function cancelPurchaseOrder(rawInput: CancelPurchaseOrderInput): P
         summary: `GET purchase order ${key}`,
       });
     const current = await read();
+    // One status comparison (status-names.ts); histories from before it replay with the text comparison.
+    if (patched(STATUS_COMPARISON_PATCH)) {
+      const { target, statuses } =
+        del.by === 'status' ? await poStatusNamed(runner, connectionId, del.status) : { target: undefined, statuses: [] as StatusEntry[] };
+      const currentStatus = statusOfRecord(current, statuses) ?? current.status;
+      const from = statusLabel(currentStatus);
+      if (target && recordHasStatus(current, target)) {
+        return { purchaseOrderKey: key, status: statusLabel(target), changedFields: [], alreadyApplied: true, steps: runner.steps };
+      }
+      const violations = checkWrite(profile, { entity: 'purchaseOrder', operation: 'cancel', currentStatus, targetStatus: target });
+      if (violations.length || !target) refuse(runner, system, `cancelling purchase order ${key} (status ${from})`, violations);
+      runner.note('check write restrictions', 'succeeded', `${system}: cancel allowed in status ${from}`);
+      const value = poStatusBodyValue(target, statusLabel(target));
+      const cancelled = async () => {
+        const now = await read();
+        return recordHasStatus(now, target) ? now : undefined;
+      };
+      await runner.run('cancel purchase order', (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, value, ref]), {
+        summary: `PUT status ${value} on ${key}`,
+        checkLanded: cancelled,
+        checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+      });
+      const after = await read();
+      if (!recordHasStatus(after, target)) {
+        throw ApplicationFailure.create({
+          type: WriteFailureType.verificationFailed,
+          nonRetryable: true,
+          message:
+            `purchase order ${key} reads back status ${after.status}${after.statusKey ? ` (key ${after.statusKey})` : ''}, ` +
+            `expected ${statusLabel(target)}${target.key ? ` (key ${target.key})` : ''}`,
+        });
+      }
+      return { purchaseOrderKey: key, status: statusLabel(target), changedFields: ['status'], alreadyApplied: false, steps: runner.steps };
+    }
     const target = del.by === 'status' ? del.status : undefined;
     if (target && current.status === target) {
       return { purchaseOrderKey: key, status: current.status, changedFields: [], alreadyApplied: true, steps: runner.steps };

@@ -27,7 +27,7 @@ export interface WoMaterialSnapshot {
 /** A status of the connection's work orders (GET /statuses/work-orders). */
 export interface WoStatusOption {
   key: string;
-  /** Normalised name (from `code`, else `name`). */
+  /** Normalised `code` (else `name`): what runs recorded before the one status comparison compared. */
   status: string;
   code?: string;
   name?: string;

@@ -2,13 +2,21 @@
 // Workflow type names are the public API: createWorkOrder, updateWorkOrder, changeWorkOrderStatus,
 // addWorkOrderMaterials. Every write is checked against the connection's profile first, with
 // every violation named at once and nothing written.
-import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import type { WoMaterialSnapshot, WoSnapshot } from '../../activities/index.js';
+import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
+import type { WoMaterialSnapshot, WoSnapshot, WoStatusOption } from '../../activities/index.js';
 import { WriteFailureType, type Violation } from '../../failures.js';
 import { checkWrite } from '../../profiles/check-write.js';
 import { mapCustomFields } from '../../profiles/custom-fields.js';
 import type { WriteProfile } from '../../profiles/schema.js';
-import { normaliseStatus } from '../../profiles/status-names.js';
+import {
+  findStatus,
+  normaliseStatus,
+  recordHasStatus,
+  STATUS_COMPARISON_PATCH,
+  statusIs,
+  statusLabel,
+  statusOfRecord,
+} from '../../profiles/status-names.js';
 import {
   addWorkOrderMaterialsInputSchema,
   changeWorkOrderStatusInputSchema,
@@ -49,10 +57,26 @@ function readWorkOrder(runner: StepRunner, connectionId: string, key: string, na
   return runner.run(name, (s) => callMakini('getWorkOrder', s, [connectionId, key]), { summary: `GET work order ${key}` });
 }
 
-/** Whether a work order is in a status: by its key where the system names it (keys are not codes), else by name. */
-function hasStatus(wo: WoSnapshot, target: { key: string; status: string }): boolean {
-  return wo.statusKey !== undefined ? wo.statusKey === target.key : wo.status === target.status;
+function listStatuses(runner: StepRunner, connectionId: string) {
+  return runner.run('list work-order statuses', (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), {
+    summary: 'GET work-order statuses',
+  });
 }
+
+// Runs recorded before the one status comparison (status-names.ts) replay with what they compared:
+// the normalised code (or name) of the target against the record's normalised status text.
+const legacy = {
+  find: (statuses: WoStatusOption[], named: string) => {
+    const wanted = normaliseStatus(named);
+    return (
+      statuses.find((s) => s.key === named) ??
+      statuses.find((s) => s.status === wanted || (s.name !== undefined && normaliseStatus(s.name) === wanted))
+    );
+  },
+  /** By its key where the record carries one, else by text. */
+  hasStatus: (wo: WoSnapshot, target: WoStatusOption) =>
+    wo.statusKey !== undefined ? wo.statusKey === target.key : wo.status === target.status,
+};
 
 /** The reference field may not be set by the caller where it carries the idempotency key. */
 function reservedReference(profile: WriteProfile, fields: Record<string, unknown>, what: string): Violation[] {
@@ -116,7 +140,12 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
     // An earlier run (failed or reset) may have created it already.
     const earlier = carrier.mode === 'none' ? undefined : await find();
     const del = profile.workOrder.delete;
-    if (earlier && del.by === 'status' && earlier.status === normaliseStatus(del.status)) {
+    const isDeleted = async (wo: WoSnapshot, deleted: string) => {
+      if (!patched(STATUS_COMPARISON_PATCH)) return wo.status === normaliseStatus(deleted);
+      const statuses = await listStatuses(runner, connectionId);
+      return recordHasStatus(wo, findStatus(statuses, deleted) ?? { name: deleted });
+    };
+    if (earlier && del.by === 'status' && (await isDeleted(earlier, del.status))) {
       throw ApplicationFailure.create({
         type: WriteFailureType.idempotencyKeyUsed,
         nonRetryable: true,
@@ -229,13 +258,10 @@ export async function changeWorkOrderStatus(rawInput: ChangeWorkOrderStatusInput
     const { connectionId, workOrderKey: key } = input;
     const { system, profile } = await beginWrite(runner, 'changeWorkOrderStatus', input);
     const current = await readWorkOrder(runner, connectionId, key);
-    const statuses = await runner.run('list work-order statuses', (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), {
-      summary: 'GET work-order statuses',
-    });
-    const wanted = normaliseStatus(input.status);
-    const target =
-      statuses.find((s) => s.key === input.status) ??
-      statuses.find((s) => s.status === wanted || (s.name !== undefined && normaliseStatus(s.name) === wanted));
+    const statuses = await listStatuses(runner, connectionId);
+    // One status comparison (status-names.ts); histories from before it replay with the text comparison.
+    const one = patched(STATUS_COMPARISON_PATCH);
+    const target = one ? findStatus(statuses, input.status) : legacy.find(statuses, input.status);
     if (!target) {
       refuse(runner, system, `status "${input.status}" for work order ${key}`, [
         {
@@ -243,56 +269,56 @@ export async function changeWorkOrderStatus(rawInput: ChangeWorkOrderStatusInput
           rule: WorkOrderRule.unknownStatus,
           system,
           message: `${system} has no work-order status "${input.status}"`,
-          hint: `one of ${statuses.map((s) => s.status).join(', ')}`,
+          hint: `one of ${statuses.map((s) => (one ? statusLabel(s) : s.status)).join(', ')} (a name, a code or a key)`,
         },
       ]);
     }
-    if (current.status === target.status) {
-      return {
-        workOrderKey: key,
-        previousStatus: current.status,
-        status: current.status,
-        statusKey: target.key,
-        alreadyApplied: true,
-        steps: runner.steps,
-      };
+    const currentStatus = one ? (statusOfRecord(current, statuses) ?? current.status) : current.status;
+    const from = one ? statusLabel(currentStatus) : current.status;
+    const to = one ? statusLabel(target) : target.status;
+    const has = (wo: WoSnapshot) => (one ? recordHasStatus(wo, target) : wo.status === target.status);
+    if (has(current)) {
+      return { workOrderKey: key, previousStatus: from, status: to, statusKey: target.key, alreadyApplied: true, steps: runner.steps };
     }
     const base = {
       entity: 'workOrder' as const,
       fields: { statusKey: target.key },
-      currentStatus: current.status,
-      targetStatus: target.status,
+      currentStatus,
+      targetStatus: one ? target : target.status,
     };
     const del = profile.workOrder.delete;
-    const cancels = target.status === normaliseStatus(del.by === 'status' ? del.status : 'cancelled');
+    const cancelName = del.by === 'status' ? del.status : 'cancelled';
+    const cancels = one ? statusIs(target, cancelName) : target.status === normaliseStatus(cancelName);
     const violations = dedupe([
       ...checkWrite(profile, { ...base, operation: 'changeStatus' }),
       ...(cancels ? checkWrite(profile, { ...base, operation: 'cancel' }) : []),
     ]);
-    if (violations.length) refuse(runner, system, `moving work order ${key} from ${current.status} to ${target.status}`, violations);
-    runner.note('check write restrictions', 'succeeded', `${system}: ${current.status} → ${target.status} allowed`);
+    if (violations.length) refuse(runner, system, `moving work order ${key} from ${from} to ${to}`, violations);
+    runner.note('check write restrictions', 'succeeded', `${system}: ${from} → ${to} allowed`);
     // An answer that may have landed is checked by reading the work order before the PUT is sent again.
     const moved = async () => {
       const now = await readWorkOrder(runner, connectionId, key, 'look up status');
-      return hasStatus(now, target) ? now : undefined;
+      return (one ? recordHasStatus(now, target) : legacy.hasStatus(now, target)) ? now : undefined;
     };
     await runner.run('change status', (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]), {
-      summary: `PUT status ${target.status} on ${key}`,
+      summary: `PUT status ${to} on ${key}`,
       checkLanded: moved,
       checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
     });
     const after = await readWorkOrder(runner, connectionId, key, 'read back');
-    if (after.status !== target.status) {
+    if (!has(after)) {
       throw ApplicationFailure.create({
         type: WriteFailureType.verificationFailed,
         nonRetryable: true,
-        message: `work order ${key} reads back status ${after.status}, expected ${target.status}`,
+        message:
+          `work order ${key} reads back status ${after.status}${after.statusKey ? ` (key ${after.statusKey})` : ''}, ` +
+          `expected ${to} (key ${target.key})`,
       });
     }
     return {
       workOrderKey: key,
-      previousStatus: current.status,
-      status: after.status,
+      previousStatus: from,
+      status: one ? to : after.status,
       statusKey: target.key,
       alreadyApplied: false,
       steps: runner.steps,
