@@ -195,7 +195,7 @@ export function updatePurchaseOrder(ctx: HandlerContext): HandlerResult {
 /**
  * PUT .../status `{status}`: the only way to approve, close or cancel (nothing is deleted). The
  * body names the status by its code from GET /statuses/purchase-orders, exactly (the client's
- * [assumed] choice, src/profiles/status-names.ts); a key or a name is refused.
+ * [assumed] choice, PO_STATUS_BODY_NAMES_BY in src/makini/contract.ts); a key or a name is refused.
  */
 export function setPurchaseOrderStatus(ctx: HandlerContext): HandlerResult {
   const { system } = ctx;

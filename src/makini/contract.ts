@@ -14,6 +14,13 @@ export const MakiniHeader = {
   webhookSignature: 'x-webhook-signature', // [docs: webhook/Webhook.md]
 } as const;
 
+/**
+ * What `{ status }` of PUT /purchase-orders/{key}/status names, in order of preference: the listed
+ * status's code, else its name, else its key [assumed] (the spec publishes the body as
+ * `{ status: string }` only; the work-order status PUT takes `{ statusKey }` [spec]).
+ */
+export const PO_STATUS_BODY_NAMES_BY = ['code', 'name', 'key'] as const;
+
 /** Paths (relative to the base URL). Keys are Makini entity keys, encoded here. */
 export const MakiniPath = {
   integrationCurrent: () => '/api/integrations/current',

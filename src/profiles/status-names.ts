@@ -9,6 +9,7 @@
 // status's code or name, normalised. Profiles' state rules name statuses by Makini's normalised
 // names (`in-progress`, `completed`), matched against a status's code or name.
 // Pure and workflow-safe (no I/O, no Node built-ins).
+import { PO_STATUS_BODY_NAMES_BY } from '../makini/contract.js';
 
 /** Patch id of the workflows that compare statuses here (histories from before compare text). */
 export const STATUS_COMPARISON_PATCH = 'one-status-comparison';
@@ -109,10 +110,13 @@ export function statusLabel(status: StatusRef | string): string {
 }
 
 /**
- * The value of `{ status }` in PUT /purchase-orders/{key}/status: the status's code, else its
- * name, else its key. [assumed] Makini publishes the body as `{ status: string }` only; the code
- * is the system's own value for the status. This is the one place that choice is made.
+ * The value of `{ status }` in PUT /purchase-orders/{key}/status for a status: what
+ * PO_STATUS_BODY_NAMES_BY ([assumed], src/makini/contract.ts) prefers, else `fallback`.
  */
 export function poStatusBodyValue(target: StatusRef, fallback: string): string {
-  return target.code ?? target.name ?? target.key ?? fallback;
+  for (const field of PO_STATUS_BODY_NAMES_BY) {
+    const value = target[field];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return fallback;
 }
