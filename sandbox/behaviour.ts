@@ -58,9 +58,9 @@ export const connectionBehaviourSchema = z.strictObject({
   /**
    * How statuses are named (see statuses.ts): `makini` (code = Makini's normalised name, records'
    * `status` = the code) or `system` (key, code and name all differ, e.g. `WS-30`/`COMPL`/`Completed`;
-   * records' `status` = the name).
+   * records' `status` = the name) or `system-codes` (the same, records' `status` = the code).
    */
-  statusLabels: z.enum(['makini', 'system']),
+  statusLabels: z.enum(['makini', 'system', 'system-codes']),
 });
 export type ConnectionBehaviour = z.output<typeof connectionBehaviourSchema>;
 

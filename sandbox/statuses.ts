@@ -7,6 +7,8 @@
 // - `system`: the system's own keys and codes (Maximo-like: key `WS-30`, code `COMPL`, name
 //   `Completed`); a record's `status` is the name. Nothing the client sends as a name, a code or a
 //   key equals either of the other two, even after normalising case and separators.
+// - `system-codes`: the same statuses, but a record's `status` is the code (`COMPL`): only its
+//   `statusKey`, resolved through the list, says which status it is in Makini's names.
 // Records are stored with the canonical status (`completed`) and the makini key; the answer shows
 // them as the switch says. The admin state shows the stored form.
 import type { ConnectionBehaviour } from './behaviour.js';
@@ -46,7 +48,7 @@ const SYSTEM_PO: Readonly<Record<PoStatus, readonly [key: string, code: string]>
 
 /** Every status of an entity as this connection's system names it. */
 export function statusRows(behaviour: ConnectionBehaviour, entity: StatusEntity): StatusRow[] {
-  const system = behaviour.statusLabels === 'system';
+  const system = behaviour.statusLabels !== 'makini';
   if (entity === 'work-orders') {
     return WO_STATUSES.map((s) =>
       system
@@ -90,6 +92,6 @@ export function presented<T extends { status: string; statusKey: string }>(
   record: T,
 ): T {
   const row = rowOf(behaviour, entity, record.status);
-  if (!row || behaviour.statusLabels !== 'system') return record;
-  return { ...record, status: row.name, statusKey: row.key };
+  if (!row || behaviour.statusLabels === 'makini') return record;
+  return { ...record, status: behaviour.statusLabels === 'system' ? row.name : row.code, statusKey: row.key };
 }

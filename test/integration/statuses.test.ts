@@ -10,6 +10,7 @@ import {
   startCreatePurchaseOrder,
   startCreateWorkOrder,
   startUpdatePurchaseOrder,
+  startUpdateWorkOrder,
   WriteFailureType,
   type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
@@ -44,10 +45,14 @@ describe('statuses whose key, code and name all differ', () => {
         { id: 'em-sys', system: 'emaint' },
         { id: 'sap-sys', system: 'sap' },
         { id: 'dyn-sys', system: 'dynamics' },
+        { id: 'sap-codes', system: 'sap' },
+        { id: 'em-codes', system: 'emaint' },
       ],
     });
     ({ sb, client, taskQueue } = stack);
     for (const id of ['em-sys', 'sap-sys', 'dyn-sys']) await sb.sandbox.admin.setBehaviour(id, { statusLabels: 'system' });
+    // Records read back the code (`APPR`, `CAN`): only the statusKey, resolved through the list, names the state.
+    for (const id of ['sap-codes', 'em-codes']) await sb.sandbox.admin.setBehaviour(id, { statusLabels: 'system-codes' });
   });
   afterAll(() => stack?.stop());
 
@@ -207,5 +212,63 @@ describe('statuses whose key, code and name all differ', () => {
     const [stored, ...others] = (await admin().state('dyn-sys')).purchaseOrders.filter((p) => p.code === k);
     expect(others).toEqual([]);
     expect(stored?.status).toBe('cancelled');
+  });
+
+  it('where records read back only a code, the state rules resolve the status by its key: refusals before any write', async () => {
+    const k = key('codes');
+    const created = await (await startCreatePurchaseOrder(client, po('sap-codes', k), { taskQueue })).result();
+    expect(
+      (await asMakini('sap-codes', 'PUT', `/api/eam/purchase-orders/${created.purchaseOrderKey}/status`, { status: 'APPR' })).status,
+    ).toBe(200);
+    const readBack = (await (await asMakini('sap-codes', 'GET', `/api/eam/purchase-orders/${created.purchaseOrderKey}`)).json()) as {
+      data: Record<string, unknown>;
+    };
+    expect(readBack.data).toMatchObject({ status: 'APPR', statusKey: 'PS-20' });
+    const before = (await admin().requestLog('sap-codes')).length;
+    const upd = await failureOf(
+      (
+        await startUpdatePurchaseOrder(
+          client,
+          { connectionId: 'sap-codes', idempotencyKey: `${k}-u`, purchaseOrderKey: created.purchaseOrderKey, changes: { title: 'late' } },
+          { taskQueue },
+        )
+      ).result(),
+    );
+    expect(rules(upd)).toEqual(['status:state-locked']);
+    expect(upd.message).toMatch(/status approved/);
+    expect((await admin().requestLog('sap-codes')).slice(before).filter((r) => r.method !== 'GET')).toEqual([]);
+
+    const wk = key('wo-codes');
+    const wo = await (
+      await startCreateWorkOrder(
+        client,
+        {
+          connectionId: 'em-codes',
+          idempotencyKey: wk,
+          workOrder: { title: `WO ${wk}`, assetKey: 'A-7', scheduledAt: '2026-12-01T08:00:00Z' },
+        },
+        { taskQueue },
+      )
+    ).result();
+    const cancelled = await (
+      await startChangeWorkOrderStatus(
+        client,
+        { connectionId: 'em-codes', idempotencyKey: `${wk}-c`, workOrderKey: wo.workOrderKey, status: 'cancelled' },
+        { taskQueue },
+      )
+    ).result();
+    expect(cancelled).toMatchObject({ previousStatus: 'open', status: 'cancelled', statusKey: 'WS-90', alreadyApplied: false });
+    const woBefore = (await admin().requestLog('em-codes')).length;
+    const woUpd = await failureOf(
+      (
+        await startUpdateWorkOrder(
+          client,
+          { connectionId: 'em-codes', idempotencyKey: `${wk}-u`, workOrderKey: wo.workOrderKey, changes: { title: 'late' } },
+          { taskQueue },
+        )
+      ).result(),
+    );
+    expect(rules(woUpd)).toEqual(['status:state-locked']);
+    expect((await admin().requestLog('em-codes')).slice(woBefore).filter((r) => r.method !== 'GET')).toEqual([]);
   });
 });

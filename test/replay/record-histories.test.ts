@@ -179,6 +179,19 @@ describe.skipIf(!RECORD)(
       record(h.workflowId, 'create-po-dynamics-line-refused-status-labels');
     });
 
+    it('status labels: updatePurchaseOrder, its state resolved through the status list', async () => {
+      const created = await (
+        await startCreatePurchaseOrder(client, { ...inputs('po-upd-labels').createPurchaseOrder, connectionId: 'rec-dyn-labels' }, opts())
+      ).result();
+      const input = {
+        ...inputs('upd-labels').updatePurchaseOrder,
+        connectionId: 'rec-dyn-labels',
+        purchaseOrderKey: created.purchaseOrderKey,
+      };
+      const h = await startUpdatePurchaseOrder(client, input, opts());
+      expect(await done(h, 'update-po-dynamics-status-labels')).toMatchObject({ alreadyApplied: false });
+    });
+
     it('createWorkOrder', async () => {
       await done(await startCreateWorkOrder(client, inputs('wo').createWorkOrder, opts()), 'create-wo-sap');
     });

@@ -38,6 +38,12 @@ type Line = Record<string, unknown> & { lineNo: number };
 /** Patch id of the check that the system kept the reference value (the idempotency key) of a created PO. */
 export const REFERENCE_KEPT_PATCH = 'po-reference-kept';
 
+function listPoStatuses(runner: StepRunner, connectionId: string) {
+  return runner.run('list purchase-order statuses', (s) => callMakini('listPurchaseOrderStatuses', s, [connectionId]), {
+    summary: 'GET purchase-order statuses',
+  });
+}
+
 /**
  * The purchase-order status a profile names (`cancelled`), as the connection's status list has it
  * (key, code, name); a status the list does not name is compared by its text alone.
@@ -47,9 +53,7 @@ async function poStatusNamed(
   connectionId: string,
   named: string,
 ): Promise<{ target: StatusRef; statuses: StatusEntry[] }> {
-  const statuses = await runner.run('list purchase-order statuses', (s) => callMakini('listPurchaseOrderStatuses', s, [connectionId]), {
-    summary: 'GET purchase-order statuses',
-  });
+  const statuses = await listPoStatuses(runner, connectionId);
   return { target: findStatus(statuses, named) ?? { name: named }, statuses };
 }
 
@@ -57,6 +61,17 @@ async function poStatusNamed(
 async function poHasStatus(runner: StepRunner, connectionId: string, po: PoSnapshot, named: string): Promise<boolean> {
   if (!patched(STATUS_COMPARISON_PATCH)) return po.status === named;
   return recordHasStatus(po, (await poStatusNamed(runner, connectionId, named)).target);
+}
+
+/**
+ * The status a PO is in, for the profile's state rules: resolved through the status list by its
+ * statusKey (one comparison); its text where the profile has no state rule, and in runs recorded
+ * before the comparison.
+ */
+async function poStateOf(runner: StepRunner, connectionId: string, profile: WriteProfile, po: PoSnapshot): Promise<string | StatusRef> {
+  if (!patched(STATUS_COMPARISON_PATCH) || profile.purchaseOrder.stateRules.length === 0) return po.status;
+  const statuses = await listPoStatuses(runner, connectionId);
+  return statusOfRecord(po, statuses) ?? po.status;
 }
 
 /** Looks for vendors and other references the profile says must exist. */
@@ -302,11 +317,12 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
         summary: `GET purchase order ${key}`,
       });
     const current = await read();
+    const state = await poStateOf(runner, connectionId, profile, current);
     const violations = checkWrite(profile, {
       entity: 'purchaseOrder',
       operation: 'update',
       fields: changes,
-      currentStatus: current.status,
+      currentStatus: state,
     });
     if (Object.prototype.hasOwnProperty.call(changes, ref)) {
       violations.push({
@@ -316,8 +332,8 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
         message: `${ref} holds the idempotency key of this PO and cannot change`,
       });
     }
-    if (violations.length) refuse(runner, system, `this update of purchase order ${key} (status ${current.status})`, violations);
-    runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${current.status}`);
+    if (violations.length) refuse(runner, system, `this update of purchase order ${key} (status ${statusLabel(state)})`, violations);
+    runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${statusLabel(state)}`);
     const mapped = mapCustomFields(profile, 'purchaseOrder', changes);
     const pending = pendingChanges(current.fields, mapped, looseValues);
     const changedFields = Object.keys(pending);

@@ -16,6 +16,7 @@ import {
   statusIs,
   statusLabel,
   statusOfRecord,
+  type StatusRef,
 } from '../../profiles/status-names.js';
 import {
   addWorkOrderMaterialsInputSchema,
@@ -61,6 +62,16 @@ function listStatuses(runner: StepRunner, connectionId: string) {
   return runner.run('list work-order statuses', (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), {
     summary: 'GET work-order statuses',
   });
+}
+
+/**
+ * The status a work order is in, for the profile's state rules: resolved through the status list
+ * by its statusKey (one comparison, status-names.ts); its text where the profile has no state rule,
+ * and in runs recorded before the comparison.
+ */
+async function stateOf(runner: StepRunner, connectionId: string, profile: WriteProfile, wo: WoSnapshot): Promise<string | StatusRef> {
+  if (!patched(STATUS_COMPARISON_PATCH) || profile.workOrder.stateRules.length === 0) return wo.status;
+  return statusOfRecord(wo, await listStatuses(runner, connectionId)) ?? wo.status;
 }
 
 // Runs recorded before the one status comparison (status-names.ts) replay with what they compared:
@@ -196,6 +207,7 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
     const { connectionId, workOrderKey: key, changes } = input;
     const { system, profile } = await beginWrite(runner, 'updateWorkOrder', input);
     const current = await readWorkOrder(runner, connectionId, key);
+    const state = await stateOf(runner, connectionId, profile, current);
     const required = profile.workOrder.operations.update?.required ?? [];
     const carriedOver = required.filter((f) => !f.includes('.') && !hasOwn(changes, f) && !isBlank(current.fields[f]));
     const carried = Object.fromEntries(carriedOver.map((f) => [f, current.fields[f]]));
@@ -204,15 +216,15 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
         entity: 'workOrder',
         operation: 'update',
         fields: { ...changes, ...carried },
-        currentStatus: current.status,
+        currentStatus: state,
       }),
       ...reservedReference(profile, changes, 'it cannot change'),
     ];
-    if (violations.length) refuse(runner, system, `this update of work order ${key} (status ${current.status})`, violations);
+    if (violations.length) refuse(runner, system, `this update of work order ${key} (status ${statusLabel(state)})`, violations);
     runner.note(
       'check write restrictions',
       'succeeded',
-      `${system}: every rule passed in status ${current.status}` +
+      `${system}: every rule passed in status ${statusLabel(state)}` +
         (carriedOver.length ? `; ${carriedOver.join(', ')} sent with current values (required on every update)` : ''),
     );
 
@@ -355,6 +367,7 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
     const { connectionId, workOrderKey: key, materials } = input;
     const { system, profile } = await beginWrite(runner, 'addWorkOrderMaterials', input);
     const wo = await readWorkOrder(runner, connectionId, key);
+    const state = await stateOf(runner, connectionId, profile, wo);
     const listMaterials = (name: string) =>
       runner.run(name, (s) => callMakini('listWorkOrderMaterials', s, [connectionId, key]), {
         summary: `GET materials of work order ${key}`,
@@ -363,7 +376,7 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
 
     const violations: Violation[] = [];
     materials.forEach((m, i) => {
-      for (const v of checkWrite(profile, { entity: 'workOrder', operation: 'addMaterials', fields: m, currentStatus: wo.status })) {
+      for (const v of checkWrite(profile, { entity: 'workOrder', operation: 'addMaterials', fields: m, currentStatus: state })) {
         violations.push(RECORD_LEVEL_FIELDS.has(v.field) ? v : { ...v, field: `materials[${i}].${v.field}` });
       }
       const have = existing.find((e) => e.materialKey === m.materialKey);
@@ -380,8 +393,8 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
       }
     });
     const all = dedupe(violations);
-    if (all.length) refuse(runner, system, `these materials for work order ${key} (status ${wo.status})`, all);
-    runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${wo.status}`);
+    if (all.length) refuse(runner, system, `these materials for work order ${key} (status ${statusLabel(state)})`, all);
+    runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${statusLabel(state)}`);
 
     const out: AddWorkOrderMaterialsResult['materials'] = [];
     for (const m of materials) {
