@@ -16,6 +16,4 @@ export function createPoInput(connectionId: string, idempotencyKey: string, line
   return { connectionId, idempotencyKey, purchaseOrder: { ...PO_HEADER, title: `bench ${idempotencyKey}`, lineItems: poLines(lines) } };
 }
 
-let seq = 0;
-/** A key no other write of this process uses. */
-export const uniqueKey = (label: string) => `${label}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
+export { uniqueKey } from '../../test/support/production-worker.js';

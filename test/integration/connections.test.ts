@@ -31,6 +31,7 @@ import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { activityAttempts } from '../../bench/lib/history-times.js';
 import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -57,8 +58,7 @@ describe('one connection, many writes', () => {
   let receiver: Server;
   let webhookUrl: string;
   const secret = new Secret('whsec-integration-0123456789');
-  let seq = 0;
-  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+  const key = uniqueKey;
   const status = (id: string) => getConnectionStatus(client, id, { taskQueue });
   const createPosts = async (id: string) =>
     (await sb.sandbox.admin.requestLog(id)).filter((r) => r.method === 'POST' && r.path === '/api/eam/purchase-orders');

@@ -13,14 +13,14 @@ import {
 import { MakiniPath } from '../../src/makini/contract.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 describe('a system that answers decimals as numeric strings', () => {
   let stack: WriteStack;
   let sb: TestSandbox;
   let client: Client;
   let taskQueue: string;
-  let seq = 0;
-  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+  const key = uniqueKey;
   const stored = async (inventoryKey: string) => (await sb.sandbox.admin.state('sap-dec')).inventories.find((i) => i.key === inventoryKey)!;
   const appliedPuts = async (path: string) =>
     (await sb.sandbox.admin.requestLog('sap-dec')).filter((r) => r.method === 'PUT' && r.path === path && r.writeApplied);

@@ -15,10 +15,10 @@ import {
 } from '../../src/client/index.js';
 import { MakiniPath, MakiniQuery } from '../../src/makini/contract.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 const FAST = { ambiguousSettleMs: 100, baseBackoffMs: 100, maxBackoffMs: 400 };
-let seq = 0;
-const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+const key = uniqueKey;
 const po = (connectionId: string, idempotencyKey: string, vendorKey = 'V-100'): CreatePurchaseOrderInput => ({
   connectionId,
   idempotencyKey,

@@ -15,6 +15,7 @@ import type { RequestLogEntry } from '../../sandbox/admin-client.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { failureOf, violatedRules as rules } from '../support/failures.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 const inventoryPuts = (log: RequestLogEntry[], key: string) =>
   log.filter((r) => r.method === 'PUT' && (r.path.endsWith(`/${key}`) || r.path.endsWith(`/${key}/inventory`)));
@@ -24,8 +25,7 @@ describe('inventory workflows', () => {
   let sb: TestSandbox;
   let client: Client;
   let taskQueue: string;
-  let seq = 0;
-  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+  const key = uniqueKey;
 
   beforeAll(async () => {
     stack = await startWriteStack({

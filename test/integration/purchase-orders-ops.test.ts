@@ -7,6 +7,7 @@ import { getSteps, startCreatePurchaseOrder, WriteFailureType, type CreatePurcha
 import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../src/observability/search-attributes.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 const po = (idempotencyKey: string, extra: Partial<CreatePurchaseOrderInput> = {}): CreatePurchaseOrderInput => ({
   connectionId: 'sap-1',
@@ -26,8 +27,7 @@ describe('purchase order writes, as ops see them', () => {
   let sb: TestSandbox;
   let client: Client;
   let taskQueue: string;
-  let seq = 0;
-  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+  const key = uniqueKey;
 
   beforeAll(async () => {
     stack = await startWriteStack({ taskQueuePrefix: 'po-ops', connections: [{ id: 'sap-1', system: 'sap' }] });

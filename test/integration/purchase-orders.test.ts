@@ -17,6 +17,7 @@ import { SA_ERROR_CODE, SA_OUTCOME } from '../../src/observability/search-attrib
 import { eventMs } from '../../bench/lib/history-times.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import type { TestSandbox } from '../support/sandbox.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 const lines = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ materialKey: `mat-${(i % 3) + 1}`, name: `part ${i + 1}`, quantity: i + 1, price: 10 + i }));
@@ -58,8 +59,7 @@ describe('purchase order workflows', () => {
   let sb: TestSandbox;
   let client: Client;
   let taskQueue: string;
-  let seq = 0;
-  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+  const key = uniqueKey;
 
   beforeAll(async () => {
     stack = await startWriteStack({

@@ -17,6 +17,7 @@ import {
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { failureOf, violatedRules as rules } from '../support/failures.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 const po = (connectionId: string, idempotencyKey: string, n = 3): CreatePurchaseOrderInput => ({
   connectionId,
@@ -35,8 +36,7 @@ describe('statuses whose key, code and name all differ', () => {
   let sb: TestSandbox;
   let client: Client;
   let taskQueue: string;
-  let seq = 0;
-  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+  const key = uniqueKey;
 
   beforeAll(async () => {
     stack = await startWriteStack({

@@ -23,6 +23,7 @@ import type { RequestLogEntry } from '../../sandbox/admin-client.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { failureOf, violatedRules as rules, violationsOf } from '../support/failures.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -39,8 +40,7 @@ describe('work order workflows', () => {
   let sb: TestSandbox;
   let client: Client;
   let taskQueue: string;
-  let seq = 0;
-  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+  const key = uniqueKey;
 
   beforeAll(async () => {
     stack = await startWriteStack({

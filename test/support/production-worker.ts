@@ -81,3 +81,7 @@ export async function startProductionWorker(opts: HarnessWorkerOptions): Promise
   });
   return { worker, writeCalls, connection };
 }
+
+let keySeq = 0;
+/** A key no other write of this process uses (idempotency keys, bulk ids). */
+export const uniqueKey = (label: string) => `${label}-${Date.now().toString(36)}-${(keySeq++).toString(36)}`;

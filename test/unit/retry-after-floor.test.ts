@@ -11,6 +11,7 @@ import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
 import { startCreatePurchaseOrder, type CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { installQuietRuntime, workflowBundle } from '../support/temporal.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 /** Recorded with the code before the floor (RECORD_HISTORIES=1 re-records it: only with that code). */
 const BEFORE_FLOOR = join(import.meta.dirname, 'retry-after-0.before-floor.history.json');
@@ -33,8 +34,7 @@ const timerMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefi
 
 describe('Retry-After floor', () => {
   let stack: WriteStack;
-  let seq = 0;
-  const key = (label: string) => `${label}-${Date.now().toString(36)}-${seq++}`;
+  const key = uniqueKey;
 
   beforeAll(async () => {
     stack = await startWriteStack({ taskQueuePrefix: 'retry-after-floor', connections: [{ id: 'sap-1', system: 'sap' }] });
