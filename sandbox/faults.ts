@@ -50,9 +50,12 @@ export const FAULT_KINDS = [
   /** A refusal: `status` (default 400) with `code` and `message`. Not written (a 4xx refusal by the docs). */
   'reject',
   /**
-   * Applies the request at once, then waits `delayMs` (default 1000) AFTER committing and answers
-   * normally: with a delay longer than the client's request timeout, the client gives up on a
-   * write that landed (the request log says `abandoned` when the client had closed the connection).
+   * Applies the request after `commitDelayMs` (default 0: at once), then waits `delayMs` (default
+   * 1000) AFTER committing and answers normally. With a delay longer than the client's request
+   * timeout, the client gives up on a write that landed (the request log says `abandoned` when the
+   * client had closed the connection); with `commitDelayMs` past it, the write lands only after the
+   * client gave up, at any delay (an SAP BAPI or a NetSuite record with workflows under load): a
+   * lookup right after the timeout finds nothing, and a resend before the commit is a duplicate.
    */
   'late',
   /**
@@ -132,6 +135,8 @@ export const faultScriptSchema = z
     commit: z.boolean().optional(),
     /** Wait before the request reaches the system (every kind but `late`; `slow` defaults to 1000). `late`: wait after committing (default 1000). */
     delayMs: z.number().int().nonnegative().max(600_000).optional(),
+    /** `late`: wait before the request is applied, even when the client has given up meanwhile (default 0). */
+    commitDelayMs: z.number().int().nonnegative().max(3_600_000).optional(),
     /**
      * Wait after the request was applied and before the fault answers (kinds that commit, except
      * `late`, which uses delayMs): e.g. a 504 that arrives only after the gateway's own timeout.
@@ -152,6 +157,7 @@ export const faultScriptSchema = z
     if (f.commit !== undefined && f.commit !== COMMITS_BY_DEFAULT[f.kind] && fixedBecause)
       issue('commit', `cannot be ${f.commit} on ${f.kind}: ${fixedBecause}`);
     const commits = faultCommits(f);
+    if (f.commitDelayMs !== undefined && f.kind !== 'late') issue('commitDelayMs', 'only late commits after a delay (use delayMs)');
     if (f.answerDelayMs !== undefined) {
       if (f.kind === 'late') issue('answerDelayMs', 'late waits delayMs after committing; use delayMs');
       else if (!commits)
@@ -200,6 +206,7 @@ export interface ActiveFault {
   retryAfterDate?: boolean;
   commit?: boolean;
   delayMs?: number;
+  commitDelayMs?: number;
   answerDelayMs?: number;
   code?: string;
   message?: string;
@@ -220,9 +227,10 @@ export function faultLabel(f: ActiveFault): string {
 const SLOW_DEFAULT_MS = 1000;
 const LATE_DEFAULT_MS = 1000;
 
-/** How long a request waits before it reaches the system (`delayMs`; `slow` defaults to 1 s; `late` waits after instead). */
+/** How long a request waits before it reaches the system (`delayMs`; `slow` defaults to 1 s; `late`: `commitDelayMs`). */
 export function waitBeforeSystemMs(f: ActiveFault | undefined): number {
-  if (!f || f.kind === 'late') return 0;
+  if (!f) return 0;
+  if (f.kind === 'late') return f.commitDelayMs ?? 0;
   return f.delayMs ?? (f.kind === 'slow' ? SLOW_DEFAULT_MS : 0);
 }
 
@@ -266,21 +274,9 @@ export class FaultQueue {
     }
     f.remaining -= 1;
     if (f.remaining <= 0) this.items.splice(i, 1);
-    const { kind, status, retryAfterSeconds, retryAfterDate, commit, delayMs, answerDelayMs, code, message, body, location } = f;
-    return {
-      kind,
-      source: 'script',
-      status,
-      retryAfterSeconds,
-      retryAfterDate,
-      commit,
-      delayMs,
-      answerDelayMs,
-      code,
-      message,
-      body,
-      location,
-    };
+    // The script minus its bookkeeping (times, skip, method, path, and the counters).
+    const { times: _t, skip: _s, method: _m, pathPrefix: _p, remaining: _r, skipsLeft: _l, ...fault } = f;
+    return { ...fault, source: 'script' };
   }
 }
 

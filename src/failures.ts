@@ -18,6 +18,12 @@ export const MakiniFailureType = {
   malformedResponse: 'MakiniMalformedResponse',
   /** The connection id is unknown, or its token cannot be resolved. */
   connectionConfig: 'MakiniConnectionConfigError',
+  /**
+   * No request was sent: its activity attempt would have ended (or was cancelled) before the answer
+   * could come (src/makini/send-window.ts). Nothing reached Makini: scheduled again without a
+   * lookup; `retryAfterMs` says when a slot of the connection's send spacing is free.
+   */
+  notSent: 'MakiniCallNotSent',
   /** No call was made: the connection's gate held it back (reauthorization, breaker, rate); details say why. */
   connectionBlocked: 'ConnectionBlocked',
 } as const;

@@ -133,6 +133,8 @@ const COMMIT_SHARE = 0.5;
  */
 const SLOW_MS = 2_500;
 const REQUEST_TIMEOUT_MS = 1_000;
+/** No chaos fault commits later than SLOW_MS after the request: a create whose answer was lost is sent again after this. */
+const CHAOS_COMMIT_HORIZON_MS = 2 * SLOW_MS;
 /**
  * Pacing is on: every connection's write limit in the sandbox and its configured rate in the
  * workers. 1,200/min (20/s, paced at 19/s) is far above what one connection needs here, but real:
@@ -232,7 +234,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     writeFileSync(
       connectionsFile,
       JSON.stringify({
-        connections: connections.map((c) => ({ id: c.id, system: c.system, token: { env: c.env }, writesPerMinute })),
+        // The sandbox's chaos commits a write at most SLOW_MS after it was sent: that is these systems' commit horizon.
+        connections: connections.map((c) => ({
+          id: c.id,
+          system: c.system,
+          token: { env: c.env },
+          writesPerMinute,
+          overrides: { timing: { commitHorizonMs: CHAOS_COMMIT_HORIZON_MS } },
+        })),
       }),
     );
     const taskQueue = `chaos-${options.seed}`;

@@ -15,6 +15,7 @@ import type { ConnectionPolicyInput } from '../connections/control-state.js';
 import { connectionGateInterceptors } from '../connections/gate.js';
 import { createWriteCallsWorker, runAlongside } from '../connections/write-calls-worker.js';
 import { MakiniClient } from '../makini/client.js';
+import { sendWindowInterceptors } from '../makini/send-window.js';
 import { makiniCallInterceptors } from '../observability/makini-calls.js';
 import type { Tracing } from '../observability/tracing.js';
 import { loadBuiltinProfiles } from '../profiles/load-profiles.js';
@@ -132,7 +133,9 @@ export async function createProductionWorker(opts: ProductionWorkerOptions): Pro
   const activities = { ...buildMakiniActivities(opts), ...createWriteResultActivities({ client }) };
   const interceptors: WorkerInterceptors = {
     activity: [
-      // First, so that the activity's span encloses everything the other interceptors do.
+      // First: it sees the attempt begin, and every wait and request after it stays inside the attempt.
+      sendWindowInterceptors(),
+      // Then tracing, so that the activity's span encloses everything the other interceptors do.
       ...(tracing?.workerInterceptors ?? []),
       // Encrypted payloads (a payload codec): Makini's failure messages stay out of the logs too.
       makiniCallInterceptors(opts.connections, { omitFailureText: (opts.dataConverter?.payloadCodecs?.length ?? 0) > 0 }),

@@ -11,6 +11,7 @@ import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInt
 import { GateViewCache } from './gate-view-cache.js';
 import { LocalPauses } from './local-pauses.js';
 import { SendSpacing } from './send-spacing.js';
+import { currentSendWindow, notSentInfo, waitInWindow } from '../makini/send-window.js';
 import {
   connectionPolicySchema,
   reducedCap,
@@ -121,9 +122,23 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     };
     let { view, decision } = decide();
     if (decision.proceed && pacedAt !== undefined) {
-      const waitMs = this.shared.spacing.reserve(controlId, pacedAt, Date.now());
-      if (waitMs > 0) {
-        await this.ctx.sleep(waitMs);
+      // Bounded by the attempt: a call held past it would leave after the workflow gave up on it.
+      const window = currentSendWindow();
+      const now = Date.now();
+      const slot = this.shared.spacing.reserveWithin(controlId, pacedAt, now, window ? window.latestSendAt - now : Infinity);
+      if (!slot.reserved) {
+        const failure = notSentInfo(
+          `this process's send spacing of the connection holds writes ${(slot.waitMs / 1000).toFixed(1)} s, ` +
+            `longer than the activity attempt has left before its request must leave`,
+          undefined,
+          undefined,
+          slot.waitMs,
+        );
+        throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true, details: [failure] });
+      }
+      if (slot.waitMs > 0) {
+        if (window) await waitInWindow(window, slot.waitMs);
+        else await this.ctx.sleep(slot.waitMs);
         // A call of this process may have got a 429 meanwhile: its pause holds this one too.
         ({ view, decision } = decide());
       }

@@ -20,9 +20,19 @@ export class SendSpacing {
    * (0 mostly). Reservations made at once get successive slots.
    */
   reserve(key: string, writesPerSecond: number, now: number): number {
+    return this.reserveWithin(key, writesPerSecond, now, Infinity).waitMs;
+  }
+
+  /**
+   * Reserves the next send slot only when it comes within `maxWaitMs` (the time left in the
+   * activity attempt): a call that could not be sent in time must not hold a slot it never uses.
+   * `reserved: false` with the wait the slot would have needed.
+   */
+  reserveWithin(key: string, writesPerSecond: number, now: number, maxWaitMs: number): { waitMs: number; reserved: boolean } {
     const tat = this.theoretical.get(key) ?? now;
     const sendAt = Math.max(now, tat - this.burstMs);
+    if (sendAt - now > maxWaitMs) return { waitMs: sendAt - now, reserved: false };
     this.theoretical.set(key, Math.max(tat, sendAt) + 1_000 / writesPerSecond);
-    return sendAt - now;
+    return { waitMs: sendAt - now, reserved: true };
   }
 }

@@ -12,6 +12,7 @@ import { parseRetryAfter } from './retry-after.js';
 import { redact, type Secret } from '../config/secret.js';
 import { MakiniError, makiniErrorFrom } from './errors.js';
 import { FailureSpanAttr } from '../observability/failure-label.js';
+import { currentSendWindow, notSentInfo, requestTimeoutIn, whyNotSend } from './send-window.js';
 
 /** What each call reports for step timing. */
 export interface CallMeta {
@@ -201,6 +202,13 @@ async function sendRequest<S extends z.ZodType>(opts: HttpOptions, req: HttpRequ
     });
   }
   if (req.body !== undefined) headers.set('content-type', 'application/json');
+  // Inside an activity attempt: its profile's request timeout, and never a request that could land
+  // after the workflow stopped waiting for the attempt (checked at the last moment: nothing after
+  // this check waits).
+  const window = currentSendWindow();
+  const timeoutMs = requestTimeoutIn(window, opts.timeoutMs);
+  const notNow = whyNotSend(window, Date.now(), timeoutMs);
+  if (notNow) throw makiniErrorFrom(notSentInfo(notNow, req.method, req.path));
   const started = Date.now();
   let res: Response;
   let text: string | undefined;
@@ -210,7 +218,7 @@ async function sendRequest<S extends z.ZodType>(opts: HttpOptions, req: HttpRequ
       headers,
       body: req.body === undefined ? undefined : JSON.stringify(req.body),
       redirect: 'error',
-      signal: AbortSignal.timeout(opts.timeoutMs),
+      signal: AbortSignal.timeout(timeoutMs),
     });
     text = await readBounded(res);
   } catch (err) {

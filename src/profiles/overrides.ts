@@ -22,6 +22,7 @@ import {
   referenceLookupSchema,
   stateRuleSchema,
   writeProfileSchema,
+  writeTimingOverrideSchema,
   type Entity,
   type EntityProfile,
   type Operation,
@@ -81,6 +82,8 @@ export const purchaseOrderOverrideSchema = entityOverrideSchema.extend({
 /** The `overrides` object of one connection. */
 export const profileOverridesSchema = z.strictObject({
   writesPerMinute: z.number().positive().optional(),
+  /** Request timeout, settle delay, commit horizon: the fields given replace the system's. */
+  timing: writeTimingOverrideSchema.optional(),
   purchaseOrder: purchaseOrderOverrideSchema.optional(),
   workOrder: entityOverrideSchema.optional(),
   inventory: entityOverrideSchema.optional(),
@@ -234,6 +237,7 @@ export function applyOverrides(profile: WriteProfile, overrides: unknown, source
   const issues: Issue[] = [];
   const next: WriteProfile = structuredClone(profile);
   if (o.writesPerMinute !== undefined) next.writesPerMinute = o.writesPerMinute;
+  if (o.timing) next.timing = { ...next.timing, ...o.timing };
   for (const entity of ['purchaseOrder', 'workOrder', 'inventory'] as const satisfies readonly Entity[]) {
     const eo = o[entity];
     if (eo) (next as Record<Entity, unknown>)[entity] = applyEntity(next[entity], eo, `overrides.${entity}`, issues);

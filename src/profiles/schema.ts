@@ -72,6 +72,48 @@ export const purchaseOrderProfileSchema = entityProfileSchema.extend({
   lines: z.enum(['with-header', 'separately', 'both']).default('both'),
 });
 
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+
+/**
+ * How late a system may still apply a write it received, and how the writes wait for that. A
+ * request the client gave up on (timeout, dropped connection, 5xx) may still be committed by the
+ * system behind Makini: an SAP BAPI or a NetSuite record with workflows can take longer than any
+ * client waits. Until the commit horizon has passed, a create whose outcome is unknown looks up
+ * its record on a schedule of durable timers (the settle delay, 30 s, 2 min, then the horizon)
+ * before it sends again; once it has passed, a write that sent again looks once more for a late
+ * duplicate (src/writes/engine/horizon.ts).
+ */
+const timingFields = {
+  /** The client's timeout of one request; an activity attempt lasts this plus the send window (src/makini/call-timing.ts). */
+  requestTimeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(5 * MINUTE),
+  /** First wait before looking whether an unknown outcome landed (a write in flight lands a moment later). */
+  settleMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(10 * MINUTE),
+  /** How long after the request the system may still commit it: no create is sent again before. */
+  commitHorizonMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(24 * 60 * MINUTE),
+};
+
+export const writeTimingSchema = z.strictObject({
+  requestTimeoutMs: timingFields.requestTimeoutMs.default(20 * SECOND),
+  settleMs: timingFields.settleMs.default(5 * SECOND),
+  commitHorizonMs: timingFields.commitHorizonMs.default(5 * MINUTE),
+});
+/** A connection's change of its system's timing: the fields given replace the system's. */
+export const writeTimingOverrideSchema = z.strictObject(timingFields).partial();
+export type WriteTiming = z.infer<typeof writeTimingSchema>;
+
 export const writeProfileSchema = z.strictObject({
   /** Provider as Makini names it (`sap`, `emaint`, ...). */
   system: z.string().min(1),
@@ -80,6 +122,8 @@ export const writeProfileSchema = z.strictObject({
   category: z.enum(['erp', 'cmms', 'eam', 'unknown']),
   /** Default write budget per connection. */
   writesPerMinute: z.number().positive().default(60),
+  /** Request timeout, settle delay and commit horizon of the system (defaults: 20 s, 5 s, 5 min). */
+  timing: writeTimingSchema.default(writeTimingSchema.parse({})),
   purchaseOrder: purchaseOrderProfileSchema.default(purchaseOrderProfileSchema.parse({})),
   workOrder: entityProfileSchema.default(entityProfileSchema.parse({})),
   inventory: entityProfileSchema.default(entityProfileSchema.parse({})),

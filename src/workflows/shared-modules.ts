@@ -20,6 +20,7 @@ import * as catalog from '../writes/catalog.js';
 import * as failures from '../failures.js';
 import * as makiniContract from '../makini/contract.js';
 import * as makiniEntities from '../makini/entities.js';
+import * as callTiming from '../makini/call-timing.js';
 import * as checkWrite from '../profiles/check-write.js';
 import * as customFields from '../profiles/custom-fields.js';
 import * as makiniFields from '../profiles/makini-fields.js';
@@ -33,6 +34,7 @@ import * as searchAttributes from '../observability/search-attributes.js';
 import * as compensation from '../writes/engine/compensation.js';
 import * as failureInfo from '../writes/engine/failure-info.js';
 import * as fieldValues from '../writes/engine/field-values.js';
+import * as horizon from '../writes/engine/horizon.js';
 import * as input from '../writes/engine/input.js';
 import * as stepObserver from '../writes/engine/step-observer.js';
 import * as steps from '../writes/engine/steps.js';
@@ -67,6 +69,7 @@ for (const moduleExports of [
   failures,
   makiniContract,
   makiniEntities,
+  callTiming,
   checkWrite,
   customFields,
   makiniFields,
@@ -80,6 +83,7 @@ for (const moduleExports of [
   compensation,
   failureInfo,
   fieldValues,
+  horizon,
   input,
   stepObserver,
   steps,

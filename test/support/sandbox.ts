@@ -14,6 +14,13 @@ export interface TestConnection {
   oauth?: boolean;
 }
 
+/**
+ * Commit horizon of test connections that set none (`overrides.timing`): below any settle delay,
+ * so a create looks once after the settle delay before sending again, as tests expect; the tests
+ * of the horizon set their own.
+ */
+const TEST_COMMIT_HORIZON_MS = 100;
+
 /** Pacing of test connections without a limit: high enough never to slow a test. */
 const UNLIMITED_WRITES_PER_MINUTE = 60_000;
 
@@ -41,7 +48,10 @@ export async function startTestSandbox(conns: TestConnection[]): Promise<TestSan
         token: c.oauth ? { oauth: true as const } : { env: envName(c.id) },
         writesPerMinute: c.writesPerMinute ?? UNLIMITED_WRITES_PER_MINUTE,
         ...(c.discoverSystem ? {} : { system: c.system }),
-        ...(c.overrides ? { overrides: c.overrides } : {}),
+        overrides: {
+          ...c.overrides,
+          timing: { commitHorizonMs: TEST_COMMIT_HORIZON_MS, ...(c.overrides?.timing as Record<string, unknown> | undefined) },
+        },
       })),
     },
   };

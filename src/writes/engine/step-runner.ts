@@ -1,13 +1,15 @@
 // Runs an activity as a named step: times it, classifies its failures, waits on durable timers
 // (honouring Retry-After) and tries again within a budget; after an ambiguous write it first
 // checks whether the write landed. Every attempt and every wait is an event in the history.
-import { ApplicationFailure, patched, setCurrentDetails, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, patched, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ActivityResult } from '../../makini/activity-result.js';
 import { MakiniFailureType, WriteFailureType, type MakiniFailureInfo } from '../../failures.js';
 import { DEFAULT_RETRY_BUDGET, type RetryBudget, type StepRecord } from './steps.js';
 import { connectionBlockOf, ConnectionWaits } from '../../connections/waits.js';
 import { failureInfoOf, shortCause } from './failure-info.js';
 import { observeLandedCheck, observeStep, observeWait, type LogContext } from './step-observer.js';
+import { horizonWaitCause, lookupSchedule } from './horizon.js';
+import { SA_WAITING_FOR } from '../../observability/search-attributes.js';
 
 export interface StepOptions<T> {
   /** Summary of each activity attempt in the UI ("POST purchase order 12 lines"). */
@@ -19,6 +21,26 @@ export interface StepOptions<T> {
    * before it replay without the lookup (see `patched`).
    */
   checkLandedSince?: string;
+  /**
+   * Sending again would create a second record (a POST create): after an unknown outcome the step
+   * looks on the commit-horizon schedule before it sends again (COMMIT_HORIZON_PATCH), and a
+   * record it then creates is remembered for the late-duplicate sweep (`resent`).
+   */
+  createsRecord?: boolean;
+}
+
+/** A create that was sent again after an unknown outcome no lookup resolved (the sweep looks again). */
+export interface ResentCreate {
+  step: string;
+  /** Workflow time the resend's answer came back. */
+  resentAt: number;
+}
+
+/** The timing a runner works with once the write's profile is known. */
+interface RunnerTiming {
+  system: string;
+  settleMs: number;
+  commitHorizonMs: number;
 }
 
 /** Patch id of the settle delay before checking an ambiguous write (see `patched`). */
@@ -29,6 +51,11 @@ export const LOOK_BEFORE_REPEATING_PUT_PATCH = 'look-before-repeating-ambiguous-
 export const REFRESH_TOKEN_ON_401_PATCH = 'refresh-oauth-token-on-401';
 /** Patch id of the floor under a Retry-After wait: at least the base backoff (before it, `Retry-After: 0` waited 1 ms). */
 export const RETRY_AFTER_FLOOR_PATCH = 'backoff-as-least-retry-after';
+/**
+ * Patch id of the commit horizon: after an unknown outcome a create looks on a schedule up to its
+ * system's commit horizon (not once after the settle delay) before it sends again.
+ */
+export const COMMIT_HORIZON_PATCH = 'look-until-commit-horizon';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
@@ -39,12 +66,59 @@ export class StepRunner {
   readonly logContext: LogContext = {};
   /** The write's connection: pacing, and waits while it needs reauthorization or is down. */
   readonly connection: ConnectionWaits;
+  /** Creates sent again after an unresolved unknown outcome, for the late-duplicate sweep. */
+  readonly resent: ResentCreate[] = [];
+  /** Set by `useTiming` once the profile is known (beginWrite); before it, the budget's settle delay. */
+  private timing?: RunnerTiming;
 
   constructor(
     private readonly budget: RetryBudget,
     private readonly label: string,
   ) {
     this.connection = new ConnectionWaits(budget.maxConnectionWaitMs ?? DEFAULT_RETRY_BUDGET.maxConnectionWaitMs);
+  }
+
+  /** The system's timing (profile); a settle delay the caller gave in its retry budget wins. */
+  useTiming(system: string, timing: { settleMs: number; commitHorizonMs: number }, callerSettleMs?: number): void {
+    this.timing = { system, settleMs: callerSettleMs ?? timing.settleMs, commitHorizonMs: timing.commitHorizonMs };
+  }
+
+  /** The system's commit horizon (ms), once the profile is known. */
+  get commitHorizonMs(): number | undefined {
+    return this.timing?.commitHorizonMs;
+  }
+
+  /**
+   * After an unknown outcome: looks at each point of the schedule (durable timers, each with its
+   * reason), and stops at once when a lookup finds the write. Returns what it found and the time
+   * it waited (which spends none of the step's time budget: it waits for the system, not for a retry).
+   */
+  private async lookUntilHorizon<T>(
+    name: string,
+    info: MakiniFailureInfo,
+    rec: StepRecord,
+    timing: RunnerTiming,
+    checkLanded: () => Promise<T | undefined>,
+  ): Promise<{ landed: T | undefined; waitedMs: number }> {
+    const since = Date.now();
+    const schedule = lookupSchedule(timing.settleMs, timing.commitHorizonMs);
+    upsertSearchAttributes([{ key: SA_WAITING_FOR, value: 'commit-horizon' }]);
+    try {
+      for (const [i, at] of schedule.entries()) {
+        const waitMs = Math.max(since + at - Date.now(), 1);
+        const cause = horizonWaitCause(shortCause(info), timing.system, waitMs, at, timing.commitHorizonMs, i === schedule.length - 1);
+        this.details(`step ${this.steps.length}: ${name} — ${cause}`);
+        rec.waits.push({ cause, ms: waitMs });
+        await sleep(waitMs, { summary: cause });
+        this.details(`step ${this.steps.length}: ${name} — ${shortCause(info)} may have applied the write; checking`);
+        const landed = await checkLanded();
+        observeLandedCheck(name, landed !== undefined, this.logContext);
+        if (landed !== undefined) return { landed, waitedMs: Date.now() - since };
+      }
+      return { landed: undefined, waitedMs: Date.now() - since };
+    } finally {
+      upsertSearchAttributes([{ key: SA_WAITING_FOR, value: null }]);
+    }
   }
 
   /** The backoff before jitter: the most `backoff(attempt)` can be. */
@@ -112,6 +186,9 @@ export class StepRunner {
       observeStep(rec, this.logContext);
     };
     let sawAmbiguous = false;
+    // An unknown outcome the lookups up to the horizon did not resolve: a record the resend
+    // creates may meet a late duplicate (the sweep looks again).
+    let unresolvedUnknown = false;
     // Attempts and time spent held back by the connection (not by this call) spend no budget.
     let heldAttempts = 0;
     let heldMs = 0;
@@ -127,6 +204,7 @@ export class StepRunner {
         rec.requestIds.push(...res.call.requestIds);
         rec.makiniProcessingMs += res.call.processingTimeMs;
         finish('succeeded');
+        if (unresolvedUnknown) this.resent.push({ step: name, resentAt: Date.now() });
         return res.value;
       } catch (err) {
         info = failureInfoOf(err);
@@ -134,6 +212,18 @@ export class StepRunner {
       if (info.requestId) rec.requestIds.push(info.requestId);
       rec.makiniProcessingMs += info.processingTimeMs ?? 0;
       this.connection.learn(info);
+      if (info.type === MakiniFailureType.notSent) {
+        // Nothing reached Makini (src/makini/send-window.ts): no attempt, no lookup; again once a
+        // send slot is free (at least the base backoff, so that it cannot spin).
+        rec.attempts -= 1;
+        const delay = Math.max(info.retryAfterMs ?? 0, this.budget.baseBackoffMs);
+        const cause = `${info.message}; scheduling it again in ${seconds(delay)}`;
+        rec.waits.push({ cause, ms: delay });
+        this.details(`step ${this.steps.length}: ${name} — ${cause}`);
+        await sleep(delay, { summary: cause });
+        heldMs += delay;
+        continue;
+      }
       const block = connectionBlockOf(info);
       if (block) {
         // A call the gate never sent is no attempt; a 401 was one, but spends none of the budget.
@@ -158,7 +248,24 @@ export class StepRunner {
       // landing late ("line 7 already exists").
       const lookFirst = info.ambiguous || (!info.retryable && sawAmbiguous);
       sawAmbiguous ||= info.ambiguous;
-      if (lookFirst && opts.checkLanded && (opts.checkLandedSince === undefined || patched(opts.checkLandedSince))) {
+      const timing = this.timing;
+      if (info.ambiguous && opts.createsRecord && opts.checkLanded && timing && patched(COMMIT_HORIZON_PATCH)) {
+        let found: { landed: T | undefined; waitedMs: number };
+        try {
+          found = await this.lookUntilHorizon(name, info, rec, timing, opts.checkLanded);
+        } catch (err) {
+          // The check itself decided to stop (it cannot tell whether the write landed).
+          finish('failed', `${shortCause(info)}; ${err instanceof Error ? err.message : String(err)}`);
+          throw err;
+        }
+        const { landed, waitedMs } = found;
+        heldMs += waitedMs;
+        if (landed !== undefined) {
+          finish('succeeded', `${shortCause(info)} after the write had landed; found it`);
+          return landed;
+        }
+        unresolvedUnknown = true;
+      } else if (lookFirst && opts.checkLanded && (opts.checkLandedSince === undefined || patched(opts.checkLandedSince))) {
         // Histories from before the settle delay replay without it.
         if (info.ambiguous && this.budget.ambiguousSettleMs > 0 && patched(SETTLE_BEFORE_CHECK_PATCH)) {
           const settle = `${shortCause(info)}: letting the write settle ${seconds(this.budget.ambiguousSettleMs)} before looking`;

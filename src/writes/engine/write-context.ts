@@ -19,6 +19,8 @@ import { inputProblems } from './input.js';
 import { PACED_ACTIVITIES, WRITE_TYPES, writeWorkflowId, type WriteType } from '../catalog.js';
 import { pacedCallOptions } from '../../connections/pacing.js';
 import { StepRunner } from './step-runner.js';
+import { attemptTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS } from '../../makini/call-timing.js';
+import { DEFAULT_WRITE_TIMING } from './horizon.js';
 
 /** Every Makini activity: one attempt per call; the step runner decides about retries. */
 export const MAKINI_CALL: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } };
@@ -43,6 +45,13 @@ export const LOCAL_READS_PATCH = 'reads-as-local-activities';
 type WithOptions<O, R> = { executeWithOptions(o: O, a: unknown[]): R };
 
 /**
+ * Start-to-close timeout of this write's Makini calls: its system's request timeout plus the send
+ * window (src/makini/call-timing.ts), so the activity reads its request timeout back from it.
+ * Module state is per workflow execution (this module imports connections/pacing.ts).
+ */
+let callTimeoutMs = attemptTimeoutMs(DEFAULT_REQUEST_TIMEOUT_MS);
+
+/**
  * Calls a Makini activity the way every write does: one attempt, a per-call summary in the UI; the
  * activities the catalog lists as writing go paced per connection (connections/pacing.ts), the
  * others run as local activities (LOCAL_READS_PATCH).
@@ -55,14 +64,14 @@ export function callMakini<K extends keyof MakiniActivities & string>(
   type Result = ReturnType<MakiniActivities[K]>;
   if (PACED_ACTIVITIES.has(name)) {
     const fn = makini[name] as unknown as WithOptions<ActivityOptions, Result>;
-    return fn.executeWithOptions({ ...MAKINI_CALL, summary, ...pacedCallOptions(args[0]) }, args);
+    return fn.executeWithOptions({ ...MAKINI_CALL, startToCloseTimeout: callTimeoutMs, summary, ...pacedCallOptions(args[0]) }, args);
   }
   if (patched(LOCAL_READS_PATCH)) {
     const fn = makiniLocal[name] as unknown as WithOptions<LocalActivityOptions, Result>;
-    return fn.executeWithOptions({ ...MAKINI_LOCAL_CALL, summary }, args);
+    return fn.executeWithOptions({ ...MAKINI_LOCAL_CALL, startToCloseTimeout: callTimeoutMs, summary }, args);
   }
   const fn = makini[name] as unknown as WithOptions<ActivityOptions, Result>;
-  return fn.executeWithOptions({ ...MAKINI_CALL, summary }, args);
+  return fn.executeWithOptions({ ...MAKINI_CALL, startToCloseTimeout: callTimeoutMs, summary }, args);
 }
 
 /** Validates a workflow input; every problem at once, non-retryably. */
@@ -123,6 +132,8 @@ function requireDerivedWorkflowId(type: WriteType, input: WriteKeys): void {
 interface WriteKeys {
   connectionId: string;
   idempotencyKey: string;
+  /** The caller's retry budget: a settle delay given there wins over the profile's. */
+  retryBudget?: { ambiguousSettleMs?: number };
 }
 
 /** Checks the workflow id, labels the execution and resolves the rules of the connection (recorded in history). */
@@ -142,6 +153,10 @@ export async function beginWrite(runner: StepRunner, type: WriteType, input: Wri
   });
   upsertSearchAttributes([{ key: SA_SYSTEM, value: resolved.system }]);
   runner.connection.use(connectionId, resolved.profile.writesPerMinute);
+  // A profile recorded before profiles had timing (an old history) has the defaults.
+  const timing = { ...DEFAULT_WRITE_TIMING, ...resolved.profile.timing };
+  callTimeoutMs = attemptTimeoutMs(timing.requestTimeoutMs);
+  runner.useTiming(resolved.system, timing, input.retryBudget?.ambiguousSettleMs);
   runner.logContext.system = resolved.system;
   return resolved;
 }

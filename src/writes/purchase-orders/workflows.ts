@@ -158,7 +158,7 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
           (await runner.run(
             `create purchase order with ${lines.length} lines`,
             (s) => callMakini('createPurchaseOrder', s, [connectionId, { ...body, lineItems: lines }, ref]),
-            { summary: `POST purchase order with ${lines.length} lines in one request`, checkLanded: find },
+            { summary: `POST purchase order with ${lines.length} lines in one request`, checkLanded: find, createsRecord: true },
           ));
       } else {
         po = await createLineByLine(runner, { connectionId, system, profile, ref, idempotencyKey, body, lines, earlier, find });
@@ -253,6 +253,7 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
       (await runner.run('create purchase order header', (s) => callMakini('createPurchaseOrder', s, [c.connectionId, c.body, c.ref]), {
         summary: 'POST purchase order header',
         checkLanded: c.find,
+        createsRecord: true,
       }));
     headerKey = po.key;
     const present = new Set(po.lines.map((l) => l.lineNo));
@@ -270,6 +271,7 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
         await runner.run(`add line ${line.lineNo}`, (s) => callMakini('addPurchaseOrderLine', s, [c.connectionId, po.key, line]), {
           summary: `POST line ${line.lineNo} of ${c.lines.length}`,
           checkLanded: landed,
+          createsRecord: true,
         });
       } catch (err) {
         throw Object.assign(err as Error, { failedLine: line.lineNo });

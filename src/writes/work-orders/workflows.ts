@@ -169,6 +169,7 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
       (await runner.run('create work order', (s) => callMakini('createWorkOrder', s, [connectionId, body]), {
         summary: `POST work order (${Object.keys(body).length} fields)`,
         checkLanded: find,
+        createsRecord: true,
       }));
 
     const final = await readWorkOrder(runner, connectionId, created.key, 'read back');
@@ -407,7 +408,7 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
       const added = await runner.run(
         `add material ${m.materialKey}`,
         (s) => callMakini('addWorkOrderMaterial', s, [connectionId, key, { ...m }]),
-        { summary: `POST material ${m.materialKey} (${m.requiredQuantity}) on ${key}`, checkLanded: landed },
+        { summary: `POST material ${m.materialKey} (${m.requiredQuantity}) on ${key}`, checkLanded: landed, createsRecord: true },
       );
       out.push({ materialKey: m.materialKey, key: added.key, added: true });
     }
