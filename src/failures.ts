@@ -45,6 +45,12 @@ export const WriteFailureType = {
    * re-run; details name the record and each undo that failed.
    */
   compensationFailed: 'WriteCompensationFailed',
+  /**
+   * The write succeeded, and a late duplicate of it (its first request, committed past the system's
+   * commit horizon) is in the system and could not be undone: details name the record kept and
+   * each one left (`leftInSystem`) for someone to cancel.
+   */
+  lateDuplicateLeft: 'LateDuplicateLeft',
   /** The idempotency key already names a record that was cancelled: a new write needs a new key. */
   idempotencyKeyUsed: 'IdempotencyKeyAlreadyUsed',
   /** The write was applied but reading it back shows something else. */

@@ -15,10 +15,19 @@ export const SA_OUTCOME = defineSearchAttributeKey('MakiniOutcome', SearchAttrib
 /** Failure type or Makini error code of a failed write. */
 export const SA_ERROR_CODE = defineSearchAttributeKey('MakiniErrorCode', SearchAttributeType.KEYWORD);
 
-/** A write held back by its connection: `reauthorization` or `connection-down` (absent otherwise). */
+/**
+ * A write waiting: for its connection (`reauthorization`, `connection-down`) or for its system's
+ * commit horizon after an unknown outcome (`commit-horizon`); absent otherwise.
+ */
 export const SA_WAITING_FOR = defineSearchAttributeKey('MakiniWaitingFor', SearchAttributeType.KEYWORD);
 /** A connection's control workflow: `ok`, `rate-reduced`, `rate-paused`, `connection-down`, `needs-reauthorization`. */
 export const SA_CONNECTION_HEALTH = defineSearchAttributeKey('MakiniConnectionHealth', SearchAttributeType.KEYWORD);
+
+/**
+ * A create sent again after an unknown outcome, and its sweep for a late duplicate (src/writes/engine/late-duplicates.ts):
+ * `looking` (waiting for the horizon), `none`, `undone`, `left` (a duplicate is in the system); absent otherwise.
+ */
+export const SA_LATE_DUPLICATE = defineSearchAttributeKey('MakiniLateDuplicate', SearchAttributeType.KEYWORD);
 
 /** Every custom attribute, for server registration (`--search-attribute Name=Keyword`). */
 export const ALL_SEARCH_ATTRIBUTES = [
@@ -30,4 +39,5 @@ export const ALL_SEARCH_ATTRIBUTES = [
   SA_ERROR_CODE,
   SA_WAITING_FOR,
   SA_CONNECTION_HEALTH,
+  SA_LATE_DUPLICATE,
 ];

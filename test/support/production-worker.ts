@@ -43,7 +43,7 @@ export function bundleProductionWorkflows() {
 
 export interface HarnessWorkerOptions extends Pick<
   ProductionWorkerOptions,
-  'namespace' | 'taskQueue' | 'connections' | 'env' | 'connectionPolicy' | 'dataConverter' | 'tuning'
+  'namespace' | 'taskQueue' | 'connections' | 'env' | 'connectionPolicy' | 'dataConverter' | 'tuning' | 'tokenProviders'
 > {
   /** The Temporal server's address. */
   address: string;
@@ -72,6 +72,7 @@ export async function startProductionWorker(opts: HarnessWorkerOptions): Promise
     taskQueue: opts.taskQueue,
     settings: { ...opts.oauth?.settings, MAKINI_BASE_URL: opts.makiniBaseUrl, MAKINI_REQUEST_TIMEOUT_MS: opts.requestTimeoutMs },
     tokenStore: opts.oauth?.tokenStore,
+    tokenProviders: opts.tokenProviders,
     connections: opts.connections,
     env: opts.env,
     connectionPolicy: opts.connectionPolicy,

@@ -8,6 +8,8 @@ export interface TestConnection {
   /** Leave the system out of the worker's config so it is read from /integrations/current. */
   discoverSystem?: boolean;
   overrides?: Record<string, unknown>;
+  /** The worker reads the token from this provider (`tokenProviders` of the worker) instead of the environment. */
+  tokenProvider?: string;
   /** The sandbox's write limit AND the worker's configured pacing for it; absent: no limit, no real pacing. */
   writesPerMinute?: number;
   /** The worker reads its token from the OAuth token store (`token: { oauth: true }`). */
@@ -45,7 +47,7 @@ export async function startTestSandbox(conns: TestConnection[]): Promise<TestSan
     connections: {
       connections: conns.map((c) => ({
         id: c.id,
-        token: c.oauth ? { oauth: true as const } : { env: envName(c.id) },
+        token: c.oauth ? { oauth: true as const } : c.tokenProvider ? { provider: c.tokenProvider } : { env: envName(c.id) },
         writesPerMinute: c.writesPerMinute ?? UNLIMITED_WRITES_PER_MINUTE,
         ...(c.discoverSystem ? {} : { system: c.system }),
         overrides: {

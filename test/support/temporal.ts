@@ -51,6 +51,8 @@ export interface TestWorkerOptions {
   dataConverter?: DataConverter;
   tuning?: ProductionWorkerOptions['tuning'];
   oauth?: HarnessWorkerOptions['oauth'];
+  /** Token providers by name (connections whose token is `{ provider }`). */
+  tokenProviders?: HarnessWorkerOptions['tokenProviders'];
 }
 
 /** A real worker running the production workflows and activities against the sandbox (composed as src/worker.ts does). */

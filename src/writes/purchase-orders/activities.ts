@@ -68,6 +68,22 @@ export function purchaseOrderActivities(makini: MakiniClient) {
       });
     },
 
+    /** Every PO whose reference field holds `reference`, compared exactly (the late-duplicate sweep). */
+    async listPurchaseOrdersByReference(
+      connectionId: string,
+      referenceField: string,
+      reference: string,
+    ): Promise<ActivityResult<{ key: string; status: string }[]>> {
+      return asActivity(async () => {
+        const res = await makini.findPurchaseOrders(connectionId, { [referenceField]: reference });
+        const hits = res.data.data.filter((po) => po[referenceField] === reference);
+        return answer(
+          hits.map((po) => ({ key: po.key, status: snapshot(po, referenceField).status })),
+          res,
+        );
+      });
+    },
+
     async getPurchaseOrder(connectionId: string, key: string, referenceField: string): Promise<ActivityResult<PoSnapshot>> {
       return asActivity(async () => {
         const res = await makini.getPurchaseOrder(connectionId, key);

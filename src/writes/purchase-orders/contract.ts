@@ -103,6 +103,11 @@ export const createPurchaseOrderResultSchema = z.object({
   status: z.string(),
   /** True when an earlier attempt had already created the PO and this run found it. */
   foundExisting: z.boolean(),
+  /**
+   * Late duplicates the write undid: POs with its idempotency key that its first request created
+   * after the system's commit horizon, while the write had sent again (absent in results from before the sweep).
+   */
+  duplicatesUndone: z.array(z.string()).optional(),
   steps: z.array(stepRecordSchema),
 });
 export type CreatePurchaseOrderResult = z.infer<typeof createPurchaseOrderResultSchema>;

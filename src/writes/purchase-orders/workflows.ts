@@ -32,6 +32,7 @@ import { differingFields, pendingChanges } from '../engine/field-values.js';
 import { beginWrite, budgetOf, callMakini, looseValues, parseInput, recordingOutcome, refuse } from '../engine/write-context.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../engine/step-runner.js';
 import { VerdictGate } from '../engine/verdict-gate.js';
+import { sweepLateDuplicates } from '../engine/late-duplicates.js';
 
 type Line = Record<string, unknown> & { lineNo: number };
 
@@ -156,7 +157,7 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
         po =
           earlier ??
           (await runner.run(
-            `create purchase order with ${lines.length} lines`,
+            CREATE_WITH_LINES_STEP(lines.length),
             (s) => callMakini('createPurchaseOrder', s, [connectionId, { ...body, lineItems: lines }, ref]),
             { summary: `POST purchase order with ${lines.length} lines in one request`, checkLanded: find, createsRecord: true },
           ));
@@ -189,15 +190,56 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
             (missing.length ? `; missing lineNo ${missing.map((l) => l.lineNo).join(', ')}` : ''),
         });
       }
+      const cancelStatus = poProfile.delete.by === 'status' ? poProfile.delete.status : '';
+      const duplicatesUndone = await sweepLateDuplicates(runner, {
+        system,
+        what: 'purchase order',
+        steps: [CREATE_WITH_LINES_STEP(lines.length), CREATE_HEADER_STEP],
+        kept: final.key,
+        reference: `${ref}=${idempotencyKey}`,
+        list: () =>
+          runner.run(
+            'look for late duplicates',
+            (s) => callMakini('listPurchaseOrdersByReference', s, [connectionId, ref, idempotencyKey]),
+            {
+              summary: `list purchase orders ${ref}=${idempotencyKey}`,
+            },
+          ),
+        undo:
+          poProfile.delete.by === 'status'
+            ? { by: 'status', status: poProfile.delete.status, run: (key) => cancelDuplicate(runner, connectionId, ref, key, cancelStatus) }
+            : poProfile.delete,
+      });
       return {
         purchaseOrderKey: final.key,
         lineItemKeys: [...final.lines].sort((a, b) => (a.lineNo ?? 0) - (b.lineNo ?? 0)).map((l) => l.key),
         status: final.status,
         foundExisting: earlier !== undefined,
+        ...(duplicatesUndone.length ? { duplicatesUndone } : {}),
         steps: runner.steps,
       };
     }),
   );
+}
+
+/** Step names of the PO creates (the sweep for late duplicates follows their resends). */
+const CREATE_WITH_LINES_STEP = (lines: number) => `create purchase order with ${lines} lines`;
+const CREATE_HEADER_STEP = 'create purchase order header';
+
+/** Cancels a late duplicate by its status (looking first whether an earlier attempt already did). */
+async function cancelDuplicate(runner: StepRunner, connectionId: string, ref: string, key: string, status: string): Promise<void> {
+  const read = () =>
+    runner.run('read late duplicate', (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), {
+      summary: `GET purchase order ${key}`,
+    });
+  await runner.run('undo late duplicate', (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, status, ref]), {
+    summary: `PUT status ${status} on ${key} (a late duplicate)`,
+    checkLanded: async () => {
+      const now = await read();
+      return now.status === status ? now : undefined;
+    },
+    checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+  });
 }
 
 interface LineByLine {
@@ -250,7 +292,7 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
   try {
     const po =
       c.earlier ??
-      (await runner.run('create purchase order header', (s) => callMakini('createPurchaseOrder', s, [c.connectionId, c.body, c.ref]), {
+      (await runner.run(CREATE_HEADER_STEP, (s) => callMakini('createPurchaseOrder', s, [c.connectionId, c.body, c.ref]), {
         summary: 'POST purchase order header',
         checkLanded: c.find,
         createsRecord: true,
