@@ -6,8 +6,12 @@
 //   - an absolute write has its values, an adjustment is applied exactly once;
 //   - a refusal (4xx) writes nothing (a refused line: the header is cancelled, nothing else);
 //   - every failure is an ApplicationFailure of a known, exported type.
-// Bounded in `npm test` (MATRIX_CASES, default 48, sampled with a printed seed); MATRIX_FULL=1 runs
-// the whole product, MATRIX_FILTER=<text> the cases whose label contains it.
+//   - a create committed late: inside the commit horizon it is found, never sent twice; beyond it,
+//     the write sent again and its sweep cancelled the late duplicate (`duplicatesUndone`).
+// Records are counted on the case's connection (each case has its own) minus what the case
+// prepared, whatever their reference says. Bounded in `npm test`: one case of every route × fault
+// kind, plus MATRIX_EXTRA (default 16) sampled from the rest, with a printed seed; MATRIX_FULL=1
+// runs the whole product, MATRIX_FILTER=<text> the cases whose label contains it.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import fc from 'fast-check';
@@ -34,6 +38,8 @@ import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 const BUDGET = { ambiguousSettleMs: 100, baseBackoffMs: 100, maxBackoffMs: 400 };
 /** The worker's HTTP timeout; a `late` answer comes after it. */
 const REQUEST_TIMEOUT_MS = 1_500;
+/** The connections' commit horizon (profile override): how late the sandbox's system may commit a write. */
+const COMMIT_HORIZON_MS = 3_000;
 const BATCH = 6;
 
 interface Ctx {
@@ -53,8 +59,13 @@ interface Route {
   /** Records the write needs (a PO to update, a work order to change), made without faults. */
   prepare?: (c: Ctx) => Promise<Made>;
   start: (c: Ctx, made: Made) => Promise<{ result(): Promise<unknown> }>;
-  /** Checks the sandbox's state; `refused`: the fault was a refusal, so nothing may be written. */
-  check: (c: Ctx, made: Made, refused: boolean) => Promise<void>;
+  /**
+   * Checks the sandbox's state; `refused`: the fault was a refusal, so nothing may be written;
+   * `undone`: the late duplicates the write says it undid (its result's `duplicatesUndone`).
+   */
+  check: (c: Ctx, made: Made, refused: boolean, undone: readonly string[]) => Promise<void>;
+  /** A second record of this route would have no sweep to undo it (a line, a material): no case commits beyond the horizon. */
+  noSweep?: true;
 }
 type Made = Record<string, string>;
 
@@ -81,9 +92,18 @@ async function makeWo(c: Ctx, workOrder: Record<string, unknown> = { title: 'Ins
   return { wo: done.workOrderKey };
 }
 
-async function expectOnePoWithLines(c: Ctx, refused: boolean, lineItemsRefused = false) {
+/** What the case made: every record on its connection but those `prepare` made, and the duplicates it undid. */
+function madeByCase<T extends { key: string; status?: unknown }>(records: T[], made: Made, undone: readonly string[]): T[] {
+  const prepared = new Set(Object.values(made));
+  const mine = records.filter((r) => !prepared.has(r.key));
+  // An undone late duplicate stays in the system, cancelled: it counts as undone, not as a record.
+  for (const key of undone) expect(mine.find((r) => r.key === key)?.status, `late duplicate ${key}`).toBe('cancelled');
+  return mine.filter((r) => !undone.includes(r.key));
+}
+
+async function expectOnePoWithLines(c: Ctx, refused: boolean, undone: readonly string[], lineItemsRefused = false) {
   const s = await state(c);
-  const pos = s.purchaseOrders.filter((p) => p.code === c.key);
+  const pos = madeByCase(s.purchaseOrders, {}, undone);
   if (refused && !lineItemsRefused) return expect(pos).toHaveLength(0);
   expect(pos).toHaveLength(1);
   const lines = pos[0]!.lineItems.map((l) => Number(l.lineNo));
@@ -110,7 +130,7 @@ const ROUTES: Route[] = [
     system: 'sap',
     target: () => ({ method: 'POST', pathPrefix: MakiniPath.purchaseOrders() }),
     start: startPoCreate,
-    check: (c, _m, refused) => expectOnePoWithLines(c, refused),
+    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
   },
   {
     name: 'PO create, header of a line-by-line system (dynamics)',
@@ -119,14 +139,15 @@ const ROUTES: Route[] = [
     // would also match as a prefix: `times` counts from the header, so it hits the header first.
     target: () => ({ method: 'POST', pathPrefix: MakiniPath.purchaseOrders() }),
     start: startPoCreate,
-    check: (c, _m, refused) => expectOnePoWithLines(c, refused),
+    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
   },
   {
     name: 'PO create, each line of a line-by-line system (dynamics)',
     system: 'dynamics',
     target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.purchaseOrders()}/` }),
     start: startPoCreate,
-    check: (c, _m, refused) => expectOnePoWithLines(c, refused, refused),
+    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone, refused),
+    noSweep: true,
   },
   {
     name: 'PO update (sap)',
@@ -176,8 +197,8 @@ const ROUTES: Route[] = [
         { connectionId: c.connectionId, idempotencyKey: c.key, workOrder: { title: 'Replace bearing' }, retryBudget: BUDGET },
         opts(c),
       ),
-    check: async (c, _m, refused) => {
-      expect((await state(c)).workOrders.filter((w) => w.code === c.key)).toHaveLength(refused ? 0 : 1);
+    check: async (c, m, refused, undone) => {
+      expect(madeByCase((await state(c)).workOrders, m, undone)).toHaveLength(refused ? 0 : 1);
     },
   },
   {
@@ -244,6 +265,7 @@ const ROUTES: Route[] = [
       // A refused first material stops the write before the second.
       expect(materials).toEqual(refused ? [] : ['mat-1', 'mat-3']);
     },
+    noSweep: true,
   },
   {
     name: 'inventory update, absolute values (sap)',
@@ -284,7 +306,17 @@ interface FaultKindCase {
   commits: readonly boolean[];
   /** A refusal: the write must fail (typed) and write nothing. */
   refusal?: boolean;
+  /** The system commits it this long after it arrived: the case checks only once it has. */
+  commitsAfterMs?: number;
+  /** Only the first attempt (a second late commit would be beyond the horizon of the resend too). */
+  firstAttemptOnly?: true;
+  /** Commits after the horizon: routes whose duplicates no sweep undoes do not take it. */
+  beyondHorizon?: true;
 }
+/** Committed after the client gave up, before the horizon: the lookup at the horizon finds it. */
+const LATE_INSIDE_MS = REQUEST_TIMEOUT_MS + 1_000;
+/** Committed after the horizon and after the write sent again: the sweep must undo it. */
+const LATE_BEYOND_MS = REQUEST_TIMEOUT_MS + COMMIT_HORIZON_MS + 1_500;
 const FAULT_KINDS: FaultKindCase[] = [
   { name: '500 JSON', fault: { kind: 'server-error', status: 500 }, commits: [false, true] },
   { name: '503 Retry-After', fault: { kind: 'server-error', status: 503, retryAfterSeconds: 1 }, commits: [false, true] },
@@ -294,6 +326,20 @@ const FAULT_KINDS: FaultKindCase[] = [
   { name: '200 garbled', fault: { kind: 'malformed-success', body: '{"data":{"trunc' }, commits: [false, true] },
   { name: 'dropped connection', fault: { kind: 'drop' }, commits: [false, true] },
   { name: 'answer after the timeout', fault: { kind: 'late', delayMs: REQUEST_TIMEOUT_MS + 1_000 }, commits: [true] },
+  {
+    name: 'late commit inside the horizon',
+    fault: { kind: 'late', commitDelayMs: LATE_INSIDE_MS, delayMs: 0 },
+    commits: [true],
+    commitsAfterMs: LATE_INSIDE_MS,
+  },
+  {
+    name: 'late commit beyond the horizon',
+    fault: { kind: 'late', commitDelayMs: LATE_BEYOND_MS, delayMs: 0 },
+    commits: [true],
+    commitsAfterMs: LATE_BEYOND_MS,
+    firstAttemptOnly: true,
+    beyondHorizon: true,
+  },
   { name: '429 Retry-After', fault: { kind: 'rate-limit', retryAfterSeconds: 1 }, commits: [false] },
   {
     name: '409 refusal',
@@ -312,35 +358,68 @@ interface MatrixCase {
   times: (typeof ATTEMPTS)[number];
 }
 
-/** The whole product, generated from the four lists. */
+/** The whole product, generated from the four lists (less what a route or kind rules out). */
 const PRODUCT: MatrixCase[] = ROUTES.flatMap((route) =>
-  FAULT_KINDS.flatMap((kind) => kind.commits.flatMap((commit) => ATTEMPTS.map((times) => ({ route, kind, commit, times })))),
+  FAULT_KINDS.filter((kind) => !(kind.beyondHorizon && route.noSweep)).flatMap((kind) =>
+    kind.commits.flatMap((commit) =>
+      ATTEMPTS.filter((times) => times === 1 || !kind.firstAttemptOnly).map((times) => ({ route, kind, commit, times })),
+    ),
+  ),
 );
 
 const label = (m: MatrixCase) => `${m.route.name} × ${m.kind.name} × ${m.commit ? 'committed' : 'not committed'} × attempts 1..${m.times}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(ms, 0)));
 const KNOWN_FAILURE_TYPES = new Set<string>([...Object.values(WriteFailureType), ...Object.values(MakiniFailureType)]);
 
-function chooseCases(): { cases: MatrixCase[]; seed: number } {
+function chooseCases(): { cases: MatrixCase[]; seed: number; how: string } {
   const seed = Number(process.env.MATRIX_SEED ?? Date.now() % 1_000_000);
   // MATRIX_FILTER=text: only the cases whose label contains it (to look at one route or kind).
   const filter = process.env.MATRIX_FILTER;
-  if (filter) return { cases: PRODUCT.filter((m) => label(m).includes(filter)), seed };
-  if (process.env.MATRIX_FULL) return { cases: PRODUCT, seed };
-  const n = Math.min(PRODUCT.length, Number(process.env.MATRIX_CASES ?? 48));
-  // A sample of the product: every route and every kind still appear (fast-check shuffles, seeded).
-  const [picked] = fc.sample(fc.shuffledSubarray(PRODUCT, { minLength: n, maxLength: n }), { seed, numRuns: 1 });
-  return { cases: picked!, seed };
+  if (filter) return { cases: PRODUCT.filter((m) => label(m).includes(filter)), seed, how: `MATRIX_FILTER=${filter}` };
+  if (process.env.MATRIX_FULL) return { cases: PRODUCT, seed, how: 'MATRIX_FULL' };
+  // One case of every route × fault kind (which commit and attempts: drawn), then a sample of the
+  // rest, both drawn by fast-check from the printed seed.
+  const strata = new Map<string, MatrixCase[]>();
+  for (const m of PRODUCT) {
+    const k = `${m.route.name} × ${m.kind.name}`;
+    strata.set(k, [...(strata.get(k) ?? []), m]);
+  }
+  const [draw] = fc.sample(fc.tuple(fc.array(fc.nat(), { minLength: strata.size, maxLength: strata.size }), fc.infiniteStream(fc.nat())), {
+    seed,
+    numRuns: 1,
+  });
+  const [picks, more] = draw!;
+  const each = [...strata.values()].map((variants, i) => variants[picks[i]! % variants.length]!);
+  const rest = PRODUCT.filter((m) => !each.includes(m));
+  const extra = Math.min(rest.length, Number(process.env.MATRIX_EXTRA ?? 16));
+  // A partial Fisher–Yates shuffle of the rest, by the drawn stream.
+  const it = more[Symbol.iterator]();
+  for (let i = 0; i < extra; i++) {
+    const j = i + ((it.next().value as number) % (rest.length - i));
+    [rest[i], rest[j]] = [rest[j]!, rest[i]!];
+  }
+  return {
+    cases: [...each, ...rest.slice(0, extra)],
+    seed,
+    how: `one of each of the ${strata.size} route × fault kind pairs, and ${extra} more sampled`,
+  };
 }
 
 describe('fault matrix: every write route × fault kind × committed or not × attempts', () => {
-  const { cases, seed } = chooseCases();
+  const { cases, seed, how } = chooseCases();
   let stack: WriteStack;
 
   beforeAll(async () => {
-    console.log(`[fault-matrix] ${cases.length} of ${PRODUCT.length} cases (seed ${seed}; MATRIX_FULL=1 for all, MATRIX_SEED to repeat)`);
+    console.log(
+      `[fault-matrix] ${cases.length} of ${PRODUCT.length} cases: ${how} (seed ${seed}; MATRIX_FULL=1 for all, MATRIX_SEED=${seed} to repeat)`,
+    );
     stack = await startWriteStack({
       taskQueuePrefix: 'matrix',
-      connections: cases.map((m, i) => ({ id: `fm-${i}`, system: m.route.system })),
+      connections: cases.map((m, i) => ({
+        id: `fm-${i}`,
+        system: m.route.system,
+        overrides: { timing: { commitHorizonMs: COMMIT_HORIZON_MS } },
+      })),
       worker: { requestTimeoutMs: REQUEST_TIMEOUT_MS },
     });
   }, 120_000);
@@ -352,11 +431,18 @@ describe('fault matrix: every write route × fault kind × committed or not × a
     const fault: FaultScript = { ...m.kind.fault, ...m.route.target(made), times: m.times };
     if (m.kind.commits.length > 1) fault.commit = m.commit;
     await c.sb.sandbox.admin.scriptFaults(c.connectionId, [fault]);
+    const started = Date.now();
     const handle = await m.route.start(c, made);
+    let undone: readonly string[] = [];
     const outcome = await handle.result().then(
-      () => undefined,
+      (result) => {
+        undone = (result as { duplicatesUndone?: string[] }).duplicatesUndone ?? [];
+        return undefined;
+      },
       (err: unknown) => err,
     );
+    // A late commit still to come would change what the check sees: wait for it.
+    if (m.kind.commitsAfterMs !== undefined) await sleep(started + m.kind.commitsAfterMs + 500 - Date.now());
     if (outcome !== undefined) {
       // Every failure is typed and named: an ApplicationFailure of an exported type with a message.
       expect(outcome, label(m)).toBeInstanceOf(WorkflowFailedError);
@@ -371,7 +457,7 @@ describe('fault matrix: every write route × fault kind × committed or not × a
     } else {
       expect(m.kind.refusal, `${label(m)}: a refusal must fail the write`).toBeFalsy();
     }
-    await m.route.check(c, made, m.kind.refusal === true);
+    await m.route.check(c, made, m.kind.refusal === true, undone);
   }
 
   it(`holds the invariants on every case`, async () => {

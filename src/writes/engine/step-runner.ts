@@ -262,6 +262,8 @@ export class StepRunner {
         heldMs += waitedMs;
         if (landed !== undefined) {
           finish('succeeded', `${shortCause(info)} after the write had landed; found it`);
+          // Found after an earlier send that no lookup had found: the other request may land late.
+          if (unresolvedUnknown) this.resent.push({ step: name, resentAt: Date.now() });
           return landed;
         }
         unresolvedUnknown = true;

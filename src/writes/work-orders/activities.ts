@@ -49,6 +49,15 @@ function materialSnapshot(m: WorkOrderMaterial): WoMaterialSnapshot {
 
 /** The work-order activities over the shared Makini client. */
 export function workOrderActivities(makini: MakiniClient) {
+  /** Every work order carrying the idempotency key, by the carrier's filter, compared exactly. */
+  const carrying = async (connectionId: string, carrier: ReferenceCarrier, idempotencyKey: string) => {
+    if (carrier.mode === 'none') throw new Error('this system carries no reference (the workflow must not look up)');
+    const res =
+      carrier.mode === 'field'
+        ? await makini.findWorkOrders(connectionId, [{ field: carrier.field, value: idempotencyKey }])
+        : await makini.findWorkOrders(connectionId, [{ field: carrier.field, op: 'contains', value: carrier.marker }]);
+    return { res, hits: res.data.data.filter((wo) => carriesReference(wo, carrier, idempotencyKey)) };
+  };
   return {
     /** The work order an earlier attempt created with this idempotency key, if any. */
     async findWorkOrderByReference(
@@ -57,14 +66,24 @@ export function workOrderActivities(makini: MakiniClient) {
       idempotencyKey: string,
     ): Promise<ActivityResult<WoSnapshot | null>> {
       return asActivity(async () => {
-        if (carrier.mode === 'none')
-          throw new Error('findWorkOrderByReference: this system carries no reference (the workflow must not look up)');
-        const res =
-          carrier.mode === 'field'
-            ? await makini.findWorkOrders(connectionId, [{ field: carrier.field, value: idempotencyKey }])
-            : await makini.findWorkOrders(connectionId, [{ field: carrier.field, op: 'contains', value: carrier.marker }]);
-        const hit = res.data.data.find((wo) => carriesReference(wo, carrier, idempotencyKey));
+        const { res, hits } = await carrying(connectionId, carrier, idempotencyKey);
+        const hit = hits[0];
         return answer(hit ? woSnapshot(hit) : null, res);
+      });
+    },
+
+    /** Every work order carrying the idempotency key (the late-duplicate sweep). */
+    async listWorkOrdersByReference(
+      connectionId: string,
+      carrier: ReferenceCarrier,
+      idempotencyKey: string,
+    ): Promise<ActivityResult<{ key: string; status: string }[]>> {
+      return asActivity(async () => {
+        const { res, hits } = await carrying(connectionId, carrier, idempotencyKey);
+        return answer(
+          hits.map((wo) => ({ key: wo.key, status: woSnapshot(wo).status })),
+          res,
+        );
       });
     },
 

@@ -86,6 +86,8 @@ export const createWorkOrderResultSchema = z.object({
   foundExisting: z.boolean(),
   /** Where the idempotency key was written, for lookups after a lost answer. */
   reference: referenceCarrierSchema,
+  /** Late duplicates the write undid (work orders its first request created past the commit horizon). */
+  duplicatesUndone: z.array(z.string()).optional(),
   steps: z.array(stepRecordSchema),
 });
 export type CreateWorkOrderResult = z.infer<typeof createWorkOrderResultSchema>;

@@ -37,6 +37,7 @@ import {
 import { carriesReference, referenceCarrier, withReference } from './reference.js';
 import { differingFields, hasOwn, isBlank, pendingChanges } from '../engine/field-values.js';
 import { stepsQuery } from '../engine/steps.js';
+import { sweepLateDuplicates } from '../engine/late-duplicates.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../engine/step-runner.js';
 import { beginWrite, budgetOf, callMakini, looseValues, parseInput, recordingOutcome, refuse } from '../engine/write-context.js';
 
@@ -166,7 +167,7 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
     const body = withReference(mapCustomFields(profile, 'workOrder', workOrder), carrier, idempotencyKey);
     const created =
       earlier ??
-      (await runner.run('create work order', (s) => callMakini('createWorkOrder', s, [connectionId, body]), {
+      (await runner.run(CREATE_WORK_ORDER_STEP, (s) => callMakini('createWorkOrder', s, [connectionId, body]), {
         summary: `POST work order (${Object.keys(body).length} fields)`,
         checkLanded: find,
         createsRecord: true,
@@ -191,7 +192,60 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
         message: `work order ${final.key} reads back different values for ${wrong.join(', ')} after the create`,
       });
     }
-    return { workOrderKey: final.key, status: final.status, foundExisting: earlier !== undefined, reference: carrier, steps: runner.steps };
+    const duplicatesUndone =
+      carrier.mode === 'none'
+        ? []
+        : await sweepLateDuplicates(runner, {
+            system,
+            what: 'work order',
+            steps: [CREATE_WORK_ORDER_STEP],
+            kept: final.key,
+            reference: carrier.mode === 'field' ? `${carrier.field}=${idempotencyKey}` : `${carrier.field} containing ${carrier.marker}`,
+            list: () =>
+              runner.run(
+                'look for late duplicates',
+                (s) => callMakini('listWorkOrdersByReference', s, [connectionId, carrier, idempotencyKey]),
+                {
+                  summary: `list work orders carrying ${idempotencyKey}`,
+                },
+              ),
+            undo:
+              del.by === 'status'
+                ? {
+                    by: 'status',
+                    status: normaliseStatus(del.status),
+                    run: (key) => cancelDuplicate(runner, connectionId, key, del.status),
+                  }
+                : del,
+          });
+    return {
+      workOrderKey: final.key,
+      status: final.status,
+      foundExisting: earlier !== undefined,
+      reference: carrier,
+      ...(duplicatesUndone.length ? { duplicatesUndone } : {}),
+      steps: runner.steps,
+    };
+  });
+}
+
+const CREATE_WORK_ORDER_STEP = 'create work order';
+
+/** Cancels a late duplicate work order: its system's cancel status by key, looking before repeating. */
+async function cancelDuplicate(runner: StepRunner, connectionId: string, key: string, cancelStatus: string): Promise<void> {
+  const statuses = await runner.run('list work-order statuses', (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), {
+    summary: 'GET work-order statuses',
+  });
+  const wanted = normaliseStatus(cancelStatus);
+  const target = statuses.find((s) => s.status === wanted || (s.name !== undefined && normaliseStatus(s.name) === wanted));
+  if (!target) throw new Error(`the system has no work-order status "${cancelStatus}"`);
+  await runner.run('undo late duplicate', (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]), {
+    summary: `PUT status ${target.status} on ${key} (a late duplicate)`,
+    checkLanded: async () => {
+      const now = await readWorkOrder(runner, connectionId, key, 'read late duplicate');
+      return hasStatus(now, target) ? now : undefined;
+    },
+    checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
   });
 }
 
