@@ -59,7 +59,10 @@ export const settingsSchema = z.object({
   MAKINI_BASE_URL: z.url({ protocol: /^https?$/ }).default(MAKINI_DEFAULT_BASE_URL),
   /** YAML or JSON file listing connections (see deploy/connections.example.yaml). */
   MAKINI_CONNECTIONS_FILE: z.string().min(1).optional(),
-  /** Per-request timeout of Makini calls; shorter than the activity's start-to-close timeout. */
+  /**
+   * The longest a worker waits for one Makini request; inside a write's activity attempt the
+   * system profile's `timing.requestTimeoutMs` applies when shorter (src/makini/send-window.ts).
+   */
   MAKINI_REQUEST_TIMEOUT_MS: positiveMs.default(20_000),
   /** Prometheus endpoint port of the worker; unset = no endpoint. */
   METRICS_PORT: port.optional(),

@@ -22,6 +22,8 @@ const NOT_RESETTABLE: Record<string, string> = {
   [WriteFailureType.compensated]: 'what it wrote has been undone: re-run instead (it looks up the record by its idempotency key first)',
   [WriteFailureType.compensationFailed]:
     'its undo failed, so what it wrote may still be in the system: cancel that record by hand, or fix the cause and re-run (it finds the record by its idempotency key and continues)',
+  [WriteFailureType.lateDuplicateLeft]:
+    'the write succeeded and a late duplicate of it is still in the system (details name it): cancel the duplicate by hand; a reset or re-run would not',
   [WriteFailureType.idempotencyKeyUsed]: 'its idempotency key names a cancelled record: start it with a new key',
   [WriteFailureType.verificationFailed]: 'the write landed but reads back differently: check the record, then re-run',
 };
