@@ -19,7 +19,7 @@ export const WORKFLOW_CODE = [
   'src/writes/inventory/adjustment.ts',
   'src/writes/work-orders/reference.ts',
   'src/connections/{control-messages,control-state,control-workflow,gate-policy,pacing,waits}.ts',
-  'src/makini/{contract,entities,classify-failure,outcome,retry-after}.ts',
+  'src/makini/{call-timing,contract,entities,classify-failure,outcome,retry-after}.ts',
   'src/observability/search-attributes.ts',
   'src/observability/metric-labels.ts',
   'src/observability/failure-label.ts',

@@ -35,6 +35,7 @@ import * as compensation from '../writes/engine/compensation.js';
 import * as failureInfo from '../writes/engine/failure-info.js';
 import * as fieldValues from '../writes/engine/field-values.js';
 import * as horizon from '../writes/engine/horizon.js';
+import * as lateDuplicates from '../writes/engine/late-duplicates.js';
 import * as input from '../writes/engine/input.js';
 import * as stepObserver from '../writes/engine/step-observer.js';
 import * as steps from '../writes/engine/steps.js';
@@ -85,6 +86,7 @@ for (const moduleExports of [
   fieldValues,
   horizon,
   input,
+  lateDuplicates,
   stepObserver,
   steps,
   verdictGate,
