@@ -22,16 +22,22 @@ export function lookupSchedule(settleMs: number, commitHorizonMs: number): numbe
 
 const minutes = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
 
-/** The summary of one wait of the schedule (the timer's in the UI, the step table's cause). */
+/**
+ * The summary of wait `i` of the schedule (the timer's in the UI, the step table's cause): the
+ * settle delay first (as before the horizon: "letting the write settle"), then each look again.
+ */
 export function horizonWaitCause(
   cause: string,
   system: string,
   waitMs: number,
-  at: number,
+  i: number,
+  schedule: readonly number[],
   commitHorizonMs: number,
-  last: boolean,
 ): string {
-  return last
-    ? `${cause}: ${system} may commit a write up to ${minutes(commitHorizonMs)} late (its commit horizon); waiting ${minutes(waitMs)} for it, then a last look before sending again`
-    : `${cause}: the write may still land (${system} commits up to ${minutes(commitHorizonMs)} late); waiting ${minutes(waitMs)} to look again ${minutes(at)} after`;
+  const horizon = `${system} may commit a write up to ${minutes(commitHorizonMs)} late (its commit horizon)`;
+  if (i === 0) return `${cause}: letting the write settle ${minutes(waitMs)} before looking${schedule.length > 1 ? `; ${horizon}` : ''}`;
+  const at = schedule[i]!;
+  return i === schedule.length - 1
+    ? `${cause}: not found yet; ${horizon}: waiting ${minutes(waitMs)} for it, then a last look before sending again`
+    : `${cause}: not found yet; ${horizon}: waiting ${minutes(waitMs)} to look again ${minutes(at)} after the answer`;
 }

@@ -106,7 +106,7 @@ export class StepRunner {
     try {
       for (const [i, at] of schedule.entries()) {
         const waitMs = Math.max(since + at - Date.now(), 1);
-        const cause = horizonWaitCause(shortCause(info), timing.system, waitMs, at, timing.commitHorizonMs, i === schedule.length - 1);
+        const cause = horizonWaitCause(shortCause(info), timing.system, waitMs, i, schedule, timing.commitHorizonMs);
         this.details(`step ${this.steps.length}: ${name} — ${cause}`);
         rec.waits.push({ cause, ms: waitMs });
         await sleep(waitMs, { summary: cause });
