@@ -236,14 +236,13 @@ async function cancelDuplicate(runner: StepRunner, connectionId: string, key: st
   const statuses = await runner.run('list work-order statuses', (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), {
     summary: 'GET work-order statuses',
   });
-  const wanted = normaliseStatus(cancelStatus);
-  const target = statuses.find((s) => s.status === wanted || (s.name !== undefined && normaliseStatus(s.name) === wanted));
+  const target = findStatus(statuses, cancelStatus);
   if (!target) throw new Error(`the system has no work-order status "${cancelStatus}"`);
   await runner.run('undo late duplicate', (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]), {
     summary: `PUT status ${target.status} on ${key} (a late duplicate)`,
     checkLanded: async () => {
       const now = await readWorkOrder(runner, connectionId, key, 'read late duplicate');
-      return hasStatus(now, target) ? now : undefined;
+      return recordHasStatus(now, target) ? now : undefined;
     },
     checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
   });
