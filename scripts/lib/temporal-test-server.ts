@@ -128,10 +128,21 @@ function install(dir: string, java: string, log: (msg: string) => void): void {
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
   writeFileSync(join(staging, 'pom.xml'), POM);
-  log(`[makini-writes] Temporal test server not found; fetching io.temporal:temporal-test-server:${TEST_SERVER_VERSION} with Maven into ${dir}`);
+  log(
+    `[makini-writes] Temporal test server not found; fetching io.temporal:temporal-test-server:${TEST_SERVER_VERSION} with Maven into ${dir}`,
+  );
   const r = spawnSync(
     'mvn',
-    ['-B', '-q', '-Dstyle.color=never', '-f', join(staging, 'pom.xml'), `${DEPENDENCY_PLUGIN}:copy-dependencies`, `-DoutputDirectory=${join(staging, 'lib')}`, '-DincludeScope=runtime'],
+    [
+      '-B',
+      '-q',
+      '-Dstyle.color=never',
+      '-f',
+      join(staging, 'pom.xml'),
+      `${DEPENDENCY_PLUGIN}:copy-dependencies`,
+      `-DoutputDirectory=${join(staging, 'lib')}`,
+      '-DincludeScope=runtime',
+    ],
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (r.status !== 0) {

@@ -1,26 +1,19 @@
 // A 401 makes the write wait durably for the connection to be reauthorized (src/connections/waits.ts,
 // control-workflow.ts): a day and a half of waiting without a busy retry, resumed by the reauthorize signal, or
 // failed with ConnectionReauthorizationTimedOut once the write's maxConnectionWaitMs has passed.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reauthorizeConnection } from '../../src/connections/control-client.js';
 import { WriteFailureType } from '../../src/failures.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
-import { DAY, failureOf, HOUR, poCreate, skipTime, startTimeSkippingEnv, withStack } from './support/env.js';
+import { DAY, failureOf, HOUR, poCreate, skipTime, timeSkippingEnv, withStack } from './support/env.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = timeSkippingEnv();
 
 describe('a 401 on the PO create', () => {
   it('waits for reauthorization and writes once the connection is reauthorized 36 hours later', { timeout: 120_000 }, async () => {
     const WAIT = 36 * HOUR;
-    await withStack(env, {}, async ({ client, taskQueue, makini }) => {
+    await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
       // The connection answers 401 until it is reauthorized (a call the gate lets through meanwhile,
       // e.g. when the control's answer is late, gets 401 again and waits again).
       let reauthorized = false;
@@ -32,7 +25,7 @@ describe('a 401 on the PO create', () => {
       // 36 h, not 2 days: the connection's control workflow continues as new at 2,000 events (about
       // 47 h of 10-minute rechecks), and the Java test server stops skipping time around that
       // continue-as-new (seen here, not on a real server); the write's own wait has no such limit.
-      await skipTime(env, WAIT);
+      await skipTime(env(), WAIT);
       reauthorized = true;
       await reauthorizeConnection(client, 'acme-sap', { by: 'ops: test', taskQueue });
       const result = await handle.result();
@@ -56,7 +49,7 @@ describe('a 401 on the PO create', () => {
   });
 
   it('fails with ConnectionReauthorizationTimedOut once maxConnectionWaitMs (6 h) has passed', async () => {
-    await withStack(env, {}, async ({ client, taskQueue, makini }) => {
+    await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
       makini.when('createPurchaseOrder', () => answers.unauthorized());
       const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'reauth-timeout', 1, { maxConnectionWaitMs: 6 * HOUR }), {
         taskQueue,

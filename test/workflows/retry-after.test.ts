@@ -1,24 +1,17 @@
 // Retry-After of hours and the step's retry budget (src/writes/engine/step-runner.ts): a 429 waits
 // on a durable timer for as long as Makini asks when the budget allows it, and fails at once, with
 // nothing sent again, when the wait would exceed it. Hours of waiting, seconds of test.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WriteFailureType } from '../../src/failures.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
-import { failureOf, HOUR, poCreate, startTimeSkippingEnv, withStack } from './support/env.js';
+import { failureOf, HOUR, poCreate, timeSkippingEnv, withStack } from './support/env.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await startTimeSkippingEnv();
-});
-afterAll(async () => {
-  await env?.teardown();
-});
+const env = timeSkippingEnv();
 
 describe('a 429 with Retry-After 2 h on the PO create', () => {
   it('waits 2 h on a durable timer and sends once more when the budget allows it (maxTotalMs 3 h)', async () => {
-    await withStack(env, {}, async ({ client, taskQueue, makini }) => {
+    await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
       makini.failNext('createPurchaseOrder', answers.rateLimited(2 * HOUR));
       const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'ra-2h-ok', 2, { maxTotalMs: 3 * HOUR }), { taskQueue });
       const result = await handle.result();
@@ -37,7 +30,7 @@ describe('a 429 with Retry-After 2 h on the PO create', () => {
   });
 
   it('fails at once with RetryBudgetExhausted under the default budget (15 min), sending nothing again', async () => {
-    await withStack(env, {}, async ({ client, taskQueue, makini }) => {
+    await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
       makini.failNext('createPurchaseOrder', answers.rateLimited(2 * HOUR));
       const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'ra-2h-over'), { taskQueue });
       const failure = await failureOf(handle.result());
@@ -53,11 +46,15 @@ describe('a 429 with Retry-After 2 h on the PO create', () => {
   });
 
   it('stops after maxAttempts 429s of 1 h each (3 attempts, 2 waits of 1 h)', async () => {
-    await withStack(env, {}, async ({ client, taskQueue, makini }) => {
+    await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
       makini.when('createPurchaseOrder', () => answers.rateLimited(HOUR));
-      const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'ra-attempts', 1, { maxAttempts: 3, maxTotalMs: 24 * HOUR }), {
-        taskQueue,
-      });
+      const handle = await startCreatePurchaseOrder(
+        client,
+        poCreate('acme-sap', 'ra-attempts', 1, { maxAttempts: 3, maxTotalMs: 24 * HOUR }),
+        {
+          taskQueue,
+        },
+      );
       const failure = await failureOf(handle.result());
 
       expect(failure.type).toBe(WriteFailureType.retryBudgetExhausted);

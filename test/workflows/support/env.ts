@@ -9,7 +9,7 @@ import { ApplicationFailure, SearchAttributeType } from '@temporalio/common';
 import temporalProto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type ActivityInterceptorsFactory } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { ConnectionConfig, ConnectionsFile } from '../../../src/config/connections.js';
 import type { ConnectionPolicyInput } from '../../../src/connections/control-state.js';
 import { connectionControlWorkflowId } from '../../../src/connections/control-messages.js';
@@ -52,8 +52,23 @@ function installRuntime(): void {
   runtimeInstalled = true;
 }
 
+/** The file's test server, started before its tests and stopped after them: `env()` inside a test. */
+export function timeSkippingEnv(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  beforeAll(async () => {
+    env = await startTimeSkippingEnv();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('the time-skipping test server did not start (see beforeAll)');
+    return env;
+  };
+}
+
 /** One time-skipping test server for a test file (the launcher global-setup installed), with the search attributes registered. */
-export async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+async function startTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   installRuntime();
   for (let attempt = 1; ; attempt++) {
     let env: TestWorkflowEnvironment | undefined;
@@ -130,13 +145,11 @@ export interface StackOptions {
  * calls). The test server has no task queue fairness, so the write-calls worker is created
  * directly, without its rate configuration (src/connections/write-calls-worker.ts).
  */
-export async function withStack<T>(
-  env: TestWorkflowEnvironment,
-  opts: StackOptions,
-  body: (stack: Stack) => Promise<T>,
-): Promise<T> {
+export async function withStack<T>(env: TestWorkflowEnvironment, opts: StackOptions, body: (stack: Stack) => Promise<T>): Promise<T> {
   const namespace = env.namespace ?? 'default';
-  const connections: ConnectionsFile = { connections: opts.connections ?? [{ id: 'acme-sap', system: 'sap', token: { env: 'ACME_SAP_TOKEN' } }] };
+  const connections: ConnectionsFile = {
+    connections: opts.connections ?? [{ id: 'acme-sap', system: 'sap', token: { env: 'ACME_SAP_TOKEN' } }],
+  };
   const byId = new Map(connections.connections.map((c) => [c.id, c]));
   const makini = new FakeMakini(() => env.currentTimeMs());
   // The gate and the bulk activities use a plain client: they must not unlock time skipping.
@@ -186,7 +199,12 @@ export async function withStack<T>(
 }
 
 /** A purchase order create on `connectionId` with `lines` lines (vendor, site and currency as the profiles require). */
-export function poCreate(connectionId: string, idempotencyKey: string, lines = 2, retryBudget?: Partial<RetryBudget>): CreatePurchaseOrderInput {
+export function poCreate(
+  connectionId: string,
+  idempotencyKey: string,
+  lines = 2,
+  retryBudget?: Partial<RetryBudget>,
+): CreatePurchaseOrderInput {
   return {
     connectionId,
     idempotencyKey,

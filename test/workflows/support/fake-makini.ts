@@ -13,14 +13,26 @@ import type { ProbeResult } from '../../../src/connections/probe.js';
 
 /** What Makini answers instead of a success: an HTTP error, or no answer at all. */
 export type FakeAnswer =
-  | { status: number; code?: string; message?: string; retryAfterMs?: number }
-  | { noAnswer: string; connected: boolean };
+  { status: number; code?: string; message?: string; retryAfterMs?: number } | { noAnswer: string; connected: boolean };
 
 /** Answers the rest of the tests use by name. */
 export const answers = {
-  rateLimited: (retryAfterMs: number): FakeAnswer => ({ status: 429, code: MakiniErrorCode.rateLimitExceeded, message: 'rate limit exceeded', retryAfterMs }),
-  unauthorized: (): FakeAnswer => ({ status: 401, code: MakiniErrorCode.authenticationFailed, message: 'the connection needs reauthorization' }),
-  unavailable: (): FakeAnswer => ({ status: 503, code: MakiniErrorCode.serviceUnavailable, message: 'the connected system does not answer' }),
+  rateLimited: (retryAfterMs: number): FakeAnswer => ({
+    status: 429,
+    code: MakiniErrorCode.rateLimitExceeded,
+    message: 'rate limit exceeded',
+    retryAfterMs,
+  }),
+  unauthorized: (): FakeAnswer => ({
+    status: 401,
+    code: MakiniErrorCode.authenticationFailed,
+    message: 'the connection needs reauthorization',
+  }),
+  unavailable: (): FakeAnswer => ({
+    status: 503,
+    code: MakiniErrorCode.serviceUnavailable,
+    message: 'the connected system does not answer',
+  }),
   refused: (message: string): FakeAnswer => ({ status: 409, code: MakiniErrorCode.writeNotAllowed, message }),
   invalid: (message: string): FakeAnswer => ({ status: 400, code: MakiniErrorCode.validationFailed, message }),
 };
@@ -139,7 +151,10 @@ export class FakeMakini {
 
   private po(key: string): Po {
     const po = this.purchaseOrders.get(key);
-    if (!po) throw new MakiniError(classifyHttpFailure({ method: 'GET', path: `/api/eam/purchase-orders/${key}`, status: 404, code: MakiniErrorCode.notFound }));
+    if (!po)
+      throw new MakiniError(
+        classifyHttpFailure({ method: 'GET', path: `/api/eam/purchase-orders/${key}`, status: 404, code: MakiniErrorCode.notFound }),
+      );
     return po;
   }
 
@@ -163,7 +178,8 @@ export class FakeMakini {
           const po = [...this.purchaseOrders.values()].find((p) => p.fields[ref] === reference);
           return po ? this.snapshot(po, ref) : null;
         }),
-      getPurchaseOrder: (connectionId, key, ref) => this.call('getPurchaseOrder', [connectionId, key, ref], () => this.snapshot(this.po(key), ref)),
+      getPurchaseOrder: (connectionId, key, ref) =>
+        this.call('getPurchaseOrder', [connectionId, key, ref], () => this.snapshot(this.po(key), ref)),
       createPurchaseOrder: (connectionId, body, ref) =>
         this.call('createPurchaseOrder', [connectionId, body, ref], () => {
           const { lineItems, ...fields } = body as { lineItems?: { lineNo: number }[] };
@@ -180,7 +196,8 @@ export class FakeMakini {
           po.lines.push(added);
           return added;
         }),
-      listPurchaseOrderLines: (connectionId, key) => this.call('listPurchaseOrderLines', [connectionId, key], () => this.po(key).lines.map((l) => ({ ...l }))),
+      listPurchaseOrderLines: (connectionId, key) =>
+        this.call('listPurchaseOrderLines', [connectionId, key], () => this.po(key).lines.map((l) => ({ ...l }))),
       updatePurchaseOrder: (connectionId, key, changes, ref) =>
         this.call('updatePurchaseOrder', [connectionId, key, changes, ref], () => {
           const po = this.po(key);
