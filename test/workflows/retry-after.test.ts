@@ -10,8 +10,8 @@ import { failureOf, HOUR, poCreate, timeSkippingEnv, withStack } from './support
 const env = timeSkippingEnv();
 
 describe('a 429 with Retry-After 2 h on the PO create', () => {
-  it('waits 2 h on a durable timer and sends once more when the budget allows it (maxTotalMs 3 h)', async () => {
-    await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
+  it('waits 2 h on a durable timer and sends once more when the budget and the policy allow it (maxTotalMs 3 h, maxRetryAfterMs 3 h)', async () => {
+    await withStack(env(), { connectionPolicy: { maxRetryAfterMs: 3 * HOUR } }, async ({ client, taskQueue, makini }) => {
       makini.failNext('createPurchaseOrder', answers.rateLimited(2 * HOUR));
       const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'ra-2h-ok', 2, { maxTotalMs: 3 * HOUR }), { taskQueue });
       const result = await handle.result();
@@ -26,6 +26,22 @@ describe('a 429 with Retry-After 2 h on the PO create', () => {
       const create = result.steps.find((s) => s.name.startsWith('create purchase order'))!;
       expect(create).toMatchObject({ outcome: 'succeeded', attempts: 2 });
       expect(create.waits).toEqual([{ cause: expect.stringContaining('Retry-After 7200 s'), ms: 2 * HOUR }]);
+    });
+  });
+
+  it("waits only the connection policy's maxRetryAfterMs (default 1 h) when Makini asks for 2 h", async () => {
+    await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
+      makini.failNext('createPurchaseOrder', answers.rateLimited(2 * HOUR));
+      const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'ra-2h-capped', 1, { maxTotalMs: 3 * HOUR }), {
+        taskQueue,
+      });
+      const result = await handle.result();
+
+      expect(makini.callsOf('createPurchaseOrder').map((c) => c.answer)).toEqual(['429', 'ok']);
+      expect(makini.between('createPurchaseOrder', 0, 1)).toBeGreaterThanOrEqual(HOUR);
+      expect(makini.between('createPurchaseOrder', 0, 1)).toBeLessThan(HOUR + 60_000);
+      const create = result.steps.find((s) => s.name.startsWith('create purchase order'))!;
+      expect(create.waits).toEqual([{ cause: expect.stringContaining('Retry-After 7200 s capped at 3600 s'), ms: HOUR }]);
     });
   });
 

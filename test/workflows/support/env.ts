@@ -25,7 +25,7 @@ import { effectiveProfile } from '../../../src/profiles/overrides.js';
 import { createWriteResultActivities } from '../../../src/writes/bulk/activities.js';
 import type { RetryBudget } from '../../../src/writes/engine/steps.js';
 import type { CreatePurchaseOrderInput } from '../../../src/writes/purchase-orders/contract.js';
-import { runtimeInstalledByTest } from '../../support/temporal.js';
+import { runtimeInstalledElsewhere } from '../../support/production-worker.js';
 import { FakeMakini } from './fake-makini.js';
 
 export const HOUR = 3_600_000;
@@ -48,7 +48,7 @@ function installRuntime(): void {
     // Core warns at every worker start that the test server lacks a heartbeat capability the layer does not use.
     telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } },
   });
-  runtimeInstalledByTest();
+  runtimeInstalledElsewhere();
   runtimeInstalled = true;
 }
 

@@ -47,6 +47,7 @@ type FakeName =
   | 'listPurchaseOrderLines'
   | 'updatePurchaseOrder'
   | 'setPurchaseOrderStatus'
+  | 'listPurchaseOrderStatuses'
   | 'probeConnection';
 
 /** The request each activity makes (method and path), for the classified failure's message. */
@@ -59,6 +60,7 @@ const REQUESTS: Record<FakeName, [string, string]> = {
   listPurchaseOrderLines: ['GET', '/api/eam/purchase-orders/{key}/line-items'],
   updatePurchaseOrder: ['PUT', '/api/eam/purchase-orders/{key}'],
   setPurchaseOrderStatus: ['PUT', '/api/eam/purchase-orders/{key}'],
+  listPurchaseOrderStatuses: ['GET', '/api/eam/statuses/purchase-orders'],
   probeConnection: ['GET', '/api/integrations/current'],
 };
 
@@ -210,6 +212,11 @@ export class FakeMakini {
           po.status = status;
           return this.snapshot(po, ref);
         }),
+      // The connection's purchase-order statuses (key, code and name alike here: the status a PO holds).
+      listPurchaseOrderStatuses: (connectionId) =>
+        this.call('listPurchaseOrderStatuses', [connectionId], () =>
+          ['open', 'approved', 'cancelled', 'closed'].map((s) => ({ key: s, code: s, name: s })),
+        ),
       // The probe never throws for an answer (src/connections/probe.ts): up, down or auth.
       probeConnection: async (connectionId) => {
         const n = (this.counts.get('probeConnection') ?? 0) + 1;

@@ -3,10 +3,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { ensureTestServer } from '../../../scripts/lib/temporal-test-server.js';
-import { WORKFLOW_BUNDLE } from '../../../src/composition/compose.js';
+import { bundleProductionWorkflows } from '../../support/production-worker.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -21,7 +20,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('testServerPath', await ensureTestServer());
   dir = mkdtempSync(join(tmpdir(), 'makini-writes-wf-'));
   // The production bundle options (preloaded shared modules included), as the worker bundles them.
-  const { code } = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleProductionWorkflows();
   const path = join(dir, 'workflows.js');
   writeFileSync(path, code);
   project.provide('workflowBundlePath', path);
