@@ -1,0 +1,230 @@
+// The Makini activities of the workflow layer, as plain functions under their production names:
+// a small in-memory target system (purchase orders and their lines) and a script of answers. A
+// scripted answer fails the activity exactly as the production activity would: the answer is
+// classified by the production table (classifyHttpFailure / classifyNetworkFailure) and thrown
+// through `asActivity`, so the workflow sees the same ApplicationFailure type and details.
+import type { ActivityResult } from '../../../src/makini/activity-result.js';
+import { asActivity } from '../../../src/makini/activity-result.js';
+import { classifyHttpFailure, classifyNetworkFailure } from '../../../src/makini/classify-failure.js';
+import { MakiniErrorCode } from '../../../src/makini/contract.js';
+import { MakiniError } from '../../../src/makini/errors.js';
+import type { MakiniActivities, PoSnapshot } from '../../../src/activities/index.js';
+import type { ProbeResult } from '../../../src/connections/probe.js';
+
+/** What Makini answers instead of a success: an HTTP error, or no answer at all. */
+export type FakeAnswer =
+  { status: number; code?: string; message?: string; retryAfterMs?: number } | { noAnswer: string; connected: boolean };
+
+/** Answers the rest of the tests use by name. */
+export const answers = {
+  rateLimited: (retryAfterMs: number): FakeAnswer => ({
+    status: 429,
+    code: MakiniErrorCode.rateLimitExceeded,
+    message: 'rate limit exceeded',
+    retryAfterMs,
+  }),
+  unauthorized: (): FakeAnswer => ({
+    status: 401,
+    code: MakiniErrorCode.authenticationFailed,
+    message: 'the connection needs reauthorization',
+  }),
+  unavailable: (): FakeAnswer => ({
+    status: 503,
+    code: MakiniErrorCode.serviceUnavailable,
+    message: 'the connected system does not answer',
+  }),
+  refused: (message: string): FakeAnswer => ({ status: 409, code: MakiniErrorCode.writeNotAllowed, message }),
+  invalid: (message: string): FakeAnswer => ({ status: 400, code: MakiniErrorCode.validationFailed, message }),
+};
+
+/** The activities a fake serves (Makini's, by their production names). */
+type FakeName =
+  | 'vendorExists'
+  | 'findPurchaseOrderByReference'
+  | 'getPurchaseOrder'
+  | 'createPurchaseOrder'
+  | 'addPurchaseOrderLine'
+  | 'listPurchaseOrderLines'
+  | 'updatePurchaseOrder'
+  | 'setPurchaseOrderStatus'
+  | 'listPurchaseOrderStatuses'
+  | 'probeConnection';
+
+/** The request each activity makes (method and path), for the classified failure's message. */
+const REQUESTS: Record<FakeName, [string, string]> = {
+  vendorExists: ['GET', '/api/eam/vendors/{key}'],
+  findPurchaseOrderByReference: ['GET', '/api/eam/purchase-orders'],
+  getPurchaseOrder: ['GET', '/api/eam/purchase-orders/{key}'],
+  createPurchaseOrder: ['POST', '/api/eam/purchase-orders'],
+  addPurchaseOrderLine: ['POST', '/api/eam/purchase-orders/{key}/line-items'],
+  listPurchaseOrderLines: ['GET', '/api/eam/purchase-orders/{key}/line-items'],
+  updatePurchaseOrder: ['PUT', '/api/eam/purchase-orders/{key}'],
+  setPurchaseOrderStatus: ['PUT', '/api/eam/purchase-orders/{key}'],
+  listPurchaseOrderStatuses: ['GET', '/api/eam/statuses/purchase-orders'],
+  probeConnection: ['GET', '/api/integrations/current'],
+};
+
+/** One call as the fake saw it: when (test server time), what, and what it answered. */
+export interface FakeCall {
+  name: FakeName;
+  args: unknown[];
+  /** The test server's (skipped) time of the call, epoch ms. */
+  at: number;
+  /** `ok`, or the status / no-answer reason it failed with. */
+  answer: string;
+}
+
+/** Decides a call's answer: undefined lets the in-memory system answer. */
+type Rule = (args: unknown[], callNo: number) => FakeAnswer | undefined;
+
+interface Po {
+  key: string;
+  status: string;
+  fields: Record<string, unknown>;
+  lines: { key: string; lineNo: number }[];
+}
+
+export class FakeMakini {
+  readonly calls: FakeCall[] = [];
+  readonly purchaseOrders = new Map<string, Po>();
+  private readonly rules = new Map<FakeName, Rule[]>();
+  private readonly counts = new Map<FakeName, number>();
+  private seq = 0;
+  /** What the breaker's probe finds, call by call (`down` until told otherwise). */
+  probe: (callNo: number) => ProbeResult['outcome'] = () => 'up';
+
+  /** @param now the test server's time (skipped), for the call log. */
+  constructor(private readonly now: () => Promise<number>) {}
+
+  /** The next calls of `name` get these answers, in order; later ones answer normally. */
+  failNext(name: FakeName, ...scripted: FakeAnswer[]): this {
+    const before = this.counts.get(name) ?? 0;
+    return this.when(name, (_args, n) => scripted[n - 1 - before]);
+  }
+
+  /** Every call of `name` for which `rule` returns an answer gets it. */
+  when(name: FakeName, rule: Rule): this {
+    this.rules.set(name, [...(this.rules.get(name) ?? []), rule]);
+    return this;
+  }
+
+  /** Resolves once `name` has been called `count` times (polls: the calls come from the worker in this process). */
+  async called(name: FakeName, count = 1): Promise<void> {
+    for (let i = 0; this.callsOf(name).length < count; i++) {
+      if (i > 600) throw new Error(`${name} called ${this.callsOf(name).length} times after 30 s, expected ${count}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  /** Test server time between the `from`-th and the `to`-th call of `name` (0-based). */
+  between(name: FakeName, from: number, to: number): number {
+    const calls = this.callsOf(name);
+    const [a, b] = [calls[from], calls[to]];
+    if (!a || !b) throw new Error(`${name} was called ${calls.length} times; no call ${from} and ${to}`);
+    return b.at - a.at;
+  }
+
+  /** The calls of one activity. */
+  callsOf(name: FakeName): FakeCall[] {
+    return this.calls.filter((c) => c.name === name);
+  }
+
+  private async call<T>(name: FakeName, args: unknown[], body: () => T): Promise<ActivityResult<T>> {
+    const n = (this.counts.get(name) ?? 0) + 1;
+    this.counts.set(name, n);
+    const at = await this.now();
+    const scripted = (this.rules.get(name) ?? []).map((r) => r(args, n)).find((a) => a !== undefined);
+    const [method, path] = REQUESTS[name];
+    const requestId = `req_${++this.seq}`;
+    return asActivity(async () => {
+      if (scripted) {
+        this.calls.push({ name, args, at, answer: 'status' in scripted ? String(scripted.status) : scripted.noAnswer });
+        throw new MakiniError(
+          'status' in scripted
+            ? classifyHttpFailure({ method, path, requestId, processingTimeMs: 3, ...scripted })
+            : classifyNetworkFailure(method, path, scripted.noAnswer, scripted.connected),
+        );
+      }
+      const value = body();
+      this.calls.push({ name, args, at, answer: 'ok' });
+      return { value, call: { requestIds: [requestId], processingTimeMs: 3, status: method === 'POST' ? 201 : 200 } };
+    });
+  }
+
+  private po(key: string): Po {
+    const po = this.purchaseOrders.get(key);
+    if (!po)
+      throw new MakiniError(
+        classifyHttpFailure({ method: 'GET', path: `/api/eam/purchase-orders/${key}`, status: 404, code: MakiniErrorCode.notFound }),
+      );
+    return po;
+  }
+
+  private snapshot(po: Po, ref: string): PoSnapshot {
+    const reference = po.fields[ref];
+    return {
+      key: po.key,
+      status: po.status,
+      reference: typeof reference === 'string' ? reference : undefined,
+      fields: { ...po.fields, key: po.key, status: po.status },
+      lines: po.lines.map((l) => ({ ...l })),
+    };
+  }
+
+  /** The activities, under their production names (the type checks each signature). */
+  activities(): Pick<MakiniActivities, FakeName> {
+    return {
+      vendorExists: (connectionId, value, by) => this.call('vendorExists', [connectionId, value, by], () => true),
+      findPurchaseOrderByReference: (connectionId, ref, reference) =>
+        this.call('findPurchaseOrderByReference', [connectionId, ref, reference], () => {
+          const po = [...this.purchaseOrders.values()].find((p) => p.fields[ref] === reference);
+          return po ? this.snapshot(po, ref) : null;
+        }),
+      getPurchaseOrder: (connectionId, key, ref) =>
+        this.call('getPurchaseOrder', [connectionId, key, ref], () => this.snapshot(this.po(key), ref)),
+      createPurchaseOrder: (connectionId, body, ref) =>
+        this.call('createPurchaseOrder', [connectionId, body, ref], () => {
+          const { lineItems, ...fields } = body as { lineItems?: { lineNo: number }[] };
+          const key = `po_${this.purchaseOrders.size + 1}`;
+          const po: Po = { key, status: 'open', fields, lines: [] };
+          for (const l of lineItems ?? []) po.lines.push({ key: `${key}_line_${l.lineNo}`, lineNo: l.lineNo });
+          this.purchaseOrders.set(key, po);
+          return this.snapshot(po, ref);
+        }),
+      addPurchaseOrderLine: (connectionId, key, line) =>
+        this.call('addPurchaseOrderLine', [connectionId, key, line], () => {
+          const po = this.po(key);
+          const added = { key: `${key}_line_${String(line.lineNo)}`, lineNo: Number(line.lineNo) };
+          po.lines.push(added);
+          return added;
+        }),
+      listPurchaseOrderLines: (connectionId, key) =>
+        this.call('listPurchaseOrderLines', [connectionId, key], () => this.po(key).lines.map((l) => ({ ...l }))),
+      updatePurchaseOrder: (connectionId, key, changes, ref) =>
+        this.call('updatePurchaseOrder', [connectionId, key, changes, ref], () => {
+          const po = this.po(key);
+          Object.assign(po.fields, changes);
+          return this.snapshot(po, ref);
+        }),
+      setPurchaseOrderStatus: (connectionId, key, status, ref) =>
+        this.call('setPurchaseOrderStatus', [connectionId, key, status, ref], () => {
+          const po = this.po(key);
+          po.status = status;
+          return this.snapshot(po, ref);
+        }),
+      // The connection's purchase-order statuses (key, code and name alike here: the status a PO holds).
+      listPurchaseOrderStatuses: (connectionId) =>
+        this.call('listPurchaseOrderStatuses', [connectionId], () =>
+          ['open', 'approved', 'cancelled', 'closed'].map((s) => ({ key: s, code: s, name: s })),
+        ),
+      // The probe never throws for an answer (src/connections/probe.ts): up, down or auth.
+      probeConnection: async (connectionId) => {
+        const n = (this.counts.get('probeConnection') ?? 0) + 1;
+        this.counts.set('probeConnection', n);
+        const outcome = this.probe(n);
+        this.calls.push({ name: 'probeConnection', args: [connectionId], at: await this.now(), answer: outcome });
+        return { outcome, message: `probe ${n}: ${outcome}` };
+      },
+    };
+  }
+}
