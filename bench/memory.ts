@@ -202,7 +202,7 @@ function memoryTable(product: WaitingMemory, baseline: WaitingMemory, served429:
       "Where a waiting write's workflow heap went before: with reuseV8Context every workflow got its own instance of each workflow module, " +
         'mostly the zod schemas of every write type (907 KiB per waiting write). Every module of the workflow bundle that keeps no per-workflow state ' +
         '(schemas, catalog, write rules, failure types) is now evaluated once per worker thread and shared (src/workflows/shared-modules.ts); ' +
-        'only the modules around connections/pacing.ts, which keeps per-workflow state, stay per workflow. Validation and the rule check stay in the ' +
+        'only the modules around connections/workflow/pacing.ts, which keeps per-workflow state, stay per workflow. Validation and the rule check stay in the ' +
         "workflow, so no history changes: moving them into an activity would have changed every write's commands.",
       `The workflow sandbox runs in a worker thread (reuseV8Context; ${product.waiting.workflowThreads.threads} such thread(s) in the production process): its live heap is the "workflow thread heap" column, read through the inspector after a full GC there. ` +
         'RSS also holds memory V8 and the Rust core have not returned to the OS, so its per-workflow figure is an upper bound.',

@@ -12,7 +12,7 @@ import { fmt, mapLimit } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
 import { NAIVE_RETRY } from './workflows/naive.js';
 import { sentCalls, summarizeSendTiming, type SendTimingSummary } from './lib/send-timing.js';
-import { PACING_WINDOW_S, pacedWritesPerSecond } from '../src/connections/gate-policy.js';
+import { PACING_WINDOW_S, pacedWritesPerSecond } from '../src/connections/workflow/gate-policy.js';
 
 export interface RateLimitedOptions {
   writes: number;

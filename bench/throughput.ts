@@ -5,7 +5,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { startCreatePurchaseOrder } from '../src/client/index.js';
-import { writeCallsQueueOf } from '../src/connections/gate-policy.js';
+import { writeCallsQueueOf } from '../src/connections/workflow/gate-policy.js';
 import { UNPACED_WRITES_PER_MINUTE, type BenchStack } from './lib/stack.js';
 import { createPoInput, PO_HEADER, poLines, uniqueKey } from './lib/po-input.js';
 import { fmt, mapLimit, percentile } from './lib/stats.js';

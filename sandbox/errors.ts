@@ -1,6 +1,6 @@
 // Error answers of the sandbox: Makini's error shape `{ error: { code, type, message, request_id } }`.
 import type { z } from 'zod';
-import { MakiniErrorCode, MakiniErrorType } from '../src/makini/contract.js';
+import { MakiniErrorCode, MakiniErrorType } from '../src/makini/workflow/contract.js';
 
 /**
  * 405 for DELETE and other methods no endpoint has. Makini publishes no code for it; this one is

@@ -1,7 +1,7 @@
 // What an injected fault answers instead of (or after) the system: JSON errors, proxy pages,
 // empty or garbled bodies, or nothing at all. Pure: the server sends what this describes.
 import { STATUS_CODES } from 'node:http';
-import { MakiniErrorCode, MakiniHeader } from '../src/makini/contract.js';
+import { MakiniErrorCode, MakiniHeader } from '../src/makini/workflow/contract.js';
 import { codeForStatus } from './errors.js';
 import type { ActiveFault } from './faults.js';
 import { imfFixdate } from './respond.js';

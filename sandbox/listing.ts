@@ -2,7 +2,7 @@
 // sort[field]=1 (desc) | 0 (asc), page / per_page, and the Laravel-style links/meta envelope; or,
 // per connection, cursor pages as Makini's FAQ describes them (meta.next_cursor, ?cursor=).
 import { Buffer } from 'node:buffer';
-import { MakiniQuery } from '../src/makini/contract.js';
+import { MakiniQuery } from '../src/makini/workflow/contract.js';
 import { DEFAULT_BEHAVIOUR, type ConnectionBehaviour } from './behaviour.js';
 import { validationFailed, type FieldProblem } from './errors.js';
 

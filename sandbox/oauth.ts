@@ -5,7 +5,7 @@
 // refused afterwards), and `expires_in` comes as Makini's sample writes it, an epoch time in a string.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { MakiniOAuth } from '../src/makini/contract.js';
+import { MakiniOAuth } from '../src/makini/workflow/contract.js';
 import type { Registry, SandboxConnection } from './registry.js';
 import { sendJson, type Exchange } from './respond.js';
 

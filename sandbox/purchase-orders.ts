@@ -1,5 +1,5 @@
 // Purchase orders and their lines: one transaction per request, per-system line and state rules.
-import { MakiniPath } from '../src/makini/contract.js';
+import { MakiniPath } from '../src/makini/workflow/contract.js';
 import { applyChanges, applyReferenceField } from './behaviour.js';
 import { notFound, validationFailed, writeNotAllowed, type FieldProblem } from './errors.js';
 import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';
@@ -195,7 +195,7 @@ export function updatePurchaseOrder(ctx: HandlerContext): HandlerResult {
 /**
  * PUT .../status `{status}`: the only way to approve, close or cancel (nothing is deleted). The
  * body names the status by its code from GET /statuses/purchase-orders, exactly (the client's
- * [assumed] choice, PO_STATUS_BODY_NAMES_BY in src/makini/contract.ts); a key or a name is refused.
+ * [assumed] choice, PO_STATUS_BODY_NAMES_BY in src/makini/workflow/contract.ts); a key or a name is refused.
  */
 export function setPurchaseOrderStatus(ctx: HandlerContext): HandlerResult {
   const { system } = ctx;

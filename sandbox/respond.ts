@@ -1,7 +1,7 @@
 // Writing answers: every one carries X-Request-Id and X-Processing-Time-Ms, as Makini's do.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { MakiniHeader } from '../src/makini/contract.js';
+import { MakiniHeader } from '../src/makini/workflow/contract.js';
 import { errorBody, type SandboxHttpError } from './errors.js';
 
 export interface Exchange {

@@ -1,5 +1,5 @@
 // The public endpoints, built from MakiniPath so the sandbox serves exactly the client's paths.
-import { MakiniPath } from '../src/makini/contract.js';
+import { MakiniPath } from '../src/makini/workflow/contract.js';
 import type { Handler } from './handler.js';
 import * as po from './purchase-orders.js';
 import * as ref from './reference.js';

@@ -4,7 +4,7 @@
 // landed and only the answer is lost, late or garbled): see faults.ts.
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MakiniErrorCode, MakiniHeader, MakiniPath } from '../src/makini/contract.js';
+import { MakiniErrorCode, MakiniHeader, MakiniPath } from '../src/makini/workflow/contract.js';
 import { handleAdmin, isAdminPath } from './admin.js';
 import { presentValues } from './behaviour.js';
 import { notFound, SANDBOX_METHOD_NOT_ALLOWED, SandboxHttpError, validationFailed } from './errors.js';

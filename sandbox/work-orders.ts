@@ -1,6 +1,6 @@
 // Work orders and their materials. Required fields per platform come from Makini's published
 // platform validation ("POST work-orders" / "PUT work-orders"), named all at once when missing.
-import { MakiniPath } from '../src/makini/contract.js';
+import { MakiniPath } from '../src/makini/workflow/contract.js';
 import { applyChanges, applyReferenceField } from './behaviour.js';
 import { notFound, validationFailed, writeNotAllowed, type FieldProblem } from './errors.js';
 import { listed, param, read, wrote, type HandlerContext, type HandlerResult } from './handler.js';

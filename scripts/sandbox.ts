@@ -7,7 +7,7 @@
 // Admin API (loopback only, see sandbox/admin-api.ts): /_admin/connections/{id}/state | requests | faults | behaviour | ...
 // Seeded keys are not codes: vendor V-100 has code 0000100100 (see sandbox/store.ts).
 // Set SANDBOX_QUIET=1 to stop logging one line per request. Ctrl-C (SIGINT) or SIGTERM stops it.
-import { MakiniPath, MakiniQuery } from '../src/makini/contract.js';
+import { MakiniPath, MakiniQuery } from '../src/makini/workflow/contract.js';
 import { AdminPath } from '../sandbox/admin-api.js';
 import { startSandbox } from '../sandbox/index.js';
 import { DEMO_CONNECTIONS } from './lib/demo-connections.js';

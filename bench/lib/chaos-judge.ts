@@ -21,8 +21,8 @@
 //   - a write that completed applied something in its time (or says it found it already applied);
 //   - every failure is an ApplicationFailure of an exported type, non-retryable, with a message.
 import type { RequestLogEntry, SandboxState } from '../../sandbox/index.js';
-import { MakiniFailureType, WriteFailureType } from '../../src/failures.js';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniFailureType, WriteFailureType } from '../../src/failures/workflow/failure-types.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import type { Chain, PlannedWrite, WriteData } from './chaos-plan.js';
 
 /** What became of one planned write, as the service that started it saw it. */
@@ -111,7 +111,7 @@ const REFUSED_AS_PLANNED = new Set<string>([
 ]);
 const WRITE_METHODS = new Set(['POST', 'PUT']);
 
-/** The idempotency key's marker where a CMMS keeps it in the description (src/writes/work-orders/reference.ts). */
+/** The idempotency key's marker where a CMMS keeps it in the description (src/writes/work-orders/workflow/reference.ts). */
 const markerOf = (key: string) => `[makini-writes:${key}]`;
 /** Status a cancelled purchase order has, per system (its profile's `delete.status`). */
 const PO_CANCEL_STATUS: Record<string, string> = { netsuite: 'closed' };

@@ -5,7 +5,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RequestLogEntry } from '../../sandbox/admin-client.js';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { makiniFailureInfoSchema, MakiniFailureType } from '../../src/failures.js';
+import { makiniFailureInfoSchema, MakiniFailureType } from '../../src/failures/workflow/failure-types.js';
 import { activityAttempts, type ActivityAttempt } from './history-times.js';
 import { percentile } from './stats.js';
 

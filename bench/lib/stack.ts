@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import proto from '@temporalio/proto';
 import { freePort, startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
-import { writeCallsQueueOf } from '../../src/connections/gate-policy.js';
+import { writeCallsQueueOf } from '../../src/connections/workflow/gate-policy.js';
 import { buildMakiniActivities } from '../../src/composition/compose.js';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { benchActivities } from '../workflows/activities.js';

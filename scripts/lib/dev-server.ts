@@ -5,7 +5,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/workflow/search-attributes.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 
 export interface DevServerOptions {

@@ -1,5 +1,5 @@
 // The step table as text, for `start --wait` and `status`.
-import type { StepRecord } from '../writes/engine/steps.js';
+import type { StepRecord } from '../writes/workflow/engine/steps.js';
 import { printable } from '../observability/printable.js';
 
 export function formatSteps(steps: StepRecord[]): string {

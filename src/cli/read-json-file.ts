@@ -2,7 +2,7 @@
 // and a file that is not JSON is reported by position only. Node's JSON.parse quotes the text
 // around the error ("…"token": s3cr3t…" is not valid JSON), and an input file may hold a secret.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { MAX_INPUT_BYTES } from '../writes/engine/input.js';
+import { MAX_INPUT_BYTES } from '../writes/workflow/engine/input.js';
 import { CliUsageError } from './command.js';
 
 /**

@@ -7,13 +7,13 @@ import type { EncryptionSettings } from '../config/settings.js';
 import { EncryptionCodec, parseEncryptionKeys } from './encryption-codec.js';
 
 /**
- * The failure converter module (./failure-converter.ts, or .js in dist/). A path, not an object: the SDK bundles it
+ * The failure converter module (./workflow/failure-converter.ts, or .js in dist/). A path, not an object: the SDK bundles it
  * into the workflows, where workflow failures are converted (a bundle made without it, e.g. by
  * `bundleWorkflowCode` without `failureConverterPath`, leaves workflow failure messages in plain text).
  */
 export const FAILURE_CONVERTER_PATH = fileURLToPath(
   // `.ts` when this module runs from src/ (tsx, vitest), `.js` when it runs compiled from dist/.
-  new URL(`./failure-converter${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+  new URL(`./workflow/failure-converter${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
 export interface EncryptionOptions {

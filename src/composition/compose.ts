@@ -11,7 +11,7 @@ import { oauthConnectionIds, oauthTokensFor, type OAuthSettings } from '../confi
 import { createTokenSource, type TokenProvider } from '../config/token-source.js';
 import type { TokenStore } from '../config/token-store.js';
 import { announceOAuthConnections } from '../connections/control-client.js';
-import type { ConnectionPolicyInput } from '../connections/control-state.js';
+import type { ConnectionPolicyInput } from '../connections/workflow/control-state.js';
 import { connectionGateInterceptors } from '../connections/gate.js';
 import { createWriteCallsWorker, runAlongside } from '../connections/write-calls-worker.js';
 import { MakiniClient } from '../makini/client.js';

@@ -20,7 +20,7 @@ export type { TokenProvider } from '../config/token-source.js';
 // `token: { oauth: true }` connections: a secrets manager as the token store (`tokenStore` option).
 export { FileTokenStore, TokenStoreError, type StoredTokens, type TokenStore } from '../config/token-store.js';
 export { Secret } from '../config/secret.js';
-export type { ConnectionPolicyInput } from '../connections/control-state.js';
+export type { ConnectionPolicyInput } from '../connections/workflow/control-state.js';
 export {
   createTracing,
   tracingFromEnv,

@@ -3,7 +3,7 @@
 // store again first: a refresh someone else just did is not repeated with a spent refresh token).
 // The connection's control workflow schedules refreshes (control-workflow.ts); a 401 on a write
 // asks for one more (waits.ts). Callers get times, never tokens, except `accessToken` for the call.
-import type { TokenRefreshAnswer } from '../connections/control-state.js';
+import type { TokenRefreshAnswer } from '../connections/workflow/control-state.js';
 import type { Secret } from './secret.js';
 import type { StoredTokens, TokenStore } from './token-store.js';
 import { TokenEndpointError, type TokenEndpoint } from '../makini/token-endpoint.js';

@@ -1,7 +1,7 @@
 // Every setting of the worker and tools, read from the environment once and validated.
 // A bad setting stops start-up with a message naming it and what was expected.
 import { z } from 'zod';
-import { MAKINI_DEFAULT_BASE_URL } from '../makini/contract.js';
+import { MAKINI_DEFAULT_BASE_URL } from '../makini/workflow/contract.js';
 import { formatZodIssues } from './format-issues.js';
 import { Secret } from './secret.js';
 import { parseEncryptionKeys } from '../codec/encryption-codec.js';

@@ -1,8 +1,8 @@
 // What ops tools and the webhook receiver do with a connection: read its state, say it has been
 // reauthorized, hand it a verified webhook event, list the writes waiting for it.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { ConnectionEvent, ConnectionPolicyInput, TokenNotice } from './control-state.js';
-import { SA_CONNECTION_ID, SA_WAITING_FOR } from '../observability/search-attributes.js';
+import type { ConnectionEvent, ConnectionPolicyInput, TokenNotice } from './workflow/control-state.js';
+import { SA_CONNECTION_ID, SA_WAITING_FOR } from '../observability/workflow/search-attributes.js';
 import {
   CONNECTION_CONTROL_WORKFLOW,
   connectionControlWorkflowId,
@@ -13,10 +13,10 @@ import {
   reauthorizedSignal,
   type ConnectionControlInput,
   type ConnectionStatus,
-} from './control-messages.js';
+} from './workflow/control-messages.js';
 
-export type { ConnectionStatus } from './control-messages.js';
-export type { ConnectionHealth, ConnectionPolicyInput } from './control-state.js';
+export type { ConnectionStatus } from './workflow/control-messages.js';
+export type { ConnectionHealth, ConnectionPolicyInput } from './workflow/control-state.js';
 
 export interface ConnectionOptions {
   /** The workers' task queue (connection state is kept per task queue); default `makini-writes`. */

@@ -20,16 +20,22 @@ import {
   type ConnectionPolicyInput,
   type ConnectionReport,
   type GateView,
-} from './control-state.js';
-import { gateDecision, isLastingBlock, workflowQueueOf, writesPerSecondOfWeight, WRITE_CALLS_QUEUE_SUFFIX } from './gate-policy.js';
-import { makiniFailureInfoSchema, MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
+} from './workflow/control-state.js';
+import {
+  gateDecision,
+  isLastingBlock,
+  workflowQueueOf,
+  writesPerSecondOfWeight,
+  WRITE_CALLS_QUEUE_SUFFIX,
+} from './workflow/gate-policy.js';
+import { makiniFailureInfoSchema, MakiniFailureType, type MakiniFailureInfo } from '../failures/workflow/failure-types.js';
 import {
   CONNECTION_CONTROL_WORKFLOW,
   connectionControlWorkflowId,
   connectionGateQuery,
   connectionReportSignal,
   type ConnectionControlInput,
-} from './control-messages.js';
+} from './workflow/control-messages.js';
 
 export interface ConnectionGateOptions {
   /** A client of the worker's namespace. */

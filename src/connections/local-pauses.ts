@@ -4,7 +4,7 @@
 // lets the call go). Without this, the writes waiting for that answer all went when it came or
 // timed out, and reached Makini after the 429 (202 of 1,000 POSTs answered 429, memory benchmark).
 // Other processes learn the pause from the control workflow (their next view).
-import type { GateView } from './control-state.js';
+import type { GateView } from './workflow/control-state.js';
 
 /** What the gate assumes of a connection it has no view of (no control workflow, no answer). */
 type Policy = GateView['policy'];

@@ -1,7 +1,7 @@
 // The probe of an open circuit breaker: one cheap read that tells whether the connection answers.
 import type { MakiniClient } from '../makini/client.js';
 import { MakiniError } from '../makini/errors.js';
-import { MakiniFailureType } from '../failures.js';
+import { MakiniFailureType } from '../failures/workflow/failure-types.js';
 
 /** `up`: the system answered (even with a refusal); `down`: 5xx or no answer; `auth`: 401. */
 export interface ProbeResult {

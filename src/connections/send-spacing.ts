@@ -7,7 +7,7 @@
 // rule (GCRA at the paced rate with the same burst), measured at the moment of sending, so the
 // worker's delays can no longer add up to more than the server allows. It only ever waits when an
 // earlier send of this process left late; across processes the server's pacing is what holds.
-import { FAIRNESS_BURST_S } from './gate-policy.js';
+import { FAIRNESS_BURST_S } from './workflow/gate-policy.js';
 
 export class SendSpacing {
   /** Per connection: when the next send conforms without the burst (epoch ms; GCRA's TAT). */

@@ -4,7 +4,7 @@
 // connection gate (which holds calls while a connection needs reauthorization) lets it through.
 import { z } from 'zod';
 import type { OAuthTokens } from '../config/oauth-tokens.js';
-import type { TokenRefreshAnswer } from './control-state.js';
+import type { TokenRefreshAnswer } from './workflow/control-state.js';
 
 export const refreshTokenInputSchema = z.strictObject({
   connectionId: z.string().min(1),

@@ -2,7 +2,7 @@
 // and the queue's rate configuration. A deployment runs it beside every main worker.
 import temporalProto from '@temporalio/proto';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { FAIRNESS_KEY_RPS_DEFAULT, writeCallsQueueOf } from './gate-policy.js';
+import { FAIRNESS_KEY_RPS_DEFAULT, writeCallsQueueOf } from './workflow/gate-policy.js';
 
 const { TaskQueueType } = temporalProto.temporal.api.enums.v1;
 

@@ -1,7 +1,7 @@
 // How every Makini activity answers: the value plus the call's timing, for the step table;
 // and how it fails: an ApplicationFailure whose type and details are the classified failure.
 import { ApplicationFailure } from '@temporalio/activity';
-import type { MakiniFailureInfo } from '../failures.js';
+import type { MakiniFailureInfo } from '../failures/workflow/failure-types.js';
 import { MakiniError } from './errors.js';
 import type { CallMeta, MakiniResult } from './http.js';
 

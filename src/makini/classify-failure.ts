@@ -1,6 +1,6 @@
 // The classification table: one Makini answer (or the lack of one) → a typed, retry-aware failure.
-import { MakiniErrorCode } from './contract.js';
-import { MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
+import { MakiniErrorCode } from './workflow/contract.js';
+import { MakiniFailureType, type MakiniFailureInfo } from '../failures/workflow/failure-types.js';
 import { outcomeOfErrorAnswer, outcomeOfNoAnswer, REFUSAL_STATUSES } from './outcome.js';
 import { printable } from '../observability/printable.js';
 

@@ -14,9 +14,9 @@ import {
   vendorSchema,
   workOrderMaterialSchema,
   workOrderSchema,
-} from './entities.js';
-import { MakiniFailureType } from '../failures.js';
-import { MAKINI_MAX_LIST_PAGES, MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from './contract.js';
+} from './workflow/entities.js';
+import { MakiniFailureType } from '../failures/workflow/failure-types.js';
+import { MAKINI_MAX_LIST_PAGES, MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from './workflow/contract.js';
 import type { Secret } from '../config/secret.js';
 import { TokenUnavailableError, UnknownConnectionError, type TokenSource } from '../config/token-source.js';
 import { MakiniError, makiniErrorFrom } from './errors.js';

@@ -4,14 +4,14 @@
 import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { classifyHttpFailure, classifyNetworkFailure, classifyRedirect } from './classify-failure.js';
-import { errorBodySchema } from './entities.js';
-import { MakiniFailureType } from '../failures.js';
-import { MakiniHeader, MakiniPath } from './contract.js';
+import { errorBodySchema } from './workflow/entities.js';
+import { MakiniFailureType } from '../failures/workflow/failure-types.js';
+import { MakiniHeader, MakiniPath } from './workflow/contract.js';
 import { outcomeOfSuccessAnswer } from './outcome.js';
 import { parseRetryAfter } from './retry-after.js';
 import { redact, type Secret } from '../config/secret.js';
 import { MakiniError, makiniErrorFrom } from './errors.js';
-import { FailureSpanAttr } from '../observability/failure-label.js';
+import { FailureSpanAttr } from '../observability/workflow/failure-label.js';
 import { currentSendWindow, notSentInfo, requestTimeoutIn, whyNotSend } from './send-window.js';
 
 /** What each call reports for step timing. */

@@ -1,7 +1,7 @@
 // Retry-After (RFC 9110 §10.2.3): delta-seconds or an HTTP-date. Garbage yields undefined.
 // The value is kept as sent (at most 10 digits of seconds, or a date: finite either way), so that
 // a step can say what it did with it; how long a connection honours one is the connection policy's
-// `maxRetryAfterMs` (src/connections/control-state.ts), and a write's wait its retry budget.
+// `maxRetryAfterMs` (src/connections/workflow/control-state.ts), and a write's wait its retry budget.
 
 const DELTA_SECONDS = /^\s*(\d{1,10})\s*$/;
 

@@ -9,8 +9,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import { MakiniFailureType, type MakiniFailureInfo } from '../failures.js';
-import { ATTEMPT_END_SLACK_MS, requestTimeoutOfAttempt } from './call-timing.js';
+import { MakiniFailureType, type MakiniFailureInfo } from '../failures/workflow/failure-types.js';
+import { ATTEMPT_END_SLACK_MS, requestTimeoutOfAttempt } from './workflow/call-timing.js';
 
 /** The send window of one activity attempt. */
 export interface SendWindow {

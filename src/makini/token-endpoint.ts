@@ -2,7 +2,7 @@
 // from a refresh token. Nothing here ever puts a token, a code or the client secret in an error
 // message: errors name the grant, the HTTP status and the OAuth `error` code only.
 import { z } from 'zod';
-import { MakiniOAuth, MakiniPath } from './contract.js';
+import { MakiniOAuth, MakiniPath } from './workflow/contract.js';
 import { Secret } from '../config/secret.js';
 
 /** The application's OAuth client (MAKINI_CLIENT_ID / MAKINI_CLIENT_SECRET). */

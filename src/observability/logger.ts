@@ -7,7 +7,7 @@ import { DefaultLogger, type LogEntry, type LogLevel, type LogMetadata, type Log
 import { destination as pinoDestination, pino, type DestinationStream } from 'pino';
 import { prettyFactory } from 'pino-pretty';
 import { redact } from '../config/secret.js';
-import { failureLabelOf } from './failure-label.js';
+import { failureLabelOf } from './workflow/failure-label.js';
 import { redactDeep } from './redact.js';
 
 export type LogFormat = 'pretty' | 'json';

@@ -8,8 +8,8 @@ import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import type { ConnectionsFile } from '../config/connections.js';
-import { makiniFailureInfoSchema } from '../failures.js';
-import { errorCodeLabel } from './metric-labels.js';
+import { makiniFailureInfoSchema } from '../failures/workflow/failure-types.js';
+import { errorCodeLabel } from './workflow/metric-labels.js';
 
 /** Metric names (documented in docs/operations.md). */
 export const MakiniMetric = {

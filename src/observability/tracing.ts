@@ -41,7 +41,7 @@ import type {
   Next,
   WorkerOptions,
 } from '@temporalio/worker';
-import { FailureSpanAttr, failureLabelText, labelSpanFailure, spanFailureLabel } from './failure-label.js';
+import { FailureSpanAttr, failureLabelText, labelSpanFailure, spanFailureLabel } from './workflow/failure-label.js';
 
 /** The workflow interceptors module of `@temporalio/interceptors-opentelemetry` (bundled with the workflows). */
 export const TRACING_WORKFLOW_MODULE = createRequire(import.meta.url).resolve(
@@ -50,7 +50,7 @@ export const TRACING_WORKFLOW_MODULE = createRequire(import.meta.url).resolve(
 
 /** The workflow interceptors that name a failure's type and code on the SDK's workflow spans (bundled after TRACING_WORKFLOW_MODULE). */
 export const FAILURE_LABEL_WORKFLOW_MODULE = fileURLToPath(
-  new URL(`./tracing-workflow-interceptors${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+  new URL(`./workflow/tracing-workflow-interceptors${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
 /** Default `service.name` of the spans (OTEL_SERVICE_NAME overrides it). */

@@ -1,7 +1,7 @@
 // The visibility query behind `list-failed` and `rerun-failed`: failed write executions filtered by
 // this project's search attributes and by when they failed. Pure; values are checked, not escaped.
-import { SA_CONNECTION_ID, SA_ENTITY, SA_ERROR_CODE, SA_OPERATION, SA_SYSTEM } from '../observability/search-attributes.js';
-import { WRITE_TYPE_NAMES } from '../writes/catalog.js';
+import { SA_CONNECTION_ID, SA_ENTITY, SA_ERROR_CODE, SA_OPERATION, SA_SYSTEM } from '../observability/workflow/search-attributes.js';
+import { WRITE_TYPE_NAMES } from '../writes/workflow/catalog.js';
 
 export interface FailedWritesFilter {
   connectionId?: string;

@@ -2,7 +2,7 @@
 // already re-run, or started again by its caller, is not failed any more).
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { failedWritesQuery, type FailedWritesFilter } from './failed-writes-query.js';
-import { SA_CONNECTION_ID, SA_ERROR_CODE, SA_SYSTEM } from '../observability/search-attributes.js';
+import { SA_CONNECTION_ID, SA_ERROR_CODE, SA_SYSTEM } from '../observability/workflow/search-attributes.js';
 
 export interface FailedWrite {
   workflowId: string;

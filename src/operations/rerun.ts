@@ -6,8 +6,8 @@ import type { DataConverter } from '@temporalio/common';
 import { decodeArrayFromPayloads, loadDataConverter } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import type { temporal } from '@temporalio/proto';
 import { startWrite } from '../writes/start-write.js';
-import { makiniFailureInfoSchema } from '../failures.js';
-import { isWriteType, WRITE_TYPES } from '../writes/catalog.js';
+import { makiniFailureInfoSchema } from '../failures/workflow/failure-types.js';
+import { isWriteType, WRITE_TYPES } from '../writes/workflow/catalog.js';
 import type { FailedWrite } from './failed-writes.js';
 import { resetPoint } from './reset-point.js';
 

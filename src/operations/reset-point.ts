@@ -2,7 +2,7 @@
 // reuses what the failed one recorded and continues with the step that failed. Only where that is
 // safe: nothing after that point may have written without our knowing, and no undo has run.
 import type { temporal } from '@temporalio/proto';
-import { WriteFailureType } from '../failures.js';
+import { WriteFailureType } from '../failures/workflow/failure-types.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 

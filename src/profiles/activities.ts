@@ -3,10 +3,10 @@
 // history, so replays and operators see the rules that applied.
 import { ApplicationFailure } from '@temporalio/activity';
 import type { ConnectionConfig } from '../config/connections.js';
-import { MakiniFailureType } from '../failures.js';
+import { MakiniFailureType } from '../failures/workflow/failure-types.js';
 import type { MakiniClient } from '../makini/client.js';
 import { answer, asActivity, type ActivityResult } from '../makini/activity-result.js';
-import type { WriteProfile } from './schema.js';
+import type { WriteProfile } from './workflow/schema.js';
 
 export interface ProfileDeps {
   makini: MakiniClient;

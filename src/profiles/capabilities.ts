@@ -1,8 +1,8 @@
 // Capability discovery: what one system accepts for one entity operation, as a JSON Schema
 // (draft 2020-12) with `x-makini-*` extensions for what JSON Schema cannot say (state rules,
 // reference lookups, line handling). Pure: derived from the profile and the Makini field list.
-import { requestShape, type FieldSpec } from './makini-fields.js';
-import type { Entity, Operation, StateRule, WriteProfile } from './schema.js';
+import { requestShape, type FieldSpec } from './workflow/makini-fields.js';
+import type { Entity, Operation, StateRule, WriteProfile } from './workflow/schema.js';
 
 /** A JSON Schema document (draft 2020-12). */
 export type JsonSchema = { [key: string]: unknown };

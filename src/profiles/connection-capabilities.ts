@@ -3,7 +3,7 @@
 // overrides applied. Offline: no Makini call, so the connection's system must be configured.
 // Used by the `capabilities` CLI command; backend services import it from src/client.
 import { loadConnectionsFile, type ConnectionsFile } from '../config/connections.js';
-import { ENTITIES, OPERATIONS, type Entity, type Operation, type WriteProfile } from './schema.js';
+import { ENTITIES, OPERATIONS, type Entity, type Operation, type WriteProfile } from './workflow/schema.js';
 import { describeCapabilities, type JsonSchema } from './capabilities.js';
 import { loadBuiltinProfiles } from './load-profiles.js';
 import { effectiveProfile } from './overrides.js';

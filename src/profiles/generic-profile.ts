@@ -13,7 +13,7 @@
 // - cancelling is a status change to `cancelled` (the Makini API has no DELETE);
 // - 10 writes per minute per connection.
 // A connection override (src/profiles/overrides.ts) relaxes any of these for one connection.
-import { writeProfileSchema, type WriteProfile } from './schema.js';
+import { writeProfileSchema, type WriteProfile } from './workflow/schema.js';
 
 const COMPUTED_PO_FIELDS = ['totalNetValue', 'totalGrossValue', 'totalTaxValue', 'approvedAt', 'completedAt', 'statusKey'];
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { writeProfileSchema, type WriteProfile } from './schema.js';
+import { writeProfileSchema, type WriteProfile } from './workflow/schema.js';
 import { formatZodIssues } from '../config/format-issues.js';
 
 /** Folder of the built-in profiles: `profiles/` at the package root, two levels up from src/profiles/ and from dist/profiles/ alike. */

@@ -29,7 +29,7 @@ import {
   type OperationRule,
   type StateRule,
   type WriteProfile,
-} from './schema.js';
+} from './workflow/schema.js';
 import { genericProfile } from './generic-profile.js';
 
 const fieldList = z.array(z.string().min(1, 'a field name'));

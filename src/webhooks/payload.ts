@@ -4,7 +4,7 @@
 // Makini's FAQ says a payload carries "the event type, timestamp, connection ID, and event-specific
 // details" [docs] without naming the fields: the connection id and timestamp fields are [assumed],
 // `connection_id` and `timestamp` (snake_case, as Makini's API names fields). The connection
-// events' names are [assumed] as well (MakiniWebhookEvent, src/makini/contract.ts).
+// events' names are [assumed] as well (MakiniWebhookEvent, src/makini/workflow/contract.ts).
 // To survive other answers, the reader also takes `type` for `event`, `connectionId` for
 // `connection_id` and `data` for `body`; a timestamp as ISO 8601, Unix seconds or Unix ms (any other
 // form is not checked for staleness). A body without a connection id (Makini's published data event

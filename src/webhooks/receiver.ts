@@ -5,8 +5,8 @@
 // over again (Makini redelivers because our 200 did not reach it). The secret and signatures are
 // never logged.
 import http from 'node:http';
-import type { ConnectionEvent } from '../connections/control-state.js';
-import { MAKINI_WEBHOOK_REDELIVERY_MS, MakiniHeader } from '../makini/contract.js';
+import type { ConnectionEvent } from '../connections/workflow/control-state.js';
+import { MAKINI_WEBHOOK_REDELIVERY_MS, MakiniHeader } from '../makini/workflow/contract.js';
 import { eventTimeMs } from './payload.js';
 import { ReplayGuard } from './replay-guard.js';
 import type { WebhookSecrets } from './signature.js';

@@ -1,7 +1,7 @@
 // Builds a signed delivery the way Makini sends one (see signature.ts): the JSON body, and its
 // signature in one header; no delivery-id or timestamp header (Makini publishes none). For
 // `makini-writes webhook-send`, tests, and anyone checking their receiver by hand.
-import { MakiniHeader } from '../makini/contract.js';
+import { MakiniHeader } from '../makini/workflow/contract.js';
 import type { WebhookPayload } from './payload.js';
 import { signWebhook, type WebhookSecrets } from './signature.js';
 

@@ -5,7 +5,7 @@
 //
 // Shared means evaluated once, before any workflow runs. A module listed here therefore holds no
 // per-workflow state (test/unit/shared-modules.test.ts checks that, and that every module that may
-// be shared is). connections/pacing.ts keeps state per workflow execution, so it and the modules
+// be shared is). connections/workflow/pacing.ts keeps state per workflow execution, so it and the modules
 // that import it (the waits, the step runner, the write context, the write and control workflows)
 // stay per workflow: functions and classes, little memory.
 //
@@ -16,39 +16,39 @@
 // stops at an object that is frozen already, leaving the schemas it reaches to memoize (a cache of
 // pure values, the same whichever workflow fills it).
 import { z } from 'zod';
-import * as catalog from '../writes/catalog.js';
-import * as failures from '../failures.js';
-import * as makiniContract from '../makini/contract.js';
-import * as makiniEntities from '../makini/entities.js';
-import * as callTiming from '../makini/call-timing.js';
-import * as checkWrite from '../profiles/check-write.js';
-import * as customFields from '../profiles/custom-fields.js';
-import * as makiniFields from '../profiles/makini-fields.js';
-import * as profileSchema from '../profiles/schema.js';
-import * as statusNames from '../profiles/status-names.js';
-import * as controlMessages from '../connections/control-messages.js';
-import * as controlState from '../connections/control-state.js';
-import * as gatePolicy from '../connections/gate-policy.js';
-import * as metricLabels from '../observability/metric-labels.js';
-import * as searchAttributes from '../observability/search-attributes.js';
-import * as compensation from '../writes/engine/compensation.js';
-import * as failureInfo from '../writes/engine/failure-info.js';
-import * as fieldValues from '../writes/engine/field-values.js';
-import * as horizon from '../writes/engine/horizon.js';
-import * as lateDuplicates from '../writes/engine/late-duplicates.js';
-import * as input from '../writes/engine/input.js';
-import * as stepObserver from '../writes/engine/step-observer.js';
-import * as steps from '../writes/engine/steps.js';
-import * as verdictGate from '../writes/engine/verdict-gate.js';
-import * as verdict from '../writes/engine/verdict.js';
-import * as writeInput from '../writes/engine/write-input.js';
-import * as bulkContract from '../writes/bulk/contract.js';
-import * as bulkWorkflows from '../writes/bulk/workflows.js';
-import * as inventoryContract from '../writes/inventory/contract.js';
-import * as purchaseOrderContract from '../writes/purchase-orders/contract.js';
-import * as workOrderContract from '../writes/work-orders/contract.js';
-import * as inventoryAdjustment from '../writes/inventory/adjustment.js';
-import * as workOrderReference from '../writes/work-orders/reference.js';
+import * as catalog from '../writes/workflow/catalog.js';
+import * as failures from '../failures/workflow/failure-types.js';
+import * as makiniContract from '../makini/workflow/contract.js';
+import * as makiniEntities from '../makini/workflow/entities.js';
+import * as callTiming from '../makini/workflow/call-timing.js';
+import * as checkWrite from '../profiles/workflow/check-write.js';
+import * as customFields from '../profiles/workflow/custom-fields.js';
+import * as makiniFields from '../profiles/workflow/makini-fields.js';
+import * as profileSchema from '../profiles/workflow/schema.js';
+import * as statusNames from '../profiles/workflow/status-names.js';
+import * as controlMessages from '../connections/workflow/control-messages.js';
+import * as controlState from '../connections/workflow/control-state.js';
+import * as gatePolicy from '../connections/workflow/gate-policy.js';
+import * as metricLabels from '../observability/workflow/metric-labels.js';
+import * as searchAttributes from '../observability/workflow/search-attributes.js';
+import * as compensation from '../writes/workflow/engine/compensation.js';
+import * as failureInfo from '../writes/workflow/engine/failure-info.js';
+import * as fieldValues from '../writes/workflow/engine/field-values.js';
+import * as horizon from '../writes/workflow/engine/horizon.js';
+import * as lateDuplicates from '../writes/workflow/engine/late-duplicates.js';
+import * as input from '../writes/workflow/engine/input.js';
+import * as stepObserver from '../writes/workflow/engine/step-observer.js';
+import * as steps from '../writes/workflow/engine/steps.js';
+import * as verdictGate from '../writes/workflow/engine/verdict-gate.js';
+import * as verdict from '../writes/workflow/engine/verdict.js';
+import * as writeInput from '../writes/workflow/engine/write-input.js';
+import * as bulkContract from '../writes/bulk/workflow/contract.js';
+import * as bulkWorkflows from '../writes/bulk/workflow/workflows.js';
+import * as inventoryContract from '../writes/inventory/workflow/contract.js';
+import * as purchaseOrderContract from '../writes/purchase-orders/workflow/contract.js';
+import * as workOrderContract from '../writes/work-orders/workflow/contract.js';
+import * as inventoryAdjustment from '../writes/inventory/workflow/adjustment.js';
+import * as workOrderReference from '../writes/work-orders/workflow/reference.js';
 
 // zod initialises some of its module state on first use (default locale, memoizer, whether it may
 // compile parsers with `new Function`); a first use after the freeze would throw "object is not

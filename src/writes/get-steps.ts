@@ -1,6 +1,6 @@
 // Reading a write's step table from a service or the CLI, through the query every write answers.
 import type { WorkflowHandle } from '@temporalio/client';
-import { stepsQuery, type StepRecord } from './engine/steps.js';
+import { stepsQuery, type StepRecord } from './workflow/engine/steps.js';
 
 /** The step table of a running or finished write. */
 export async function getSteps(handle: WorkflowHandle): Promise<StepRecord[]> {

@@ -8,10 +8,10 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME } from '../observability/search-attributes.js';
+import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME } from '../observability/workflow/search-attributes.js';
 import type * as workflows from '../workflows/index.js';
-import { WRITE_TYPES, writeWorkflowId, type WriteInput, type WriteType } from './catalog.js';
-import { inputProblems, type InputProblem } from './engine/input.js';
+import { WRITE_TYPES, writeWorkflowId, type WriteInput, type WriteType } from './workflow/catalog.js';
+import { inputProblems, type InputProblem } from './workflow/engine/input.js';
 
 /** Default task queue of the makini-writes worker. */
 export const DEFAULT_TASK_QUEUE = 'makini-writes';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestLogEntry, SandboxState } from '../../sandbox/index.js';
 import { judge, type JudgeInput, type WriteOutcome } from '../../bench/lib/chaos-judge.js';
 import type { Chain, PlannedWrite, WriteData } from '../../bench/lib/chaos-plan.js';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 
 const CONN = 'chaos-sap';
 const T0 = Date.parse('2026-01-01T00:00:00Z');

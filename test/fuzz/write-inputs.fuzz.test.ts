@@ -4,7 +4,7 @@
 // to the workflow by type name, under the derived workflow id or any other; against a real worker
 // and the sandbox. Invariants: the worker never crashes (still running, and a write afterwards
 // completes), no workflow is stuck (each closes within FUZZ_CLOSE_MS), every rejection is typed:
-// InvalidWriteInput naming field and rule, or another failure type of src/failures.ts
+// InvalidWriteInput naming field and rule, or another failure type of src/failures/workflow/failure-types.ts
 // (WorkflowIdNotDerived for an id not derived, WriteRestrictionViolated, MakiniRequestRejected, ...).
 //
 //   npx vitest run test/fuzz/write-inputs.fuzz.test.ts                      # 300 inputs (npm test)
@@ -36,7 +36,7 @@ import {
   type StartOptions,
   type WriteType,
 } from '../../src/client/index.js';
-import { ConnectionControlFailureType } from '../../src/failures.js';
+import { ConnectionControlFailureType } from '../../src/failures/workflow/failure-types.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { pathsOf, validInputs, withField, type InputTargets, type Path } from './write-inputs.js';
 

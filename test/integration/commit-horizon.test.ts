@@ -7,8 +7,8 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
-import { MakiniPath } from '../../src/makini/contract.js';
-import { SA_LATE_DUPLICATE, SA_WAITING_FOR } from '../../src/observability/search-attributes.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
+import { SA_LATE_DUPLICATE, SA_WAITING_FOR } from '../../src/observability/workflow/search-attributes.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { createPoInput, uniqueKey } from '../../bench/lib/po-input.js';
 

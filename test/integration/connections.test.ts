@@ -21,9 +21,9 @@ import {
   type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
 import { Secret } from '../../src/config/secret.js';
-import { MakiniWebhookEvent } from '../../src/makini/contract.js';
-import { connectionControlWorkflowId } from '../../src/connections/control-messages.js';
-import { pacedWritesPerSecond } from '../../src/connections/gate-policy.js';
+import { MakiniWebhookEvent } from '../../src/makini/workflow/contract.js';
+import { connectionControlWorkflowId } from '../../src/connections/workflow/control-messages.js';
+import { pacedWritesPerSecond } from '../../src/connections/workflow/gate-policy.js';
 import type { RequestLogEntry } from '../../sandbox/index.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../src/webhooks/receiver.js';
 import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';

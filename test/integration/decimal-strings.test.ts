@@ -10,7 +10,7 @@ import {
   startCreateWorkOrder,
   startUpdateInventory,
 } from '../../src/client/index.js';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { uniqueKey } from '../support/production-worker.js';

@@ -13,7 +13,7 @@ import {
   WriteFailureType,
   type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
-import { MakiniPath, MakiniQuery } from '../../src/makini/contract.js';
+import { MakiniPath, MakiniQuery } from '../../src/makini/workflow/contract.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { uniqueKey } from '../support/production-worker.js';
 

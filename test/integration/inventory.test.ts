@@ -10,7 +10,7 @@ import {
   WriteFailureType,
   type AdjustInventoryInput,
 } from '../../src/client/index.js';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import type { RequestLogEntry } from '../../sandbox/admin-client.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';

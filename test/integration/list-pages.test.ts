@@ -12,7 +12,7 @@ import {
   startCreateWorkOrder,
 } from '../../src/client/index.js';
 import { createTokenSource } from '../../src/config/token-source.js';
-import { MakiniPath, MakiniQuery } from '../../src/makini/contract.js';
+import { MakiniPath, MakiniQuery } from '../../src/makini/workflow/contract.js';
 import { MakiniClient } from '../../src/makini/client.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
 import { createTokenSource, type TokenSource } from '../../src/config/token-source.js';
-import { MakiniFailureType, type MakiniFailureInfo } from '../../src/failures.js';
+import { MakiniFailureType, type MakiniFailureInfo } from '../../src/failures/workflow/failure-types.js';
 import { MakiniClient } from '../../src/makini/client.js';
 import { MakiniError } from '../../src/makini/errors.js';
 import type { FaultScript } from '../../sandbox/index.js';

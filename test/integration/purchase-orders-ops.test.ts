@@ -4,7 +4,7 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getSteps, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
-import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../src/observability/search-attributes.js';
+import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../src/observability/workflow/search-attributes.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { uniqueKey } from '../support/production-worker.js';

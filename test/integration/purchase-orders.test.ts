@@ -13,7 +13,7 @@ import {
   WriteFailureType,
   type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
-import { SA_ERROR_CODE, SA_OUTCOME } from '../../src/observability/search-attributes.js';
+import { SA_ERROR_CODE, SA_OUTCOME } from '../../src/observability/workflow/search-attributes.js';
 import { eventMs } from '../../bench/lib/history-times.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import type { TestSandbox } from '../support/sandbox.js';

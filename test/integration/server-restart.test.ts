@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, startDevServer, type DevServer } from '../../scripts/lib/dev-server.js';
 import { startCreatePurchaseOrder } from '../../src/client/index.js';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { startWriteStack } from '../support/write-stack.js';
 
 describe('Temporal server restart mid-write', () => {

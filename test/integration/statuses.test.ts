@@ -1,7 +1,7 @@
 // Systems whose statuses have a key, a code and a name that all differ (Maximo-like: key `WS-30`,
 // code `COMPL`, name `Completed`), and whose records read back `status: "Completed"` with
 // `statusKey: "WS-30"`: every status write and check compares through the one status comparison
-// (src/profiles/status-names.ts). Real Temporal dev server, production worker, sandbox over HTTP.
+// (src/profiles/workflow/status-names.ts). Real Temporal dev server, production worker, sandbox over HTTP.
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {

@@ -11,7 +11,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MakiniFailureType, startCreatePurchaseOrder } from '../../src/client/index.js';
-import { MakiniErrorCode, MakiniPath } from '../../src/makini/contract.js';
+import { MakiniErrorCode, MakiniPath } from '../../src/makini/workflow/contract.js';
 import { MakiniSpanAttr } from '../../src/makini/http.js';
 import { createTracing, type Tracing } from '../../src/observability/tracing.js';
 import { createProductionWorker, WORKFLOW_BUNDLE } from '../../src/composition/compose.js';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/dev-server.js';
 import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker-process.js';
 import { startCreatePurchaseOrder, type CreatePurchaseOrderInput } from '../../src/client/index.js';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 import { startWriteStack, type WriteStackWithoutWorker } from '../support/write-stack.js';

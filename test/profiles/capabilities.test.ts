@@ -1,9 +1,9 @@
 // Capability discovery: JSON Schema (draft 2020-12) per system, entity and operation.
 import { describe, expect, it } from 'vitest';
 import { describeCapabilities, JSON_SCHEMA_DIALECT, type JsonSchema } from '../../src/profiles/capabilities.js';
-import { checkWrite } from '../../src/profiles/check-write.js';
+import { checkWrite } from '../../src/profiles/workflow/check-write.js';
 import { effectiveProfile } from '../../src/profiles/overrides.js';
-import { ENTITIES, OPERATIONS } from '../../src/profiles/schema.js';
+import { ENTITIES, OPERATIONS } from '../../src/profiles/workflow/schema.js';
 import { builtins, profile } from './support.js';
 
 const props = (s: JsonSchema) => s.properties as Record<string, JsonSchema>;

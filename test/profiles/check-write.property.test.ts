@@ -2,10 +2,10 @@
 // names its field, rule and system.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkWrite, Rule, type WriteCheckRequest } from '../../src/profiles/check-write.js';
+import { checkWrite, Rule, type WriteCheckRequest } from '../../src/profiles/workflow/check-write.js';
 import { genericProfile } from '../../src/profiles/generic-profile.js';
 import { effectiveProfile } from '../../src/profiles/overrides.js';
-import { ENTITIES, OPERATIONS, type WriteProfile } from '../../src/profiles/schema.js';
+import { ENTITIES, OPERATIONS, type WriteProfile } from '../../src/profiles/workflow/schema.js';
 import { builtins } from './support.js';
 
 const RULES = new Set<string>(Object.values(Rule));

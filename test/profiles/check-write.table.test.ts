@@ -1,6 +1,6 @@
 // The checker over every built-in profile: requests and the violations (rule:field) each must give.
 import { describe, expect, it } from 'vitest';
-import { checkWrite, type WriteCheckRequest } from '../../src/profiles/check-write.js';
+import { checkWrite, type WriteCheckRequest } from '../../src/profiles/workflow/check-write.js';
 import { builtins, profile, summary } from './support.js';
 
 interface Case {

@@ -1,8 +1,8 @@
 // Per-connection overrides and the generic profile of systems without a built-in one.
 import { describe, expect, it } from 'vitest';
 import { parseConnections } from '../../src/config/connections.js';
-import { checkWrite, Rule } from '../../src/profiles/check-write.js';
-import { mapCustomFields } from '../../src/profiles/custom-fields.js';
+import { checkWrite, Rule } from '../../src/profiles/workflow/check-write.js';
+import { mapCustomFields } from '../../src/profiles/workflow/custom-fields.js';
 import { GENERIC_WRITES_PER_MINUTE } from '../../src/profiles/generic-profile.js';
 import { applyOverrides, effectiveProfile } from '../../src/profiles/overrides.js';
 import { builtins, profile, summary } from './support.js';

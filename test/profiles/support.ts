@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILTIN_PROFILES_DIR, loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
-import { type WriteProfile } from '../../src/profiles/schema.js';
+import { type WriteProfile } from '../../src/profiles/workflow/schema.js';
 
 export const builtins: Map<string, WriteProfile> = loadBuiltinProfiles();
 

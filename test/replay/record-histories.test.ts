@@ -41,7 +41,7 @@ import { SANDBOX_OAUTH_CLIENT } from '../../sandbox/oauth.js';
 import { Secret } from '../../src/config/secret.js';
 import { FileTokenStore } from '../../src/config/token-store.js';
 import { noticeConnectionToken } from '../../src/connections/control-client.js';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { TokenEndpoint } from '../../src/makini/token-endpoint.js';
 import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { validInputs, type InputTargets } from '../fuzz/write-inputs.js';

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_CONTROL_WORKFLOW } from '../../src/connections/control-messages.js';
-import { WRITE_TYPES, WRITE_TYPE_NAMES, isWriteType } from '../../src/writes/catalog.js';
-import { bulkWriteInputSchema } from '../../src/writes/bulk/contract.js';
-import { inputProblems } from '../../src/writes/engine/input.js';
+import { CONNECTION_CONTROL_WORKFLOW } from '../../src/connections/workflow/control-messages.js';
+import { WRITE_TYPES, WRITE_TYPE_NAMES, isWriteType } from '../../src/writes/workflow/catalog.js';
+import { bulkWriteInputSchema } from '../../src/writes/bulk/workflow/contract.js';
+import { inputProblems } from '../../src/writes/workflow/engine/input.js';
 import { installQuietRuntime, workflowBundle } from '../support/temporal.js';
 
 const dir = join(import.meta.dirname, '..', 'histories');

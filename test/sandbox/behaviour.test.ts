@@ -1,7 +1,7 @@
 // Per-connection switches for what Makini leaves open: what the system does with the reference
 // field on create, how list filters match, and how big pages are. Defaults are the old behaviour.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MakiniPath, MakiniQuery } from '../../src/makini/contract.js';
+import { MakiniPath, MakiniQuery } from '../../src/makini/workflow/contract.js';
 import { DEFAULT_BEHAVIOUR, startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { caller, lines, uniqueCode, type Call } from './helpers.js';
 

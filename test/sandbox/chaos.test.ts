@@ -1,7 +1,7 @@
 // Seeded chaos plays both sides of every failure the docs leave open: the server-error family
 // commits the write on a seeded share of hits (commit-then-500 included), the same for the same seed.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MakiniHeader, MakiniPath } from '../../src/makini/contract.js';
+import { MakiniHeader, MakiniPath } from '../../src/makini/workflow/contract.js';
 import { startSandbox, type ChaosConfig, type StartedSandbox } from '../../sandbox/index.js';
 import { caller, uniqueCode, type Call } from './helpers.js';
 

@@ -3,7 +3,7 @@
 // late answer after the client gave up. Each case checks both halves: the record really changed,
 // and the client got exactly the scripted answer. The controls (no commit) show the checks can fail.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MakiniErrorCode, MakiniHeader, MakiniPath } from '../../src/makini/contract.js';
+import { MakiniErrorCode, MakiniHeader, MakiniPath } from '../../src/makini/workflow/contract.js';
 import { parseRetryAfter } from '../../src/makini/retry-after.js';
 import { startSandbox, type FaultScript, type SandboxState, type StartedSandbox } from '../../sandbox/index.js';
 import { caller, lines, uniqueCode, type Call } from './helpers.js';

@@ -1,6 +1,6 @@
 // Every injected fault does what it says; auth comes first; the write limit's Retry-After works.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MakiniErrorCode, MakiniHeader, MakiniPath } from '../../src/makini/contract.js';
+import { MakiniErrorCode, MakiniHeader, MakiniPath } from '../../src/makini/workflow/contract.js';
 import { parseRetryAfter } from '../../src/makini/retry-after.js';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { SlidingWindowLimiter } from '../../sandbox/rate-limit.js';

@@ -1,5 +1,5 @@
 // Real-HTTP helpers for the sandbox tests: one call = one fetch, answers read in full.
-import { MakiniHeader } from '../../src/makini/contract.js';
+import { MakiniHeader } from '../../src/makini/workflow/contract.js';
 import type { StartedSandbox } from '../../sandbox/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,6 +1,6 @@
 // Starting, seeding, resetting and closing the sandbox as its users (npm start, tests) do.
 import { describe, expect, it } from 'vitest';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { startSandbox } from '../../sandbox/index.js';
 import { DEMO_CONNECTIONS } from '../../scripts/lib/demo-connections.js';
 import { caller, header, lines } from './helpers.js';

@@ -1,7 +1,7 @@
 // Purchase orders through the sandbox's public API, over real HTTP: per-system line rules,
 // state locks, one-transaction creates, lists with filters and pages.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MakiniErrorCode, MakiniHeader, MakiniPath, MakiniQuery } from '../../src/makini/contract.js';
+import { MakiniErrorCode, MakiniHeader, MakiniPath, MakiniQuery } from '../../src/makini/workflow/contract.js';
 import { SANDBOX_METHOD_NOT_ALLOWED, startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { caller, header, lines, uniqueCode, type Call } from './helpers.js';
 

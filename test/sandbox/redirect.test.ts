@@ -1,7 +1,7 @@
 // The redirect fault: a 3xx with a Location, answered instead of the system (or after it, with
 // commit), so a client can be tested for never following it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MakiniHeader, MakiniPath } from '../../src/makini/contract.js';
+import { MakiniHeader, MakiniPath } from '../../src/makini/workflow/contract.js';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { header, lines, uniqueCode } from './helpers.js';
 

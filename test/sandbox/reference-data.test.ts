@@ -1,7 +1,7 @@
 // Seeded reference data as Makini serves it: opaque keys that never equal codes, lookups by key
 // (200/404) and by code (a key in the code filter finds nothing), over real HTTP.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MakiniErrorCode, MakiniPath, MakiniQuery } from '../../src/makini/contract.js';
+import { MakiniErrorCode, MakiniPath, MakiniQuery } from '../../src/makini/workflow/contract.js';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { caller, type Call } from './helpers.js';
 

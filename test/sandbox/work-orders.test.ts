@@ -1,6 +1,6 @@
 // Work orders (platform-specific required fields), their materials, and inventories.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MakiniErrorCode, MakiniPath } from '../../src/makini/contract.js';
+import { MakiniErrorCode, MakiniPath } from '../../src/makini/workflow/contract.js';
 import { startSandbox, type StartedSandbox } from '../../sandbox/index.js';
 import { caller, type Call } from './helpers.js';
 

@@ -3,8 +3,8 @@
 // order of its first two activities. Recorded histories must refuse to replay against it.
 import { proxyActivities } from '@temporalio/workflow';
 import type { MakiniActivities } from '../../src/activities/index.js';
-import type { CreatePurchaseOrderInput } from '../../src/writes/purchase-orders/contract.js';
-import { createPurchaseOrder as productionCreatePurchaseOrder } from '../../src/writes/purchase-orders/workflows.js';
+import type { CreatePurchaseOrderInput } from '../../src/writes/purchase-orders/workflow/contract.js';
+import { createPurchaseOrder as productionCreatePurchaseOrder } from '../../src/writes/purchase-orders/workflow/workflows.js';
 
 export * from '../../src/workflows/index.js';
 

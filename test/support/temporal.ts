@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ConnectionsFile } from '../../src/config/connections.js';
-import type { ConnectionPolicyInput } from '../../src/connections/control-state.js';
+import type { ConnectionPolicyInput } from '../../src/connections/workflow/control-state.js';
 import type { DataConverter } from '@temporalio/common';
 import type { ProductionWorkerOptions } from '../../src/composition/compose.js';
 import {

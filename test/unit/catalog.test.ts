@@ -1,14 +1,14 @@
 // The catalog is the one table of write types, and a type it names must be complete everywhere a
 // user meets it: a workflow the worker runs, activities the worker has, a start helper and its input
 // schema in the client, a type bulk writes accept, modules the workflow threads share. Adding a
-// write type the way src/writes/catalog.ts says makes each of these true, or this test names what is missing.
+// write type the way src/writes/workflow/catalog.ts says makes each of these true, or this test names what is missing.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import * as client from '../../src/client/index.js';
-import { bulkItemTypeSchema, bulkWriteInputSchema } from '../../src/writes/bulk/contract.js';
-import { WRITE_TYPE_NAMES, WRITE_TYPES } from '../../src/writes/catalog.js';
+import { bulkItemTypeSchema, bulkWriteInputSchema } from '../../src/writes/bulk/workflow/contract.js';
+import { WRITE_TYPE_NAMES, WRITE_TYPES } from '../../src/writes/workflow/catalog.js';
 import * as workflows from '../../src/workflows/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -39,7 +39,7 @@ describe.each(WRITE_TYPE_NAMES)('write type %s', (type) => {
   });
 
   it('its contract is one of the modules every workflow thread shares', () => {
-    expect(sharedModules).toContain(`'../writes/${folderOf[entry.entity]}/contract.js'`);
+    expect(sharedModules).toContain(`'../writes/${folderOf[entry.entity]}/workflow/contract.js'`);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyHttpFailure, classifyNetworkFailure, classifyRedirect } from '../../src/makini/classify-failure.js';
-import { MakiniFailureType } from '../../src/failures.js';
+import { MakiniFailureType } from '../../src/failures/workflow/failure-types.js';
 
 const post = { method: 'POST', path: '/api/eam/purchase-orders' };
 const get = { method: 'GET', path: '/api/eam/purchase-orders/1' };

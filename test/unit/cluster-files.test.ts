@@ -17,7 +17,7 @@ import {
   writeServerConfig,
   type ClusterPorts,
 } from '../../scripts/lib/cluster/server-config.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/workflow/search-attributes.js';
 import { CHAOS_CONNECTIONS, CLUSTER_CHAOS_CONNECTIONS, planChaos } from '../../bench/lib/chaos-plan.js';
 import { machineInfo, writeReport, writeSection } from '../../bench/lib/report.js';
 

@@ -1,7 +1,7 @@
 // The saga's report: which undos finished and which did not decides whether a write may be
 // reported as compensated (the workflow's failure type comes from `failed`).
 import { describe, expect, it } from 'vitest';
-import { Compensations } from '../../src/writes/engine/compensation.js';
+import { Compensations } from '../../src/writes/workflow/engine/compensation.js';
 
 describe('Compensations.runAll', () => {
   it('runs every undo last first and reports each', async () => {

@@ -1,7 +1,12 @@
 // The connection state machine (breaker, reauthorization, adaptive rate, webhook events) and the
 // gate's decision per call: the rules every write to a connection shares.
 import { describe, expect, it } from 'vitest';
-import { ConnectionControl, connectionPolicySchema, reducedCap, type ConnectionReport } from '../../src/connections/control-state.js';
+import {
+  ConnectionControl,
+  connectionPolicySchema,
+  reducedCap,
+  type ConnectionReport,
+} from '../../src/connections/workflow/control-state.js';
 import {
   fairnessKeyOf,
   fairnessWeightFor,
@@ -9,8 +14,8 @@ import {
   pacedWritesPerSecond,
   workflowQueueOf,
   writeCallsQueueOf,
-} from '../../src/connections/gate-policy.js';
-import { MakiniWebhookEvent } from '../../src/makini/contract.js';
+} from '../../src/connections/workflow/gate-policy.js';
+import { MakiniWebhookEvent } from '../../src/makini/workflow/contract.js';
 
 const policy = connectionPolicySchema.parse({ breakerThreshold: 3, breakerOpenMs: 1_000, breakerMaxOpenMs: 3_000, rateRecoveryMs: 10_000 });
 const fresh = () => new ConnectionControl(ConnectionControl.initial('acme-sap', policy));

@@ -15,7 +15,7 @@ import { DEMO_CONNECTIONS } from '../../scripts/lib/demo-connections.js';
 import { parseConnections } from '../../src/config/connections.js';
 import { settingsSchema } from '../../src/config/settings.js';
 import { FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/observability/workflow/search-attributes.js';
 import { BUILTIN_PROFILES_DIR, loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
 import { effectiveProfile } from '../../src/profiles/overrides.js';
 import { WORKFLOW_BUNDLE } from '../../src/composition/compose.js';
@@ -235,7 +235,7 @@ describe('temporal-init: search attributes', () => {
     KEYWORD_LIST: 'KeywordList',
   };
 
-  it('registers exactly the search attributes of src/observability/search-attributes.ts, with their types', () => {
+  it('registers exactly the search attributes of src/observability/workflow/search-attributes.ts, with their types', () => {
     const expected = ALL_SEARCH_ATTRIBUTES.map((sa) => `${sa.name}=${cliType[sa.type]}`);
     expect([...(init.command ?? [])].sort()).toEqual([...expected].sort());
   });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCodecServer } from '../../src/codec/codec-server.js';
 import { dataConverterFromSetting, encryptionOptions, FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter.js';
 import { EncryptionCodec, parseEncryptionKeys, WORKFLOW_ID_METADATA } from '../../src/codec/encryption-codec.js';
-import { failureConverter } from '../../src/codec/failure-converter.js';
+import { failureConverter } from '../../src/codec/workflow/failure-converter.js';
 import { loadEncryptionSettings, loadSettings } from '../../src/config/settings.js';
 import { post, postChunked } from './post-chunked.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { failedWritesQuery, FailedWritesFilterError } from '../../src/operations/failed-writes-query.js';
-import { WRITE_TYPE_NAMES } from '../../src/writes/catalog.js';
+import { WRITE_TYPE_NAMES } from '../../src/writes/workflow/catalog.js';
 
 const allTypes = `WorkflowType IN (${WRITE_TYPE_NAMES.map((t) => `'${t}'`).join(', ')})`;
 

@@ -1,7 +1,7 @@
 // When a create whose outcome is unknown looks again before it may send again: the settle delay,
 // 30 s, 2 min, then its system's commit horizon; never past the horizon, never before the settle.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WRITE_TIMING, lookupSchedule } from '../../src/writes/engine/horizon.js';
+import { DEFAULT_WRITE_TIMING, lookupSchedule } from '../../src/writes/workflow/engine/horizon.js';
 import { loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
 import { applyOverrides } from '../../src/profiles/overrides.js';
 

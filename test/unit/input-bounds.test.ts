@@ -4,8 +4,8 @@
 // field and rule. Parsed with the catalog's schemas: what the start helpers and the workflows use.
 import { describe, expect, it } from 'vitest';
 import { InvalidWriteInputError, WRITE_TYPES, WRITE_TYPE_NAMES, type WriteType } from '../../src/client/index.js';
-import { bulkItemKeysSchema, bulkWriteInputSchema } from '../../src/writes/bulk/contract.js';
-import { inputProblems, MAX_CUSTOM_FIELDS, MAX_INPUT_BYTES, type InputProblem } from '../../src/writes/engine/input.js';
+import { bulkItemKeysSchema, bulkWriteInputSchema } from '../../src/writes/bulk/workflow/contract.js';
+import { inputProblems, MAX_CUSTOM_FIELDS, MAX_INPUT_BYTES, type InputProblem } from '../../src/writes/workflow/engine/input.js';
 import { writeStartOptions } from '../../src/writes/start-write.js';
 import { OFFLINE_TARGETS, pathsOf, validInputs, withField, type Path } from '../fuzz/write-inputs.js';
 

@@ -1,7 +1,7 @@
 // The verdicts that keep an inventory adjustment exactly-once: every case of the table in
 // docs/inventory-exactly-once.md.
 import { describe, expect, it } from 'vitest';
-import { judgeGuardedWrite, judgeLostAnswer, unchangedSince } from '../../src/writes/inventory/adjustment.js';
+import { judgeGuardedWrite, judgeLostAnswer, unchangedSince } from '../../src/writes/inventory/workflow/adjustment.js';
 
 const base = { quantity: 10, updatedAt: '2026-01-01T00:00:00.000Z' };
 const later = '2026-01-01T00:00:01.000Z';

@@ -1,16 +1,27 @@
-// The layout stays as the README's "Layout" section says, and the lint guard on workflow code
-// covers every module the workflow bundle loads (a new workflow file outside its patterns would
-// escape the no-Node-built-ins rule).
+// The layout stays as the README's "Layout" section says, and the workflow boundary is a folder
+// boundary: the modules the workflow bundle loads are exactly those of src/workflows/ and of the
+// `workflow/` folders, which the lint guard covers (a workflow module elsewhere would escape the
+// no-Node-built-ins rule; a Node module the bundle reaches would fail here).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { valueImports } from '../support/import-graph.js';
+import { FAILURE_CONVERTER_PATH } from '../../src/codec/data-converter.js';
+import { FAILURE_LABEL_WORKFLOW_MODULE } from '../../src/observability/tracing.js';
+import { repoRoot, valueImports } from '../support/import-graph.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const layoutSection = /## Layout\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
 const namedFolders = [...layoutSection.matchAll(/^\| `([^`]+)\/` \|/gm)].map((m) => m[1]!);
+
+/** Every module the workflow bundle loads: from its entry, its shared modules, and the modules the worker bundles by path. */
+const bundle = [
+  'src/workflows/index.ts',
+  'src/workflows/shared-modules.ts',
+  relative(repoRoot, FAILURE_CONVERTER_PATH),
+  relative(repoRoot, FAILURE_LABEL_WORKFLOW_MODULE),
+].flatMap((entry) => [...valueImports(entry)]);
 
 function foldersUnder(dir: string): string[] {
   return readdirSync(join(root, dir))
@@ -35,8 +46,6 @@ describe('layout', () => {
 
   it('the lint guard on workflow code covers every module the workflow bundle loads', async () => {
     const eslint = new ESLint({ cwd: root });
-    const bundle = [...valueImports('src/workflows/index.ts'), ...valueImports('src/workflows/shared-modules.ts')];
-    expect(bundle.length).toBeGreaterThan(20);
     const unguarded: string[] = [];
     for (const file of bundle) {
       const config = (await eslint.calculateConfigForFile(join(root, file))) as { rules?: Record<string, unknown> };
@@ -44,5 +53,17 @@ describe('layout', () => {
       if (!rule || rule[0] === 0 || rule[0] === 'off') unguarded.push(file);
     }
     expect(unguarded).toEqual([]);
+  });
+
+  it('workflow code sits in src/workflows/ or a workflow/ folder, and Node code does not', () => {
+    expect(bundle.length).toBeGreaterThan(20);
+    const inWorkflowFolder = (file: string) => /^src\/workflows\//.test(file) || /\/workflow\//.test(file);
+    expect(bundle.filter((file) => !inWorkflowFolder(file))).toEqual([]);
+    const sources = foldersUnder('src').flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((name) => name.endsWith('.ts'))
+        .map((name) => `${dir}/${name}`),
+    );
+    expect(sources.filter((file) => inWorkflowFolder(file) && !bundle.includes(file))).toEqual([]);
   });
 });

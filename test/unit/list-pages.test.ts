@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createTokenSource } from '../../src/config/token-source.js';
 import { MakiniClient } from '../../src/makini/client.js';
-import { MAKINI_MAX_LIST_PAGES, MakiniPath } from '../../src/makini/contract.js';
+import { MAKINI_MAX_LIST_PAGES, MakiniPath } from '../../src/makini/workflow/contract.js';
 import { MakiniError } from '../../src/makini/errors.js';
 
 const BASE = 'http://127.0.0.1:1';

@@ -1,8 +1,8 @@
 // A 429 this worker process got holds its write calls at once: the pause is merged into whatever
 // view of the connection the gate has (none, a stale one, or the control's own), until it ends.
 import { describe, expect, it } from 'vitest';
-import { gateDecision } from '../../src/connections/gate-policy.js';
-import { DEFAULT_CONNECTION_POLICY, type GateView } from '../../src/connections/control-state.js';
+import { gateDecision } from '../../src/connections/workflow/gate-policy.js';
+import { DEFAULT_CONNECTION_POLICY, type GateView } from '../../src/connections/workflow/control-state.js';
 import { LocalPauses } from '../../src/connections/local-pauses.js';
 
 const T = 1_800_000_000_000;

@@ -3,10 +3,10 @@
 // in a numeric field breaks the contract, and the error names the field.
 import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/config/secret.js';
-import { envelope, inventorySchema, numericValue } from '../../src/makini/entities.js';
+import { envelope, inventorySchema, numericValue } from '../../src/makini/workflow/entities.js';
 import { MakiniError } from '../../src/makini/errors.js';
 import { makiniRequest } from '../../src/makini/http.js';
-import { differingFields, pendingChanges, sameValue } from '../../src/writes/engine/field-values.js';
+import { differingFields, pendingChanges, sameValue } from '../../src/writes/workflow/engine/field-values.js';
 
 const answering = (body: unknown) =>
   (async () => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } })) as typeof fetch;

@@ -5,10 +5,10 @@ import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { MakiniFailureType } from '../../src/failures.js';
+import { MakiniFailureType } from '../../src/failures/workflow/failure-types.js';
 import { makiniCallInterceptors, MakiniMetric } from '../../src/observability/makini-calls.js';
-import { errorCodeLabel } from '../../src/observability/metric-labels.js';
-import { stepLabel } from '../../src/writes/engine/step-observer.js';
+import { errorCodeLabel } from '../../src/observability/workflow/metric-labels.js';
+import { stepLabel } from '../../src/writes/workflow/engine/step-observer.js';
 
 describe('step label', () => {
   it('replaces numbers with N and record keys with K', () => {

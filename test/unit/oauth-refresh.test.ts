@@ -13,8 +13,8 @@ import { parseConnections } from '../../src/config/connections.js';
 import { OAuthTokens, refreshAtOf } from '../../src/config/oauth-tokens.js';
 import { Secret } from '../../src/config/secret.js';
 import { FileTokenStore } from '../../src/config/token-store.js';
-import { ConnectionControl } from '../../src/connections/control-state.js';
-import { MakiniOAuth } from '../../src/makini/contract.js';
+import { ConnectionControl } from '../../src/connections/workflow/control-state.js';
+import { MakiniOAuth } from '../../src/makini/workflow/contract.js';
 import { expiresAtOf, TokenEndpoint, TokenEndpointError } from '../../src/makini/token-endpoint.js';
 
 let sandbox: StartedSandbox;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WriteFailureType } from '../../src/failures.js';
+import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { resetPoint } from '../../src/operations/reset-point.js';
 
 // A create that resolved its profile and created the PO, then failed reading it back (two attempts).

@@ -2,8 +2,8 @@
 // settle before the lookup), no execution that never ends; every write type takes the same override.
 import { describe, expect, it } from 'vitest';
 import { WRITE_TYPES, WRITE_TYPE_NAMES, type WriteType } from '../../src/client/index.js';
-import { inputProblems } from '../../src/writes/engine/input.js';
-import { DEFAULT_RETRY_BUDGET, RETRY_BUDGET_BOUNDS, retryBudgetSchema } from '../../src/writes/engine/steps.js';
+import { inputProblems } from '../../src/writes/workflow/engine/input.js';
+import { DEFAULT_RETRY_BUDGET, RETRY_BUDGET_BOUNDS, retryBudgetSchema } from '../../src/writes/workflow/engine/steps.js';
 import { OFFLINE_TARGETS, validInputs } from '../fuzz/write-inputs.js';
 
 const valid = validInputs(OFFLINE_TARGETS, 'k-1');

@@ -5,7 +5,7 @@
 // 429 had waited 679 ms on the worker, the one answered 429 6 ms): the first two calls, which
 // the server's burst dispatches 25 ms apart, both wait for the gate's first view of the connection.
 import { describe, expect, it } from 'vitest';
-import { PACING_WINDOW_S, pacedWritesPerSecond } from '../../src/connections/gate-policy.js';
+import { PACING_WINDOW_S, pacedWritesPerSecond } from '../../src/connections/workflow/gate-policy.js';
 import { SendSpacing } from '../../src/connections/send-spacing.js';
 
 const T0 = 1_800_000_000_000;

@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WRITE_TYPE_NAMES, WRITE_TYPES } from '../../src/writes/catalog.js';
-import { inputProblems } from '../../src/writes/engine/input.js';
+import { WRITE_TYPE_NAMES, WRITE_TYPES } from '../../src/writes/workflow/catalog.js';
+import { inputProblems } from '../../src/writes/workflow/engine/input.js';
 import { OFFLINE_TARGETS, pathsOf, validInputs, withField } from '../fuzz/write-inputs.js';
 import { directImports, repoRoot as root, valueImports } from '../support/import-graph.js';
 
@@ -46,8 +46,8 @@ function perWorkflowModules(): Set<string> {
 
 describe('shared workflow modules', () => {
   it('finds the module that keeps per-workflow state (the check below is not vacuous)', () => {
-    expect(holdsModuleState('src/connections/pacing.ts')).toBe(true);
-    expect(perWorkflowModules()).toContain('src/writes/purchase-orders/workflows.ts');
+    expect(holdsModuleState('src/connections/workflow/pacing.ts')).toBe(true);
+    expect(perWorkflowModules()).toContain('src/writes/purchase-orders/workflow/workflows.ts');
   });
 
   it('shares no module that keeps per-workflow state, nor one that imports such a module', () => {
@@ -101,7 +101,7 @@ describe('shared schemas, frozen as the SDK freezes shared modules', () => {
   }
 
   it('a schema the SDK froze breaks on first use (why the bindings are frozen first)', async () => {
-    const { purchaseOrderProfileSchema } = await import('../../src/profiles/schema.js');
+    const { purchaseOrderProfileSchema } = await import('../../src/profiles/workflow/schema.js');
     const copy = purchaseOrderProfileSchema.clone();
     deepFreeze(moduleRecord({ copy }));
     expect(() => copy.safeParse({})).toThrow(/not extensible|read only/);

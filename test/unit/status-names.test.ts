@@ -1,7 +1,7 @@
-// The one status comparison (src/profiles/status-names.ts): key vs code vs name, normalisation,
+// The one status comparison (src/profiles/workflow/status-names.ts): key vs code vs name, normalisation,
 // records with and without a statusKey, and the profiles' state rules through checkWrite.
 import { describe, expect, it } from 'vitest';
-import { checkWrite } from '../../src/profiles/check-write.js';
+import { checkWrite } from '../../src/profiles/workflow/check-write.js';
 import { loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
 import {
   findStatus,
@@ -12,7 +12,7 @@ import {
   statusLabel,
   statusOfRecord,
   type StatusEntry,
-} from '../../src/profiles/status-names.js';
+} from '../../src/profiles/workflow/status-names.js';
 
 /** A system whose key, code and name all differ (Maximo-like). */
 const SYSTEM: StatusEntry[] = [

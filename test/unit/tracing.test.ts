@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { SerializableSpan } from '@temporalio/interceptors-opentelemetry';
 import type { WorkflowInfo } from '@temporalio/workflow';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { makiniRouteTemplate } from '../../src/makini/http.js';
 import {
   createTracing,
@@ -119,7 +119,7 @@ describe('spans carry a failure type and code, never its text', () => {
       duration: [1, 0],
       ended: true,
       status: { code: SpanStatusCode.ERROR, message: `step "create" failed: ${failure.message}` },
-      // What the workflow interceptors name (src/observability/tracing-workflow-interceptors.ts).
+      // What the workflow interceptors name (src/observability/workflow/tracing-workflow-interceptors.ts).
       attributes: { 'makini.failure.type': 'MakiniRequestRejected', 'makini.error.code': 'VALIDATION_FAILED' },
       links: [],
       events: [

@@ -1,6 +1,6 @@
 // Where a work-order create carries the idempotency key, per built-in profile.
 import { describe, expect, it } from 'vitest';
-import { carriesReference, referenceCarrier, withReference } from '../../src/writes/work-orders/reference.js';
+import { carriesReference, referenceCarrier, withReference } from '../../src/writes/work-orders/workflow/reference.js';
 import { loadBuiltinProfiles } from '../../src/profiles/load-profiles.js';
 import { applyOverrides } from '../../src/profiles/overrides.js';
 

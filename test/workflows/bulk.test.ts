@@ -1,4 +1,4 @@
-// Bulk writes continue as new before their history grows (src/writes/bulk/workflows.ts): every run
+// Bulk writes continue as new before their history grows (src/writes/bulk/workflow/workflows.ts): every run
 // starts at most `itemsPerRun` items and hands the results on; the last run returns them all.
 import { expect, it } from 'vitest';
 import { startBulkWrite } from '../../src/writes/bulk/start.js';

@@ -1,4 +1,4 @@
-// The circuit breaker (src/connections/control-state.ts, control-workflow.ts, waits.ts): five
+// The circuit breaker (src/connections/workflow/control-state.ts, control-workflow.ts, waits.ts): five
 // consecutive 5xx open it; writes then wait durably (no calls to Makini) while the connection's
 // control workflow probes it again after 30 s, then after twice as long each time (at most 5 min);
 // a waiting write also looks again every 10 minutes on its own; the first probe that gets an

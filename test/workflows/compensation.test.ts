@@ -1,9 +1,9 @@
 // Line-by-line PO creates (Dynamics: header first, then each line) and their compensation
-// (src/writes/purchase-orders/workflows.ts, engine/compensation.ts): a line refused for good
+// (src/writes/purchase-orders/workflow/workflows.ts, engine/compensation.ts): a line refused for good
 // cancels the header (WriteCompensated); when the cancel fails too, the write says what it left
 // in the system (WriteCompensationFailed, details[0].leftInSystem).
 import { expect, it } from 'vitest';
-import { WriteFailureType } from '../../src/failures.js';
+import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
 import { failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';

@@ -1,9 +1,9 @@
-// A 401 makes the write wait durably for the connection to be reauthorized (src/connections/waits.ts,
+// A 401 makes the write wait durably for the connection to be reauthorized (src/connections/workflow/waits.ts,
 // control-workflow.ts): a day and a half of waiting without a busy retry, resumed by the reauthorize signal, or
 // failed with ConnectionReauthorizationTimedOut once the write's maxConnectionWaitMs has passed.
 import { describe, expect, it } from 'vitest';
 import { reauthorizeConnection } from '../../src/connections/control-client.js';
-import { WriteFailureType } from '../../src/failures.js';
+import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
 import { DAY, failureOf, HOUR, poCreate, skipTime, timeSkippingEnv, withStack } from './support/env.js';

@@ -1,8 +1,8 @@
-// Retry-After of hours and the step's retry budget (src/writes/engine/step-runner.ts): a 429 waits
+// Retry-After of hours and the step's retry budget (src/writes/workflow/engine/step-runner.ts): a 429 waits
 // on a durable timer for as long as Makini asks when the budget allows it, and fails at once, with
 // nothing sent again, when the wait would exceed it. Hours of waiting, seconds of test.
 import { describe, expect, it } from 'vitest';
-import { WriteFailureType } from '../../src/failures.js';
+import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
 import { failureOf, HOUR, poCreate, timeSkippingEnv, withStack } from './support/env.js';

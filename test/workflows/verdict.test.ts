@@ -1,7 +1,7 @@
 // The immediate verdict (src/writes/purchase-orders/start-with-verdict.ts, engine/verdict*.ts):
 // update-with-start answers as soon as the rules are checked, while the write carries on.
 import { expect, it } from 'vitest';
-import { WriteFailureType } from '../../src/failures.js';
+import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { createPurchaseOrderWithVerdict } from '../../src/writes/purchase-orders/start-with-verdict.js';
 import { answers } from './support/fake-makini.js';
 import { failureOf, HOUR, poCreate, timeSkippingEnv, withStack } from './support/env.js';

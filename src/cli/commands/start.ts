@@ -3,7 +3,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { InvalidWriteInputError, startWrite, WRITE_TYPE_NAMES, type WriteInput, type WriteType } from '../../client/index.js';
-import { isWriteType } from '../../writes/catalog.js';
+import { isWriteType } from '../../writes/workflow/catalog.js';
 import { writeStartOptions } from '../../writes/start-write.js';
 import { CliUsageError, EXIT_USAGE, flag, JSON_OPTION, printJson, type CliCommand, type CliIo } from '../command.js';
 import { withClient } from '../connect.js';

@@ -2,7 +2,7 @@
 // a delivery signed with MAKINI_WEBHOOK_SECRET as Makini signs one (base64 HMAC-SHA256 over
 // JSON.stringify of the body, in MAKINI_WEBHOOK_SIGNATURE_HEADER), to test a receiver.
 import { loadSettings } from '../../config/settings.js';
-import { MakiniWebhookEvent } from '../../makini/contract.js';
+import { MakiniWebhookEvent } from '../../makini/workflow/contract.js';
 import { WEBHOOK_PATH } from '../../webhooks/receiver.js';
 import { eventTimeMs } from '../../webhooks/payload.js';
 import { postDelivery, signedDelivery } from '../../webhooks/signed-delivery.js';

@@ -2,7 +2,7 @@
 // has completed gets that execution's outcome instead of a second write.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, WorkflowFailedError, type Client } from '@temporalio/client';
-import { itemFailure, outcomeOfFailure, withoutSteps, type ExistingWriteOutcome } from './contract.js';
+import { itemFailure, outcomeOfFailure, withoutSteps, type ExistingWriteOutcome } from './workflow/contract.js';
 
 export interface WriteResultDeps {
   /** A client of the worker's namespace, with the production data converter. */

@@ -15,9 +15,9 @@ import {
   type BulkWriteArgs,
   type BulkWriteInput,
   type BulkWriteResult,
-} from './contract.js';
-import { inputProblems, type InputProblem } from '../engine/input.js';
-import { isWriteType, WRITE_TYPES } from '../catalog.js';
+} from './workflow/contract.js';
+import { inputProblems, type InputProblem } from '../workflow/engine/input.js';
+import { isWriteType, WRITE_TYPES } from '../workflow/catalog.js';
 import { DEFAULT_TASK_QUEUE, InvalidWriteInputError, type StartOptions } from '../start-write.js';
 
 const MAX_PROBLEMS = 50;

@@ -1,9 +1,9 @@
 // Inventory activities: read, absolute write, and the guarded (compare-and-set) write that makes
 // adjustments exactly-once (docs/inventory-exactly-once.md). No retries of their own.
-import { MakiniFailureType } from '../../failures.js';
-import { unchangedSince } from './adjustment.js';
-import type { InventoryTarget } from './contract.js';
-import { numericValue, type Inventory } from '../../makini/entities.js';
+import { MakiniFailureType } from '../../failures/workflow/failure-types.js';
+import { unchangedSince } from './workflow/adjustment.js';
+import type { InventoryTarget } from './workflow/contract.js';
+import { numericValue, type Inventory } from '../../makini/workflow/entities.js';
 import type { MakiniClient } from '../../makini/client.js';
 import { makiniErrorFrom } from '../../makini/errors.js';
 import type { MakiniResult } from '../../makini/http.js';

@@ -1,7 +1,7 @@
 // Start helpers of the inventory writes (typed; validated and idempotent by src/writes/start-write.ts).
 import type { Client } from '@temporalio/client';
 import { startWrite, type StartOptions } from '../start-write.js';
-import type { AdjustInventoryInput, UpdateInventoryInput } from './contract.js';
+import type { AdjustInventoryInput, UpdateInventoryInput } from './workflow/contract.js';
 
 /** Starts `updateInventory` (absolute values). */
 export const startUpdateInventory = (client: Client, input: UpdateInventoryInput, opts?: StartOptions) =>

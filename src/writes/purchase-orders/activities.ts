@@ -1,9 +1,9 @@
 // Purchase-order activities: one Makini call each (two where a read-back belongs to the same
 // question: a PO and its lines), no retries of their own.
-import type { PoLineItem, PurchaseOrder } from '../../makini/entities.js';
+import type { PoLineItem, PurchaseOrder } from '../../makini/workflow/entities.js';
 import type { MakiniClient } from '../../makini/client.js';
 import { answer, asActivity, callRecord, type ActivityResult } from '../../makini/activity-result.js';
-import { normaliseStatus, type StatusEntry } from '../../profiles/status-names.js';
+import { normaliseStatus, type StatusEntry } from '../../profiles/workflow/status-names.js';
 
 /** A PO as the workflows need it: key, status, reference and lines. */
 export interface PoSnapshot {

@@ -8,12 +8,12 @@ import {
   type Workflow,
   type WorkflowHandle,
 } from '@temporalio/client';
-import type { CreatePurchaseOrderInput } from './contract.js';
-import { SA_SYSTEM } from '../../observability/search-attributes.js';
-import { verdictUpdate, writeVerdictSchema, type WriteVerdict } from '../engine/verdict.js';
+import type { CreatePurchaseOrderInput } from './workflow/contract.js';
+import { SA_SYSTEM } from '../../observability/workflow/search-attributes.js';
+import { verdictUpdate, writeVerdictSchema, type WriteVerdict } from '../workflow/engine/verdict.js';
 import { writeStartOptions, type StartOptions, type WriteWorkflow } from '../start-write.js';
 
-export type { WriteVerdict } from '../engine/verdict.js';
+export type { WriteVerdict } from '../workflow/engine/verdict.js';
 
 type CreatePurchaseOrderWorkflow = WriteWorkflow<'createPurchaseOrder'>;
 

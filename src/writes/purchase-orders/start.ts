@@ -1,7 +1,7 @@
 // Start helpers of the purchase-order writes (typed; validated and idempotent by src/writes/start-write.ts).
 import type { Client } from '@temporalio/client';
 import { startWrite, type StartOptions } from '../start-write.js';
-import type { CancelPurchaseOrderInput, CreatePurchaseOrderInput, UpdatePurchaseOrderInput } from './contract.js';
+import type { CancelPurchaseOrderInput, CreatePurchaseOrderInput, UpdatePurchaseOrderInput } from './workflow/contract.js';
 
 /**
  * Starts `createPurchaseOrder`; await `handle.result()` for `{ purchaseOrderKey, lineItemKeys, status, steps }`.

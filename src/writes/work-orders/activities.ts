@@ -1,8 +1,8 @@
 // Work-order activities: one Makini call each (lookups read every page), no retries of their own.
-import { numericValue, type WorkOrder, type WorkOrderMaterial } from '../../makini/entities.js';
-import { normaliseStatus } from '../../profiles/status-names.js';
-import type { ReferenceCarrier } from './contract.js';
-import { carriesReference } from './reference.js';
+import { numericValue, type WorkOrder, type WorkOrderMaterial } from '../../makini/workflow/entities.js';
+import { normaliseStatus } from '../../profiles/workflow/status-names.js';
+import type { ReferenceCarrier } from './workflow/contract.js';
+import { carriesReference } from './workflow/reference.js';
 import type { MakiniClient } from '../../makini/client.js';
 import { answer, asActivity, type ActivityResult } from '../../makini/activity-result.js';
 

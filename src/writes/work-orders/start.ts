@@ -1,7 +1,12 @@
 // Start helpers of the work-order writes (typed; validated and idempotent by src/writes/start-write.ts).
 import type { Client } from '@temporalio/client';
 import { startWrite, type StartOptions } from '../start-write.js';
-import type { AddWorkOrderMaterialsInput, ChangeWorkOrderStatusInput, CreateWorkOrderInput, UpdateWorkOrderInput } from './contract.js';
+import type {
+  AddWorkOrderMaterialsInput,
+  ChangeWorkOrderStatusInput,
+  CreateWorkOrderInput,
+  UpdateWorkOrderInput,
+} from './workflow/contract.js';
 
 /**
  * Starts `createWorkOrder`; await `handle.result()` for `{ workOrderKey, status, foundExisting, reference, steps }`.

@@ -6,7 +6,7 @@
 import type { ActivityResult } from '../../../src/makini/activity-result.js';
 import { asActivity } from '../../../src/makini/activity-result.js';
 import { classifyHttpFailure, classifyNetworkFailure } from '../../../src/makini/classify-failure.js';
-import { MakiniErrorCode } from '../../../src/makini/contract.js';
+import { MakiniErrorCode } from '../../../src/makini/workflow/contract.js';
 import { MakiniError } from '../../../src/makini/errors.js';
 import type { MakiniActivities, PoSnapshot } from '../../../src/activities/index.js';
 import type { ProbeResult } from '../../../src/connections/probe.js';
