@@ -4,7 +4,7 @@
 // codec server is configured for, and the token's lifetime. jose does the JWT work; nothing here
 // parses or checks a signature by hand.
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
-import { isLoopbackHost } from '../config/loopback.js';
+import { isLoopbackHost } from './loopback.js';
 import type { CodecServerSettings } from '../config/settings.js';
 
 export type OidcOptions = NonNullable<CodecServerSettings['oidc']>;

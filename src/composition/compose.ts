@@ -16,13 +16,13 @@ import { connectionGateInterceptors } from '../connections/gate.js';
 import { createWriteCallsWorker, runAlongside } from '../connections/write-calls-worker.js';
 import { MakiniClient } from '../makini/client.js';
 import { sendWindowInterceptors } from '../makini/send-window.js';
-import { makiniCallInterceptors } from '../observability/makini-calls.js';
+import { makiniCallInterceptors } from '../makini/call-metrics.js';
 import type { Tracing } from '../observability/tracing.js';
 import { loadBuiltinProfiles } from '../profiles/load-profiles.js';
 import { effectiveProfile } from '../profiles/overrides.js';
 import { createActivities } from '../activities/index.js';
 import { createWriteResultActivities } from '../writes/bulk/activities.js';
-import { isLoopbackHost } from '../config/loopback.js';
+import { isLoopbackHost } from '../codec/loopback.js';
 
 /** `.ts` when this module runs from src/ (tsx, vitest), `.js` when it runs compiled from dist/. */
 const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';

@@ -19,7 +19,7 @@ export { loadSettings, type Settings } from '../config/settings.js';
 export type { TokenProvider } from '../config/token-source.js';
 // `token: { oauth: true }` connections: a secrets manager as the token store (`tokenStore` option).
 export { FileTokenStore, TokenStoreError, type StoredTokens, type TokenStore } from '../config/token-store.js';
-export { Secret } from '../config/secret.js';
+export { Secret } from '../observability/secret.js';
 export type { ConnectionPolicyInput } from '../connections/workflow/control-state.js';
 export {
   createTracing,

@@ -4,7 +4,7 @@
 // The connection's control workflow schedules refreshes (control-workflow.ts); a 401 on a write
 // asks for one more (waits.ts). Callers get times, never tokens, except `accessToken` for the call.
 import type { TokenRefreshAnswer } from '../connections/workflow/control-state.js';
-import type { Secret } from './secret.js';
+import type { Secret } from '../observability/secret.js';
 import type { StoredTokens, TokenStore } from './token-store.js';
 import { TokenEndpointError, type TokenEndpoint } from '../makini/token-endpoint.js';
 

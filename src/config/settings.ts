@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { MAKINI_DEFAULT_BASE_URL } from '../makini/workflow/contract.js';
 import { formatZodIssues } from './format-issues.js';
-import { Secret } from './secret.js';
+import { Secret } from '../observability/secret.js';
 import { parseEncryptionKeys } from '../codec/encryption-codec.js';
-import { isLoopbackHost } from './loopback.js';
+import { isLoopbackHost } from '../codec/loopback.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const positiveMs = z.coerce.number().int().positive();

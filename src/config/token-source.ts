@@ -2,34 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import type { ConnectionConfig } from './connections.js';
 import type { OAuthTokens } from './oauth-tokens.js';
-import { Secret } from './secret.js';
+import { Secret } from '../observability/secret.js';
+import { TokenUnavailableError, UnknownConnectionError, type TokenSource } from '../makini/tokens.js';
 
 /** A pluggable token provider (a vault, a Makini token endpoint, ...). */
 export type TokenProvider = (connectionId: string) => Promise<string>;
-
-export interface TokenSource {
-  /** The token of a connection; throws `UnknownConnectionError` or `TokenUnavailableError`. */
-  tokenFor(connectionId: string): Promise<Secret>;
-  /** Whether the connection's token can be refreshed (an `oauth` connection): a 401 then tries a refresh first. */
-  refreshable?(connectionId: string): boolean;
-}
-
-export class UnknownConnectionError extends Error {
-  override name = 'UnknownConnectionError';
-  constructor(readonly connectionId: string) {
-    super(`unknown connection "${connectionId}": it is not in the connections config`);
-  }
-}
-
-export class TokenUnavailableError extends Error {
-  override name = 'TokenUnavailableError';
-  constructor(
-    readonly connectionId: string,
-    where: string,
-  ) {
-    super(`no token for connection "${connectionId}": ${where}`);
-  }
-}
 
 /**
  * What a bearer token may contain: visible ASCII only (RFC 6750's b64token is within it). Anything

@@ -10,7 +10,7 @@ import { lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { EncryptionKey } from '../codec/encryption-codec.js';
-import { Secret } from './secret.js';
+import { Secret } from '../observability/secret.js';
 
 /** A connection's tokens and their times (epoch ms). */
 export interface StoredTokens {

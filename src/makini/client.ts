@@ -17,8 +17,8 @@ import {
 } from './workflow/entities.js';
 import { MakiniFailureType } from '../failures/workflow/failure-types.js';
 import { MAKINI_MAX_LIST_PAGES, MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from './workflow/contract.js';
-import type { Secret } from '../config/secret.js';
-import { TokenUnavailableError, UnknownConnectionError, type TokenSource } from '../config/token-source.js';
+import type { Secret } from '../observability/secret.js';
+import { TokenUnavailableError, UnknownConnectionError, type TokenSource } from './tokens.js';
 import { MakiniError, makiniErrorFrom } from './errors.js';
 import { makiniRequest, type CallMeta, type HttpRequest, type MakiniResult } from './http.js';
 

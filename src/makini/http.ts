@@ -9,7 +9,7 @@ import { MakiniFailureType } from '../failures/workflow/failure-types.js';
 import { MakiniHeader, MakiniPath } from './workflow/contract.js';
 import { outcomeOfSuccessAnswer } from './outcome.js';
 import { parseRetryAfter } from './retry-after.js';
-import { redact, type Secret } from '../config/secret.js';
+import { redact, type Secret } from '../observability/secret.js';
 import { MakiniError, makiniErrorFrom } from './errors.js';
 import { FailureSpanAttr } from '../observability/workflow/failure-label.js';
 import { currentSendWindow, notSentInfo, requestTimeoutIn, whyNotSend } from './send-window.js';

@@ -3,7 +3,7 @@
 // message: errors name the grant, the HTTP status and the OAuth `error` code only.
 import { z } from 'zod';
 import { MakiniOAuth, MakiniPath } from './workflow/contract.js';
-import { Secret } from '../config/secret.js';
+import { Secret } from '../observability/secret.js';
 
 /** The application's OAuth client (MAKINI_CLIENT_ID / MAKINI_CLIENT_SECRET). */
 export interface OAuthClientCredentials {

@@ -6,7 +6,7 @@
 import { DefaultLogger, type LogEntry, type LogLevel, type LogMetadata, type Logger } from '@temporalio/worker';
 import { destination as pinoDestination, pino, type DestinationStream } from 'pino';
 import { prettyFactory } from 'pino-pretty';
-import { redact } from '../config/secret.js';
+import { redact } from './secret.js';
 import { failureLabelOf } from './workflow/failure-label.js';
 import { redactDeep } from './redact.js';
 

@@ -1,7 +1,6 @@
 // Histogram buckets (ms) of this project's metrics: waits follow Retry-After and backoff (seconds
 // to minutes), so the SDK's default buckets (up to 10 s) would put them all in +Inf.
-import { MakiniMetric } from './makini-calls.js';
-import { StepMetric } from '../writes/workflow/engine/step-observer.js';
+import { MakiniMetric, StepMetric } from './workflow/metric-labels.js';
 
 const CALL_MS = [25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000];
 const WAIT_MS = [100, 500, 1_000, 5_000, 15_000, 30_000, 60_000, 120_000, 300_000, 900_000];

@@ -2,7 +2,7 @@
 // (and after a secret-looking name in a list of pairs), bearer and Basic credentials, URL
 // user-info, the bytes of buffers, and every known secret value (connection tokens, encryption
 // keys, API keys).
-import { redact } from '../config/secret.js';
+import { redact } from './secret.js';
 
 export const REDACTED = '[redacted]';
 

@@ -15,7 +15,7 @@
 // neither which secret nor which form matched. During a secret rotation several secrets are
 // configured (newest first): any of them verifies, the newest signs.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Secret } from '../config/secret.js';
+import type { Secret } from '../observability/secret.js';
 
 /** One webhook secret, or the secrets of a rotation (newest first). */
 export type WebhookSecrets = Secret | readonly Secret[];

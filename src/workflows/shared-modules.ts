@@ -21,6 +21,7 @@ import * as failures from '../failures/workflow/failure-types.js';
 import * as makiniContract from '../makini/workflow/contract.js';
 import * as makiniEntities from '../makini/workflow/entities.js';
 import * as callTiming from '../makini/workflow/call-timing.js';
+import * as errorCodeLabel from '../makini/workflow/error-code-label.js';
 import * as checkWrite from '../profiles/workflow/check-write.js';
 import * as customFields from '../profiles/workflow/custom-fields.js';
 import * as makiniFields from '../profiles/workflow/makini-fields.js';
@@ -71,6 +72,7 @@ for (const moduleExports of [
   makiniContract,
   makiniEntities,
   callTiming,
+  errorCodeLabel,
   checkWrite,
   customFields,
   makiniFields,

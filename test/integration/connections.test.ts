@@ -20,7 +20,7 @@ import {
   WriteFailureType,
   type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { MakiniWebhookEvent } from '../../src/makini/workflow/contract.js';
 import { connectionControlWorkflowId } from '../../src/connections/workflow/control-messages.js';
 import { pacedWritesPerSecond } from '../../src/connections/workflow/gate-policy.js';

@@ -1,8 +1,9 @@
 // The Makini client's classification of every sandbox fault kind, over real HTTP: what the
 // workflows decide on (type, retryable, Retry-After, ambiguous) must come out right per kind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Secret } from '../../src/config/secret.js';
-import { createTokenSource, type TokenSource } from '../../src/config/token-source.js';
+import { Secret } from '../../src/observability/secret.js';
+import { createTokenSource } from '../../src/config/token-source.js';
+import type { TokenSource } from '../../src/makini/tokens.js';
 import { MakiniFailureType, type MakiniFailureInfo } from '../../src/failures/workflow/failure-types.js';
 import { MakiniClient } from '../../src/makini/client.js';
 import { MakiniError } from '../../src/makini/errors.js';

@@ -14,7 +14,7 @@ import { runCli } from '../../src/cli/run.js';
 import { startCreatePurchaseOrder } from '../../src/client/index.js';
 import { dataConverterFromSetting, payloadCodecFromSetting } from '../../src/codec/data-converter.js';
 import { parseEncryptionKeys } from '../../src/codec/encryption-codec.js';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { FileTokenStore } from '../../src/config/token-store.js';
 import { connectionControlWorkflowId } from '../../src/connections/workflow/control-messages.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';

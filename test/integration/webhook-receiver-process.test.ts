@@ -9,7 +9,7 @@ import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../scripts/lib/dev-server.js';
 import { nodeTs } from '../../scripts/lib/node-ts.js';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { WEBHOOK_PATH } from '../../src/webhooks/receiver.js';
 import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';
 import { temporalAddress, temporalNamespace, uniqueTaskQueue } from '../support/temporal.js';

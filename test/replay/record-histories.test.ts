@@ -38,7 +38,7 @@ import {
   type BulkWriteResult,
 } from '../../src/client/index.js';
 import { SANDBOX_OAUTH_CLIENT } from '../../sandbox/oauth.js';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { FileTokenStore } from '../../src/config/token-store.js';
 import { noticeConnectionToken } from '../../src/connections/control-client.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseConnections } from '../../src/config/connections.js';
-import { Secret, redact } from '../../src/config/secret.js';
+import { Secret, redact } from '../../src/observability/secret.js';
 import { loadSettings } from '../../src/config/settings.js';
-import { createTokenSource, TokenUnavailableError } from '../../src/config/token-source.js';
+import { createTokenSource } from '../../src/config/token-source.js';
+import { TokenUnavailableError } from '../../src/makini/tokens.js';
 import { metricsBindAddress } from '../../src/worker.js';
 
 describe('settings', () => {

@@ -2,7 +2,7 @@
 // SAP's OData keeps decimals), a date with or without a time; they compare by value. Anything else
 // in a numeric field breaks the contract, and the error names the field.
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { envelope, inventorySchema, numericValue } from '../../src/makini/workflow/entities.js';
 import { MakiniError } from '../../src/makini/errors.js';
 import { makiniRequest } from '../../src/makini/http.js';

@@ -6,8 +6,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { MakiniFailureType } from '../../src/failures/workflow/failure-types.js';
-import { makiniCallInterceptors, MakiniMetric } from '../../src/observability/makini-calls.js';
-import { errorCodeLabel } from '../../src/observability/workflow/metric-labels.js';
+import { makiniCallInterceptors } from '../../src/makini/call-metrics.js';
+import { errorCodeLabel } from '../../src/makini/workflow/error-code-label.js';
+import { MakiniMetric } from '../../src/observability/workflow/metric-labels.js';
 import { stepLabel } from '../../src/writes/workflow/engine/step-observer.js';
 
 describe('step label', () => {

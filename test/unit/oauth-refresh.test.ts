@@ -11,7 +11,7 @@ import { SANDBOX_OAUTH_CLIENT } from '../../sandbox/oauth.js';
 import { buildMakiniActivities } from '../../src/composition/compose.js';
 import { parseConnections } from '../../src/config/connections.js';
 import { OAuthTokens, refreshAtOf } from '../../src/config/oauth-tokens.js';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { FileTokenStore } from '../../src/config/token-store.js';
 import { ConnectionControl } from '../../src/connections/workflow/control-state.js';
 import { MakiniOAuth } from '../../src/makini/workflow/contract.js';

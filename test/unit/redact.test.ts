@@ -1,6 +1,6 @@
 import { LogTimestamp } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { createRuntimeLogger } from '../../src/observability/logger.js';
 import { knownSecrets, redactDeep } from '../../src/observability/redact.js';
 

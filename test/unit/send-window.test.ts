@@ -10,7 +10,7 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { ActivityExecuteInput } from '@temporalio/worker';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { connectionGateInterceptors } from '../../src/connections/gate.js';
 import { fairnessWeightFor, pacedWritesPerSecond } from '../../src/connections/workflow/gate-policy.js';
 import { SendSpacing } from '../../src/connections/send-spacing.js';

@@ -5,7 +5,7 @@ import { chmod, mkdtemp, readdir, readFile, stat, symlink, writeFile, copyFile }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { FileTokenStore, TokenStoreError, type StoredTokens } from '../../src/config/token-store.js';
 
 const key = (id: string) => ({ id, key: new Uint8Array(randomBytes(32)) });

@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import type { ConnectionEvent } from '../../src/connections/workflow/control-state.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../src/webhooks/receiver.js';
 import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';

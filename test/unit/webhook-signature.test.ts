@@ -4,7 +4,7 @@
 // bad signature, stale (only by a timestamp the payload carries), malformed.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../src/config/secret.js';
+import { Secret } from '../../src/observability/secret.js';
 import { eventTimeMs } from '../../src/webhooks/payload.js';
 import { signWebhook, verifyWebhookSignature } from '../../src/webhooks/signature.js';
 import { signedDelivery } from '../../src/webhooks/signed-delivery.js';

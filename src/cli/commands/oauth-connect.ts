@@ -5,7 +5,7 @@
 import { text } from 'node:stream/consumers';
 import { loadConnectionsFile } from '../../config/connections.js';
 import { fileTokenStoreFrom, tokenEndpointFrom } from '../../config/oauth-setup.js';
-import { Secret } from '../../config/secret.js';
+import { Secret } from '../../observability/secret.js';
 import { loadSettings } from '../../config/settings.js';
 import { TokenEndpointError } from '../../makini/token-endpoint.js';
 import { noticeConnectionToken } from '../../connections/control-client.js';

@@ -5,8 +5,8 @@
 // queue's per-key rate limit default is FAIRNESS_KEY_RPS_DEFAULT and the server scales it by each
 // task's fairness weight, so a weight of N means N writes per second for that connection, held
 // by the server across every workflow and every worker process.
-import { z } from 'zod';
 import type { GateView } from './control-state.js';
+import type { ConnectionBlock, ConnectionBlockKind } from '../../failures/workflow/failure-types.js';
 
 /** Suffix of the write-calls activity task queue beside a worker's task queue. */
 export const WRITE_CALLS_QUEUE_SUFFIX = '-write-calls';
@@ -62,19 +62,6 @@ export function fairnessWeightFor(writesPerSecond: number): number {
 
 /** The rate a task's fairness weight paces it at. */
 export const writesPerSecondOfWeight = (weight: number) => weight * FAIRNESS_KEY_RPS_DEFAULT;
-
-export const CONNECTION_BLOCKS = ['reauthorization', 'connection-down', 'rate-paused', 'rate-reduced'] as const;
-export type ConnectionBlockKind = (typeof CONNECTION_BLOCKS)[number];
-
-/** Why the gate held a call back (carried in the failure details of the activity). */
-export const connectionBlockSchema = z.object({
-  block: z.enum(CONNECTION_BLOCKS),
-  /** rate-paused: how long until writes may go again. */
-  retryAfterMs: z.number().nonnegative().optional(),
-  /** rate-paused / rate-reduced: the connection's current adaptive rate. */
-  capPerSecond: z.number().positive().optional(),
-});
-export type ConnectionBlock = z.infer<typeof connectionBlockSchema>;
 
 export type GateDecision = { proceed: true } | ({ proceed: false; message: string } & ConnectionBlock);
 

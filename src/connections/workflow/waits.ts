@@ -16,11 +16,20 @@ import {
 } from '@temporalio/workflow';
 import type { MakiniActivities } from '../../activities/index.js';
 import { connectionControlWorkflowId, connectionReportSignal, connectionTokenSignal } from './control-messages.js';
-import { isLastingBlock, type ConnectionBlockKind } from './gate-policy.js';
-import { MakiniFailureType, WriteFailureType, type MakiniFailureInfo } from '../../failures/workflow/failure-types.js';
+import { isLastingBlock } from './gate-policy.js';
+import {
+  MakiniFailureType,
+  WriteFailureType,
+  type ConnectionBlockKind,
+  type MakiniFailureInfo,
+} from '../../failures/workflow/failure-types.js';
 import { SA_OUTCOME, SA_WAITING_FOR } from '../../observability/workflow/search-attributes.js';
-import type { StepRecord } from '../../writes/workflow/engine/steps.js';
 import { learnRateCap, setWritesPerMinute } from './pacing.js';
+
+/** Where a wait is recorded: the step it holds back (a write's StepRecord is one; connections do not import writes). */
+interface WaitLog {
+  waits: { cause: string; ms: number }[];
+}
 
 /** Sent by `connectionControl` to each waiting write when its connection is clear again. */
 export const connectionResumedSignal = defineSignal<[{ connectionId: string }]>('connectionResumed');
@@ -83,7 +92,7 @@ export class ConnectionWaits {
    * scheduled (`staleSince`), and tells the connection's control workflow (writes waiting for
    * reauthorization go on; it reschedules). True when new tokens are in the store: send again.
    */
-  async refreshToken(staleSince: number, rec: StepRecord): Promise<boolean> {
+  async refreshToken(staleSince: number, rec: WaitLog): Promise<boolean> {
     if (!this.connectionKnown) return false;
     let answer;
     try {
@@ -134,7 +143,7 @@ export class ConnectionWaits {
     block: ConnectionBlockKind,
     info: MakiniFailureInfo,
     mark: number,
-    rec: StepRecord,
+    rec: WaitLog,
     details: (text: string) => void,
   ): Promise<number> {
     const started = Date.now();

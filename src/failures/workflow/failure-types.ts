@@ -1,6 +1,5 @@
 // Failure types: exported constants used as `ApplicationFailure.type`, and the data they carry.
 import { z } from 'zod';
-import { connectionBlockSchema } from '../../connections/workflow/gate-policy.js';
 
 /** Failure types of one Makini call, as classified by `classifyHttpFailure` and `classifyNetworkFailure` (src/makini/classify-failure.ts). */
 export const MakiniFailureType = {
@@ -71,6 +70,19 @@ export const ConnectionControlFailureType = {
   /** Its input (connection id, policy) does not match its schema. */
   invalidInput: 'InvalidConnectionControlInput',
 } as const;
+
+export const CONNECTION_BLOCKS = ['reauthorization', 'connection-down', 'rate-paused', 'rate-reduced'] as const;
+export type ConnectionBlockKind = (typeof CONNECTION_BLOCKS)[number];
+
+/** Why the connection's gate held a call back (src/connections/workflow/gate-policy.ts; carried in the failure details of the activity). */
+export const connectionBlockSchema = z.object({
+  block: z.enum(CONNECTION_BLOCKS),
+  /** rate-paused: how long until writes may go again. */
+  retryAfterMs: z.number().nonnegative().optional(),
+  /** rate-paused / rate-reduced: the connection's current adaptive rate. */
+  capPerSecond: z.number().positive().optional(),
+});
+export type ConnectionBlock = z.infer<typeof connectionBlockSchema>;
 
 /** What every classified Makini failure carries (safe for history: never a token). */
 export const makiniFailureInfoSchema = z.object({

@@ -1,16 +1,22 @@
-// Bounded metric label values shared by the activity-side call metrics and the workflow-side step
-// metrics (workflow code: pure, no Node built-ins).
-import { MakiniErrorCode } from '../../makini/workflow/contract.js';
+// The metric names of the activity-side call metrics (src/makini/call-metrics.ts) and the
+// workflow-side step metrics (src/writes/workflow/engine/step-observer.ts), documented in
+// docs/operations.md (workflow code: pure, no Node built-ins).
+/** The step metrics' names, recorded by writes' step observer (documented in docs/operations.md). */
+export const StepMetric = {
+  /** Counter: retries of a step, by step, cause (failure type), code and wait kind. */
+  retries: 'makini_write_retries',
+  /** Histogram (ms): durable waits before a retry, by cause and wait kind. */
+  waitDuration: 'makini_write_wait_duration',
+  /** Histogram (ms): step durations (waits included), by step and outcome. */
+  stepDuration: 'makini_write_step_duration',
+  /** Counter: lookups after an ambiguous write, by step and whether the write had landed. */
+  landedChecks: 'makini_write_landed_checks',
+} as const;
 
-const KNOWN_CODES: ReadonlySet<string> = new Set(Object.values(MakiniErrorCode));
-
-/**
- * The `error_code` label: Makini's code when it is one Makini documents, `other` for any other
- * code (the code comes from the answer's body: unbounded label values would let any answer grow
- * the metrics without limit), the failure type when the answer named none (a bounded set).
- * The log line keeps the code as sent.
- */
-export function errorCodeLabel(code: string | undefined, failureType: string): string {
-  if (code === undefined || code === '') return failureType;
-  return KNOWN_CODES.has(code) ? code : 'other';
-}
+/** The Makini call metrics' names, recorded by src/makini/call-metrics.ts. */
+export const MakiniMetric = {
+  /** Counter: Makini activities by system, operation, status, error_code. */
+  calls: 'makini_calls',
+  /** Histogram (ms): duration of Makini activities by system, operation, status. */
+  callDuration: 'makini_call_duration',
+} as const;

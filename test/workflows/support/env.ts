@@ -17,7 +17,7 @@ import { connectionGateInterceptors } from '../../../src/connections/gate.js';
 import { writeCallsQueueOf } from '../../../src/connections/workflow/gate-policy.js';
 import { runAlongside } from '../../../src/connections/write-calls-worker.js';
 import type { MakiniClient } from '../../../src/makini/client.js';
-import { makiniCallInterceptors } from '../../../src/observability/makini-calls.js';
+import { makiniCallInterceptors } from '../../../src/makini/call-metrics.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../../src/observability/workflow/search-attributes.js';
 import { profileActivities } from '../../../src/profiles/activities.js';
 import { loadBuiltinProfiles } from '../../../src/profiles/load-profiles.js';

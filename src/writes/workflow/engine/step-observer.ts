@@ -3,20 +3,9 @@
 // workflow id (added by the SDK), connection id, step and Makini request ids.
 import { log, metricMeter } from '@temporalio/workflow';
 import type { MakiniFailureInfo } from '../../../failures/workflow/failure-types.js';
-import { errorCodeLabel } from '../../../observability/workflow/metric-labels.js';
+import { StepMetric } from '../../../observability/workflow/metric-labels.js';
+import { errorCodeLabel } from '../../../makini/workflow/error-code-label.js';
 import type { StepRecord } from './steps.js';
-
-/** Metric names (documented in docs/operations.md). */
-export const StepMetric = {
-  /** Counter: retries of a step, by step, cause (failure type), code and wait kind. */
-  retries: 'makini_write_retries',
-  /** Histogram (ms): durable waits before a retry, by cause and wait kind. */
-  waitDuration: 'makini_write_wait_duration',
-  /** Histogram (ms): step durations (waits included), by step and outcome. */
-  stepDuration: 'makini_write_step_duration',
-  /** Counter: lookups after an ambiguous write, by step and whether the write had landed. */
-  landedChecks: 'makini_write_landed_checks',
-} as const;
 
 /** Log attributes of a write (connectionId, entity, operation, system), set as they become known. */
 export type LogContext = Record<string, string>;

@@ -9,15 +9,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
 import type { ConnectionsFile } from '../config/connections.js';
 import { makiniFailureInfoSchema } from '../failures/workflow/failure-types.js';
-import { errorCodeLabel } from './workflow/metric-labels.js';
-
-/** Metric names (documented in docs/operations.md). */
-export const MakiniMetric = {
-  /** Counter: Makini activities by system, operation, status, error_code. */
-  calls: 'makini_calls',
-  /** Histogram (ms): duration of Makini activities by system, operation, status. */
-  callDuration: 'makini_call_duration',
-} as const;
+import { errorCodeLabel } from './workflow/error-code-label.js';
+import { MakiniMetric } from '../observability/workflow/metric-labels.js';
 
 interface CallOutcome {
   status: string;
