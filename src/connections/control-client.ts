@@ -13,9 +13,9 @@ import {
   reauthorizedSignal,
   type ConnectionControlInput,
   type ConnectionStatus,
-} from './workflow/control-messages.js';
+} from './workflow/messages.js';
 
-export type { ConnectionStatus } from './workflow/control-messages.js';
+export type { ConnectionStatus } from './workflow/messages.js';
 export type { ConnectionHealth, ConnectionPolicyInput } from './workflow/control-state.js';
 
 export interface ConnectionOptions {

@@ -35,7 +35,7 @@ import {
   connectionGateQuery,
   connectionReportSignal,
   type ConnectionControlInput,
-} from './workflow/control-messages.js';
+} from './workflow/messages.js';
 
 export interface ConnectionGateOptions {
   /** A client of the worker's namespace. */

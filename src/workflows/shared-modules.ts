@@ -6,7 +6,7 @@
 // Shared means evaluated once, before any workflow runs. A module listed here therefore holds no
 // per-workflow state (test/unit/shared-modules.test.ts checks that, and that every module that may
 // be shared is). connections/workflow/pacing.ts keeps state per workflow execution, so it and the modules
-// that import it (the waits, the step runner, the write context, the write and control workflows)
+// that import it (the waits, the step runner, the write context, the write workflows)
 // stay per workflow: functions and classes, little memory.
 //
 // The SDK deep-freezes what shared modules export, as a guard against such state. zod schemas
@@ -27,8 +27,9 @@ import * as customFields from '../profiles/workflow/custom-fields.js';
 import * as makiniFields from '../profiles/workflow/makini-fields.js';
 import * as profileSchema from '../profiles/workflow/schema.js';
 import * as statusNames from '../profiles/workflow/status-names.js';
-import * as controlMessages from '../connections/workflow/control-messages.js';
+import * as controlMessages from '../connections/workflow/messages.js';
 import * as controlState from '../connections/workflow/control-state.js';
+import * as controlWorkflow from '../connections/workflow/control-workflow.js';
 import * as gatePolicy from '../connections/workflow/gate-policy.js';
 import * as metricLabels from '../observability/workflow/metric-labels.js';
 import * as searchAttributes from '../observability/workflow/search-attributes.js';
@@ -43,6 +44,7 @@ import * as steps from '../writes/workflow/engine/steps.js';
 import * as verdictGate from '../writes/workflow/engine/verdict-gate.js';
 import * as verdict from '../writes/workflow/engine/verdict.js';
 import * as writeInput from '../writes/workflow/engine/write-input.js';
+import * as writeMessages from '../writes/workflow/messages.js';
 import * as bulkContract from '../writes/bulk/workflow/contract.js';
 import * as bulkWorkflows from '../writes/bulk/workflow/workflows.js';
 import * as inventoryContract from '../writes/inventory/workflow/contract.js';
@@ -80,6 +82,7 @@ for (const moduleExports of [
   statusNames,
   controlMessages,
   controlState,
+  controlWorkflow,
   gatePolicy,
   metricLabels,
   searchAttributes,
@@ -94,6 +97,7 @@ for (const moduleExports of [
   verdictGate,
   verdict,
   writeInput,
+  writeMessages,
   bulkContract,
   bulkWorkflows,
   inventoryContract,

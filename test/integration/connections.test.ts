@@ -22,7 +22,7 @@ import {
 } from '../../src/client/index.js';
 import { Secret } from '../../src/observability/secret.js';
 import { MakiniWebhookEvent } from '../../src/makini/workflow/contract.js';
-import { connectionControlWorkflowId } from '../../src/connections/workflow/control-messages.js';
+import { connectionControlWorkflowId } from '../../src/connections/workflow/messages.js';
 import { pacedWritesPerSecond } from '../../src/connections/workflow/gate-policy.js';
 import type { RequestLogEntry } from '../../sandbox/index.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../src/webhooks/receiver.js';

@@ -16,7 +16,7 @@ import { dataConverterFromSetting, payloadCodecFromSetting } from '../../src/cod
 import { parseEncryptionKeys } from '../../src/codec/encryption-codec.js';
 import { Secret } from '../../src/observability/secret.js';
 import { FileTokenStore } from '../../src/config/token-store.js';
-import { connectionControlWorkflowId } from '../../src/connections/workflow/control-messages.js';
+import { connectionControlWorkflowId } from '../../src/connections/workflow/messages.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
 

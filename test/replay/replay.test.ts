@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_CONTROL_WORKFLOW } from '../../src/connections/workflow/control-messages.js';
+import { CONNECTION_CONTROL_WORKFLOW } from '../../src/connections/workflow/messages.js';
 import { WRITE_TYPES, WRITE_TYPE_NAMES, isWriteType } from '../../src/writes/workflow/catalog.js';
 import { bulkWriteInputSchema } from '../../src/writes/bulk/workflow/contract.js';
 import { inputProblems } from '../../src/writes/workflow/engine/input.js';

@@ -66,4 +66,14 @@ describe('layout', () => {
     );
     expect(sources.filter((file) => inWorkflowFolder(file) && !bundle.includes(file))).toEqual([]);
   });
+
+  it('signals, queries and updates are defined in one messages.ts per area', () => {
+    const sources = foldersUnder('src').flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((name) => name.endsWith('.ts'))
+        .map((name) => `${dir}/${name}`),
+    );
+    const defining = sources.filter((file) => /\bdefine(Signal|Query|Update)\s*[<(]/.test(readFileSync(join(root, file), 'utf8')));
+    expect(defining.sort()).toEqual(['src/connections/workflow/messages.ts', 'src/writes/workflow/messages.ts']);
+  });
 });

@@ -31,9 +31,9 @@ import {
 } from './control-state.js';
 import { ConnectionControlFailureType } from '../../failures/workflow/failure-types.js';
 import { SA_CONNECTION_HEALTH, SA_CONNECTION_ID } from '../../observability/workflow/search-attributes.js';
-import { connectionResumedSignal } from './waits.js';
 import {
   connectionEventSignal,
+  connectionResumedSignal,
   connectionGateQuery,
   connectionPolicySignal,
   connectionReportSignal,
@@ -42,7 +42,7 @@ import {
   reauthorizedSignal,
   type ConnectionControlInput,
   type ConnectionStatus,
-} from './control-messages.js';
+} from './messages.js';
 
 const { probeConnection } = proxyActivities<Pick<MakiniActivities, 'probeConnection'>>({
   startToCloseTimeout: '30 seconds',

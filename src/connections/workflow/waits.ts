@@ -5,7 +5,6 @@
 import {
   ApplicationFailure,
   condition,
-  defineSignal,
   getExternalWorkflowHandle,
   proxyActivities,
   setHandler,
@@ -15,7 +14,7 @@ import {
   type SignalDefinition,
 } from '@temporalio/workflow';
 import type { MakiniActivities } from '../../activities/index.js';
-import { connectionControlWorkflowId, connectionReportSignal, connectionTokenSignal } from './control-messages.js';
+import { connectionControlWorkflowId, connectionReportSignal, connectionResumedSignal, connectionTokenSignal } from './messages.js';
 import { isLastingBlock } from './gate-policy.js';
 import {
   MakiniFailureType,
@@ -30,9 +29,6 @@ import { learnRateCap, setWritesPerMinute } from './pacing.js';
 interface WaitLog {
   waits: { cause: string; ms: number }[];
 }
-
-/** Sent by `connectionControl` to each waiting write when its connection is clear again. */
-export const connectionResumedSignal = defineSignal<[{ connectionId: string }]>('connectionResumed');
 
 /**
  * Without a signal, a waiting write looks again this often (the gate re-registers it if the

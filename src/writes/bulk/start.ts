@@ -8,7 +8,6 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import {
-  bulkProgressQuery,
   bulkWriteInputSchema,
   bulkWriteWorkflowId,
   type BulkProgress,
@@ -19,6 +18,7 @@ import {
 import { inputProblems, type InputProblem } from '../workflow/engine/input.js';
 import { isWriteType, WRITE_TYPES } from '../workflow/catalog.js';
 import { DEFAULT_TASK_QUEUE, InvalidWriteInputError, type StartOptions } from '../start-write.js';
+import { bulkProgressQuery } from '../workflow/messages.js';
 
 const MAX_PROBLEMS = 50;
 

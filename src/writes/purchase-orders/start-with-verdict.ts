@@ -10,8 +10,9 @@ import {
 } from '@temporalio/client';
 import type { CreatePurchaseOrderInput } from './workflow/contract.js';
 import { SA_SYSTEM } from '../../observability/workflow/search-attributes.js';
-import { verdictUpdate, writeVerdictSchema, type WriteVerdict } from '../workflow/engine/verdict.js';
+import { writeVerdictSchema, type WriteVerdict } from '../workflow/engine/verdict.js';
 import { writeStartOptions, type StartOptions, type WriteWorkflow } from '../start-write.js';
+import { verdictUpdate } from '../workflow/messages.js';
 
 export type { WriteVerdict } from '../workflow/engine/verdict.js';
 

@@ -12,7 +12,7 @@ import { DefaultLogger, makeTelemetryFilterString, Runtime, Worker, type Activit
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { ConnectionConfig, ConnectionsFile } from '../../../src/config/connections.js';
 import type { ConnectionPolicyInput } from '../../../src/connections/workflow/control-state.js';
-import { connectionControlWorkflowId } from '../../../src/connections/workflow/control-messages.js';
+import { connectionControlWorkflowId } from '../../../src/connections/workflow/messages.js';
 import { connectionGateInterceptors } from '../../../src/connections/gate.js';
 import { writeCallsQueueOf } from '../../../src/connections/workflow/gate-policy.js';
 import { runAlongside } from '../../../src/connections/write-calls-worker.js';

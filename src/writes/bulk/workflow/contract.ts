@@ -1,6 +1,5 @@
 // Inputs, progress and results of `bulkWrite`: many writes run as child workflows (the same
 // workflow ids as single writes, so a write is never done twice), bounded per connection.
-import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { WriteFailureType } from '../../../failures/workflow/failure-types.js';
 import { connectionIdSchema, idempotencyKeySchema, rule, withinPayloadLimit } from '../../workflow/engine/input.js';
@@ -131,6 +130,3 @@ export interface ExistingWriteOutcome {
   value?: Record<string, unknown>;
   failure?: { type: string; message: string };
 }
-
-/** Progress of a bulk, across its runs (client: `getBulkProgress`). */
-export const bulkProgressQuery = defineQuery<BulkProgress>('progress');

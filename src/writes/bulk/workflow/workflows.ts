@@ -18,7 +18,6 @@ import {
   bulkCarrySchema,
   bulkItemKeysSchema,
   bulkItemTypeSchema,
-  bulkProgressQuery,
   bulkWriteInputSchema,
   itemFailure,
   outcomeOfFailure,
@@ -32,6 +31,7 @@ import { WriteFailureType } from '../../../failures/workflow/failure-types.js';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME } from '../../../observability/workflow/search-attributes.js';
 import { WRITE_TYPES, writeWorkflowId } from '../../workflow/catalog.js';
 import { inputProblems } from '../../workflow/engine/input.js';
+import { bulkProgressQuery } from '../../workflow/messages.js';
 
 const { awaitWriteResult } = proxyActivities<WriteResultActivities>({
   // Waits as long as the existing write takes; heartbeats show it is alive.

@@ -16,7 +16,6 @@ import {
 } from './contract.js';
 import { checkWrite } from '../../../profiles/workflow/check-write.js';
 import { differingFields, pendingChanges } from '../../workflow/engine/field-values.js';
-import { stepsQuery } from '../../workflow/engine/steps.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../../workflow/engine/step-runner.js';
 import {
   beginWrite,
@@ -27,6 +26,7 @@ import {
   recordingOutcome,
   refuse,
 } from '../../workflow/engine/write-context.js';
+import { stepsQuery } from '../../workflow/messages.js';
 
 /** Rules the inventory workflows add to the profile's. */
 export const InventoryRule = {

@@ -26,7 +26,6 @@ import {
   type PurchaseOrderChangeResult,
   type UpdatePurchaseOrderInput,
 } from './contract.js';
-import { stepsQuery } from '../../workflow/engine/steps.js';
 import { Compensations } from '../../workflow/engine/compensation.js';
 import { differingFields, pendingChanges } from '../../workflow/engine/field-values.js';
 import {
@@ -41,6 +40,7 @@ import {
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../../workflow/engine/step-runner.js';
 import { VerdictGate } from '../../workflow/engine/verdict-gate.js';
 import { sweepLateDuplicates } from '../../workflow/engine/late-duplicates.js';
+import { stepsQuery } from '../../workflow/messages.js';
 
 type Line = Record<string, unknown> & { lineNo: number };
 

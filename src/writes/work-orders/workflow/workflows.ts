@@ -36,7 +36,6 @@ import {
 } from './contract.js';
 import { carriesReference, referenceCarrier, withReference } from './reference.js';
 import { differingFields, hasOwn, isBlank, pendingChanges } from '../../workflow/engine/field-values.js';
-import { stepsQuery } from '../../workflow/engine/steps.js';
 import { sweepLateDuplicates } from '../../workflow/engine/late-duplicates.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../../workflow/engine/step-runner.js';
 import {
@@ -48,6 +47,7 @@ import {
   recordingOutcome,
   refuse,
 } from '../../workflow/engine/write-context.js';
+import { stepsQuery } from '../../workflow/messages.js';
 
 /** Rules the work-order workflows add to the profile's (stable names, like check-write's `Rule`). */
 export const WorkOrderRule = {

@@ -1,5 +1,4 @@
 // The step table every write workflow reports (result, query, UI details).
-import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { wholeNumber } from './input.js';
 
@@ -112,6 +111,3 @@ export const DEFAULT_RETRY_BUDGET: RetryBudget = retryBudgetSchema.parse({});
  * fields, each within its bounds, the others default; unknown fields are refused, not ignored.
  */
 export const retryBudgetOverrideSchema = z.strictObject(budgetFields).partial().superRefine(backoffInOrder);
-
-/** The step table of a write, at any moment: every write workflow answers it (client: `getSteps`). */
-export const stepsQuery = defineQuery<StepRecord[]>('steps');

@@ -2,7 +2,8 @@
 // whether the write passed its restriction check; the write itself continues durably.
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import { violationSchema, WriteFailureType, type Violation } from '../../../failures/workflow/failure-types.js';
-import { verdictUpdate, type WriteVerdict } from './verdict.js';
+import { type WriteVerdict } from './verdict.js';
+import { verdictUpdate } from '../messages.js';
 
 const MAX_MESSAGE = 2_000;
 

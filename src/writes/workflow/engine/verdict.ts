@@ -1,6 +1,5 @@
 // The immediate verdict of a write: answered by the workflow (update `verdict`) as soon as its
 // restriction check has passed or failed, while the write itself carries on durably.
-import { defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { violationSchema } from '../../../failures/workflow/failure-types.js';
 
@@ -19,6 +18,3 @@ export const writeVerdictSchema = z.discriminatedUnion('verdict', [
   z.object({ verdict: z.literal('failed'), failureType: z.string(), message: z.string() }),
 ]);
 export type WriteVerdict = z.infer<typeof writeVerdictSchema>;
-
-/** Update answered once the write's rules were checked (or the write failed before that); client: update-with-start. */
-export const verdictUpdate = defineUpdate<WriteVerdict>('verdict');

@@ -1,4 +1,5 @@
-// The messages of the `connectionControl` workflow, importable by workers, clients and the
+// Every message of the connections area: the `connectionControl` workflow's signals and queries,
+// and the signal it sends each waiting write. Importable by workers, clients and the
 // webhook receiver without pulling in workflow code.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type {
@@ -43,6 +44,9 @@ export const reauthorizedSignal = defineSignal<[Reauthorization]>('reauthorized'
 export const connectionTokenSignal = defineSignal<[TokenNotice]>('connectionToken');
 /** Replaces the connection's policy (breaker threshold and times, rate adaptation). */
 export const connectionPolicySignal = defineSignal<[ConnectionPolicyInput]>('connectionPolicy');
+
+/** Sent by `connectionControl` to each waiting write when its connection is clear again. */
+export const connectionResumedSignal = defineSignal<[{ connectionId: string }]>('connectionResumed');
 
 /** Everything about the connection, for ops. */
 export const connectionStateQuery = defineQuery<ConnectionStatus>('connectionState');
