@@ -9,7 +9,8 @@ export const repoRoot = join(import.meta.dirname, '..', '..');
 /** The relative value imports of one module. */
 export function directImports(file: string): string[] {
   const text = readFileSync(join(repoRoot, file), 'utf8');
-  return [...text.matchAll(/^(?:import|export)\s+(type\s+)?[^;]*?from\s*'(\.{1,2}\/[^']+)'/gms)]
+  // `import ... from './x.js'`, `export ... from './x.js'`, and the side-effect `import './x.js'`.
+  return [...text.matchAll(/^(?:(?:import|export)\s+(type\s+)?[^;]*?from\s*|import\s+)'(\.{1,2}\/[^']+)'/gms)]
     .filter((m) => !m[1])
     .map((m) => relative(repoRoot, resolve(repoRoot, dirname(file), m[2]!)).replace(/\.js$/, '.ts'));
 }
