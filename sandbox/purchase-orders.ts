@@ -75,7 +75,7 @@ function numericMax(lines: readonly LineItemRecord[]): number {
   return lines.reduce((m, l) => Math.max(m, Number.isFinite(Number(l.lineNo)) ? Number(l.lineNo) : 0), 0);
 }
 
-function recomputeTotals(po: PurchaseOrderRecord): void {
+export function recomputeTotals(po: PurchaseOrderRecord): void {
   const net = po.lineItems.reduce(
     (sum, l) => sum + (typeof l.quantity === 'number' ? l.quantity : 0) * (typeof l.price === 'number' ? l.price : 0),
     0,

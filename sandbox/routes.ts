@@ -2,6 +2,7 @@
 import { MakiniPath } from '../src/makini/workflow/contract.js';
 import type { Handler } from './handler.js';
 import * as po from './purchase-orders.js';
+import { passthrough } from './passthrough.js';
 import * as ref from './reference.js';
 import * as wo from './work-orders.js';
 
@@ -62,6 +63,7 @@ export const ROUTES: readonly Route[] = [
   route(MakiniPath.unitOfMeasure(K1), { GET: op('unitOfMeasure.get', ref.getUnitOfMeasure) }),
   route(MakiniPath.statuses('purchase-orders'), { GET: op('status.purchaseOrders', ref.purchaseOrderStatuses) }),
   route(MakiniPath.statuses('work-orders'), { GET: op('status.workOrders', ref.workOrderStatuses) }),
+  route(MakiniPath.passthrough(), { POST: op('passthrough', passthrough) }),
 ];
 
 export type RouteMatch =

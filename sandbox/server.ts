@@ -15,6 +15,7 @@ import type { Handler, HandlerResult } from './handler.js';
 import type { Registry, RequestLogEntry, SandboxConnection } from './registry.js';
 import { beginExchange, dropSocket, elapsedMs, readBody, sendError, sendJson, sendRaw, type Exchange } from './respond.js';
 import { isWriteMethod, matchRoute } from './routes.js';
+import { nativeRequestOf } from './passthrough.js';
 
 export interface ServerDeps {
   registry: Registry;
@@ -144,7 +145,10 @@ async function handlePublic(
   }
   if (isWrite) entry.body = parsed;
 
-  const fault = conn.faults.take(method, path) ?? deps.registry.chaosFor(conn)?.roll(method);
+  // A passthrough call is matched by its inner request too: `/api/passthrough/put/record/v1/...`
+  // (a script's pathPrefix `/api/passthrough` still matches every one).
+  const faultPath = match.operation.name === 'passthrough' ? passthroughFaultPath(path, parsed) : path;
+  const fault = conn.faults.take(method, faultPath) ?? deps.registry.chaosFor(conn)?.roll(method);
   if (fault) {
     entry.fault = faultLabel(fault);
     conn.store.counters.faulted += 1;
@@ -258,4 +262,10 @@ function runHandler(
     if (err instanceof SandboxHttpError) return err;
     throw err;
   }
+}
+
+/** `/api/passthrough/<method>/<inner path>` of a passthrough body (the outer path when it names none). */
+function passthroughFaultPath(path: string, body: unknown): string {
+  const { req } = nativeRequestOf(body);
+  return req ? `${path}/${req.method}/${req.path.replace(/^\/+/, '')}` : path;
 }

@@ -8,6 +8,7 @@ import {
   listEnvelope,
   materialSchema,
   numericValue,
+  passthroughAnswerSchema,
   poLineItemSchema,
   purchaseOrderSchema,
   statusSchema,
@@ -16,7 +17,7 @@ import {
   workOrderSchema,
 } from './workflow/entities.js';
 import { MakiniFailureType } from '../failures/workflow/failure-types.js';
-import { MAKINI_MAX_LIST_PAGES, MAKINI_MAX_PER_PAGE, MakiniPath, MakiniQuery } from './workflow/contract.js';
+import { MAKINI_MAX_LIST_PAGES, MAKINI_MAX_PER_PAGE, MakiniPassthrough, MakiniPath, MakiniQuery } from './workflow/contract.js';
 import type { Secret } from '../observability/secret.js';
 import { TokenUnavailableError, UnknownConnectionError, type TokenSource } from './tokens.js';
 import { MakiniError, makiniErrorFrom } from './errors.js';
@@ -30,6 +31,15 @@ export interface MakiniClientOptions {
 }
 
 type Body = Record<string, unknown>;
+
+/** The body of `POST /api/passthrough` [spec: oas3_system.json]: one request to the system's own API. */
+export interface PassthroughRequest {
+  path: string;
+  method: (typeof MakiniPassthrough.methods)[number];
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+}
 
 /** One list filter: `filter[field]=value`, or `filter[field:contains]=value` [spec]. */
 export interface ListFilter {
@@ -306,6 +316,15 @@ export class MakiniClient {
    */
   findVendorsByCode(connectionId: string, code: string) {
     return this.listAll(connectionId, MakiniPath.vendors(), { code }, vendorSchema);
+  }
+
+  /**
+   * One request to the connected system's own API through Makini (`POST /api/passthrough`): the
+   * system's answer (status, headers, body) when Makini answered 2xx; Makini's own failures are
+   * classified like any other call. The system's status is the caller's to judge (a dialect).
+   */
+  passthrough(connectionId: string, request: PassthroughRequest) {
+    return this.call(connectionId, { method: 'POST', path: MakiniPath.passthrough(), body: request }, envelope(passthroughAnswerSchema));
   }
 
   /** Every status of an entity, all pages (the list is paged like any other [spec]). */

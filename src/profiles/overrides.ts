@@ -14,6 +14,8 @@
 //         removeStateRules: [{ state: approved, operations: [update] }]
 //         operations:
 //           create: { removeRequired: [siteKey], addRequired: [organizationKey] }
+// A NetSuite connection writing through the system's own API (docs/passthrough-netsuite.md):
+//       purchaseOrder: { transport: { create: { via: passthrough, dialect: netsuite-rest } } }
 import { z } from 'zod';
 import { formatZodIssues } from '../config/format-issues.js';
 import {
@@ -21,6 +23,7 @@ import {
   operationSchema,
   referenceLookupSchema,
   stateRuleSchema,
+  transportSchema,
   writeProfileSchema,
   writeTimingOverrideSchema,
   type Entity,
@@ -77,6 +80,8 @@ export type EntityOverride = z.infer<typeof entityOverrideSchema>;
 
 export const purchaseOrderOverrideSchema = entityOverrideSchema.extend({
   lines: z.enum(['with-header', 'separately', 'both']).optional(),
+  /** The transport of a write: `{ create: { via: passthrough, dialect: netsuite-rest } }` or `{ create: { via: unified } }`. */
+  transport: z.strictObject({ create: transportSchema.optional() }).optional(),
 });
 
 /** The `overrides` object of one connection. */
@@ -193,8 +198,11 @@ function removeStateRules(
   return current;
 }
 
-function applyEntity(ent: EntityProfile & { lines?: string }, o: EntityOverride & { lines?: string }, path: string, issues: Issue[]) {
+type PoExtras = { lines?: string; transport?: { create?: unknown } };
+
+function applyEntity(ent: EntityProfile & PoExtras, o: EntityOverride & PoExtras, path: string, issues: Issue[]) {
   const next = { ...ent, operations: { ...ent.operations } };
+  if (o.transport?.create !== undefined) next.transport = { ...ent.transport, create: o.transport.create };
   for (const [op, opOverride] of Object.entries(o.operations ?? {}) as [Operation, OperationOverride | undefined][]) {
     if (!opOverride) continue;
     const base = ent.operations[op] ?? { allowed: true, required: [], readOnly: [], mustExist: [], lineRequired: [] };

@@ -110,6 +110,8 @@ export const makiniFailureInfoSchema = z.object({
   rateCapPerSecond: z.number().positive().optional(),
   /** A 401 on a connection whose OAuth token the worker can refresh: the write tries one refresh before waiting. */
   tokenRefreshable: z.boolean().optional(),
+  /** A native refusal through the passthrough: the input fields it names (`lineItems.1.quantity`). */
+  fields: z.array(z.string()).optional(),
 });
 export type MakiniFailureInfo = z.infer<typeof makiniFailureInfoSchema>;
 

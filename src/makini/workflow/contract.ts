@@ -49,6 +49,8 @@ export const MakiniPath = {
   unitsOfMeasure: () => '/api/eam/uom',
   unitOfMeasure: (key: string) => `/api/eam/uom/${encodeURIComponent(key)}`,
   statuses: (entity: 'purchase-orders' | 'work-orders') => `/api/eam/statuses/${entity}`,
+  /** The connected system's own API through Makini [spec: oas3_system.json, `POST /api/passthrough`]; see MakiniPassthrough. */
+  passthrough: () => '/api/passthrough',
   /** OAuth 2.0 token endpoint, form-encoded [docs: Makini api-docs authentication.md, `POST https://api.makini.io/link/token`]. */
   linkToken: () => '/link/token',
 } as const;
@@ -147,3 +149,24 @@ export const MakiniWebhookEvent = {
 
 /** How long Makini redelivers a webhook it got no 2xx for: exponential backoff from 30 s for up to 24 h [docs: FAQ]. */
 export const MAKINI_WEBHOOK_REDELIVERY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Makini's passthrough (`POST /api/passthrough`): the request body `{ path, method, headers, query,
+ * body }` is published [spec: oas3_system.json, "Create a Passthrough"; `method` one of get, post,
+ * put, delete, in lower case]; the answer's schema is published empty (`Passthrough: []`). So:
+ * [assumed] the answer is Makini's envelope around the system's own answer,
+ * `{ data: { status, headers, body } }` (status: the system's HTTP status; headers: its response
+ * headers, names in lower case; body: its parsed JSON, or its text); and `path` is relative to the
+ * system's API root (the published sample sends `dataservice` for a JD Edwards AIS server). An outer
+ * answer other than a 2xx is Makini's own (a 429, a 5xx) and is classified like any Makini answer;
+ * a 2xx without this shape breaks the contract (MakiniMalformedResponse: a write may have landed).
+ */
+export const MakiniPassthrough = {
+  /** Methods the passthrough forwards [spec]. */
+  methods: ['get', 'post', 'put', 'delete'] as const,
+  /**
+   * PATCH is not among the published methods: a dialect that needs one sends it as a POST with
+   * this header [assumed] (OData's tunnelling header; unused by the NetSuite dialect).
+   */
+  methodOverrideHeader: 'X-HTTP-Method',
+} as const;

@@ -113,6 +113,22 @@ export const statusSchema = z.looseObject({ key: z.string(), name: nullableStrin
 /** `{ data: T }` envelope [spec]. */
 export const envelope = <T extends z.ZodType>(item: T) => z.object({ data: item });
 
+/**
+ * The system's own answer inside a passthrough answer's envelope ([assumed] shape: MakiniPassthrough
+ * in contract.ts). Headers are read case-insensitively (lower-cased here).
+ */
+export const passthroughAnswerSchema = z.object({
+  status: z.coerce.number().int().min(100).max(599),
+  headers: z
+    .record(z.string(), z.union([z.string(), z.array(z.string()), z.number()]))
+    .nullish()
+    .transform((h) =>
+      Object.fromEntries(Object.entries(h ?? {}).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)])),
+    ),
+  body: z.unknown(),
+});
+export type PassthroughAnswer = z.infer<typeof passthroughAnswerSchema>;
+
 /** A non-empty string, or nothing: an empty `next` names no page. */
 const pageRef = z
   .string()

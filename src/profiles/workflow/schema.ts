@@ -67,9 +67,55 @@ export const entityProfileSchema = z.strictObject({
 });
 export type EntityProfile = z.infer<typeof entityProfileSchema>;
 
+/**
+ * Native dialects a write can speak through Makini's passthrough (`POST /api/passthrough`): each is
+ * one module behind one interface (src/makini/passthrough/dialect.ts).
+ */
+export const PASSTHROUGH_DIALECTS = ['netsuite-rest'] as const;
+export const passthroughDialectSchema = z.enum(PASSTHROUGH_DIALECTS);
+export type PassthroughDialectName = z.infer<typeof passthroughDialectSchema>;
+
+/**
+ * What the workflows must know of a dialect (the rest lives behind its module): the system it
+ * speaks to, whether a repeated create is a no-op there (native external-id dedupe: a create
+ * whose answer was lost is looked up once and sent again at once, without waiting for the commit
+ * horizon, and no late duplicate can exist), and which characters its reference (the idempotency
+ * key) may hold.
+ */
+export const PASSTHROUGH_DIALECT_TRAITS: Readonly<
+  Record<PassthroughDialectName, { system: string; dedupesCreate: boolean; referenceChars: string; referenceRule: string }>
+> = {
+  'netsuite-rest': {
+    system: 'netsuite',
+    dedupesCreate: true,
+    // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_156334828635.html
+    referenceChars: 'A-Za-z0-9_-',
+    referenceRule: 'a NetSuite external id holds letters, digits, underscore and hyphen only',
+  },
+};
+
+/**
+ * How one write reaches the system: `unified` (Makini's own endpoints) or `passthrough` (the
+ * system's own API through Makini, in a dialect). Same input, rules, steps and outcome model.
+ */
+export const transportSchema = z.discriminatedUnion('via', [
+  z.strictObject({ via: z.literal('unified') }),
+  z.strictObject({ via: z.literal('passthrough'), dialect: passthroughDialectSchema }),
+]);
+export type Transport = z.infer<typeof transportSchema>;
+export const UNIFIED: Transport = { via: 'unified' };
+
+/** The transport of each PO write that has a choice (a PO create with its lines, for now). */
+export const purchaseOrderTransportsSchema = z.strictObject({ create: transportSchema.default(UNIFIED) });
+
+/** How a transport is named in step tables and capabilities: `unified`, `passthrough:netsuite-rest`. */
+export const transportLabel = (t: Transport | undefined): string => (t?.via === 'passthrough' ? `passthrough:${t.dialect}` : 'unified');
+
 export const purchaseOrderProfileSchema = entityProfileSchema.extend({
   /** How PO lines reach the system: only in the header request, only one by one, or either. */
   lines: z.enum(['with-header', 'separately', 'both']).default('both'),
+  /** Which transport each write uses (default unified). */
+  transport: purchaseOrderTransportsSchema.default({ create: UNIFIED }),
 });
 
 const SECOND = 1_000;

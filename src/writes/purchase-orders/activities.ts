@@ -1,9 +1,14 @@
 // Purchase-order activities: one Makini call each (two where a read-back belongs to the same
 // question: a PO and its lines), no retries of their own.
 import type { PoLineItem, PurchaseOrder } from '../../makini/workflow/entities.js';
-import type { MakiniClient } from '../../makini/client.js';
+import type { MakiniClient, PassthroughRequest } from '../../makini/client.js';
 import { answer, asActivity, callRecord, type ActivityResult } from '../../makini/activity-result.js';
 import { normaliseStatus, type StatusEntry } from '../../profiles/workflow/status-names.js';
+import type { PassthroughDialectName } from '../../profiles/workflow/schema.js';
+import { dialectNamed } from '../../makini/passthrough/index.js';
+import type { NativePo, NativePoInput, PassthroughDialect } from '../../makini/passthrough/dialect.js';
+import { innerFailure, unreadableAnswer } from '../../makini/passthrough/judge.js';
+import type { CallMeta } from '../../makini/http.js';
 
 /** A PO as the workflows need it: key, status, reference and lines. */
 export interface PoSnapshot {
@@ -26,6 +31,23 @@ function snapshot(po: PurchaseOrder, referenceField: string, lines?: PoLineItem[
     fields: po,
     lines: (lines ?? po.lineItems ?? []).map((l) => ({ key: l.key, lineNo: l.lineNo == null ? undefined : Number(l.lineNo) })),
   };
+}
+
+function nativeSnapshot(po: NativePo): PoSnapshot {
+  return { key: po.key, status: normaliseStatus(po.status), reference: po.reference, fields: po.fields, lines: po.lines };
+}
+
+/** Every PO carrying `reference` in the native system (one passthrough call), or a classified failure. */
+async function lookUpNative(makini: MakiniClient, connectionId: string, dialect: PassthroughDialect, reference: string) {
+  const req = dialect.lookupByReference(reference);
+  const res = await makini.passthrough(connectionId, req);
+  const inner = res.data.data;
+  // A 404 may be the system's "none has it": the dialect says whether it can read it.
+  const found = inner.status === 404 || (inner.status >= 200 && inner.status < 300) ? dialect.parseLookup(inner, reference) : undefined;
+  if (found) return { found, meta: res.meta };
+  throw (
+    innerFailure(dialect, req, inner, res.meta) ?? unreadableAnswer(dialect, req, inner.status, res.meta, 'is not a lookup it can read')
+  );
 }
 
 /** How a reference is looked up: a `*Key` field by the record's key, a code field by its code. */
@@ -138,6 +160,58 @@ export function purchaseOrderActivities(makini: MakiniClient) {
       return asActivity(async () => {
         const res = await makini.updatePurchaseOrder(connectionId, key, changes);
         return answer(snapshot(res.data.data, referenceField), res);
+      });
+    },
+
+    /**
+     * A PO with all its lines in ONE request to the system's own API through Makini's passthrough,
+     * in the profile's dialect (src/makini/passthrough/); the system's answer is judged by the
+     * outcome model (judge.ts). Where the answer carries no record (NetSuite's 204), it is read back
+     * by its reference in the same activity: a 2xx without a record to show may have landed.
+     */
+    async createPurchaseOrderPassthrough(
+      connectionId: string,
+      dialectName: PassthroughDialectName,
+      input: NativePoInput,
+    ): Promise<ActivityResult<PoSnapshot>> {
+      return asActivity(async () => {
+        const dialect = dialectNamed(dialectName);
+        const metas: CallMeta[] = [];
+        let prepared;
+        if (dialect.prepareCreate) {
+          const prep: PassthroughRequest = dialect.prepareCreate();
+          const res = await makini.passthrough(connectionId, prep);
+          metas.push(res.meta);
+          const failed = innerFailure(dialect, prep, res.data.data, res.meta);
+          if (failed) throw failed;
+          prepared = res.data.data;
+        }
+        const req = dialect.createPurchaseOrder(input, prepared);
+        const res = await makini.passthrough(connectionId, req);
+        metas.push(res.meta);
+        const inner = res.data.data;
+        const failed = innerFailure(dialect, req, inner, res.meta);
+        if (failed) throw failed;
+        const created = dialect.parseCreated(inner);
+        if (created) return { value: nativeSnapshot(created), call: callRecord(...metas) };
+        const { found, meta } = await lookUpNative(makini, connectionId, dialect, input.reference);
+        metas.push(meta);
+        const po = found[0];
+        if (!po) throw unreadableAnswer(dialect, req, inner.status, res.meta, 'names no record, and none carries the reference');
+        return { value: nativeSnapshot(po), call: callRecord(...metas) };
+      });
+    },
+
+    /** The PO carrying `reference` in the native system (its lines included), or null. */
+    async findPurchaseOrderPassthrough(
+      connectionId: string,
+      dialectName: PassthroughDialectName,
+      reference: string,
+    ): Promise<ActivityResult<PoSnapshot | null>> {
+      return asActivity(async () => {
+        const { found, meta } = await lookUpNative(makini, connectionId, dialectNamed(dialectName), reference);
+        const po = found[0];
+        return { value: po ? nativeSnapshot(po) : null, call: callRecord(meta) };
       });
     },
 

@@ -52,7 +52,7 @@ export const WRITE_TYPES = {
     schema: createPurchaseOrderInputSchema,
     summary: (i) => `Create purchase order (${i.purchaseOrder.lineItems.length} lines) on ${i.connectionId}, key ${i.idempotencyKey}`,
     // Lines one by one where the header cannot carry them; cancelling the header undoes a failed create.
-    pacedActivities: ['createPurchaseOrder', 'addPurchaseOrderLine', 'setPurchaseOrderStatus'],
+    pacedActivities: ['createPurchaseOrder', 'createPurchaseOrderPassthrough', 'addPurchaseOrderLine', 'setPurchaseOrderStatus'],
   }),
   updatePurchaseOrder: entry({
     entity: 'purchase-order',

@@ -108,6 +108,8 @@ export const createPurchaseOrderResultSchema = z.object({
    * after the system's commit horizon, while the write had sent again (absent in results from before the sweep).
    */
   duplicatesUndone: z.array(z.string()).optional(),
+  /** How the create reached the system when not through Makini's unified endpoints (`passthrough:netsuite-rest`). */
+  transport: z.string().optional(),
   steps: z.array(stepRecordSchema),
 });
 export type CreatePurchaseOrderResult = z.infer<typeof createPurchaseOrderResultSchema>;

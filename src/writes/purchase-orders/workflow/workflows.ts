@@ -5,7 +5,13 @@ import type { PoSnapshot } from '../../../activities/index.js';
 import { WriteFailureType, type Violation } from '../../../failures/workflow/failure-types.js';
 import { checkWrite } from '../../../profiles/workflow/check-write.js';
 import { mapCustomFields } from '../../../profiles/workflow/custom-fields.js';
-import type { WriteProfile } from '../../../profiles/workflow/schema.js';
+import {
+  PASSTHROUGH_DIALECT_TRAITS,
+  transportLabel,
+  UNIFIED,
+  type PassthroughDialectName,
+  type WriteProfile,
+} from '../../../profiles/workflow/schema.js';
 import {
   findStatus,
   poStatusBodyValue,
@@ -135,15 +141,31 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
           hint: `remove ${ref}`,
         });
       }
+      // The transport is profile data (a recorded profile without one is unified): the same rules,
+      // steps and outcome model either way; a passthrough dialect adds its native rules here.
+      const transport = poProfile.transport?.create ?? UNIFIED;
+      const dialect = transport.via === 'passthrough' ? transport.dialect : undefined;
+      if (dialect) violations.push(...nativeViolations(system, dialect, idempotencyKey));
       if (violations.length) refuse(runner, system, `this purchase order`, violations);
-      runner.note('check write restrictions', 'succeeded', `${system}: every rule passed`);
+      runner.note(
+        'check write restrictions',
+        'succeeded',
+        dialect ? `${system}: every rule passed; transport ${transportLabel(transport)}` : `${system}: every rule passed`,
+      );
       verdict.accept(system);
 
       const find = async (): Promise<PoSnapshot | undefined> =>
         (await runner.run(
           'look up by idempotency key',
-          (s) => callMakini('findPurchaseOrderByReference', s, [connectionId, ref, idempotencyKey]),
-          { summary: `find purchase order ${ref}=${idempotencyKey}` },
+          (s) =>
+            dialect
+              ? callMakini('findPurchaseOrderPassthrough', s, [connectionId, dialect, idempotencyKey])
+              : callMakini('findPurchaseOrderByReference', s, [connectionId, ref, idempotencyKey]),
+          {
+            summary: dialect
+              ? `find purchase order ${idempotencyKey} (${transportLabel(transport)})`
+              : `find purchase order ${ref}=${idempotencyKey}`,
+          },
         )) ?? undefined;
 
       // An earlier run (failed or reset) may have created it already.
@@ -161,7 +183,23 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
       // Custom fields under the target system's names (connection overrides), after the check passed.
       const body = { ...mapCustomFields(profile, 'purchaseOrder', header), [ref]: idempotencyKey };
       let po: PoSnapshot;
-      if (poProfile.lines !== 'separately') {
+      if (dialect) {
+        // One native request with every line: the system's own transaction. A system that
+        // deduplicates by the reference (NetSuite's external id) makes a resend a no-op, so a lost
+        // answer is looked up once and sent again without waiting for the commit horizon.
+        const native = { reference: idempotencyKey, header: mapCustomFields(profile, 'purchaseOrder', header), lines };
+        po =
+          earlier ??
+          (await runner.run(
+            CREATE_NATIVE_STEP(lines.length, transportLabel(transport)),
+            (s) => callMakini('createPurchaseOrderPassthrough', s, [connectionId, dialect, native]),
+            {
+              summary: `POST /api/passthrough (${dialect}): purchase order with ${lines.length} lines in one native request`,
+              checkLanded: find,
+              createsRecord: !PASSTHROUGH_DIALECT_TRAITS[dialect].dedupesCreate,
+            },
+          ));
+      } else if (poProfile.lines !== 'separately') {
         po =
           earlier ??
           (await runner.run(
@@ -173,9 +211,11 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
         po = await createLineByLine(runner, { connectionId, system, profile, ref, idempotencyKey, body, lines, earlier, find });
       }
 
-      const final = await runner.run('read back', (s) => callMakini('getPurchaseOrder', s, [connectionId, po.key, ref]), {
-        summary: `GET purchase order ${po.key}`,
-      });
+      const final = dialect
+        ? await readBackNative(runner, connectionId, dialect, idempotencyKey, po.key)
+        : await runner.run('read back', (s) => callMakini('getPurchaseOrder', s, [connectionId, po.key, ref]), {
+            summary: `GET purchase order ${po.key}`,
+          });
       // The system dropped or rewrote the reference: no later run could find this PO, so stop here
       // instead of leaving the next retry blind. (Histories from before this check replay without it.)
       if (final.reference !== idempotencyKey && patched(REFERENCE_KEPT_PATCH)) {
@@ -199,35 +239,93 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
         });
       }
       const cancelStatus = poProfile.delete.by === 'status' ? poProfile.delete.status : '';
-      const duplicatesUndone = await sweepLateDuplicates(runner, {
-        system,
-        what: 'purchase order',
-        steps: [CREATE_WITH_LINES_STEP(lines.length), CREATE_HEADER_STEP],
-        kept: final.key,
-        reference: `${ref}=${idempotencyKey}`,
-        list: () =>
-          runner.run(
-            'look for late duplicates',
-            (s) => callMakini('listPurchaseOrdersByReference', s, [connectionId, ref, idempotencyKey]),
-            {
-              summary: `list purchase orders ${ref}=${idempotencyKey}`,
-            },
-          ),
-        undo:
-          poProfile.delete.by === 'status'
-            ? { by: 'status', status: poProfile.delete.status, run: (key) => cancelDuplicate(runner, connectionId, ref, key, cancelStatus) }
-            : poProfile.delete,
-      });
+      // A deduplicating native create is never sent as a second record (no resend is remembered):
+      // nothing to sweep. The unified sweep lists through Makini's endpoints.
+      const duplicatesUndone = dialect
+        ? []
+        : await sweepLateDuplicates(runner, {
+            system,
+            what: 'purchase order',
+            steps: [CREATE_WITH_LINES_STEP(lines.length), CREATE_HEADER_STEP],
+            kept: final.key,
+            reference: `${ref}=${idempotencyKey}`,
+            list: () =>
+              runner.run(
+                'look for late duplicates',
+                (s) => callMakini('listPurchaseOrdersByReference', s, [connectionId, ref, idempotencyKey]),
+                {
+                  summary: `list purchase orders ${ref}=${idempotencyKey}`,
+                },
+              ),
+            undo:
+              poProfile.delete.by === 'status'
+                ? {
+                    by: 'status',
+                    status: poProfile.delete.status,
+                    run: (key) => cancelDuplicate(runner, connectionId, ref, key, cancelStatus),
+                  }
+                : poProfile.delete,
+          });
       return {
         purchaseOrderKey: final.key,
         lineItemKeys: [...final.lines].sort((a, b) => (a.lineNo ?? 0) - (b.lineNo ?? 0)).map((l) => l.key),
         status: final.status,
         foundExisting: earlier !== undefined,
         ...(duplicatesUndone.length ? { duplicatesUndone } : {}),
+        ...(dialect ? { transport: transportLabel(transport) } : {}),
         steps: runner.steps,
       };
     }),
   );
+}
+
+/** Step name of a PO create in one native request (`... (passthrough:netsuite-rest)`). */
+const CREATE_NATIVE_STEP = (lines: number, transport: string) => `create purchase order with ${lines} lines (${transport})`;
+
+/** The rules a dialect adds to the profile's: it speaks to one system, and its reference takes some characters only. */
+function nativeViolations(system: string, dialect: PassthroughDialectName, key: string): Violation[] {
+  const traits = PASSTHROUGH_DIALECT_TRAITS[dialect];
+  const out: Violation[] = [];
+  if (traits.system !== system) {
+    out.push({
+      field: 'transport',
+      rule: 'dialect-of-another-system',
+      system,
+      message: `the passthrough dialect ${dialect} speaks to ${traits.system}, not to ${system}`,
+      hint: `set the connection's purchaseOrder.transport.create to a ${system} dialect, or to { via: unified }`,
+    });
+  }
+  if (!new RegExp(`^[${traits.referenceChars}]+$`).test(key)) {
+    out.push({
+      field: 'idempotencyKey',
+      rule: 'native-reference',
+      system,
+      message: `${traits.referenceRule}: the idempotency key ${JSON.stringify(key)} cannot be the record's reference`,
+      hint: `use a key of ${traits.referenceChars} only, or the unified transport`,
+    });
+  }
+  return out;
+}
+
+/** The created PO read back through the same native lookup (it must exist now). */
+async function readBackNative(
+  runner: StepRunner,
+  connectionId: string,
+  dialect: PassthroughDialectName,
+  key: string,
+  expected: string,
+): Promise<PoSnapshot> {
+  const now = await runner.run('read back', (s) => callMakini('findPurchaseOrderPassthrough', s, [connectionId, dialect, key]), {
+    summary: `read purchase order ${expected} back (${dialect})`,
+  });
+  if (!now) {
+    throw ApplicationFailure.create({
+      type: WriteFailureType.verificationFailed,
+      nonRetryable: true,
+      message: `purchase order ${expected} was created through ${dialect} but no purchase order carries ${key} on reading it back`,
+    });
+  }
+  return now;
 }
 
 /** Step names of the PO creates (the sweep for late duplicates follows their resends). */

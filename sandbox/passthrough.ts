@@ -1,0 +1,50 @@
+// `POST /api/passthrough` [spec: oas3_system.json]: one request to the connected system's own API.
+// Makini's answer wraps the system's: `{ data: { status, headers, body } }` (the client's
+// [assumed] envelope, MakiniPassthrough in src/makini/contract.ts). A malformed passthrough body is
+// Makini's own 400; whatever the system answers (a refusal included) is a 200 around its answer.
+// Systems with a native stand-in: NetSuite (native-netsuite.ts).
+import { MakiniPassthrough } from '../src/makini/workflow/contract.js';
+import { validationFailed } from './errors.js';
+import type { HandlerContext, HandlerResult } from './handler.js';
+import { netsuiteNative, type NativeRequest, type NativeResult } from './native-netsuite.js';
+
+const NATIVE: Readonly<Record<string, (ctx: HandlerContext, req: NativeRequest) => NativeResult>> = {
+  netsuite: netsuiteNative,
+};
+
+const obj = (v: unknown): Record<string, unknown> | undefined =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+
+/** The inner request of a passthrough body, or the problems that make it Makini's 400. */
+export function nativeRequestOf(body: unknown): { req?: NativeRequest; problems: { field: string; message: string }[] } {
+  const b = obj(body) ?? {};
+  const problems: { field: string; message: string }[] = [];
+  if (typeof b.path !== 'string' || b.path === '')
+    problems.push({ field: 'path', message: 'is required (the path of the system endpoint)' });
+  const method = typeof b.method === 'string' ? b.method.toLowerCase() : undefined;
+  if (!method || !(MakiniPassthrough.methods as readonly string[]).includes(method)) {
+    problems.push({ field: 'method', message: `must be one of ${MakiniPassthrough.methods.join(', ')}` });
+  }
+  const query = obj(b.query) ?? {};
+  if (problems.length) return { problems };
+  return {
+    req: {
+      path: String(b.path),
+      method: method!,
+      query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+      body: b.body,
+    },
+    problems,
+  };
+}
+
+export function passthrough(ctx: HandlerContext): HandlerResult {
+  const { req, problems } = nativeRequestOf(ctx.body);
+  if (!req) throw validationFailed(problems, 'The passthrough request is invalid');
+  const native = NATIVE[ctx.system.provider];
+  if (!native) {
+    throw validationFailed([{ field: 'path', message: `the sandbox has no stand-in for ${ctx.system.displayName}'s own API` }]);
+  }
+  const answer = native(ctx, req);
+  return { status: 200, body: { data: { status: answer.status, headers: answer.headers, body: answer.body } }, applied: answer.applied };
+}

@@ -1,0 +1,11 @@
+// The native dialects by name (profile data names them: `transport.create.dialect`).
+import type { PassthroughDialectName } from '../../profiles/workflow/schema.js';
+import type { PassthroughDialect } from './dialect.js';
+import { netsuiteRest } from './netsuite-rest.js';
+
+const DIALECTS: Readonly<Record<PassthroughDialectName, PassthroughDialect>> = {
+  'netsuite-rest': netsuiteRest,
+};
+
+/** The dialect a profile names (the profile schema allows only these names). */
+export const dialectNamed = (name: PassthroughDialectName): PassthroughDialect => DIALECTS[name];
