@@ -40,11 +40,32 @@ export const MALFORMED_DEFAULT_BODY = '{"data":{"nokey":true}}';
 /** Where a redirect points by default: another host, which never resolves (RFC 2606). */
 export const REDIRECT_DEFAULT_LOCATION = 'https://elsewhere.invalid/';
 
+/**
+ * Makini's 200 around the system's own 5xx (the passthrough envelope, MakiniPassthrough in
+ * src/makini/contract.ts), the system's body in NetSuite's error shape.
+ */
+function innerServerError(status: number, message: string | undefined): FaultAnswer {
+  const body = {
+    data: {
+      status,
+      headers: { 'content-type': 'application/vnd.oracle.resource+json; type=error' },
+      body: {
+        type: 'https://www.rfc-editor.org/rfc/rfc9110.html#section-15.6.1',
+        title: STATUS_CODES[status] ?? 'Error',
+        status,
+        'o:errorDetails': [{ detail: message ?? 'An unexpected error occurred.', 'o:errorCode': 'UNEXPECTED_ERROR' }],
+      },
+    },
+  };
+  return { type: 'raw', status: 200, body: JSON.stringify(body), contentType: 'application/json; charset=utf-8', headers: {} };
+}
+
 /** The answer of a fault (kinds `slow` and `late` have none: the system answers). */
 export function faultAnswer(f: ActiveFault): FaultAnswer | undefined {
   // Proxies and gateways send Retry-After with a 503 too; the fault says whether this one does.
   const on503 = (status: number) => (status === 503 ? retryAfterHeader(f) : {});
-  const gatewayError = (status: number): FaultAnswer => ({
+  const gatewayError = (status: number): FaultAnswer => (f.inner ? innerServerError(status, f.message) : outerError(status));
+  const outerError = (status: number): FaultAnswer => ({
     type: 'error',
     status,
     code: codeForStatus(status),

@@ -150,6 +150,11 @@ export const faultScriptSchema = z
     body: z.string().optional(),
     /** `redirect`: the Location it names (default https://elsewhere.invalid/). */
     location: z.string().min(1).optional(),
+    /**
+     * `server-error`, `commit-then-fail` on `/api/passthrough`: Makini answers 200 and the system's
+     * own 5xx is inside the passthrough envelope (`{ data: { status: 5xx, ... } }`), not Makini's.
+     */
+    inner: z.boolean().optional(),
   })
   .superRefine((f, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
@@ -157,6 +162,8 @@ export const faultScriptSchema = z
     if (f.commit !== undefined && f.commit !== COMMITS_BY_DEFAULT[f.kind] && fixedBecause)
       issue('commit', `cannot be ${f.commit} on ${f.kind}: ${fixedBecause}`);
     const commits = faultCommits(f);
+    if (f.inner && f.kind !== 'server-error' && f.kind !== 'commit-then-fail')
+      issue('inner', 'only server-error and commit-then-fail answer inside the passthrough envelope');
     if (f.commitDelayMs !== undefined && f.kind !== 'late') issue('commitDelayMs', 'only late commits after a delay (use delayMs)');
     if (f.answerDelayMs !== undefined) {
       if (f.kind === 'late') issue('answerDelayMs', 'late waits delayMs after committing; use delayMs');
@@ -212,6 +219,7 @@ export interface ActiveFault {
   message?: string;
   body?: string;
   location?: string;
+  inner?: boolean;
 }
 
 /**
