@@ -2,7 +2,14 @@
 // (draft 2020-12) with `x-makini-*` extensions for what JSON Schema cannot say (state rules,
 // reference lookups, line handling). Pure: derived from the profile and the Makini field list.
 import { requestShape, type FieldSpec } from './workflow/makini-fields.js';
-import type { Entity, Operation, StateRule, WriteProfile } from './workflow/schema.js';
+import {
+  PASSTHROUGH_DIALECT_TRAITS,
+  transportLabel,
+  type Entity,
+  type Operation,
+  type StateRule,
+  type WriteProfile,
+} from './workflow/schema.js';
 
 /** A JSON Schema document (draft 2020-12). */
 export type JsonSchema = { [key: string]: unknown };
@@ -183,6 +190,20 @@ export function describeCapabilities(profile: WriteProfile, entity: Entity, oper
     'x-makini-writes-per-minute': profile.writesPerMinute,
   };
   if (whitelist) out.additionalProperties = false;
+  if (entity === 'purchaseOrder' && operation === 'create') {
+    // How this write reaches the system (profile data: a connection override switches it).
+    const t = profile.purchaseOrder.transport.create;
+    out['x-makini-transport'] =
+      t.via === 'passthrough'
+        ? {
+            via: t.via,
+            dialect: t.dialect,
+            label: transportLabel(t),
+            linesInOneRequest: true,
+            nativeDedupe: PASSTHROUGH_DIALECT_TRAITS[t.dialect].dedupesCreate,
+          }
+        : { via: t.via, label: transportLabel(t) };
+  }
   if (shape.lineFields) {
     const lines: JsonSchema = { mode: profile.purchaseOrder.lines, required: lineRequired };
     if (op?.maxLines !== undefined) lines.maxLines = op.maxLines;

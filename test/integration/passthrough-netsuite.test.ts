@@ -6,7 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MakiniFailureType, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
-import { MakiniPath } from '../../src/makini/contract.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import type { FaultScript } from '../../sandbox/faults.js';
 import { createPoInput, uniqueKey } from '../../bench/lib/po-input.js';
 import { failureOf, violatedRules } from '../support/failures.js';

@@ -27,6 +27,7 @@ describe('describeCapabilities', () => {
     expect(lineItems.type).toBe('array');
     expect((lineItems.items as JsonSchema).required).toEqual(['quantity', 'price']);
     expect(sapCreate['x-makini-lines']).toEqual({ mode: 'with-header', required: ['quantity', 'price'] });
+    expect(sapCreate['x-makini-transport']).toEqual({ via: 'unified', label: 'unified' });
     expect(sapCreate['x-makini-must-exist']).toEqual([{ field: 'vendorKey', lookup: 'vendor' }]);
     expect(sapCreate['x-makini-reference-field']).toBe('code');
     expect(props(sapCreate).code?.readOnly).toBe(true);
@@ -35,6 +36,20 @@ describe('describeCapabilities', () => {
     expect(fields.readOnly).toEqual(expect.arrayContaining(['totalNetValue', 'createdAt', 'code']));
     expect(fields.writable).toContain('vendorKey');
     expect(fields.writable).not.toContain('totalNetValue');
+  });
+
+  it('shows the transport of a PO create: a passthrough dialect once a connection override names it', () => {
+    const ns = effectiveProfile(builtins, 'netsuite', {
+      purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'netsuite-rest' } } },
+    });
+    expect(describeCapabilities(ns, 'purchaseOrder', 'create')['x-makini-transport']).toEqual({
+      via: 'passthrough',
+      dialect: 'netsuite-rest',
+      label: 'passthrough:netsuite-rest',
+      linesInOneRequest: true,
+      nativeDedupe: true,
+    });
+    expect(describeCapabilities(ns, 'purchaseOrder', 'update')['x-makini-transport']).toBeUndefined();
   });
 
   it('carries the state rules of the operation', () => {

@@ -227,3 +227,40 @@ describe('systems without a built-in profile', () => {
     expect(effectiveProfile(builtins, 'SAP').system).toBe('sap');
   });
 });
+
+describe('transport per write, by configuration', () => {
+  const nativeNs = parseConnections(
+    `
+connections:
+  - id: acme-ns
+    token: { env: ACME_NS_TOKEN }
+    system: netsuite
+    overrides:
+      purchaseOrder:
+        transport: { create: { via: passthrough, dialect: netsuite-rest } }
+`,
+    'connections.yaml',
+  ).connections[0]!;
+
+  it('a connection override moves a PO create to the passthrough dialect; the built-in stays unified', () => {
+    expect(profile('netsuite').purchaseOrder.transport.create).toEqual({ via: 'unified' });
+    const p = effectiveProfile(builtins, 'netsuite', nativeNs.overrides, nativeNs.id);
+    expect(p.purchaseOrder.transport.create).toEqual({ via: 'passthrough', dialect: 'netsuite-rest' });
+    // ...and back: the override to unified on a profile that had passthrough.
+    expect(
+      applyOverrides(p, { purchaseOrder: { transport: { create: { via: 'unified' } } } }, 'back').purchaseOrder.transport.create,
+    ).toEqual({
+      via: 'unified',
+    });
+  });
+
+  it('a dialect that does not exist is refused naming the field', () => {
+    expect(() =>
+      applyOverrides(
+        profile('netsuite'),
+        { purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'netsuite-soap' } } } },
+        'connection "x"',
+      ),
+    ).toThrow(/overrides\.purchaseOrder\.transport\.create\.dialect/);
+  });
+});

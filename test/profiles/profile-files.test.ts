@@ -12,7 +12,7 @@ const files = readdirSync(BUILTIN_PROFILES_DIR)
 
 /** YAML keys that state a rule: each needs a source comment. */
 const RULE_LINE =
-  /^\s*(?:- )?(writesPerMinute|timing|lines|referenceField|writableCustomFields|customFieldMap|required|readOnly|writable|mustExist|lineRequired|maxLines|allowed|delete|states)\s*:/;
+  /^\s*(?:- )?(writesPerMinute|timing|lines|transport|referenceField|writableCustomFields|customFieldMap|required|readOnly|writable|mustExist|lineRequired|maxLines|allowed|delete|states)\s*:/;
 /** An operation declared allowed with no rule of its own (`adjust: {}`) is a rule too. */
 const EMPTY_OPERATION = /^\s*(create|update|changeStatus|cancel|addLine|addMaterials|adjust)\s*:\s*\{\s*\}/;
 /** A source comment: `source: <URL, doc or "makini ...">` or `assumed: <why>`. */
