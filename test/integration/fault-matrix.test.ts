@@ -66,6 +66,8 @@ interface Route {
   check: (c: Ctx, made: Made, refused: boolean, undone: readonly string[]) => Promise<void>;
   /** A second record of this route would have no sweep to undo it (a line, a material): no case commits beyond the horizon. */
   noSweep?: true;
+  /** Profile overrides of the route's connection (a transport), beside the matrix's timing. */
+  overrides?: Record<string, unknown>;
 }
 type Made = Record<string, string>;
 
@@ -148,6 +150,16 @@ const ROUTES: Route[] = [
     start: startPoCreate,
     check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone, refused),
     noSweep: true,
+  },
+  {
+    // The system's own API through Makini's passthrough: every line in one native upsert by
+    // external id (NetSuite dedupes it: a resend after a lost answer is a no-op, no sweep needed).
+    name: 'PO create through the passthrough (netsuite-rest)',
+    system: 'netsuite',
+    overrides: { purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'netsuite-rest' } } } },
+    target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.passthrough()}/put/` }),
+    start: startPoCreate,
+    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
   },
   {
     name: 'PO update (sap)',
@@ -418,7 +430,7 @@ describe('fault matrix: every write route × fault kind × committed or not × a
       connections: cases.map((m, i) => ({
         id: `fm-${i}`,
         system: m.route.system,
-        overrides: { timing: { commitHorizonMs: COMMIT_HORIZON_MS } },
+        overrides: { timing: { commitHorizonMs: COMMIT_HORIZON_MS }, ...m.route.overrides },
       })),
       worker: { requestTimeoutMs: REQUEST_TIMEOUT_MS },
     });

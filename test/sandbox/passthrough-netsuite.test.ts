@@ -80,7 +80,7 @@ describe('sandbox passthrough: NetSuite REST record service', () => {
 
   it('one refused line refuses the whole PO, naming every invalid value by its path; nothing is stored', async () => {
     const eid = uniqueCode('ns-bad');
-    const bad = [items[0], { line: 2, item: { id: 'mat-nope' }, quantity: 0 }];
+    const bad = [items[0]!, { line: 2, item: { id: 'mat-nope' }, quantity: 0 }];
     const r = await ns('POST', MakiniPath.passthrough(), upsert(eid, bad));
     expect(r.status).toBe(200);
     expect(r.json.data.status).toBe(400);
