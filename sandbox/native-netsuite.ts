@@ -21,6 +21,8 @@ export interface NativeResult {
 export interface NativeRequest {
   path: string;
   method: string;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
   query: Record<string, string>;
   body: unknown;
 }

@@ -2,14 +2,16 @@
 // Makini's answer wraps the system's: `{ data: { status, headers, body } }` (the client's
 // [assumed] envelope, MakiniPassthrough in src/makini/contract.ts). A malformed passthrough body is
 // Makini's own 400; whatever the system answers (a refusal included) is a 200 around its answer.
-// Systems with a native stand-in: NetSuite (native-netsuite.ts).
+// Systems with a native stand-in: NetSuite (native-netsuite.ts), SAP S/4HANA (native-sap.ts).
 import { MakiniPassthrough } from '../src/makini/workflow/contract.js';
 import { validationFailed } from './errors.js';
 import type { HandlerContext, HandlerResult } from './handler.js';
 import { netsuiteNative, type NativeRequest, type NativeResult } from './native-netsuite.js';
+import { sapNative } from './native-sap.js';
 
 const NATIVE: Readonly<Record<string, (ctx: HandlerContext, req: NativeRequest) => NativeResult>> = {
   netsuite: netsuiteNative,
+  sap: sapNative,
 };
 
 const obj = (v: unknown): Record<string, unknown> | undefined =>
@@ -25,13 +27,15 @@ export function nativeRequestOf(body: unknown): { req?: NativeRequest; problems:
   if (!method || !(MakiniPassthrough.methods as readonly string[]).includes(method)) {
     problems.push({ field: 'method', message: `must be one of ${MakiniPassthrough.methods.join(', ')}` });
   }
-  const query = obj(b.query) ?? {};
+  const strings = (o: Record<string, unknown>, lower: boolean) =>
+    Object.fromEntries(Object.entries(o).map(([k, v]) => [lower ? k.toLowerCase() : k, String(v)]));
   if (problems.length) return { problems };
   return {
     req: {
       path: String(b.path),
       method: method!,
-      query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+      headers: strings(obj(b.headers) ?? {}, true),
+      query: strings(obj(b.query) ?? {}, false),
       body: b.body,
     },
     problems,

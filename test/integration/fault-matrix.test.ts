@@ -162,6 +162,16 @@ const ROUTES: Route[] = [
     check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
   },
   {
+    // SAP's own OData through the passthrough: a CSRF fetch, then one deep insert (not deduplicated
+    // by SAP: the commit horizon and the sweep apply). SAP's Your Reference holds 12 characters.
+    name: 'PO create through the passthrough (sap-odata)',
+    system: 'sap',
+    overrides: { purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'sap-odata' } } } },
+    target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.passthrough()}/post/` }),
+    start: (c) => startPoCreate({ ...c, key: c.key.slice(-12) }),
+    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
+  },
+  {
     name: 'PO update (sap)',
     system: 'sap',
     prepare: makePo,

@@ -21,18 +21,18 @@ const items = [
 describe('sandbox passthrough: NetSuite REST record service', () => {
   let sb: StartedSandbox;
   let ns: Call;
-  let sap: Call;
+  let dyn: Call;
 
   beforeAll(async () => {
     sb = await startSandbox({
       seed: 7,
       connections: [
         { id: 'ns-1', token: 'tok-ns', system: 'netsuite' },
-        { id: 'sap-1', token: 'tok-sap', system: 'sap' },
+        { id: 'dyn-1', token: 'tok-dyn', system: 'dynamics' },
       ],
     });
     ns = caller(sb, 'tok-ns');
-    sap = caller(sb, 'tok-sap');
+    dyn = caller(sb, 'tok-dyn');
   });
   afterAll(() => sb?.close());
 
@@ -96,10 +96,7 @@ describe('sandbox passthrough: NetSuite REST record service', () => {
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe(MakiniErrorCode.validationFailed);
     expect(r.json.error.message).toMatch(/path: is required.*method: must be one of get, post, put, delete/);
-    const s = await sap('POST', MakiniPath.passthrough(), {
-      path: 'sap/opu/odata/sap/API_PURCHASEORDER_PROCESS_SRV/A_PurchaseOrder',
-      method: 'get',
-    });
+    const s = await dyn('POST', MakiniPath.passthrough(), { path: 'data/PurchaseOrderHeadersV2', method: 'get' });
     expect(s.status).toBe(400);
   });
 

@@ -61,6 +61,8 @@ export interface PassthroughDialect {
   /**
    * The problems a native error body names (each under the project's field), or `undefined` when
    * the body is not the system's error shape (then the outcome model cannot call it a refusal).
+   * `retryable`: a refusal that a new attempt does not meet (SAP's stale CSRF token: the next
+   * attempt fetches a new one).
    */
-  problemsOf: (body: unknown) => { code?: string; message: string; problems: NativeProblem[] } | undefined;
+  problemsOf: (body: unknown) => { code?: string; message: string; problems: NativeProblem[]; retryable?: boolean } | undefined;
 }

@@ -2,9 +2,11 @@
 import type { PassthroughDialectName } from '../../profiles/workflow/schema.js';
 import type { PassthroughDialect } from './dialect.js';
 import { netsuiteRest } from './netsuite-rest.js';
+import { sapOdata } from './sap-odata.js';
 
 const DIALECTS: Readonly<Record<PassthroughDialectName, PassthroughDialect>> = {
   'netsuite-rest': netsuiteRest,
+  'sap-odata': sapOdata,
 };
 
 /** The dialect a profile names (the profile schema allows only these names). */

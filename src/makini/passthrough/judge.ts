@@ -45,7 +45,7 @@ export function innerFailure(
     opaqueBody: !refusal,
   });
   const fields = refusal?.problems.map((p) => p.field).filter((f) => f !== '(record)');
-  return makiniErrorFrom({ ...info, ...(fields?.length ? { fields } : {}) });
+  return makiniErrorFrom({ ...info, ...(refusal?.retryable ? { retryable: true } : {}), ...(fields?.length ? { fields } : {}) });
 }
 
 /** A 2xx the dialect cannot read: the write may have landed (the step runner looks it up). */

@@ -71,7 +71,7 @@ export type EntityProfile = z.infer<typeof entityProfileSchema>;
  * Native dialects a write can speak through Makini's passthrough (`POST /api/passthrough`): each is
  * one module behind one interface (src/makini/passthrough/dialect.ts).
  */
-export const PASSTHROUGH_DIALECTS = ['netsuite-rest'] as const;
+export const PASSTHROUGH_DIALECTS = ['netsuite-rest', 'sap-odata'] as const;
 export const passthroughDialectSchema = z.enum(PASSTHROUGH_DIALECTS);
 export type PassthroughDialectName = z.infer<typeof passthroughDialectSchema>;
 
@@ -83,7 +83,10 @@ export type PassthroughDialectName = z.infer<typeof passthroughDialectSchema>;
  * key) may hold.
  */
 export const PASSTHROUGH_DIALECT_TRAITS: Readonly<
-  Record<PassthroughDialectName, { system: string; dedupesCreate: boolean; referenceChars: string; referenceRule: string }>
+  Record<
+    PassthroughDialectName,
+    { system: string; dedupesCreate: boolean; referenceChars: string; referenceMaxLength?: number; referenceRule: string }
+  >
 > = {
   'netsuite-rest': {
     system: 'netsuite',
@@ -91,6 +94,17 @@ export const PASSTHROUGH_DIALECT_TRAITS: Readonly<
     // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_156334828635.html
     referenceChars: 'A-Za-z0-9_-',
     referenceRule: 'a NetSuite external id holds letters, digits, underscore and hyphen only',
+  },
+  'sap-odata': {
+    system: 'sap',
+    // An OData create (POST) is not deduplicated: a lost answer waits for the commit horizon and
+    // a resend is swept for a late duplicate, as on the unified transport.
+    dedupesCreate: false,
+    // The reference is A_PurchaseOrder.CorrespncExternalReference ("Your Reference", CHAR 12),
+    // looked up with $filter: kept to characters that need no escaping in an OData literal.
+    referenceChars: 'A-Za-z0-9_-',
+    referenceMaxLength: 12,
+    referenceRule: "SAP's Your Reference (CorrespncExternalReference) holds 12 characters: letters, digits, underscore and hyphen here",
   },
 };
 

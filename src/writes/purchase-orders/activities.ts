@@ -215,6 +215,18 @@ export function purchaseOrderActivities(makini: MakiniClient) {
       });
     },
 
+    /** Every PO carrying `reference` in the native system (the late-duplicate sweep of a dialect that does not deduplicate). */
+    async listPurchaseOrdersPassthrough(
+      connectionId: string,
+      dialectName: PassthroughDialectName,
+      reference: string,
+    ): Promise<ActivityResult<{ key: string; status: string }[]>> {
+      return asActivity(async () => {
+        const { found, meta } = await lookUpNative(makini, connectionId, dialectNamed(dialectName), reference);
+        return { value: found.map((po) => ({ key: po.key, status: normaliseStatus(po.status) })), call: callRecord(meta) };
+      });
+    },
+
     /** The statuses purchase orders of this connection can have: key, code and name of each. */
     async listPurchaseOrderStatuses(connectionId: string): Promise<ActivityResult<StatusEntry[]>> {
       return asActivity(async () => {

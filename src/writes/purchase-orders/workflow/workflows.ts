@@ -239,33 +239,43 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
         });
       }
       const cancelStatus = poProfile.delete.by === 'status' ? poProfile.delete.status : '';
-      // A deduplicating native create is never sent as a second record (no resend is remembered):
-      // nothing to sweep. The unified sweep lists through Makini's endpoints.
-      const duplicatesUndone = dialect
-        ? []
-        : await sweepLateDuplicates(runner, {
-            system,
-            what: 'purchase order',
-            steps: [CREATE_WITH_LINES_STEP(lines.length), CREATE_HEADER_STEP],
-            kept: final.key,
-            reference: `${ref}=${idempotencyKey}`,
-            list: () =>
-              runner.run(
-                'look for late duplicates',
-                (s) => callMakini('listPurchaseOrdersByReference', s, [connectionId, ref, idempotencyKey]),
-                {
-                  summary: `list purchase orders ${ref}=${idempotencyKey}`,
-                },
-              ),
-            undo:
-              poProfile.delete.by === 'status'
-                ? {
-                    by: 'status',
-                    status: poProfile.delete.status,
-                    run: (key) => cancelDuplicate(runner, connectionId, ref, key, cancelStatus),
-                  }
-                : poProfile.delete,
-          });
+      // A deduplicating native create is never sent as a second record: nothing to sweep. Otherwise
+      // the sweep lists the way the create was sent (Makini's list, or the dialect's lookup).
+      const duplicatesUndone =
+        dialect && PASSTHROUGH_DIALECT_TRAITS[dialect].dedupesCreate
+          ? []
+          : await sweepLateDuplicates(runner, {
+              system,
+              what: 'purchase order',
+              steps: [
+                CREATE_WITH_LINES_STEP(lines.length),
+                CREATE_HEADER_STEP,
+                ...(dialect ? [CREATE_NATIVE_STEP(lines.length, transportLabel(transport))] : []),
+              ],
+              kept: final.key,
+              reference: `${ref}=${idempotencyKey}`,
+              list: () =>
+                runner.run(
+                  'look for late duplicates',
+                  (s) =>
+                    dialect
+                      ? callMakini('listPurchaseOrdersPassthrough', s, [connectionId, dialect, idempotencyKey])
+                      : callMakini('listPurchaseOrdersByReference', s, [connectionId, ref, idempotencyKey]),
+                  {
+                    summary: dialect
+                      ? `list purchase orders ${idempotencyKey} (${transportLabel(transport)})`
+                      : `list purchase orders ${ref}=${idempotencyKey}`,
+                  },
+                ),
+              undo:
+                poProfile.delete.by === 'status'
+                  ? {
+                      by: 'status',
+                      status: poProfile.delete.status,
+                      run: (key) => cancelDuplicate(runner, connectionId, ref, key, cancelStatus),
+                    }
+                  : poProfile.delete,
+            });
       return {
         purchaseOrderKey: final.key,
         lineItemKeys: [...final.lines].sort((a, b) => (a.lineNo ?? 0) - (b.lineNo ?? 0)).map((l) => l.key),
@@ -295,13 +305,14 @@ function nativeViolations(system: string, dialect: PassthroughDialectName, key: 
       hint: `set the connection's purchaseOrder.transport.create to a ${system} dialect, or to { via: unified }`,
     });
   }
-  if (!new RegExp(`^[${traits.referenceChars}]+$`).test(key)) {
+  const tooLong = traits.referenceMaxLength !== undefined && key.length > traits.referenceMaxLength;
+  if (tooLong || !new RegExp(`^[${traits.referenceChars}]+$`).test(key)) {
     out.push({
       field: 'idempotencyKey',
       rule: 'native-reference',
       system,
       message: `${traits.referenceRule}: the idempotency key ${JSON.stringify(key)} cannot be the record's reference`,
-      hint: `use a key of ${traits.referenceChars} only, or the unified transport`,
+      hint: `use a key of ${traits.referenceChars} only${traits.referenceMaxLength ? `, at most ${traits.referenceMaxLength} long` : ''}, or the unified transport`,
     });
   }
   return out;
