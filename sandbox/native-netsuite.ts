@@ -7,8 +7,8 @@
 // The record is the connection's purchase order (`code` = externalId, as Makini maps it), so the
 // unified endpoints see what the passthrough wrote.
 import type { HandlerContext } from './handler.js';
-import { recomputeTotals } from './purchase-orders.js';
-import { poStatusKey, type LineItemRecord, type PoStatus, type PurchaseOrderRecord } from './store.js';
+import { draftPurchaseOrder, recomputeTotals } from './purchase-orders.js';
+import type { LineItemRecord, PoStatus, PurchaseOrderRecord } from './store.js';
 
 /** What the system answered, before Makini wraps it. */
 export interface NativeResult {
@@ -186,17 +186,7 @@ function upsert(ctx: HandlerContext, eid: string, req: NativeRequest): NativeRes
     return nsError(400, 'Bad Request', [{ detail: `purchaseOrder ${existing.key} is closed and cannot be changed`, code: 'USER_ERROR' }]);
   }
   const now = ctx.now.toISOString();
-  const po: PurchaseOrderRecord = existing ?? {
-    key: ctx.store.keys.next(),
-    code: eid,
-    externalId: eid,
-    orderNo: ctx.store.nextOrderNo(),
-    status: 'draft',
-    statusKey: poStatusKey('draft'),
-    createdAt: now,
-    updatedAt: now,
-    lineItems: [],
-  };
+  const po: PurchaseOrderRecord = existing ?? draftPurchaseOrder(ctx, { code: eid, externalId: eid });
   const before = existing ? JSON.stringify(present(existing)) : undefined;
   Object.assign(po, parsed.header);
   // `?replace=item` (the client always sends it): the sublist becomes the request's lines.

@@ -8,9 +8,9 @@
 // connection's purchase order (`code` = Your Reference, its key = the SAP PurchaseOrder number).
 import { randomUUID } from 'node:crypto';
 import type { HandlerContext } from './handler.js';
-import { recomputeTotals } from './purchase-orders.js';
+import { draftPurchaseOrder, recomputeTotals } from './purchase-orders.js';
 import type { NativeRequest, NativeResult } from './native-netsuite.js';
-import { poStatusKey, type ConnectionStore, type LineItemRecord, type PurchaseOrderRecord } from './store.js';
+import type { ConnectionStore, LineItemRecord, PurchaseOrderRecord } from './store.js';
 
 const ROOT = /^\/?sap\/opu\/odata\/sap\/API_PURCHASEORDER_PROCESS_SRV(\/[^?]*)?$/;
 const REFERENCE = 'CorrespncExternalReference';
@@ -183,20 +183,13 @@ function deepInsert(ctx: HandlerContext, req: NativeRequest): NativeResult {
   });
   if (details.length) return odataError(400, details[0]!.code, details[0]!.message, details);
   const now = ctx.now.toISOString();
-  const po: PurchaseOrderRecord = {
-    key: ctx.store.keys.next(),
+  const po = draftPurchaseOrder(ctx, {
     code: reference as string,
     vendorKey: supplier,
     ...(typeof b.DocumentCurrency === 'string' ? { currencyKey: b.DocumentCurrency } : {}),
     ...(plant ? { siteKey: plant } : {}),
     ...(dateOf(b.PurchaseOrderDate) ? { orderDate: dateOf(b.PurchaseOrderDate) } : {}),
-    orderNo: ctx.store.nextOrderNo(),
-    status: 'draft',
-    statusKey: poStatusKey('draft'),
-    createdAt: now,
-    updatedAt: now,
-    lineItems: [],
-  };
+  });
   po.lineItems = lines.map(
     (l) => ({ key: ctx.store.keys.next(), purchaseOrderKey: po.key, ...l, createdAt: now, updatedAt: now }) as LineItemRecord,
   );

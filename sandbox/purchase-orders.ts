@@ -88,6 +88,21 @@ function newLine(store: ConnectionStore, po: PurchaseOrderRecord, body: PoLineBo
   return { key: store.keys.next(), purchaseOrderKey: po.key, ...present(body), lineNo, createdAt: now, updatedAt: now };
 }
 
+/** A new draft PO with the system's next document number (the native stand-ins' creates). */
+export function draftPurchaseOrder(ctx: HandlerContext, fields: Record<string, unknown>): PurchaseOrderRecord {
+  const now = ctx.now.toISOString();
+  return {
+    key: ctx.store.keys.next(),
+    ...fields,
+    orderNo: ctx.store.nextOrderNo(),
+    status: 'draft',
+    statusKey: poStatusKey('draft'),
+    createdAt: now,
+    updatedAt: now,
+    lineItems: [],
+  };
+}
+
 /** The PO as this connection's system shows it (status names: statuses.ts). */
 const shown = (ctx: HandlerContext, po: PurchaseOrderRecord) => presented(ctx.behaviour, 'purchase-orders', po);
 
