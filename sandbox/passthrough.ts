@@ -2,16 +2,19 @@
 // Makini's answer wraps the system's: `{ data: { status, headers, body } }` (the client's
 // [assumed] envelope, MakiniPassthrough in src/makini/contract.ts). A malformed passthrough body is
 // Makini's own 400; whatever the system answers (a refusal included) is a 200 around its answer.
-// Systems with a native stand-in: NetSuite (native-netsuite.ts), SAP S/4HANA (native-sap.ts).
+// Systems with a native stand-in: NetSuite (native-netsuite.ts), SAP S/4HANA (native-sap.ts),
+// Dynamics 365 F&O (native-dynamics.ts).
 import { MakiniPassthrough } from '../src/makini/workflow/contract.js';
 import { validationFailed } from './errors.js';
 import type { HandlerContext, HandlerResult } from './handler.js';
 import { netsuiteNative, type NativeRequest, type NativeResult } from './native-netsuite.js';
 import { sapNative } from './native-sap.js';
+import { dynamicsNative } from './native-dynamics.js';
 
 const NATIVE: Readonly<Record<string, (ctx: HandlerContext, req: NativeRequest) => NativeResult>> = {
   netsuite: netsuiteNative,
   sap: sapNative,
+  dynamics: dynamicsNative,
 };
 
 const obj = (v: unknown): Record<string, unknown> | undefined =>

@@ -172,6 +172,16 @@ const ROUTES: Route[] = [
     check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
   },
   {
+    // Dynamics' own OData: the header and every line in one $batch changeset; the PO number is the
+    // key, so a resend is refused as existing, never a second PO.
+    name: 'PO create through the passthrough (dynamics-batch)',
+    system: 'dynamics',
+    overrides: { purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'dynamics-batch' } } } },
+    target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.passthrough()}/post/data/$batch` }),
+    start: startPoCreate,
+    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
+  },
+  {
     name: 'PO update (sap)',
     system: 'sap',
     prepare: makePo,

@@ -3,48 +3,36 @@
 // the same faults as the unified routes, and a lost answer closed without waiting for the commit
 // horizon (NetSuite's external id makes a resend a no-op). Real dev server, production worker,
 // sandbox over HTTP standing in for NetSuite behind /api/passthrough.
-import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MakiniFailureType, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import type { FaultScript } from '../../sandbox/faults.js';
 import { createPoInput, uniqueKey } from '../../bench/lib/po-input.js';
 import { failureOf, violatedRules } from '../support/failures.js';
+import { passthroughCalls as calls, QUICK_BUDGET, timerSummaries } from '../support/passthrough.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const REQUEST_TIMEOUT_MS = 1_000;
 const NATIVE = { purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'netsuite-rest' } } } };
 /** NetSuite's own horizon (15 min) stays: the point is that the write does not wait for it. */
 const TIMING = { timing: { requestTimeoutMs: REQUEST_TIMEOUT_MS, settleMs: 300 } };
-const BUDGET = { ambiguousSettleMs: 300, baseBackoffMs: 200, maxBackoffMs: 400 };
+
 /** Faults on the native create only (the lookup before it is a passthrough GET). */
 const ON_PUT = `${MakiniPath.passthrough()}/put/`;
 
 const po = (connectionId: string, key: string, lines = 3): CreatePurchaseOrderInput => ({
   ...createPoInput(connectionId, key, lines),
-  retryBudget: BUDGET,
+  retryBudget: QUICK_BUDGET,
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface PassthroughBody {
-  path: string;
-  method: string;
-  query?: Record<string, string>;
-  body?: { externalId?: string; item?: { items: unknown[] } };
-}
+type NetSuiteBody = { externalId?: string; item?: { items: unknown[] } };
 
 describe('NetSuite through the passthrough (netsuite-rest)', () => {
   let stack: WriteStack;
   const opts = () => ({ taskQueue: stack.taskQueue });
   const posWith = async (id: string, k: string) => (await stack.sb.sandbox.admin.state(id)).purchaseOrders.filter((p) => p.code === k);
-  const passthroughCalls = async (id: string) =>
-    (await stack.sb.sandbox.admin.requestLog(id))
-      .filter((r) => r.path === MakiniPath.passthrough())
-      .map((r) => ({ ...r, inner: r.body as PassthroughBody }));
-  const timerSummaries = async (h: WorkflowHandle) =>
-    ((await h.fetchHistory()).events ?? [])
-      .filter((e) => e.timerStartedEventAttributes)
-      .map((e) => Buffer.from(e.userMetadata?.summary?.data ?? new Uint8Array()).toString());
+  const passthroughCalls = (id: string) => calls<NetSuiteBody>(stack.sb, id);
 
   beforeAll(async () => {
     stack = await startWriteStack({

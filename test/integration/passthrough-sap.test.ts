@@ -4,10 +4,10 @@
 // horizon as on the unified transport, and a late duplicate is swept. Real dev server, production
 // worker, sandbox over HTTP standing in for SAP behind /api/passthrough.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MakiniFailureType, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
+import { MakiniFailureType, startCreatePurchaseOrder, WriteFailureType } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
-import { PO_HEADER, poLines } from '../../bench/lib/po-input.js';
 import { failureOf, violatedRules } from '../support/failures.js';
+import { passthroughCalls as calls, threeLinePo } from '../support/passthrough.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const REQUEST_TIMEOUT_MS = 1_000;
@@ -16,36 +16,20 @@ const NATIVE = {
   timing: { requestTimeoutMs: REQUEST_TIMEOUT_MS, settleMs: 300, commitHorizonMs: HORIZON_MS },
   purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'sap-odata' } } },
 };
-const BUDGET = { ambiguousSettleMs: 300, baseBackoffMs: 200, maxBackoffMs: 400 };
 const ON_POST = `${MakiniPath.passthrough()}/post/`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 let seq = 0;
 /** SAP's Your Reference holds 12 characters. */
 const shortKey = () => `s${Date.now().toString(36).slice(-6)}${(seq++).toString(36)}`;
-const po = (key: string): CreatePurchaseOrderInput => ({
-  connectionId: 'sap-native',
-  idempotencyKey: key,
-  purchaseOrder: { ...PO_HEADER, lineItems: poLines(3) },
-  retryBudget: BUDGET,
-});
-
-interface PassthroughBody {
-  path: string;
-  method: string;
-  headers?: Record<string, string>;
-  query?: Record<string, string>;
-  body?: { CorrespncExternalReference?: string; to_PurchaseOrderItem?: { results: unknown[] } };
-}
+const po = (key: string) => threeLinePo('sap-native', key);
+type SapBody = { CorrespncExternalReference?: string; to_PurchaseOrderItem?: { results: unknown[] } };
 
 describe('SAP through the passthrough (sap-odata)', () => {
   let stack: WriteStack;
   const opts = () => ({ taskQueue: stack.taskQueue });
   const posWith = async (k: string) => (await stack.sb.sandbox.admin.state('sap-native')).purchaseOrders.filter((p) => p.code === k);
-  const passthroughCalls = async () =>
-    (await stack.sb.sandbox.admin.requestLog('sap-native'))
-      .filter((r) => r.path === MakiniPath.passthrough())
-      .map((r) => ({ ...r, inner: r.body as PassthroughBody }));
+  const passthroughCalls = () => calls<SapBody>(stack.sb, 'sap-native');
 
   beforeAll(async () => {
     stack = await startWriteStack({

@@ -21,18 +21,18 @@ const items = [
 describe('sandbox passthrough: NetSuite REST record service', () => {
   let sb: StartedSandbox;
   let ns: Call;
-  let dyn: Call;
+  let maximo: Call;
 
   beforeAll(async () => {
     sb = await startSandbox({
       seed: 7,
       connections: [
         { id: 'ns-1', token: 'tok-ns', system: 'netsuite' },
-        { id: 'dyn-1', token: 'tok-dyn', system: 'dynamics' },
+        { id: 'max-1', token: 'tok-max', system: 'maximo' },
       ],
     });
     ns = caller(sb, 'tok-ns');
-    dyn = caller(sb, 'tok-dyn');
+    maximo = caller(sb, 'tok-max');
   });
   afterAll(() => sb?.close());
 
@@ -96,7 +96,7 @@ describe('sandbox passthrough: NetSuite REST record service', () => {
     expect(r.status).toBe(400);
     expect(r.json.error.code).toBe(MakiniErrorCode.validationFailed);
     expect(r.json.error.message).toMatch(/path: is required.*method: must be one of get, post, put, delete/);
-    const s = await dyn('POST', MakiniPath.passthrough(), { path: 'data/PurchaseOrderHeadersV2', method: 'get' });
+    const s = await maximo('POST', MakiniPath.passthrough(), { path: 'maximo/oslc/os/mxapipo', method: 'get' });
     expect(s.status).toBe(400);
   });
 

@@ -47,6 +47,11 @@ export interface PassthroughDialect {
   /** The request that creates the PO with all its lines at once (one native transaction). */
   createPurchaseOrder: (input: NativePoInput, prepared?: PassthroughAnswer) => PassthroughRequest;
   /**
+   * What the create's answer says once unwrapped (a $batch answers 200 around its changeset's own
+   * status): applied before the answer is judged. Absent: the answer as it came.
+   */
+  effectiveAnswer?: (answer: PassthroughAnswer) => PassthroughAnswer;
+  /**
    * The created PO read from a 2xx answer to the create; `undefined` when the answer carries none
    * (NetSuite answers 204 with a Location only): the activity then looks it up by its reference.
    */

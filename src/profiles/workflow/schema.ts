@@ -71,7 +71,7 @@ export type EntityProfile = z.infer<typeof entityProfileSchema>;
  * Native dialects a write can speak through Makini's passthrough (`POST /api/passthrough`): each is
  * one module behind one interface (src/makini/passthrough/dialect.ts).
  */
-export const PASSTHROUGH_DIALECTS = ['netsuite-rest', 'sap-odata'] as const;
+export const PASSTHROUGH_DIALECTS = ['netsuite-rest', 'sap-odata', 'dynamics-batch'] as const;
 export const passthroughDialectSchema = z.enum(PASSTHROUGH_DIALECTS);
 export type PassthroughDialectName = z.infer<typeof passthroughDialectSchema>;
 
@@ -105,6 +105,15 @@ export const PASSTHROUGH_DIALECT_TRAITS: Readonly<
     referenceChars: 'A-Za-z0-9_-',
     referenceMaxLength: 12,
     referenceRule: "SAP's Your Reference (CorrespncExternalReference) holds 12 characters: letters, digits, underscore and hyphen here",
+  },
+  'dynamics-batch': {
+    system: 'dynamics',
+    // The reference is the PO number, the entity's key: a second create with it is refused as
+    // existing (then found by the lookup), never a second purchase order.
+    dedupesCreate: true,
+    referenceChars: 'A-Za-z0-9_-',
+    referenceMaxLength: 20,
+    referenceRule: 'a Dynamics 365 purchase order number (PurchId) holds 20 characters: letters, digits, underscore and hyphen here',
   },
 };
 

@@ -189,7 +189,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
         const req = dialect.createPurchaseOrder(input, prepared);
         const res = await makini.passthrough(connectionId, req);
         metas.push(res.meta);
-        const inner = res.data.data;
+        const inner = dialect.effectiveAnswer ? dialect.effectiveAnswer(res.data.data) : res.data.data;
         const failed = innerFailure(dialect, req, inner, res.meta);
         if (failed) throw failed;
         const created = dialect.parseCreated(inner);
