@@ -42,7 +42,7 @@ export const REDIRECT_DEFAULT_LOCATION = 'https://elsewhere.invalid/';
 
 /**
  * Makini's 200 around the system's own 5xx (the passthrough envelope, MakiniPassthrough in
- * src/makini/contract.ts), the system's body in NetSuite's error shape.
+ * src/makini/workflow/contract.ts), the system's body in NetSuite's error shape.
  */
 function innerServerError(status: number, message: string | undefined): FaultAnswer {
   const body = {

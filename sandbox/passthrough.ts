@@ -1,6 +1,6 @@
 // `POST /api/passthrough` [spec: oas3_system.json]: one request to the connected system's own API.
 // Makini's answer wraps the system's: `{ data: { status, headers, body } }` (the client's
-// [assumed] envelope, MakiniPassthrough in src/makini/contract.ts). A malformed passthrough body is
+// [assumed] envelope, MakiniPassthrough in src/makini/workflow/contract.ts). A malformed passthrough body is
 // Makini's own 400; whatever the system answers (a refusal included) is a 200 around its answer.
 // Systems with a native stand-in: NetSuite (native-netsuite.ts), SAP S/4HANA (native-sap.ts),
 // Dynamics 365 F&O (native-dynamics.ts).

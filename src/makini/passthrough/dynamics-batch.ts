@@ -19,7 +19,7 @@
 // [assumed], all here:
 // - the passthrough takes the multipart text as its `body` (a string) with our Content-Type, and
 //   returns the system's multipart answer as text with its content type (envelope assumptions:
-//   MakiniPassthrough in src/makini/contract.ts); `path` is relative to the environment's host;
+//   MakiniPassthrough in src/makini/workflow/contract.ts); `path` is relative to the environment's host;
 // - the PO number is the idempotency key (the number sequence of purchase orders allows manual
 //   numbers), so the entity key deduplicates: a repeated create is refused as existing, never a
 //   second PO; and a Makini PO key is that number;

@@ -21,7 +21,7 @@
 //
 // [assumed], all here:
 // - the passthrough `path` is relative to NetSuite's REST root `/services/rest/` (MakiniPassthrough
-//   in src/makini/contract.ts holds the envelope's assumptions);
+//   in src/makini/workflow/contract.ts holds the envelope's assumptions);
 // - a Makini key of a NetSuite record (vendorKey, siteKey, currencyKey, materialKey, uomKey) is
 //   that record's internal id, so it goes into `{ id }` references as it is;
 // - the project's header fields map to entity, location, currency, tranDate, memo, tranId; a line's

@@ -19,7 +19,7 @@
 // [assumed], all here:
 // - the passthrough `path` is relative to the system's host (`sap/opu/odata/sap/...`), and Makini
 //   forwards our `Cookie` and returns SAP's `set-cookie` and `x-csrf-token` headers (the envelope:
-//   MakiniPassthrough in src/makini/contract.ts);
+//   MakiniPassthrough in src/makini/workflow/contract.ts);
 // - Makini keys are SAP's own keys (vendorKey → Supplier, materialKey → Material, siteKey → Plant of
 //   every item, currencyKey → DocumentCurrency, uomKey → PurchaseOrderQuantityUnit), and a Makini PO
 //   key is the SAP PurchaseOrder number (a late duplicate is cancelled through Makini by it);
