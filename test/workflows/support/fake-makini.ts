@@ -11,9 +11,14 @@ import { MakiniError } from '../../../src/makini/errors.js';
 import type { MakiniActivities, PoSnapshot } from '../../../src/activities/index.js';
 import type { ProbeResult } from '../../../src/connections/probe.js';
 
-/** What Makini answers instead of a success: an HTTP error, or no answer at all. */
+/**
+ * What Makini answers instead of a success: an HTTP error, or no answer at all. `commitsAfterMs`:
+ * the system still applies the request, that long (test server time) after the call: a create
+ * whose record lookups find only from then on (a commit after the client stopped waiting).
+ */
 export type FakeAnswer =
-  { status: number; code?: string; message?: string; retryAfterMs?: number } | { noAnswer: string; connected: boolean };
+  | { status: number; code?: string; message?: string; retryAfterMs?: number }
+  | { noAnswer: string; connected: boolean; commitsAfterMs?: number };
 
 /** Answers the rest of the tests use by name. */
 export const answers = {
@@ -35,12 +40,15 @@ export const answers = {
   }),
   refused: (message: string): FakeAnswer => ({ status: 409, code: MakiniErrorCode.writeNotAllowed, message }),
   invalid: (message: string): FakeAnswer => ({ status: 400, code: MakiniErrorCode.validationFailed, message }),
+  /** The client timed out (the request had reached the system); the system commits it `afterMs` later. */
+  commitsLate: (afterMs: number): FakeAnswer => ({ noAnswer: 'timeout after 20000 ms', connected: true, commitsAfterMs: afterMs }),
 };
 
 /** The activities a fake serves (Makini's, by their production names). */
 type FakeName =
   | 'vendorExists'
   | 'findPurchaseOrderByReference'
+  | 'listPurchaseOrdersByReference'
   | 'getPurchaseOrder'
   | 'createPurchaseOrder'
   | 'addPurchaseOrderLine'
@@ -54,6 +62,7 @@ type FakeName =
 const REQUESTS: Record<FakeName, [string, string]> = {
   vendorExists: ['GET', '/api/eam/vendors/{key}'],
   findPurchaseOrderByReference: ['GET', '/api/eam/purchase-orders'],
+  listPurchaseOrdersByReference: ['GET', '/api/eam/purchase-orders'],
   getPurchaseOrder: ['GET', '/api/eam/purchase-orders/{key}'],
   createPurchaseOrder: ['POST', '/api/eam/purchase-orders'],
   addPurchaseOrderLine: ['POST', '/api/eam/purchase-orders/{key}/line-items'],
@@ -79,6 +88,8 @@ type Rule = (args: unknown[], callNo: number) => FakeAnswer | undefined;
 
 interface Po {
   key: string;
+  /** Test server time from which the system shows it (a late commit: after the call). */
+  committedAt: number;
   status: string;
   fields: Record<string, unknown>;
   lines: { key: string; lineNo: number }[];
@@ -129,7 +140,12 @@ export class FakeMakini {
     return this.calls.filter((c) => c.name === name);
   }
 
-  private async call<T>(name: FakeName, args: unknown[], body: () => T): Promise<ActivityResult<T>> {
+  /** The purchase orders a read at `at` sees (committed by then). */
+  private visible(at: number): Po[] {
+    return [...this.purchaseOrders.values()].filter((p) => p.committedAt <= at);
+  }
+
+  private async call<T>(name: FakeName, args: unknown[], body: (at: number) => T): Promise<ActivityResult<T>> {
     const n = (this.counts.get(name) ?? 0) + 1;
     this.counts.set(name, n);
     const at = await this.now();
@@ -139,21 +155,22 @@ export class FakeMakini {
     return asActivity(async () => {
       if (scripted) {
         this.calls.push({ name, args, at, answer: 'status' in scripted ? String(scripted.status) : scripted.noAnswer });
+        if ('commitsAfterMs' in scripted && scripted.commitsAfterMs !== undefined) body(at + scripted.commitsAfterMs);
         throw new MakiniError(
           'status' in scripted
             ? classifyHttpFailure({ method, path, requestId, processingTimeMs: 3, ...scripted })
             : classifyNetworkFailure(method, path, scripted.noAnswer, scripted.connected),
         );
       }
-      const value = body();
+      const value = body(at);
       this.calls.push({ name, args, at, answer: 'ok' });
       return { value, call: { requestIds: [requestId], processingTimeMs: 3, status: method === 'POST' ? 201 : 200 } };
     });
   }
 
-  private po(key: string): Po {
+  private po(key: string, at = Number.POSITIVE_INFINITY): Po {
     const po = this.purchaseOrders.get(key);
-    if (!po)
+    if (!po || po.committedAt > at)
       throw new MakiniError(
         classifyHttpFailure({ method: 'GET', path: `/api/eam/purchase-orders/${key}`, status: 404, code: MakiniErrorCode.notFound }),
       );
@@ -176,17 +193,24 @@ export class FakeMakini {
     return {
       vendorExists: (connectionId, value, by) => this.call('vendorExists', [connectionId, value, by], () => true),
       findPurchaseOrderByReference: (connectionId, ref, reference) =>
-        this.call('findPurchaseOrderByReference', [connectionId, ref, reference], () => {
-          const po = [...this.purchaseOrders.values()].find((p) => p.fields[ref] === reference);
+        this.call('findPurchaseOrderByReference', [connectionId, ref, reference], (at) => {
+          const po = this.visible(at).find((p) => p.fields[ref] === reference);
           return po ? this.snapshot(po, ref) : null;
         }),
+      listPurchaseOrdersByReference: (connectionId, ref, reference) =>
+        this.call('listPurchaseOrdersByReference', [connectionId, ref, reference], (at) =>
+          this.visible(at)
+            .filter((p) => p.fields[ref] === reference)
+            .map((p) => ({ key: p.key, status: p.status })),
+        ),
       getPurchaseOrder: (connectionId, key, ref) =>
-        this.call('getPurchaseOrder', [connectionId, key, ref], () => this.snapshot(this.po(key), ref)),
+        this.call('getPurchaseOrder', [connectionId, key, ref], (at) => this.snapshot(this.po(key, at), ref)),
+      // `at`: when the system commits it (the call's time, or later for a late commit).
       createPurchaseOrder: (connectionId, body, ref) =>
-        this.call('createPurchaseOrder', [connectionId, body, ref], () => {
+        this.call('createPurchaseOrder', [connectionId, body, ref], (at) => {
           const { lineItems, ...fields } = body as { lineItems?: { lineNo: number }[] };
           const key = `po_${this.purchaseOrders.size + 1}`;
-          const po: Po = { key, status: 'open', fields, lines: [] };
+          const po: Po = { key, committedAt: at, status: 'open', fields, lines: [] };
           for (const l of lineItems ?? []) po.lines.push({ key: `${key}_line_${l.lineNo}`, lineNo: l.lineNo });
           this.purchaseOrders.set(key, po);
           return this.snapshot(po, ref);
