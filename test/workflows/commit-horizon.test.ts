@@ -5,7 +5,7 @@
 // sweep (the horizon again after the resend) and cancelled, or reported when it cannot be.
 import { expect, it } from 'vitest';
 import { WriteFailureType } from '../../src/failures.js';
-import { SA_LATE_DUPLICATE } from '../../src/observability/search-attributes.js';
+import { SA_LATE_DUPLICATE, SA_WAITING_FOR } from '../../src/observability/search-attributes.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers, type FakeMakini } from './support/fake-makini.js';
 import { failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';
@@ -29,6 +29,9 @@ it('a PO committed 90 s after the timeout is found by the 2-minute lookup: the w
   await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
     makini.failNext('createPurchaseOrder', answers.commitsLate(90_000));
     const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'horizon-found', 2), { taskQueue });
+    // While it waits (the test holds no result: the server does not skip), ops see why.
+    await makini.called('createPurchaseOrder');
+    await expect.poll(async () => (await handle.describe()).typedSearchAttributes.get(SA_WAITING_FOR)).toBe('commit-horizon');
     const result = await handle.result();
 
     expect(makini.callsOf('createPurchaseOrder')).toHaveLength(1);
@@ -41,11 +44,19 @@ it('a PO committed 90 s after the timeout is found by the 2-minute lookup: the w
     const { startTime, closeTime } = await handle.describe();
     expect(closeTime!.getTime() - startTime.getTime()).toBeLessThan(3 * MIN);
     const create = result.steps.find((s) => s.name.startsWith('create purchase order'))!;
+    expect(create.note).toMatch(/found it/);
     expect(create.waits.map((w) => w.cause)).toEqual([
-      expect.stringContaining('letting the write settle 5.0 s before looking; sap may commit a write up to 20 min late'),
+      expect.stringContaining(
+        'letting the write settle 5.0 s before looking; sap may commit a write up to 20 min late (its commit horizon)',
+      ),
       expect.stringContaining('not found yet'),
       expect.stringContaining('not found yet'),
     ]);
+    // Each wait is a durable timer whose summary (the UI's) says the same.
+    const timers = ((await handle.fetchHistory()).events ?? []).filter((e) => e.timerStartedEventAttributes);
+    const summaries = timers.map((e) => Buffer.from(e.userMetadata?.summary?.data ?? new Uint8Array()).toString());
+    expect(summaries.filter((t) => t.includes('sap may commit a write up to 20 min late (its commit horizon)'))).toHaveLength(3);
+    expect((await handle.describe()).typedSearchAttributes.get(SA_WAITING_FOR)).toBeUndefined();
   });
 });
 
@@ -55,9 +66,10 @@ async function commitBeyondHorizon(
   taskQueue: string,
   makini: FakeMakini,
   key: string,
+  connectionId = 'acme-sap',
 ) {
   makini.failNext('createPurchaseOrder', answers.commitsLate(25 * MIN));
-  return startCreatePurchaseOrder(client, poCreate('acme-sap', key, 2), { taskQueue });
+  return startCreatePurchaseOrder(client, poCreate(connectionId, key, 2), { taskQueue });
 }
 
 /** No resend before the horizon's last look: exactly one more POST, after every lookup up to the horizon. */
@@ -99,6 +111,30 @@ it('a late duplicate the system refuses to cancel fails LateDuplicateLeft naming
     expect(failure.message).toContain('po_1 NOT undone');
     expect(failure.details?.[0]).toMatchObject({ kept: 'po_2', leftInSystem: ['po_1'], duplicatesUndone: [] });
     expect(makini.purchaseOrders.get('po_1')?.status).toBe('open');
+    const { typedSearchAttributes } = await handle.describe();
+    expect(typedSearchAttributes.get(SA_LATE_DUPLICATE)).toBe('left');
+  });
+});
+
+it('a late duplicate on a system that cannot undo (profile delete: impossible) fails LateDuplicateLeft naming the PO left and the one kept', async () => {
+  const noUndo = [
+    {
+      id: 'acme-sap-no-undo',
+      system: 'sap',
+      token: { env: 'ACME_SAP_TOKEN' },
+      overrides: { purchaseOrder: { delete: { by: 'impossible' as const, reason: 'this SAP has no deletion indicator' } } },
+    },
+  ];
+  await withStack(env(), { connections: noUndo }, async ({ client, taskQueue, makini }) => {
+    const handle = await commitBeyondHorizon(client, taskQueue, makini, 'horizon-no-undo', 'acme-sap-no-undo');
+    const failure = await failureOf(handle.result());
+
+    expectResentOnlyAfterHorizon(makini);
+    expect(failure.type).toBe(WriteFailureType.lateDuplicateLeft);
+    expect(failure.message).toContain('po_1 NOT undone (sap cannot undo a purchase order: this SAP has no deletion indicator)');
+    expect(failure.details?.[0]).toMatchObject({ kept: 'po_2', leftInSystem: ['po_1'], duplicatesUndone: [] });
+    // Nothing was tried: no status write at all.
+    expect(makini.callsOf('setPurchaseOrderStatus')).toEqual([]);
     const { typedSearchAttributes } = await handle.describe();
     expect(typedSearchAttributes.get(SA_LATE_DUPLICATE)).toBe('left');
   });

@@ -6,6 +6,7 @@ import {
   ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -31,10 +32,30 @@ interface WaitLog {
 }
 
 /**
- * Without a signal, a waiting write looks again this often (the gate re-registers it if the
- * connection is still blocked): a lost signal or a reset control workflow costs one call, not the write.
+ * Without a signal, a waiting write looks again this often at first (the gate re-registers it if
+ * the connection is still blocked): a lost signal or a reset control workflow costs one call, not the write.
  */
 export const CONNECTION_RECHECK_MS = 10 * 60_000;
+
+/** The longest a waiting write goes without looking again on its own (see recheckAfter). */
+export const CONNECTION_RECHECK_MAX_MS = 6 * 60 * 60_000;
+
+/**
+ * Patch id: the recheck grows with the wait. Every recheck costs the write about 13 history
+ * events; at a fixed 10 minutes a wait of 30 days (the most maxConnectionWaitMs allows) made
+ * about 56,000, past Temporal's 51,200 at which the server terminates the workflow.
+ */
+export const RECHECK_GROWS_PATCH = 'connection-recheck-grows';
+
+/**
+ * When a write that has waited `waitedMs` for its connection looks again without a signal: after
+ * 10 minutes, or a tenth of the time already waited once that is longer, at most 6 h. A lost signal
+ * then costs at most a tenth more waiting, and 30 days of waiting about 160 rechecks (2,000 events).
+ * @example recheckAfter(0) // → 600_000 (10 min); recheckAfter(20 * 3_600_000) // → 7_200_000 (2 h)
+ */
+export function recheckAfter(waitedMs: number): number {
+  return Math.min(CONNECTION_RECHECK_MAX_MS, Math.max(CONNECTION_RECHECK_MS, Math.round(waitedMs / 10)));
+}
 
 // One attempt: a failed refresh is not retried here; the write then waits for reauthorization.
 const { refreshConnectionToken } = proxyActivities<Pick<MakiniActivities, 'refreshConnectionToken'>>({
@@ -167,7 +188,11 @@ export class ConnectionWaits {
       { key: SA_OUTCOME, value: 'waiting' },
       { key: SA_WAITING_FOR, value: block },
     ]);
-    const resumed = await condition(() => this.resumes > mark, Math.min(left, CONNECTION_RECHECK_MS));
+    // Histories from before the growing recheck replay with 10 minutes: the patch is consulted only
+    // where the recheck differs, so shorter waits' histories stay as they were.
+    const grown = recheckAfter(this.waitedMs);
+    const recheck = grown > CONNECTION_RECHECK_MS && patched(RECHECK_GROWS_PATCH) ? grown : CONNECTION_RECHECK_MS;
+    const resumed = await condition(() => this.resumes > mark, Math.min(left, recheck));
     upsertSearchAttributes([
       { key: SA_OUTCOME, value: 'running' },
       { key: SA_WAITING_FOR, value: null },

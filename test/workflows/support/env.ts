@@ -299,7 +299,7 @@ export async function failureOf(result: Promise<unknown>): Promise<ApplicationFa
  * result. (`env.sleep` does the same in one call, but its long request stalled here with a write
  * rechecking every 10 minutes for days; polling the server's clock does not.) Returns once the
  * server's time is at or past the target; a skip goes from timer to timer, so it may overshoot by
- * the time to the next one (a recheck: at most 10 minutes).
+ * the time to the next one (a waiting write's recheck: 10 minutes, later a tenth of its wait).
  */
 export async function skipTime(env: TestWorkflowEnvironment, ms: number): Promise<void> {
   const testService = env.connection.testService!;
