@@ -4,6 +4,7 @@
 // in the system (WriteCompensationFailed, details[0].leftInSystem).
 import { expect, it } from 'vitest';
 import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
+import { SA_ERROR_CODE, SA_OUTCOME } from '../../src/observability/workflow/search-attributes.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
 import { failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';
@@ -55,6 +56,10 @@ it('reports WriteCompensationFailed with leftInSystem when the cancel is refused
     ]);
     // The undo was tried once (a refusal is final), and the header is indeed still open.
     expect(makini.callsOf('setPurchaseOrderStatus')).toHaveLength(1);
-    expect(makini.purchaseOrders.get('po_1')?.status).toBe('open');
+    expect(makini.purchaseOrders.get('po_1')).toMatchObject({ status: 'open', lines: [{ lineNo: 1 }] });
+    // Ops find it by its failure type; its outcome is failed, not compensated.
+    const { typedSearchAttributes } = await handle.describe();
+    expect(typedSearchAttributes.get(SA_OUTCOME)).toBe('failed');
+    expect(typedSearchAttributes.get(SA_ERROR_CODE)).toBe(WriteFailureType.compensationFailed);
   });
 });

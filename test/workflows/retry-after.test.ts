@@ -3,6 +3,7 @@
 // nothing sent again, when the wait would exceed it. Hours of waiting, seconds of test.
 import { describe, expect, it } from 'vitest';
 import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
+import { SA_OUTCOME } from '../../src/observability/workflow/search-attributes.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
 import { failureOf, HOUR, poCreate, timeSkippingEnv, withStack } from './support/env.js';
@@ -56,8 +57,10 @@ describe('a 429 with Retry-After 2 h on the PO create', () => {
       expect(makini.callsOf('createPurchaseOrder').map((c) => c.answer)).toEqual(['429']);
       expect(makini.purchaseOrders.size).toBe(0);
       // "At once": no timer was waited out before failing.
-      const { startTime, closeTime } = await handle.describe();
+      const { startTime, closeTime, typedSearchAttributes } = await handle.describe();
       expect(closeTime!.getTime() - startTime.getTime()).toBeLessThan(60_000);
+      // Ops find it as failed.
+      expect(typedSearchAttributes.get(SA_OUTCOME)).toBe('failed');
     });
   });
 
