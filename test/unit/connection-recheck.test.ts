@@ -1,6 +1,6 @@
-// How often a write waiting for its connection looks again without a signal (src/connections/waits.ts).
+// How often a write waiting for its connection looks again without a signal (src/connections/workflow/waits.ts).
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_RECHECK_MAX_MS, CONNECTION_RECHECK_MS, recheckAfter } from '../../src/connections/waits.js';
+import { CONNECTION_RECHECK_MAX_MS, CONNECTION_RECHECK_MS, recheckAfter } from '../../src/connections/workflow/waits.js';
 
 const HOUR = 3_600_000;
 

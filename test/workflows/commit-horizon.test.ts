@@ -1,11 +1,11 @@
-// The commit horizon (src/writes/engine/horizon.ts, step-runner.ts, late-duplicates.ts; profile
+// The commit horizon (src/writes/workflow/engine/horizon.ts, step-runner.ts, late-duplicates.ts; profile
 // `timing`): a PO create whose answer was lost looks on durable timers (SAP: settle 5 s, 30 s,
 // 2 min, then its horizon of 20 min) before it sends again; a lookup that finds the PO ends the
 // wait at once; a PO the system commits later than the horizon is found by the late-duplicate
 // sweep (the horizon again after the resend) and cancelled, or reported when it cannot be.
 import { expect, it } from 'vitest';
-import { WriteFailureType } from '../../src/failures.js';
-import { SA_LATE_DUPLICATE, SA_WAITING_FOR } from '../../src/observability/search-attributes.js';
+import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
+import { SA_LATE_DUPLICATE, SA_WAITING_FOR } from '../../src/observability/workflow/search-attributes.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers, type FakeMakini } from './support/fake-makini.js';
 import { failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';

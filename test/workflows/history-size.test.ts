@@ -1,10 +1,10 @@
 // A write may wait up to 30 days for its connection (retryBudget.maxConnectionWaitMs). Temporal
 // terminates a workflow whose history reaches 51,200 events, so the wait must stay far below that:
-// the write looks again on its own (src/connections/waits.ts) every 10 minutes at first, then after
+// the write looks again on its own (src/connections/workflow/waits.ts) every 10 minutes at first, then after
 // a tenth of the time it has waited (at most 6 h).
 import { expect, it } from 'vitest';
-import { connectionControlWorkflowId } from '../../src/connections/control-messages.js';
-import { WriteFailureType } from '../../src/failures.js';
+import { connectionControlWorkflowId } from '../../src/connections/workflow/messages.js';
+import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
 import { DAY, failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';
