@@ -4,6 +4,7 @@ import {
   type BehaviourPatch,
   type ConnectionBehaviour,
   type ConnectionSummary,
+  type InFlightRequest,
   type PendingFault,
   type ReferenceData,
   type RequestLogEntry,
@@ -23,6 +24,7 @@ export type {
   ConnectionBehaviour,
   ConnectionSummary,
   FaultScript,
+  InFlightRequest,
   PendingFault,
   ReferenceData,
   RequestLogEntry,
@@ -144,6 +146,11 @@ export class SandboxAdminClient {
 
   requestLog(connectionId: string): Promise<RequestLogEntry[]> {
     return this.call('GET', AdminPath.requests(connectionId));
+  }
+
+  /** The requests the connection received and has not answered yet (a slow or late one is in flight). */
+  inFlight(connectionId: string): Promise<InFlightRequest[]> {
+    return this.call('GET', AdminPath.inFlight(connectionId));
   }
 
   /** Every connection back to its seed: data, token, limit, default behaviour; no faults, chaos or logs. */

@@ -6,7 +6,13 @@ import { Context } from '@temporalio/activity';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
+import {
+  startAddWorkOrderMaterials,
+  startCreatePurchaseOrder,
+  startCreateWorkOrder,
+  WriteFailureType,
+  type CreatePurchaseOrderInput,
+} from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { SA_LATE_DUPLICATE, SA_WAITING_FOR } from '../../src/observability/workflow/search-attributes.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
@@ -56,6 +62,8 @@ describe('exactly once past the timeout', () => {
           overrides: { ...timing(3_000), purchaseOrder: { delete: { by: 'impossible', reason: 'this SAP has no deletion indicator' } } },
         },
         { id: 'sap-stalled', system: 'sap', tokenProvider: 'stalling', overrides: timing(100) },
+        { id: 'dyn-lines', system: 'dynamics', overrides: timing(3_000) },
+        { id: 'sap-materials', system: 'sap', overrides: timing(3_000) },
       ],
       worker: {
         requestTimeoutMs: REQUEST_TIMEOUT_MS,
@@ -123,6 +131,81 @@ describe('exactly once past the timeout', () => {
     const details = failure.details?.[0] as { kept: string; leftInSystem: string[] };
     expect(records.map((r) => r.key).sort()).toEqual([details.kept, ...details.leftInSystem].sort());
     expect(failure.message).toContain(details.leftInSystem[0]);
+    expect((await handle.describe()).typedSearchAttributes.get(SA_LATE_DUPLICATE)).toBe('left');
+  });
+
+  /** The typed failure of a write that must fail, and its details. */
+  const lateDuplicateLeft = async (h: WorkflowHandle) => {
+    const err: unknown = await h.result().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const failure = (err as WorkflowFailedError).cause as ApplicationFailure;
+    expect(failure.type).toBe(WriteFailureType.lateDuplicateLeft);
+    return { failure, details: failure.details?.[0] as { kept: string; leftInSystem: string[] } };
+  };
+
+  it('a line committed past the horizon, after it was sent again, on a system that accepts a repeated lineNo: LateDuplicateLeft names it', async () => {
+    const k = uniqueKey('late-line');
+    await stack.sb.sandbox.admin.setBehaviour('dyn-lines', { repeatedLines: 'accepted' });
+    // The first line POST (the header's path is exact, lines go to <po>/line-items) commits 5.5 s late.
+    await stack.sb.sandbox.admin.scriptFaults('dyn-lines', [{ ...lateCommit(5_500), pathPrefix: `${MakiniPath.purchaseOrders()}/` }]);
+    const handle = await startCreatePurchaseOrder(stack.client, { ...createPoInput('dyn-lines', k, 2), retryBudget: BUDGET }, opts());
+    const { failure, details } = await lateDuplicateLeft(handle);
+    const [record] = await posWith('dyn-lines', k);
+    expect(record!.lineItems.map((l) => Number(l.lineNo)).sort()).toEqual([1, 1, 2]);
+    expect(details.kept).toBe(record!.key);
+    // One of the two lines 1 is the write's, the other is named as left.
+    const ones = record!.lineItems.filter((l) => Number(l.lineNo) === 1).map((l) => l.key);
+    expect(details.leftInSystem).toHaveLength(1);
+    expect(ones).toContain(details.leftInSystem[0]);
+    expect(failure.message).toContain(`${details.leftInSystem[0]} NOT undone (a second lineNo 1`);
+    expect((await handle.describe()).typedSearchAttributes.get(SA_LATE_DUPLICATE)).toBe('left');
+  });
+
+  it('a line sent again with no late commit: the sweep looks once more, finds no second line, and the write succeeds', async () => {
+    const k = uniqueKey('line-resent');
+    await stack.sb.sandbox.admin.setBehaviour('dyn-lines', { repeatedLines: 'accepted' });
+    // Dropped before it reached the system: unknown outcome, nothing found up to the horizon, sent again.
+    await stack.sb.sandbox.admin.scriptFaults('dyn-lines', [
+      { kind: 'drop', method: 'POST', pathPrefix: `${MakiniPath.purchaseOrders()}/` },
+    ]);
+    const handle = await startCreatePurchaseOrder(stack.client, { ...createPoInput('dyn-lines', k, 2), retryBudget: BUDGET }, opts());
+    const done = await handle.result();
+    expect(done.lineItemKeys).toHaveLength(2);
+    expect(done.steps.find((s) => s.name === 'sweep for late duplicates')?.note).toMatch(/no second line of lineNo 1/);
+    expect((await handle.describe()).typedSearchAttributes.get(SA_LATE_DUPLICATE)).toBe('none');
+  });
+
+  it('a work-order material committed past the horizon on a system that accepts it twice: LateDuplicateLeft names it', async () => {
+    const k = uniqueKey('late-material');
+    const wo = await (
+      await startCreateWorkOrder(
+        stack.client,
+        { connectionId: 'sap-materials', idempotencyKey: `${k}-wo`, workOrder: { title: 'Swap belt' } },
+        opts(),
+      )
+    ).result();
+    await stack.sb.sandbox.admin.setBehaviour('sap-materials', { repeatedLines: 'accepted' });
+    await stack.sb.sandbox.admin.scriptFaults('sap-materials', [
+      { ...lateCommit(5_500), pathPrefix: MakiniPath.workOrderMaterials(wo.workOrderKey) },
+    ]);
+    const handle = await startAddWorkOrderMaterials(
+      stack.client,
+      {
+        connectionId: 'sap-materials',
+        idempotencyKey: k,
+        workOrderKey: wo.workOrderKey,
+        materials: [{ materialKey: 'mat-2', requiredQuantity: 3 }],
+        retryBudget: BUDGET,
+      },
+      opts(),
+    );
+    const { failure, details } = await lateDuplicateLeft(handle);
+    const materials = (await stack.sb.sandbox.admin.state('sap-materials')).workOrders.find((w) => w.key === wo.workOrderKey)!.materials;
+    expect(materials.map((m) => m.materialKey)).toEqual(['mat-2', 'mat-2']);
+    expect(details.kept).toBe(wo.workOrderKey);
+    expect(details.leftInSystem).toHaveLength(1);
+    expect(materials.map((m) => m.key)).toContain(details.leftInSystem[0]);
+    expect(failure.message).toContain('a second materialKey mat-2');
     expect((await handle.describe()).typedSearchAttributes.get(SA_LATE_DUPLICATE)).toBe('left');
   });
 
