@@ -196,6 +196,38 @@ describe('chaos judge', () => {
     expect(v.counts.duplicates).toBe(1);
   });
 
+  it('counts a late duplicate its write undid or reported, and catches one it says it undid that is not cancelled', () => {
+    // A late duplicate PO the create cancelled and names in duplicatesUndone.
+    const undone = goodRun();
+    const s = undone.states[CONN]!;
+    s.purchaseOrders.push({ ...s.purchaseOrders[0]!, key: 'PO2', status: 'cancelled', title: header.title, lineItems: [] });
+    (undone.logs[CONN] as RequestLogEntry[]).push(entry(8, 'PUT', MakiniPath.purchaseOrderStatus('PO2'), { status: 'cancelled' }));
+    const o = undone.outcomes[0] as WriteOutcome[];
+    o[0] = { ...o[0]!, result: { purchaseOrderKey: 'PO1', duplicatesUndone: ['PO2'] } };
+    let v = judge(undone);
+    expect(v.violations).toEqual([]);
+    expect(v.lateDuplicates).toEqual({ undone: 1, left: 0 });
+    // Said undone, yet still a draft: a duplicate.
+    s.purchaseOrders[1]!.status = 'draft';
+    v = judge(undone);
+    expect(v.violations.join('\n')).toMatch(/DUPLICATE: PO2 is draft, yet the create says it undid it/);
+    expect(v.counts.duplicates).toBe(1);
+
+    // A late second material the materials write reported left (LateDuplicateLeft).
+    const left = woRun();
+    const wo = left.states[CONN]!.workOrders[0]!;
+    wo.materials.push({ ...wo.materials[0]!, key: 'M2' });
+    (left.outcomes[0] as WriteOutcome[])[1] = {
+      status: 'failed',
+      from: T0 + 4_000,
+      to: T0 + 6_000,
+      failure: { applicationFailure: true, type: 'LateDuplicateLeft', message: 'M2 NOT undone', nonRetryable: true, leftInSystem: ['M2'] },
+    };
+    v = judge(left);
+    expect(v.violations).toEqual([]);
+    expect(v.lateDuplicates).toEqual({ undone: 0, left: 1 });
+  });
+
   it('passes a run where every write happened exactly once', () => {
     const v = judge(goodRun());
     expect(v.violations).toEqual([]);
