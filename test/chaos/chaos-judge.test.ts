@@ -226,6 +226,23 @@ describe('chaos judge', () => {
     v = judge(left);
     expect(v.violations).toEqual([]);
     expect(v.lateDuplicates).toEqual({ undone: 0, left: 1 });
+
+    // A late second line the create reported left; the same line unreported is a duplicate.
+    const line = goodRun();
+    const po = line.states[CONN]!.purchaseOrders[0]!;
+    po.lineItems.push({ ...po.lineItems[0]!, key: 'L2' });
+    const c = line.outcomes[0] as WriteOutcome[];
+    c[0] = {
+      status: 'failed',
+      from: T0,
+      to: T0 + 10_000,
+      failure: { applicationFailure: true, type: 'LateDuplicateLeft', message: 'L2 NOT undone', nonRetryable: true, leftInSystem: ['L2'] },
+    };
+    v = judge(line);
+    expect(v.violations).toEqual([]);
+    expect(v.lateDuplicates).toEqual({ undone: 0, left: 1 });
+    c[0].failure!.leftInSystem = [];
+    expect(judge(line).violations.join('\n')).toMatch(/DUPLICATE line: PO1 has lineNos 1,1/);
   });
 
   it('passes a run where every write happened exactly once', () => {
