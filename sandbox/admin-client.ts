@@ -125,7 +125,8 @@ export class SandboxAdminClient {
   /**
    * Changes some of a connection's switches for what Makini leaves open (the others stay):
    * `referenceField` kept | dropped | rewritten, `referenceFieldName`, `listFilter` exact | loose,
-   * `defaultPerPage`, `maxPerPage`. Answers all of them; `reset()` restores the defaults.
+   * `defaultPerPage`, `maxPerPage`, `repeatedLines` refused | accepted, ... (behaviour.ts).
+   * Answers all of them; `reset()` restores the defaults.
    */
   setBehaviour(connectionId: string, patch: BehaviourPatch): Promise<ConnectionBehaviour> {
     return this.call('PUT', AdminPath.behaviour(connectionId), patch);
