@@ -4,7 +4,7 @@
 // the resend; a second line of its lineNo that the first request committed late is reported
 // (LateDuplicateLeft naming it: Makini cannot delete or cancel a line), never left unsaid.
 import { expect, it } from 'vitest';
-import { WriteFailureType } from '../../src/failures.js';
+import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';
 
