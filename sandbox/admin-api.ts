@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { BehaviourPatch, ConnectionBehaviour } from './behaviour.js';
 import { chaosConfigSchema, faultScriptSchema, type PendingFault } from './faults.js';
-import type { RequestLogEntry } from './registry.js';
+import type { InFlightRequest, RequestLogEntry } from './registry.js';
 import type {
   InventoryRecord,
   MaterialRecord,
@@ -32,6 +32,8 @@ export const AdminPath = {
   behaviour: (id: string) => `${conn(id)}/behaviour`,
   state: (id: string) => `${conn(id)}/state`,
   requests: (id: string) => `${conn(id)}/requests`,
+  /** GET the requests received and not answered yet (oldest first). */
+  inFlight: (id: string) => `${conn(id)}/in-flight`,
   /** POST: OAuth on, with lifetimes (oauth.ts), answers `{ code }`; GET: its counts and issued tokens. */
   oauth: (id: string) => `${conn(id)}/oauth`,
   /** Every access token of the connection expires now. */
@@ -107,4 +109,4 @@ export interface SandboxState {
   pendingFaults: PendingFault[];
 }
 
-export type { BehaviourPatch, ConnectionBehaviour, RequestLogEntry, PendingFault };
+export type { BehaviourPatch, ConnectionBehaviour, InFlightRequest, RequestLogEntry, PendingFault };

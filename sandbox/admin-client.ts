@@ -4,6 +4,7 @@ import {
   type BehaviourPatch,
   type ConnectionBehaviour,
   type ConnectionSummary,
+  type InFlightRequest,
   type PendingFault,
   type ReferenceData,
   type RequestLogEntry,
@@ -23,6 +24,7 @@ export type {
   ConnectionBehaviour,
   ConnectionSummary,
   FaultScript,
+  InFlightRequest,
   PendingFault,
   ReferenceData,
   RequestLogEntry,
@@ -123,7 +125,8 @@ export class SandboxAdminClient {
   /**
    * Changes some of a connection's switches for what Makini leaves open (the others stay):
    * `referenceField` kept | dropped | rewritten, `referenceFieldName`, `listFilter` exact | loose,
-   * `defaultPerPage`, `maxPerPage`. Answers all of them; `reset()` restores the defaults.
+   * `defaultPerPage`, `maxPerPage`, `repeatedLines` refused | accepted, ... (behaviour.ts).
+   * Answers all of them; `reset()` restores the defaults.
    */
   setBehaviour(connectionId: string, patch: BehaviourPatch): Promise<ConnectionBehaviour> {
     return this.call('PUT', AdminPath.behaviour(connectionId), patch);
@@ -144,6 +147,11 @@ export class SandboxAdminClient {
 
   requestLog(connectionId: string): Promise<RequestLogEntry[]> {
     return this.call('GET', AdminPath.requests(connectionId));
+  }
+
+  /** The requests the connection received and has not answered yet (a slow or late one is in flight). */
+  inFlight(connectionId: string): Promise<InFlightRequest[]> {
+    return this.call('GET', AdminPath.inFlight(connectionId));
   }
 
   /** Every connection back to its seed: data, token, limit, default behaviour; no faults, chaos or logs. */

@@ -51,7 +51,7 @@ export function stateOf(conn: SandboxConnection): SandboxState {
 }
 
 const CONNECTION_ROUTE =
-  /^\/_admin\/connections\/([^/]+)\/(reauthorize|require-reauthorization|rate-limit|faults|faults\/clear|reference|behaviour|state|requests|oauth|oauth\/expire)$/;
+  /^\/_admin\/connections\/([^/]+)\/(reauthorize|require-reauthorization|rate-limit|faults|faults\/clear|reference|behaviour|state|requests|in-flight|oauth|oauth\/expire)$/;
 const CHAOS_ROUTE = /^\/_admin\/chaos\/([^/]+)$/;
 
 export function handleAdmin(registry: Registry, x: Exchange, method: string, url: URL, body: string): void {
@@ -128,6 +128,8 @@ function route(registry: Registry, method: string, path: string, body: string): 
       return stateOf(conn);
     case 'GET requests':
       return conn.log;
+    case 'GET in-flight':
+      return [...conn.inFlight.values()];
     case 'POST oauth': {
       // Turns OAuth on (or changes its lifetimes) and hands out an authorization code.
       const setup = parse(oauthSetupSchema, body);

@@ -61,6 +61,14 @@ export const connectionBehaviourSchema = z.strictObject({
    * records' `status` = the name) or `system-codes` (the same, records' `status` = the code).
    */
   statusLabels: z.enum(['makini', 'system', 'system-codes']),
+  /**
+   * What the system does with a second PO line of a `lineNo` the PO already has, or a second
+   * work-order material of a `materialKey` the work order already has: `refused` (409
+   * WRITE_NOT_ALLOWED, the sandbox's long-standing answer) or `accepted` (stored as one more
+   * line or material, as a real system may: nothing in Makini's docs says it refuses). Under
+   * `accepted` only the client's own lookups keep a resend from writing a line twice.
+   */
+  repeatedLines: z.enum(['refused', 'accepted']),
 });
 export type ConnectionBehaviour = z.output<typeof connectionBehaviourSchema>;
 
@@ -79,6 +87,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<ConnectionBehaviour> = Object.freeze({
   pageLinks: 'absolute',
   decimalsAsStrings: false,
   statusLabels: 'makini',
+  repeatedLines: 'refused',
 });
 
 /** Applies a PUT's changes to a record (null clears a field); custom fields as the switch says. */

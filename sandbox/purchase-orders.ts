@@ -259,7 +259,7 @@ export function addPurchaseOrderLine(ctx: HandlerContext): HandlerResult {
   const problems: FieldProblem[] = [];
   const line = parseLine(ctx, bodyObject(ctx.body), '', problems);
   if (problems.length || !line) throw validationFailed(problems, `No line was added to purchase order ${po.key}`);
-  if (line.lineNo != null) {
+  if (line.lineNo != null && ctx.behaviour.repeatedLines === 'refused') {
     const clash = po.lineItems.find((l) => lineNoKey(l.lineNo) === lineNoKey(line.lineNo));
     if (clash) {
       throw writeNotAllowed(`line ${line.lineNo} already exists on purchase order ${po.key} (line key ${clash.key})`);

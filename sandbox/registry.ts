@@ -46,6 +46,9 @@ export interface RequestLogEntry {
   body?: unknown;
 }
 
+/** A request that reached the sandbox and has no answer yet (what a test waits for: "line 5 is in flight"). */
+export type InFlightRequest = Pick<RequestLogEntry, 'time' | 'method' | 'path' | 'query' | 'requestId' | 'body'>;
+
 /** Keeps long runs (benchmarks, npm start) from growing without bound. */
 const MAX_LOG_ENTRIES = 50_000;
 
@@ -62,6 +65,8 @@ export class SandboxConnection {
   /** Switches for what Makini leaves open (see behaviour.ts). */
   behaviour: ConnectionBehaviour = { ...DEFAULT_BEHAVIOUR };
   readonly log: RequestLogEntry[] = [];
+  /** Requests received and not answered yet, by request id (the log has a request once it is answered). */
+  readonly inFlight = new Map<string, InFlightRequest>();
   private seq = 0;
 
   constructor(
@@ -96,6 +101,7 @@ export class SandboxConnection {
     this.faults.clear();
     this.chaos = undefined;
     this.log.length = 0;
+    this.inFlight.clear();
     this.seq = 0;
   }
 

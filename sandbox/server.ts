@@ -87,6 +87,7 @@ async function handlePublic(
   // `abandoned`: the client gave up (its timeout) before a late answer, which then reached no one.
   const finish = (status: number, outcome: RequestLogEntry['outcome']) => {
     const durationMs = elapsedMs(x);
+    conn?.inFlight.delete(x.requestId);
     conn?.record({ ...entry, status, outcome, durationMs });
     deps.log?.(
       `${method} ${path}${url.search} → ${outcome === 'answered' ? status : `${outcome} ${status || ''}`.trim()} ${x.requestId} ${Math.round(durationMs)}ms` +
@@ -144,6 +145,8 @@ async function handlePublic(
     }
   }
   if (isWrite) entry.body = parsed;
+  const { time, query, requestId, body } = entry;
+  conn.inFlight.set(x.requestId, { time, method, path, query, requestId, body });
 
   // A passthrough call is matched by its inner request too: `/api/passthrough/put/record/v1/...`
   // (a script's pathPrefix `/api/passthrough` still matches every one).

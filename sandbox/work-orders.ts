@@ -150,7 +150,7 @@ export function listWorkOrderMaterials(ctx: HandlerContext): HandlerResult {
   return listed(ctx, materialsOf(ctx, wo));
 }
 
-/** POST .../materials `{materialKey, quantity}`: a material once per work order (PUT changes it). */
+/** POST .../materials `{materialKey, quantity}`: a material once per work order (PUT changes it), unless `repeatedLines: 'accepted'`. */
 export function addWorkOrderMaterial(ctx: HandlerContext): HandlerResult {
   const wo = getWo(ctx);
   assertOpen(wo, 'adding a material');
@@ -165,7 +165,7 @@ export function addWorkOrderMaterial(ctx: HandlerContext): HandlerResult {
   if (problems.length || !body || !materialKey) throw validationFailed(problems, `No material was added to work order ${wo.key}`);
   const list = materialsOf(ctx, wo);
   const existing = list.find((m) => m.materialKey === materialKey);
-  if (existing) {
+  if (existing && ctx.behaviour.repeatedLines === 'refused') {
     throw writeNotAllowed(
       `material ${materialKey} is already on work order ${wo.key} (quantity ${existing.quantity}); ` +
         `change it with PUT ${MakiniPath.workOrderMaterial(wo.key, materialKey)}`,

@@ -17,6 +17,9 @@
 //     (quantity before it) + delta, it must have read that quantity, and the record ends at
 //     initial + the deltas that applied; a FAILED adjustment is proven not applied by the log
 //     (nothing of it was applied in its time), else it is reported ("failed, but applied");
+//   - a late duplicate (a create, line or material committed after its write sent it again) is
+//     no violation only when the write says so: undone (`duplicatesUndone`, and the record is
+//     cancelled) or reported (`LateDuplicateLeft` naming it in `leftInSystem`); counted apart;
 //   - a refusal writes nothing; a refusal by the profile sends nothing at all;
 //   - a write that completed applied something in its time (or says it found it already applied);
 //   - every failure is an ApplicationFailure of an exported type, non-retryable, with a message.
@@ -38,6 +41,8 @@ export interface WriteOutcome {
     nonRetryable: boolean;
     /** The step it failed in (details[0].step), when it names one. */
     step?: string;
+    /** `LateDuplicateLeft`: the late duplicates it reports left in the system (details[0].leftInSystem). */
+    leftInSystem?: string[];
   };
   /** Local time just before it was started, and just after its outcome arrived (ms). */
   from?: number;
@@ -78,6 +83,8 @@ export interface Verdict {
     writtenByARefusal: number;
     landedLate: number;
   };
+  /** Late duplicates the writes named: undone (cancelled, in a result's `duplicatesUndone`) or reported left (`LateDuplicateLeft`). */
+  lateDuplicates: { undone: number; left: number };
   /** Chains (indexes) a violation is about: their histories are worth reading. */
   implicatedChains: number[];
 }
@@ -99,6 +106,8 @@ const TOLERATED_UNPLANNED = new Set<string>([
   WriteFailureType.compensated,
   // The undo itself failed under the faults; it names what it left (the state is still judged exactly).
   WriteFailureType.compensationFailed,
+  // The write succeeded; a late duplicate it could not undo is named (and judged as left).
+  WriteFailureType.lateDuplicateLeft,
   MakiniFailureType.rejected,
   MakiniFailureType.malformedResponse,
 ]);
@@ -119,6 +128,15 @@ const poCancelStatus = (system: string) => PO_CANCEL_STATUS[system] ?? 'cancelle
 
 type Entry = RequestLogEntry & { at: number };
 
+/** The late duplicates a write names: undone by it (its result) or left (its `LateDuplicateLeft`). */
+function lateOf(o: WriteOutcome | undefined): { undone: string[]; left: string[] } {
+  const undone = (o?.result as { duplicatesUndone?: unknown } | undefined)?.duplicatesUndone;
+  return {
+    undone: Array.isArray(undone) ? undone.filter((k): k is string => typeof k === 'string') : [],
+    left: o?.failure?.type === WriteFailureType.lateDuplicateLeft ? (o.failure.leftInSystem ?? []) : [],
+  };
+}
+
 export function judge(input: JudgeInput): Verdict {
   const violations: string[] = [];
   const failedButApplied: string[] = [];
@@ -128,6 +146,7 @@ export function judge(input: JudgeInput): Verdict {
   let failedProvenNotApplied = 0;
   let recordsChecked = 0;
   let writeRequestsAttributed = 0;
+  const lateDuplicates = { undone: 0, left: 0 };
   const implicated = new Set<number>();
 
   // --- Which chain each record belongs to (by idempotency key of its create, or inventory). ---
@@ -342,6 +361,7 @@ export function judge(input: JudgeInput): Verdict {
     failedProvenNotApplied,
     recordsChecked,
     writeRequestsAttributed,
+    lateDuplicates,
     implicatedChains: [...implicated].sort((a, b) => a - b),
   };
 
@@ -355,8 +375,15 @@ export function judge(input: JudgeInput): Verdict {
     fail: (m: string) => void,
   ) {
     const create = chain.writes[0]!.data as Extract<WriteData, { kind: 'po-create' }>;
-    const keys = poKeysOf.get(i) ?? [];
     const o0 = input.outcomes[i]?.[0];
+    const late = lateOf(o0);
+    const keys = sweptLate(
+      poKeysOf.get(i) ?? [],
+      late,
+      (k) => state.purchaseOrders.find((p) => p.key === k)?.status,
+      poCancelStatus(chain.system),
+      fail,
+    );
     if (keys.length > 1)
       return fail(`DUPLICATE: ${keys.length} purchase orders with code ${chain.writes[0]!.idempotencyKey}: ${keys.join(', ')}`);
     if (keys.length === 0) {
@@ -373,10 +400,12 @@ export function judge(input: JudgeInput): Verdict {
     for (const f of ['vendorKey', 'siteKey', 'currencyKey'] as const) {
       if (po[f] !== create.header[f]) fail(`${po.key} has ${f} ${String(po[f])}, the write sent the key ${create.header[f]}`);
     }
-    // Lines: each planned line at most once, exactly as sent; all of them when the create completed.
-    const lineNos = po.lineItems.map((l) => Number(l.lineNo));
+    // Lines: each planned line at most once, exactly as sent; all of them when the create completed
+    // (a late second line the create reported left is counted apart).
+    const lineItems = withoutLeft(po.lineItems, late.left);
+    const lineNos = lineItems.map((l) => Number(l.lineNo));
     if (new Set(lineNos).size !== lineNos.length) fail(`DUPLICATE line: ${po.key} has lineNos ${lineNos.join(',')}`);
-    for (const l of po.lineItems) {
+    for (const l of lineItems) {
       const want = create.lines.find((p) => p.lineNo === Number(l.lineNo));
       if (!want) {
         fail(`${po.key} has a line ${String(l.lineNo)} no write planned`);
@@ -397,7 +426,7 @@ export function judge(input: JudgeInput): Verdict {
     }
     // The undo's cancel, if the sandbox applied it (its answer may have been lost: a failed undo can
     // have landed, so the status comes from what applied, not from what the write reported).
-    const undoApplied = appliedOf(0).some((e) => e.method === 'PUT' && e.path.endsWith('/status'));
+    const undoApplied = appliedOf(0).some((e) => e.method === 'PUT' && e.path === MakiniPath.purchaseOrderStatus(po.key));
     if (compensated && !undoApplied && po.status !== poCancelStatus(chain.system))
       fail(`${po.key} is ${po.status}: the create reported ${WriteFailureType.compensated}, but no cancel of it was applied`);
     // Title: the last update that applied; status: cancelled once a cancel applied (the create's undo or a cancel write).
@@ -421,8 +450,10 @@ export function judge(input: JudgeInput): Verdict {
     fail: (m: string) => void,
   ) {
     const create = chain.writes[0]!.data as Extract<WriteData, { kind: 'wo-create' }>;
-    const keys = woKeysOf.get(i) ?? [];
     const o0 = input.outcomes[i]?.[0];
+    const keys = sweptLate(woKeysOf.get(i) ?? [], lateOf(o0), (k) => state.workOrders.find((w) => w.key === k)?.status, 'cancelled', fail);
+    // Late second materials a materials write reported left are counted apart.
+    const materialsLeft = (input.outcomes[i] ?? []).slice(1).flatMap((o) => lateOf(o).left);
     if (keys.length > 1)
       return fail(`DUPLICATE: ${keys.length} work orders for idempotency key ${chain.writes[0]!.idempotencyKey}: ${keys.join(', ')}`);
     if (keys.length === 0) {
@@ -464,15 +495,43 @@ export function judge(input: JudgeInput): Verdict {
     });
     if (wo.title !== title) fail(`${wo.key} has title "${String(wo.title)}", the writes that applied leave "${title}"`);
     if (wo.status !== status) fail(`${wo.key} is ${wo.status}, the writes that applied leave it ${status}`);
-    const have = wo.materials.map((m) => m.materialKey);
+    const onIt = withoutLeft(wo.materials, materialsLeft);
+    const have = onIt.map((m) => m.materialKey);
     if (new Set(have).size !== have.length) fail(`DUPLICATE material on ${wo.key}: ${have.join(',')}`);
-    for (const m of wo.materials) {
+    for (const m of onIt) {
       const want = materials.get(m.materialKey);
       if (want === undefined) fail(`${wo.key} has material ${m.materialKey}, which no write that applied added`);
       else if (m.requiredQuantity !== want)
         fail(`${wo.key} material ${m.materialKey} has requiredQuantity ${String(m.requiredQuantity)}, sent ${want}`);
     }
     for (const k of materials.keys()) if (!have.includes(k)) fail(`LOST material: ${k} was applied to ${wo.key} but is not on it`);
+  }
+
+  /**
+   * The records of a create's key less its late duplicates: one it says it undid must be in the
+   * cancel status (else a DUPLICATE), one it reports left is counted; both leave the judged set.
+   */
+  function sweptLate(
+    keys: string[],
+    late: { undone: string[]; left: string[] },
+    statusOf: (key: string) => string | undefined,
+    cancelStatus: string,
+    fail: (m: string) => void,
+  ): string[] {
+    for (const k of keys) {
+      if (late.left.includes(k)) lateDuplicates.left++;
+      else if (!late.undone.includes(k)) continue;
+      else if (statusOf(k) === cancelStatus) lateDuplicates.undone++;
+      else fail(`DUPLICATE: ${k} is ${statusOf(k)}, yet the create says it undid it (a late duplicate)`);
+    }
+    return keys.filter((k) => !late.left.includes(k) && !late.undone.includes(k));
+  }
+
+  /** Lines or materials less those a write reported left (each must be there: counted). */
+  function withoutLeft<T extends { key?: string }>(records: T[], left: readonly string[]): T[] {
+    const kept = records.filter((r) => r.key === undefined || !left.includes(r.key));
+    lateDuplicates.left += records.length - kept.length;
+    return kept;
   }
 
   function judgeInventoryUpdates(chain: Chain, i: number, state: SandboxState, fail: (m: string) => void) {

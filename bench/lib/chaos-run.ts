@@ -660,13 +660,14 @@ async function historySummary(client: Client, workflowId: string): Promise<strin
 function failureOf(err: WorkflowFailedError): NonNullable<WriteOutcome['failure']> {
   const cause = err.cause;
   if (cause instanceof ApplicationFailure) {
-    const step = (cause.details?.[0] as { step?: unknown } | undefined)?.step;
+    const { step, leftInSystem } = (cause.details?.[0] ?? {}) as { step?: unknown; leftInSystem?: unknown };
     return {
       applicationFailure: true,
       type: cause.type ?? 'untyped',
       message: cause.message,
       nonRetryable: cause.nonRetryable === true,
       step: typeof step === 'string' ? step : undefined,
+      ...(Array.isArray(leftInSystem) ? { leftInSystem: leftInSystem.filter((k): k is string => typeof k === 'string') } : {}),
     };
   }
   return { applicationFailure: false, type: cause?.name ?? 'none', message: cause?.message ?? err.message, nonRetryable: false };
@@ -721,6 +722,7 @@ export function chaosReportRows(r: ChaosReport): [string, string][] {
         .map(([t, n]) => `${t} ${n}`)
         .join(', ') || 'none',
     ],
+    ['late duplicates', `${r.lateDuplicates.undone} undone by their write, ${r.lateDuplicates.left} reported left (LateDuplicateLeft)`],
     ['failed, proven not applied', `${r.failedProvenNotApplied}; failed but applied: ${r.failedButApplied.length}`],
     ['records judged exactly', String(r.recordsChecked)],
     ['Makini requests', `${r.faults.requests} (${r.faults.writeRequests} writes, ${r.writeRequestsAttributed} of them tied to a write)`],

@@ -110,7 +110,141 @@ function goodRun(): JudgeInput {
   return { chains: [poChain, adjustChain], outcomes, states: { [CONN]: state }, logs: { [CONN]: log } };
 }
 
+const woChain: Chain = {
+  id: 'c2',
+  kind: 'work-order',
+  connectionId: CONN,
+  system: 'sap',
+  writes: [
+    write('wo-create', 'createWorkOrder', { kind: 'wo-create', title: 'Swap belt', forbidden: false }),
+    write(
+      'wo-materials',
+      'addWorkOrderMaterials',
+      { kind: 'wo-materials', materials: [{ materialKey: 'mat-2', requiredQuantity: 3 }] },
+      { requires: 0 },
+    ),
+  ],
+};
+
+/** A work order created, then one material added: each exactly once. */
+function woRun(): JudgeInput {
+  seq = 0;
+  const material = {
+    key: 'M1',
+    workOrderKey: 'WO1',
+    materialKey: 'mat-2',
+    quantity: 3,
+    requiredQuantity: 3,
+    createdAt: at(5),
+    updatedAt: at(5),
+  };
+  const wo = {
+    key: 'WO1',
+    code: 'k-wo-create',
+    title: 'Swap belt',
+    status: 'open',
+    createdAt: at(1),
+    updatedAt: at(5),
+    materials: [material],
+  };
+  const state = { purchaseOrders: [], workOrders: [wo], inventories: [] } as unknown as SandboxState;
+  const log = [
+    entry(1, 'POST', MakiniPath.workOrders(), { title: 'Swap belt', code: 'k-wo-create' }),
+    entry(5, 'POST', MakiniPath.workOrderMaterials('WO1'), { materialKey: 'mat-2', requiredQuantity: 3 }),
+  ];
+  const outcomes: WriteOutcome[][] = [
+    [
+      { status: 'completed', from: T0, to: T0 + 3_000, result: { workOrderKey: 'WO1' } },
+      { status: 'completed', from: T0 + 4_000, to: T0 + 6_000, result: { workOrderKey: 'WO1', materials: [] } },
+    ],
+  ];
+  return { chains: [woChain], outcomes, states: { [CONN]: state }, logs: { [CONN]: log } };
+}
+
 describe('chaos judge', () => {
+  it('passes a work order and its material written exactly once', () => {
+    const v = judge(woRun());
+    expect(v.violations).toEqual([]);
+    expect(v.recordsChecked).toBe(1);
+  });
+
+  // Each counted as a duplicate (the system accepted the second one; the judge must see it).
+  it.each<[string, () => JudgeInput, (state: SandboxState) => void, RegExp]>([
+    [
+      'a duplicate work order',
+      woRun,
+      (s) => s.workOrders.push({ ...s.workOrders[0]!, key: 'WO2', materials: [] }),
+      /DUPLICATE: 2 work orders for idempotency key k-wo-create: WO1, WO2/,
+    ],
+    [
+      'a duplicate material on a work order',
+      woRun,
+      (s) => s.workOrders[0]!.materials.push({ ...s.workOrders[0]!.materials[0]!, key: 'M2' }),
+      /DUPLICATE material on WO1: mat-2,mat-2/,
+    ],
+    [
+      'a duplicate line on a purchase order',
+      goodRun,
+      (s) => s.purchaseOrders[0]!.lineItems.push({ ...s.purchaseOrders[0]!.lineItems[0]!, key: 'L2' }),
+      /DUPLICATE line: PO1 has lineNos 1,1/,
+    ],
+  ])('catches %s', (_what, base, duplicate, message) => {
+    const run = base();
+    duplicate(run.states[CONN]!);
+    const v = judge(run);
+    expect(v.violations.join('\n')).toMatch(message);
+    expect(v.counts.duplicates).toBe(1);
+  });
+
+  it('counts a late duplicate its write undid or reported, and catches one it says it undid that is not cancelled', () => {
+    // A late duplicate PO the create cancelled and names in duplicatesUndone.
+    const undone = goodRun();
+    const s = undone.states[CONN]!;
+    s.purchaseOrders.push({ ...s.purchaseOrders[0]!, key: 'PO2', status: 'cancelled', title: header.title, lineItems: [] });
+    (undone.logs[CONN] as RequestLogEntry[]).push(entry(8, 'PUT', MakiniPath.purchaseOrderStatus('PO2'), { status: 'cancelled' }));
+    const o = undone.outcomes[0] as WriteOutcome[];
+    o[0] = { ...o[0]!, result: { purchaseOrderKey: 'PO1', duplicatesUndone: ['PO2'] } };
+    let v = judge(undone);
+    expect(v.violations).toEqual([]);
+    expect(v.lateDuplicates).toEqual({ undone: 1, left: 0 });
+    // Said undone, yet still a draft: a duplicate.
+    s.purchaseOrders[1]!.status = 'draft';
+    v = judge(undone);
+    expect(v.violations.join('\n')).toMatch(/DUPLICATE: PO2 is draft, yet the create says it undid it/);
+    expect(v.counts.duplicates).toBe(1);
+
+    // A late second material the materials write reported left (LateDuplicateLeft).
+    const left = woRun();
+    const wo = left.states[CONN]!.workOrders[0]!;
+    wo.materials.push({ ...wo.materials[0]!, key: 'M2' });
+    (left.outcomes[0] as WriteOutcome[])[1] = {
+      status: 'failed',
+      from: T0 + 4_000,
+      to: T0 + 6_000,
+      failure: { applicationFailure: true, type: 'LateDuplicateLeft', message: 'M2 NOT undone', nonRetryable: true, leftInSystem: ['M2'] },
+    };
+    v = judge(left);
+    expect(v.violations).toEqual([]);
+    expect(v.lateDuplicates).toEqual({ undone: 0, left: 1 });
+
+    // A late second line the create reported left; the same line unreported is a duplicate.
+    const line = goodRun();
+    const po = line.states[CONN]!.purchaseOrders[0]!;
+    po.lineItems.push({ ...po.lineItems[0]!, key: 'L2' });
+    const c = line.outcomes[0] as WriteOutcome[];
+    c[0] = {
+      status: 'failed',
+      from: T0,
+      to: T0 + 10_000,
+      failure: { applicationFailure: true, type: 'LateDuplicateLeft', message: 'L2 NOT undone', nonRetryable: true, leftInSystem: ['L2'] },
+    };
+    v = judge(line);
+    expect(v.violations).toEqual([]);
+    expect(v.lateDuplicates).toEqual({ undone: 0, left: 1 });
+    c[0].failure!.leftInSystem = [];
+    expect(judge(line).violations.join('\n')).toMatch(/DUPLICATE line: PO1 has lineNos 1,1/);
+  });
+
   it('passes a run where every write happened exactly once', () => {
     const v = judge(goodRun());
     expect(v.violations).toEqual([]);

@@ -7,7 +7,11 @@
 //   - a refusal (4xx) writes nothing (a refused line: the header is cancelled, nothing else);
 //   - every failure is an ApplicationFailure of a known, exported type.
 //   - a create committed late: inside the commit horizon it is found, never sent twice; beyond it,
-//     the write sent again and its sweep cancelled the late duplicate (`duplicatesUndone`).
+//     the write sent again and its sweep cancelled the late duplicate (`duplicatesUndone`); a line
+//     or material (which nothing can undo) is reported instead (`LateDuplicateLeft` naming it);
+//   - the line and material routes run on a system that ACCEPTS a repeated lineNo or material
+//     (sandbox switch `repeatedLines: 'accepted'`), so "no line or material twice" can fail;
+//   - a refused line: nothing is sent after it.
 // Records are counted on the case's connection (each case has its own) minus what the case
 // prepared, whatever their reference says. Bounded in `npm test`: one case of every route × fault
 // kind, plus MATRIX_EXTRA (default 16) sampled from the rest, with a printed seed; MATRIX_FULL=1
@@ -16,6 +20,7 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BehaviourPatch } from '../../sandbox/admin-api.js';
 import type { FaultScript } from '../../sandbox/faults.js';
 import {
   MakiniFailureType,
@@ -61,13 +66,20 @@ interface Route {
   start: (c: Ctx, made: Made) => Promise<{ result(): Promise<unknown> }>;
   /**
    * Checks the sandbox's state; `refused`: the fault was a refusal, so nothing may be written;
-   * `undone`: the late duplicates the write says it undid (its result's `duplicatesUndone`).
+   * `late`: the late duplicates the write says it undid (its result's `duplicatesUndone`) or left
+   * (its `LateDuplicateLeft` failure's `leftInSystem`).
    */
-  check: (c: Ctx, made: Made, refused: boolean, undone: readonly string[]) => Promise<void>;
-  /** A second record of this route would have no sweep to undo it (a line, a material): no case commits beyond the horizon. */
-  noSweep?: true;
+  check: (c: Ctx, made: Made, refused: boolean, late: Late) => Promise<void>;
+  /** A late second record of this route cannot be undone (a line, a material): the write reports it (`LateDuplicateLeft`). */
+  reportsLateDuplicates?: true;
+  /** The connection's sandbox switches for the case. */
+  behaviour?: BehaviourPatch;
   /** Profile overrides of the route's connection (a transport), beside the matrix's timing. */
   overrides?: Record<string, unknown>;
+}
+interface Late {
+  undone: readonly string[];
+  left: readonly string[];
 }
 type Made = Record<string, string>;
 
@@ -95,7 +107,7 @@ async function makeWo(c: Ctx, workOrder: Record<string, unknown> = { title: 'Ins
 }
 
 /** What the case made: every record on its connection but those `prepare` made, and the duplicates it undid. */
-function madeByCase<T extends { key: string; status?: unknown }>(records: T[], made: Made, undone: readonly string[]): T[] {
+function madeByCase<T extends { key: string; status?: unknown }>(records: T[], made: Made, { undone }: Late): T[] {
   const prepared = new Set(Object.values(made));
   const mine = records.filter((r) => !prepared.has(r.key));
   // An undone late duplicate stays in the system, cancelled: it counts as undone, not as a record.
@@ -103,16 +115,35 @@ function madeByCase<T extends { key: string; status?: unknown }>(records: T[], m
   return mine.filter((r) => !undone.includes(r.key));
 }
 
-async function expectOnePoWithLines(c: Ctx, refused: boolean, undone: readonly string[], lineItemsRefused = false) {
+/** Records reported left (`LateDuplicateLeft`) are there, and are not the write's own. */
+function withoutLeft<T extends { key?: string }>(records: T[], { left }: Late): T[] {
+  for (const key of left)
+    expect(
+      records.some((r) => r.key === key),
+      `late duplicate ${key} reported left`,
+    ).toBe(true);
+  return records.filter((r) => r.key === undefined || !left.includes(r.key));
+}
+
+async function expectOnePoWithLines(c: Ctx, refused: boolean, late: Late, lineItemsRefused = false) {
   const s = await state(c);
-  const pos = madeByCase(s.purchaseOrders, {}, undone);
+  const pos = madeByCase(s.purchaseOrders, {}, late);
   if (refused && !lineItemsRefused) return expect(pos).toHaveLength(0);
   expect(pos).toHaveLength(1);
-  const lines = pos[0]!.lineItems.map((l) => Number(l.lineNo));
+  const lines = withoutLeft(pos[0]!.lineItems, late).map((l) => Number(l.lineNo));
   if (lineItemsRefused) {
     // The refused line undid the header: cancelled, and no line written twice.
     expect(pos[0]!.status).toBe('cancelled');
     expect(new Set(lines).size).toBe(lines.length);
+    // Nothing was sent after the refused line (the sandbox's request record).
+    const log = await c.sb.sandbox.admin.requestLog(c.connectionId);
+    const linePosts = log.filter((r) => r.method === 'POST' && r.path.endsWith('/line-items'));
+    const refusedAt = linePosts.findIndex((r) => r.status === 409);
+    expect(refusedAt, 'the refused line').toBeGreaterThanOrEqual(0);
+    expect(
+      linePosts.slice(refusedAt + 1).map((r) => (r.body as { lineNo?: unknown }).lineNo),
+      'lines sent after the refused one',
+    ).toEqual([]);
   } else {
     expect(lines.sort()).toEqual([1, 2, 3]);
   }
@@ -132,7 +163,7 @@ const ROUTES: Route[] = [
     system: 'sap',
     target: () => ({ method: 'POST', pathPrefix: MakiniPath.purchaseOrders() }),
     start: startPoCreate,
-    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
+    check: (c, _m, refused, late) => expectOnePoWithLines(c, refused, late),
   },
   {
     name: 'PO create, header of a line-by-line system (dynamics)',
@@ -141,15 +172,16 @@ const ROUTES: Route[] = [
     // would also match as a prefix: `times` counts from the header, so it hits the header first.
     target: () => ({ method: 'POST', pathPrefix: MakiniPath.purchaseOrders() }),
     start: startPoCreate,
-    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
+    check: (c, _m, refused, late) => expectOnePoWithLines(c, refused, late),
   },
   {
     name: 'PO create, each line of a line-by-line system (dynamics)',
     system: 'dynamics',
     target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.purchaseOrders()}/` }),
     start: startPoCreate,
-    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone, refused),
-    noSweep: true,
+    check: (c, _m, refused, late) => expectOnePoWithLines(c, refused, late, refused),
+    reportsLateDuplicates: true,
+    behaviour: { repeatedLines: 'accepted' },
   },
   {
     // The system's own API through Makini's passthrough: every line in one native upsert by
@@ -159,7 +191,7 @@ const ROUTES: Route[] = [
     overrides: { purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'netsuite-rest' } } } },
     target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.passthrough()}/put/` }),
     start: startPoCreate,
-    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
+    check: (c, _m, refused, late) => expectOnePoWithLines(c, refused, late),
   },
   {
     // SAP's own OData through the passthrough: a CSRF fetch, then one deep insert (not deduplicated
@@ -169,7 +201,7 @@ const ROUTES: Route[] = [
     overrides: { purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'sap-odata' } } } },
     target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.passthrough()}/post/` }),
     start: (c) => startPoCreate({ ...c, key: c.key.slice(-12) }),
-    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
+    check: (c, _m, refused, late) => expectOnePoWithLines(c, refused, late),
   },
   {
     // Dynamics' own OData: the header and every line in one $batch changeset; the PO number is the
@@ -179,7 +211,7 @@ const ROUTES: Route[] = [
     overrides: { purchaseOrder: { transport: { create: { via: 'passthrough', dialect: 'dynamics-batch' } } } },
     target: () => ({ method: 'POST', pathPrefix: `${MakiniPath.passthrough()}/post/data/$batch` }),
     start: startPoCreate,
-    check: (c, _m, refused, undone) => expectOnePoWithLines(c, refused, undone),
+    check: (c, _m, refused, late) => expectOnePoWithLines(c, refused, late),
   },
   {
     name: 'PO update (sap)',
@@ -229,8 +261,8 @@ const ROUTES: Route[] = [
         { connectionId: c.connectionId, idempotencyKey: c.key, workOrder: { title: 'Replace bearing' }, retryBudget: BUDGET },
         opts(c),
       ),
-    check: async (c, m, refused, undone) => {
-      expect(madeByCase((await state(c)).workOrders, m, undone)).toHaveLength(refused ? 0 : 1);
+    check: async (c, m, refused, late) => {
+      expect(madeByCase((await state(c)).workOrders, m, late)).toHaveLength(refused ? 0 : 1);
     },
   },
   {
@@ -291,13 +323,16 @@ const ROUTES: Route[] = [
         },
         opts(c),
       ),
-    check: async (c, m, refused) => {
+    check: async (c, m, refused, late) => {
       const wo = (await state(c)).workOrders.find((w) => w.key === m.wo);
-      const materials = (wo?.materials ?? []).map((x) => x.materialKey).sort();
+      const materials = withoutLeft(wo?.materials ?? [], late)
+        .map((x) => x.materialKey)
+        .sort();
       // A refused first material stops the write before the second.
       expect(materials).toEqual(refused ? [] : ['mat-1', 'mat-3']);
     },
-    noSweep: true,
+    reportsLateDuplicates: true,
+    behaviour: { repeatedLines: 'accepted' },
   },
   {
     name: 'inventory update, absolute values (sap)',
@@ -342,7 +377,7 @@ interface FaultKindCase {
   commitsAfterMs?: number;
   /** Only the first attempt (a second late commit would be beyond the horizon of the resend too). */
   firstAttemptOnly?: true;
-  /** Commits after the horizon: routes whose duplicates no sweep undoes do not take it. */
+  /** Commits after the horizon: the sweep undoes the duplicate, or (lines, materials) reports it. */
   beyondHorizon?: true;
 }
 /** Committed after the client gave up, before the horizon: the lookup at the horizon finds it. */
@@ -392,7 +427,7 @@ interface MatrixCase {
 
 /** The whole product, generated from the four lists (less what a route or kind rules out). */
 const PRODUCT: MatrixCase[] = ROUTES.flatMap((route) =>
-  FAULT_KINDS.filter((kind) => !(kind.beyondHorizon && route.noSweep)).flatMap((kind) =>
+  FAULT_KINDS.flatMap((kind) =>
     kind.commits.flatMap((commit) =>
       ATTEMPTS.filter((times) => times === 1 || !kind.firstAttemptOnly).map((times) => ({ route, kind, commit, times })),
     ),
@@ -460,15 +495,16 @@ describe('fault matrix: every write route × fault kind × committed or not × a
   async function runCase(m: MatrixCase, i: number): Promise<void> {
     const c: Ctx = { client: stack.client, taskQueue: stack.taskQueue, sb: stack.sb, connectionId: `fm-${i}`, key: `fm-${seed}-${i}` };
     const made = (await m.route.prepare?.(c)) ?? {};
+    if (m.route.behaviour) await c.sb.sandbox.admin.setBehaviour(c.connectionId, m.route.behaviour);
     const fault: FaultScript = { ...m.kind.fault, ...m.route.target(made), times: m.times };
     if (m.kind.commits.length > 1) fault.commit = m.commit;
     await c.sb.sandbox.admin.scriptFaults(c.connectionId, [fault]);
     const started = Date.now();
     const handle = await m.route.start(c, made);
-    let undone: readonly string[] = [];
+    const late: { undone: readonly string[]; left: readonly string[] } = { undone: [], left: [] };
     const outcome = await handle.result().then(
       (result) => {
-        undone = (result as { duplicatesUndone?: string[] }).duplicatesUndone ?? [];
+        late.undone = (result as { duplicatesUndone?: string[] }).duplicatesUndone ?? [];
         return undefined;
       },
       (err: unknown) => err,
@@ -484,12 +520,19 @@ describe('fault matrix: every write route × fault kind × committed or not × a
         true,
       );
       expect((cause as Error).message.length).toBeGreaterThan(0);
-      // Only a refusal, or a garbled 2xx that cannot be told apart from a success, may fail.
-      if (!m.kind.refusal) throw new Error(`${label(m)} failed: ${(cause as Error).message}`);
+      // A late line or material beyond the horizon cannot be undone: the write reports it, naming it.
+      const reportsLate = m.kind.beyondHorizon && m.route.reportsLateDuplicates;
+      if (reportsLate && (cause as ApplicationFailure).type === WriteFailureType.lateDuplicateLeft) {
+        late.left = ((cause as ApplicationFailure).details?.[0] as { leftInSystem: string[] }).leftInSystem;
+        expect(late.left.length, label(m)).toBeGreaterThan(0);
+      } else if (!m.kind.refusal) {
+        // Only a refusal may fail otherwise.
+        throw new Error(`${label(m)} failed: ${(cause as Error).message}`);
+      }
     } else {
       expect(m.kind.refusal, `${label(m)}: a refusal must fail the write`).toBeFalsy();
     }
-    await m.route.check(c, made, m.kind.refusal === true, undone);
+    await m.route.check(c, made, m.kind.refusal === true, late);
   }
 
   it(`holds the invariants on every case`, async () => {

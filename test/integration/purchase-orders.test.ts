@@ -13,6 +13,7 @@ import {
   WriteFailureType,
   type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
+import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { eventMs } from '../../bench/lib/history-times.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import type { TestSandbox } from '../support/sandbox.js';
@@ -131,6 +132,16 @@ describe('purchase order workflows', () => {
     expect(cause.message).toMatch(/compensated: cancelled purchase order/);
     const [created] = await posWithCode('dyn-1', k);
     expect(created?.status).toBe('cancelled');
+    // Lines 1 and 2 landed, line 3 was refused, and line 4 was never sent (the sandbox's request record).
+    const linePosts = (await sb.sandbox.admin.requestLog('dyn-1')).filter(
+      (r) => r.method === 'POST' && r.path === MakiniPath.purchaseOrderLineItemsOf(created!.key),
+    );
+    expect(linePosts.map((r) => [(r.body as { lineNo?: unknown }).lineNo, r.status])).toEqual([
+      [1, 200],
+      [2, 200],
+      [3, 400],
+    ]);
+    expect(created?.lineItems.map((l) => Number(l.lineNo))).toEqual([1, 2]);
     maybeRecord(handle.workflowId, 'create-po-dynamics-line-refused');
   });
 

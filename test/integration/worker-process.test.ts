@@ -83,16 +83,20 @@ describe('the worker process', () => {
     };
     // The 6th POST (header + 4 lines pass, then line 5) is slow: the worker dies while it is in
     // flight, and the sandbox still applies it: the new worker must find that line, not add it again.
+    // A system that stores a repeated lineNo: only the workflow's lookup keeps line 5 single.
+    await sb.sandbox.admin.setBehaviour('dyn-1', { repeatedLines: 'accepted' });
     await sb.sandbox.admin.scriptFaults('dyn-1', [
       { kind: 'slow', method: 'POST', skip: 5, delayMs: 3_000, pathPrefix: MakiniPath.purchaseOrders() },
     ]);
     const first = await startWorkerProcess(env);
     workers.push(first);
     const handle = await startCreatePurchaseOrder(client, input, { taskQueue });
-    const linesStored = async () =>
-      (await sb.sandbox.admin.state('dyn-1')).purchaseOrders.find((p) => p.code === idempotencyKey)?.lineItems?.length ?? 0;
-    while ((await linesStored()) < 4) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 500)); // line 5 is now in flight
+    // Killed once the sandbox holds the request for line 5 (received, not answered): in flight.
+    const line5InFlight = async () =>
+      (await sb.sandbox.admin.inFlight('dyn-1')).some(
+        (r) => r.method === 'POST' && r.path.endsWith('/line-items') && (r.body as { lineNo?: unknown } | undefined)?.lineNo === 5,
+      );
+    while (!(await line5InFlight())) await new Promise((r) => setTimeout(r, 20));
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull(); // killed, not exited
 
@@ -104,6 +108,11 @@ describe('the worker process', () => {
     const stored = (await sb.sandbox.admin.state('dyn-1')).purchaseOrders.filter((p) => p.code === idempotencyKey);
     expect(stored).toHaveLength(1);
     expect(stored[0]!.lineItems!.map((l) => Number(l.lineNo)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    // Line 5 was sent once (by the killed worker); the new worker found it instead of sending it again.
+    const line5Posts = (await sb.sandbox.admin.requestLog('dyn-1')).filter(
+      (r) => r.method === 'POST' && r.path.endsWith('/line-items') && (r.body as { lineNo?: unknown } | undefined)?.lineNo === 5,
+    );
+    expect(line5Posts).toHaveLength(1);
     // The kill really hit an activity in flight: the server timed it out, the workflow went on.
     const events = (await handle.fetchHistory()).events ?? [];
     if (process.env.DEBUG_HISTORY) console.log(events.map((e) => `${e.eventId} ${e.eventType} ${e.eventTime?.seconds}`).join('\n'));

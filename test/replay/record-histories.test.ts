@@ -5,8 +5,11 @@
 // (DERIVED_WORKFLOW_ID_PATCH), the OAuth token refresh of the control workflow and of a write
 // after a 401 (TOKEN_REFRESH_PATCH, REFRESH_TOKEN_ON_401_PATCH), and status changes, a PO cancel and
 // its compensation on a system whose status keys, codes and names all differ
-// (STATUS_COMPARISON_PATCH: `-t "status labels"` records only those). test/replay/replay.test.ts
-// replays them all on every run.
+// (STATUS_COMPARISON_PATCH: `-t "status labels"` records only those), and the commit horizon:
+// a create whose outcome was unknown found on a later look, one whose late duplicate was swept,
+// and a line-by-line PO whose late second line was reported (COMMIT_HORIZON_PATCH,
+// LATE_DUPLICATE_SWEEP_PATCH, LATE_CHILD_SWEEP_PATCH: `-t "commit horizon"` records only those).
+// test/replay/replay.test.ts replays them all on every run.
 //
 //   RECORD_HISTORIES=1 npx vitest run test/replay/record-histories.test.ts
 //
@@ -44,6 +47,7 @@ import { noticeConnectionToken } from '../../src/connections/control-client.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { TokenEndpoint } from '../../src/makini/token-endpoint.js';
 import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { createPoInput } from '../../bench/lib/po-input.js';
 import { validInputs, type InputTargets } from '../fuzz/write-inputs.js';
 import { failureOf } from '../support/failures.js';
 
@@ -317,5 +321,68 @@ describe.skipIf(!RECORD)('record the OAuth token paths (RECORD_HISTORIES=1)', ()
     const control = client.workflow.getHandle(connectionControlWorkflowId(taskQueue, id));
     await waitFor('no pending workflow task', async () => (await control.describe()).raw.pendingWorkflowTask == null);
     record(control.workflowId, 'connection-control-oauth-refresh');
+  });
+});
+
+describe.skipIf(!RECORD)('record the commit horizon paths (RECORD_HISTORIES=1)', () => {
+  let stack: WriteStack;
+  /** The client gives up after 1 s; the system may commit up to 3 s late (short, as in test/integration/commit-horizon.test.ts). */
+  const timing = { timing: { requestTimeoutMs: 1_000, settleMs: 300, commitHorizonMs: 3_000 } };
+  const late = (commitDelayMs: number, pathPrefix: string) => ({
+    kind: 'late' as const,
+    method: 'POST' as const,
+    pathPrefix,
+    commitDelayMs,
+    delayMs: 0,
+  });
+  const key = (label: string) => `rec-${label}-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    stack = await startWriteStack({
+      taskQueuePrefix: 'record-horizon',
+      connections: [
+        { id: 'rec-horizon-sap', system: 'sap', overrides: timing },
+        { id: 'rec-horizon-dyn', system: 'dynamics', overrides: timing },
+      ],
+      worker: { requestTimeoutMs: 1_000 },
+    });
+    await stack.sb.sandbox.admin.setBehaviour('rec-horizon-dyn', { repeatedLines: 'accepted' });
+  });
+  afterAll(() => stack?.stop());
+  const opts = () => ({ taskQueue: stack.taskQueue });
+
+  it('commit horizon: a create committed 2 s after the client gave up, found on a later look', async () => {
+    await stack.sb.sandbox.admin.scriptFaults('rec-horizon-sap', [late(3_000, MakiniPath.purchaseOrders())]);
+    const h = await startCreatePurchaseOrder(
+      stack.client,
+      { ...onePurchaseOrder('rec-horizon-sap', key('found')), retryBudget: FAST },
+      opts(),
+    );
+    const r = await h.result();
+    expect(r.steps.find((s) => s.name.startsWith('create purchase order'))?.note).toMatch(/found it/);
+    record(h.workflowId, 'create-po-sap-late-commit-found-at-horizon');
+  });
+
+  it('commit horizon: a create committed past the horizon, its late duplicate swept (cancelled)', async () => {
+    await stack.sb.sandbox.admin.scriptFaults('rec-horizon-sap', [late(5_500, MakiniPath.purchaseOrders())]);
+    const h = await startCreatePurchaseOrder(
+      stack.client,
+      { ...onePurchaseOrder('rec-horizon-sap', key('swept')), retryBudget: FAST },
+      opts(),
+    );
+    const r = await h.result();
+    expect(r.duplicatesUndone).toHaveLength(1);
+    record(h.workflowId, 'create-po-sap-late-duplicate-swept');
+  });
+
+  it('commit horizon: a line committed past the horizon on a system that accepts it twice, reported (LateDuplicateLeft)', async () => {
+    await stack.sb.sandbox.admin.scriptFaults('rec-horizon-dyn', [late(5_500, `${MakiniPath.purchaseOrders()}/`)]);
+    const h = await startCreatePurchaseOrder(
+      stack.client,
+      { ...createPoInput('rec-horizon-dyn', key('line-left'), 2), retryBudget: FAST },
+      opts(),
+    );
+    expect((await failureOf(h.result())).type).toBe(WriteFailureType.lateDuplicateLeft);
+    record(h.workflowId, 'create-po-dynamics-late-line-left');
   });
 });

@@ -41,6 +41,7 @@ describe('sandbox behaviour switches', () => {
       pageLinks: 'absolute',
       decimalsAsStrings: false,
       statusLabels: 'makini',
+      repeatedLines: 'refused',
     });
     expect(await sb.admin.behaviour('dyn-1')).toEqual(DEFAULT_BEHAVIOUR);
     expect(await sb.admin.setBehaviour('dyn-1', { listFilter: 'loose' })).toEqual({ ...DEFAULT_BEHAVIOUR, listFilter: 'loose' });
@@ -49,6 +50,29 @@ describe('sandbox behaviour switches', () => {
     expect(await sb.admin.behaviour('mx-1')).toEqual(DEFAULT_BEHAVIOUR); // per connection
     await sb.admin.reset();
     expect(await sb.admin.behaviour('dyn-1')).toEqual(DEFAULT_BEHAVIOUR);
+  });
+
+  it('repeatedLines accepted: a second line of a lineNo and a second material of a materialKey are stored, not refused with 409', async () => {
+    const po = (await createPo(dyn, uniqueCode('rl'))).json.data;
+    const wo = (await dyn('POST', MakiniPath.workOrders(), { title: 'Swap belt' })).json.data;
+    const line = { lineNo: 1, materialKey: 'mat-2', quantity: 1, price: 3 };
+    const material = { materialKey: 'mat-3', quantity: 2 };
+    await dyn('POST', MakiniPath.workOrderMaterials(wo.key), material);
+    // Default: refused, nothing stored.
+    expect((await dyn('POST', MakiniPath.purchaseOrderLineItemsOf(po.key), line)).status).toBe(409);
+    expect((await dyn('POST', MakiniPath.workOrderMaterials(wo.key), material)).status).toBe(409);
+    await sb.admin.setBehaviour('dyn-1', { repeatedLines: 'accepted' });
+    const second = await dyn('POST', MakiniPath.purchaseOrderLineItemsOf(po.key), line);
+    expect(second.status).toBe(200);
+    const again = await dyn('POST', MakiniPath.workOrderMaterials(wo.key), material);
+    expect(again.status).toBe(200);
+    const state = await sb.admin.state('dyn-1');
+    const lineNos = state.purchaseOrders.find((p) => p.key === po.key)!.lineItems.map((l) => Number(l.lineNo));
+    expect(lineNos).toEqual([1, 1]);
+    const materials = state.workOrders.find((w) => w.key === wo.key)!.materials;
+    expect(materials.map((m) => m.materialKey)).toEqual(['mat-3', 'mat-3']);
+    expect(new Set(materials.map((m) => m.key)).size).toBe(2);
+    expect(second.json.data.key).not.toBe(po.lineItems[0].key);
   });
 
   it('statusLabels system: keys, codes and names all differ; records read back the name and the key; the PO status PUT takes the code', async () => {

@@ -136,6 +136,20 @@ describe('sandbox faults, auth and limits', () => {
     expect(await withCode(code)).toHaveLength(1);
   });
 
+  it('in-flight: a request is listed from its arrival until it is answered, with its body', async () => {
+    await sb.admin.scriptFaults('sap-1', [{ kind: 'slow', delayMs: 600 }]);
+    const code = uniqueCode('flight');
+    const answered = createPo(code);
+    let seen = await sb.admin.inFlight('sap-1');
+    while (!seen.length) seen = await sb.admin.inFlight('sap-1');
+    expect(seen).toEqual([
+      expect.objectContaining({ method: 'POST', path: MakiniPath.purchaseOrders(), body: expect.objectContaining({ code }) }),
+    ]);
+    expect(await withCode(code)).toHaveLength(0); // arrived, not yet applied
+    expect((await answered).status).toBe(200);
+    expect(await sb.admin.inFlight('sap-1')).toEqual([]);
+  });
+
   it('commit-then-fail: the PO is really stored once, the answer is a 504 error', async () => {
     await sb.admin.scriptFaults('sap-1', [{ kind: 'commit-then-fail', method: 'POST' }]);
     const code = uniqueCode('ctf');

@@ -45,10 +45,16 @@ import {
 } from '../../workflow/engine/write-context.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../../workflow/engine/step-runner.js';
 import { VerdictGate } from '../../workflow/engine/verdict-gate.js';
-import { sweepLateDuplicates } from '../../workflow/engine/late-duplicates.js';
+import { sweepLateChildDuplicates, sweepLateDuplicates, type AddedChild } from '../../workflow/engine/late-duplicates.js';
 import { stepsQuery } from '../../workflow/messages.js';
 
 type Line = Record<string, unknown> & { lineNo: number };
+
+/**
+ * Why a late second line cannot be undone: Makini publishes no DELETE for any entity, and a PO
+ * line has no status of its own to cancel it by (/work/shared/makini-api.md, "Writes").
+ */
+const NO_LINE_UNDO = 'Makini publishes no DELETE, and a purchase-order line has no status to cancel it by';
 
 /** Patch id of the check that the system kept the reference value (the idempotency key) of a created PO. */
 export const REFERENCE_KEPT_PATCH = 'po-reference-kept';
@@ -208,7 +214,40 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
             { summary: `POST purchase order with ${lines.length} lines in one request`, checkLanded: find, createsRecord: true },
           ));
       } else {
-        po = await createLineByLine(runner, { connectionId, system, profile, ref, idempotencyKey, body, lines, earlier, find });
+        const added: AddedChild[] = [];
+        const created = await createLineByLine(runner, {
+          connectionId,
+          system,
+          profile,
+          ref,
+          idempotencyKey,
+          body,
+          lines,
+          earlier,
+          find,
+          added,
+        });
+        po = created;
+        // Before the read back: a late second line would fail its line count instead of being named.
+        await sweepLateChildDuplicates(runner, {
+          system,
+          what: 'line',
+          idName: 'lineNo',
+          parent: `purchase order ${created.key}`,
+          parentKey: created.key,
+          added,
+          list: async () =>
+            (
+              await runner.run(
+                'look for late duplicate lines',
+                (s) => callMakini('listPurchaseOrderLines', s, [connectionId, created.key]),
+                {
+                  summary: `GET lines of ${created.key}`,
+                },
+              )
+            ).map((l) => ({ key: l.key, id: String(l.lineNo) })),
+          cannotUndo: NO_LINE_UNDO,
+        });
       }
 
       const final = dialect
@@ -369,6 +408,8 @@ interface LineByLine {
   lines: Line[];
   earlier: PoSnapshot | undefined;
   find: () => Promise<PoSnapshot | undefined>;
+  /** Filled with each line this run added (or found after an unknown outcome), for the late-duplicate sweep. */
+  added: AddedChild[];
 }
 
 /** Header first, then each missing line; a line refused for good cancels the header. */
@@ -426,12 +467,14 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
         );
         return now.find((l) => l.lineNo === line.lineNo);
       };
+      const step = `add line ${line.lineNo}`;
       try {
-        await runner.run(`add line ${line.lineNo}`, (s) => callMakini('addPurchaseOrderLine', s, [c.connectionId, po.key, line]), {
+        const added = await runner.run(step, (s) => callMakini('addPurchaseOrderLine', s, [c.connectionId, po.key, line]), {
           summary: `POST line ${line.lineNo} of ${c.lines.length}`,
           checkLanded: landed,
           createsRecord: true,
         });
+        c.added.push({ step, key: added.key, id: String(line.lineNo) });
       } catch (err) {
         throw Object.assign(err as Error, { failedLine: line.lineNo });
       }

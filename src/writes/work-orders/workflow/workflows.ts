@@ -36,7 +36,7 @@ import {
 } from './contract.js';
 import { carriesReference, referenceCarrier, withReference } from './reference.js';
 import { differingFields, hasOwn, isBlank, pendingChanges } from '../../workflow/engine/field-values.js';
-import { sweepLateDuplicates } from '../../workflow/engine/late-duplicates.js';
+import { sweepLateChildDuplicates, sweepLateDuplicates, type AddedChild } from '../../workflow/engine/late-duplicates.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../../workflow/engine/step-runner.js';
 import {
   beginWrite,
@@ -410,6 +410,13 @@ function dedupe(vs: Violation[]): Violation[] {
   });
 }
 
+/**
+ * Why a late second material cannot be undone: Makini publishes no DELETE for any entity, and its
+ * PUT on a work order's material addresses it by material key, so it cannot tell two apart
+ * (/work/shared/makini-api.md, "Writes").
+ */
+const NO_MATERIAL_UNDO = 'Makini publishes no DELETE, and its PUT addresses a material by material key, not by the duplicate';
+
 /** Violations about the operation or the record's state are reported once, not once per material. */
 const RECORD_LEVEL_FIELDS = new Set(['(entity)', '(operation)', 'status']);
 
@@ -459,6 +466,7 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
     runner.note('check write restrictions', 'succeeded', `${system}: every rule passed in status ${statusLabel(state)}`);
 
     const out: AddWorkOrderMaterialsResult['materials'] = [];
+    const addedChildren: AddedChild[] = [];
     for (const m of materials) {
       const have = existing.find((e) => e.materialKey === m.materialKey);
       if (have) {
@@ -466,13 +474,25 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
         continue;
       }
       const landed = async () => (await listMaterials(`look up material ${m.materialKey}`)).find((e) => e.materialKey === m.materialKey);
-      const added = await runner.run(
-        `add material ${m.materialKey}`,
-        (s) => callMakini('addWorkOrderMaterial', s, [connectionId, key, { ...m }]),
-        { summary: `POST material ${m.materialKey} (${m.requiredQuantity}) on ${key}`, checkLanded: landed, createsRecord: true },
-      );
+      const step = `add material ${m.materialKey}`;
+      const added = await runner.run(step, (s) => callMakini('addWorkOrderMaterial', s, [connectionId, key, { ...m }]), {
+        summary: `POST material ${m.materialKey} (${m.requiredQuantity}) on ${key}`,
+        checkLanded: landed,
+        createsRecord: true,
+      });
+      addedChildren.push({ step, key: added.key, id: m.materialKey });
       out.push({ materialKey: m.materialKey, key: added.key, added: true });
     }
+    await sweepLateChildDuplicates(runner, {
+      system,
+      what: 'material',
+      idName: 'materialKey',
+      parent: `work order ${key}`,
+      parentKey: key,
+      added: addedChildren,
+      list: async () => (await listMaterials('look for late duplicate materials')).map((e) => ({ key: e.key, id: e.materialKey })),
+      cannotUndo: NO_MATERIAL_UNDO,
+    });
     const after = await listMaterials('read back');
     const missing = materials.filter((m) => !after.some((e) => e.materialKey === m.materialKey && sameQuantities(e, m)));
     if (missing.length) {
