@@ -7,6 +7,7 @@ import { MakiniFailureType } from '../failures/workflow/failure-types.js';
 import type { MakiniClient } from '../makini/client.js';
 import { answer, asActivity, type ActivityResult } from '../makini/activity-result.js';
 import type { WriteProfile } from './workflow/schema.js';
+import { connectionRateOfCall, type ConnectionRateNow } from '../connections/rate-of-call.js';
 
 export interface ProfileDeps {
   makini: MakiniClient;
@@ -21,6 +22,8 @@ export interface ResolvedProfile {
   connectionId: string;
   system: string;
   profile: WriteProfile;
+  /** The connection's rate as the worker knew it then, when a 429 had cut or paused it (connections/rate-of-call.ts). */
+  rate?: ConnectionRateNow;
 }
 
 /** The profile activity over its dependencies. */
@@ -38,15 +41,21 @@ export function profileActivities(deps: ProfileDeps) {
             message: `unknown connection "${connectionId}": it is not in the connections config`,
           });
         }
+        const rate = connectionRateOfCall();
         if (connection.system) {
           return {
-            value: { connectionId, system: connection.system, profile: deps.profileFor(connection.system, connection) },
+            value: {
+              connectionId,
+              system: connection.system,
+              profile: deps.profileFor(connection.system, connection),
+              ...(rate ? { rate } : {}),
+            },
             call: { requestIds: [], processingTimeMs: 0, status: 0 },
           };
         }
         const res = await makini.getIntegration(connectionId);
         const system = res.data.data.provider;
-        return answer({ connectionId, system, profile: deps.profileFor(system, connection) }, res);
+        return answer({ connectionId, system, profile: deps.profileFor(system, connection), ...(rate ? { rate } : {}) }, res);
       });
     },
   };
