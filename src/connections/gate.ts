@@ -194,19 +194,20 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
       const sameEpisode = (this.shared.pauses.merge(controlId, view, this.shared.policy, report.at)?.pausedUntil ?? 0) > report.at;
       // Before the report goes: this process's next write calls must not wait for the control to have it.
       this.shared.pauses.note(controlId, report.at, pauseMs);
-      await this.report(taskQueue, connectionId, controlId, report);
       // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
       const rateCapPerSecond =
         pacedAt === undefined
           ? undefined
           : reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? this.shared.policy);
       if (!sameEpisode && pacedAt !== undefined) {
-        // Writes queued at the old weight move instead of being dispatched and held back (pacing.ts).
+        // Writes queued at the old weight move instead of being dispatched and held back (pacing.ts);
+        // told beside the report, not after it: each moment lets the server dispatch one more at the old rate.
         const change = { connectionId, capPerSecond: rateCapPerSecond, pausedUntil: report.at + pauseMs };
         void broadcastRateChange(this.opts.client, taskQueue, change, waiter).catch((e: unknown) =>
           this.ctx.log.warn('connection gate: could not tell the writes of a rate change', { connectionId, error: (e as Error).message }),
         );
       }
+      await this.report(taskQueue, connectionId, controlId, report);
       if (!capped && pacedAt === undefined) throw err;
       throw ApplicationFailure.create({
         type: err.type ?? undefined,
