@@ -22,7 +22,11 @@ export interface ResolvedProfile {
   connectionId: string;
   system: string;
   profile: WriteProfile;
-  /** The connection's rate as the worker knew it then, when a 429 had cut or paused it (connections/rate-of-call.ts). */
+  /**
+   * The connection's rate as the worker knew it then: a cut rate and a running pause after a 429,
+   * empty when neither (connections/rate-of-call.ts). Absent in lookups recorded before it: the
+   * write then replays without moving its write calls (connections/pacing.ts).
+   */
   rate?: ConnectionRateNow;
 }
 
@@ -41,21 +45,21 @@ export function profileActivities(deps: ProfileDeps) {
             message: `unknown connection "${connectionId}": it is not in the connections config`,
           });
         }
-        const rate = connectionRateOfCall();
+        const rate = connectionRateOfCall() ?? {};
         if (connection.system) {
           return {
             value: {
               connectionId,
               system: connection.system,
               profile: deps.profileFor(connection.system, connection),
-              ...(rate ? { rate } : {}),
+              rate,
             },
             call: { requestIds: [], processingTimeMs: 0, status: 0 },
           };
         }
         const res = await makini.getIntegration(connectionId);
         const system = res.data.data.provider;
-        return answer({ connectionId, system, profile: deps.profileFor(system, connection), ...(rate ? { rate } : {}) }, res);
+        return answer({ connectionId, system, profile: deps.profileFor(system, connection), rate }, res);
       });
     },
   };

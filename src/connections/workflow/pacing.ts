@@ -33,14 +33,20 @@ const LEARNED_CAP_TTL_MS = 60_000;
 const RATE_TOLERANCE = 1.001;
 
 /**
- * Patch id of write calls that move when the connection's rate changes (cancelled while queued
- * and scheduled again at the new weight after the pause). Histories from before it replay with
- * the call scheduled once and cancelled as Temporal's default (TRY_CANCEL) cancels.
+ * Patch id of a write call moving (cancelled while queued, and scheduled again after the pause at
+ * the new weight), consulted where a move or a pause wait happens, so that a write that never moves
+ * records no marker (a patch costs two history events: its marker and the TemporalChangeVersion
+ * search attribute). Whether a call CAN move (scheduled with WAIT_CANCELLATION_COMPLETED rather than
+ * the default TRY_CANCEL, which only matters once it is cancelled) comes from the recorded profile
+ * lookup: its result carries `rate` since this change, so a history from before it replays with
+ * Temporal's default cancellation and no moves.
  */
 export const RATE_MOVES_PATCH = 'write-calls-move-on-rate-change';
 
 interface Pacing {
   writesPerMinute: number;
+  /** The profile lookup said the worker tells this write of rate changes (its result has `rate`). */
+  movable?: boolean;
   cap?: { perSecond: number; until: number };
   /** End of a pause of the connection's writes this write was told of (epoch ms). */
   pausedUntil?: number;
@@ -77,6 +83,11 @@ export function setWritesPerMinute(connectionId: string, writesPerMinute: number
   entry(connectionId).writesPerMinute = writesPerMinute;
 }
 
+/** Write calls to this connection may move on a rate change (a profile lookup recorded since RATE_MOVES_PATCH). */
+export function allowRateMoves(connectionId: string): void {
+  entry(connectionId).movable = true;
+}
+
 /**
  * The adaptive cap the gate reported (after 429s). A write goes to one connection, so it applies to
  * every connection this workflow paced (the failure that carries it does not name the connection).
@@ -99,7 +110,7 @@ export function noteRateChange(change: ConnectionRateChange): void {
     if (call.connectionId !== change.connectionId || call.moved) continue;
     const tooFast = change.capPerSecond !== undefined && call.perSecond > change.capPerSecond * RATE_TOLERANCE;
     const insidePause = p.pausedUntil !== undefined && p.pausedUntil > now;
-    if (!tooFast && !insidePause) continue;
+    if ((!tooFast && !insidePause) || !patched(RATE_MOVES_PATCH)) continue;
     call.moved = true;
     call.scope.cancel();
   }
@@ -125,15 +136,15 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * Runs one write call on the paced queue; while it is queued, a change of the connection's rate
- * (`noteRateChange`) takes it back and it goes again after the pause at the new weight. Without
- * RATE_MOVES_PATCH (a history from before it), one call with Temporal's default cancellation.
+ * (`noteRateChange`) takes it back and it goes again after the pause at the new weight. In a
+ * history from before it (no `rate` in the profile lookup), one call with Temporal's default cancellation.
  */
 export async function pacedCall<R>(connectionId: unknown, run: (options: Partial<ActivityOptions>) => Promise<R>): Promise<R> {
-  if (typeof connectionId !== 'string' || !patched(RATE_MOVES_PATCH)) return run(pacedCallOptions(connectionId));
+  if (typeof connectionId !== 'string' || !entry(connectionId).movable) return run(pacedCallOptions(connectionId));
   for (;;) {
     const p = entry(connectionId);
     const pauseLeft = (p.pausedUntil ?? 0) - Date.now();
-    if (pauseLeft > 0) {
+    if (pauseLeft > 0 && patched(RATE_MOVES_PATCH)) {
       // Dispatched inside the pause, the call would be held back by the gate and take a slot for nothing.
       const cause = `writes to ${connectionId} paused ${seconds(pauseLeft)} after a 429 on another write`;
       rateWaits.push({ cause, ms: pauseLeft });

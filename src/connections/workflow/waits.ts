@@ -30,7 +30,7 @@ import {
   type MakiniFailureInfo,
 } from '../../failures/workflow/failure-types.js';
 import { SA_OUTCOME, SA_WAITING_FOR } from '../../observability/workflow/search-attributes.js';
-import { learnRateCap, noteRateChange, setWritesPerMinute } from './pacing.js';
+import { allowRateMoves, learnRateCap, noteRateChange, setWritesPerMinute } from './pacing.js';
 
 /** Where a wait is recorded: the step it holds back (a write's StepRecord is one; connections do not import writes). */
 interface WaitLog {
@@ -86,13 +86,16 @@ export class ConnectionWaits {
 
   /**
    * The connection this write goes to, its configured writes per minute, and its rate as the
-   * worker knew it when the profile was resolved (a cut rate and a pause after a 429).
+   * worker knew it when the profile was resolved (a cut rate and a pause after a 429; empty when
+   * neither; absent in a lookup recorded before write calls could move).
    */
   use(connectionId: string, writesPerMinute: number, rate?: Omit<ConnectionRateChange, 'connectionId'>): void {
     this.connectionId = connectionId;
     this.connectionKnown = true;
     setWritesPerMinute(connectionId, writesPerMinute);
-    if (rate) noteRateChange({ ...rate, connectionId });
+    if (!rate) return; // a profile lookup recorded before write calls could move (pacing.ts, RATE_MOVES_PATCH)
+    allowRateMoves(connectionId);
+    noteRateChange({ ...rate, connectionId });
   }
 
   /** Takes the connection's adaptive rate from a failure that carries it (a 429, a gate block). */
