@@ -28,10 +28,12 @@ export async function broadcastRateChange(
   change: ConnectionRateChange,
   except?: string,
 ): Promise<number> {
-  const ids: string[] = [];
+  const found: { id: string; startedAt: number }[] = [];
   for await (const wf of client.workflow.list({ query: runningWritesQuery(taskQueue, change.connectionId) })) {
-    if (wf.workflowId !== except) ids.push(wf.workflowId);
+    if (wf.workflowId !== except) found.push({ id: wf.workflowId, startedAt: wf.startTime.getTime() });
   }
+  // Oldest first: their calls were queued first, so the server dispatches them next.
+  const ids = found.sort((a, b) => a.startedAt - b.startedAt).map((w) => w.id);
   let next = 0;
   let told = 0;
   await Promise.all(
