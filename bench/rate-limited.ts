@@ -58,7 +58,7 @@ export interface DrainSummary {
   drainMs: number;
   /** The first 429's Retry-After pause, ms (from the sandbox's answer). */
   pauseMs: number;
-  /** Write calls taken back while queued (connections/pacing.ts), before and after the server dispatched them. */
+  /** Write calls taken back while queued (connections/workflow/pacing.ts), before and after the server dispatched them. */
   moved: { beforeDispatch: number; afterDispatch: number };
 }
 

@@ -200,7 +200,7 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
           ? undefined
           : reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? this.shared.policy);
       if (!sameEpisode && pacedAt !== undefined) {
-        // Writes queued at the old weight move instead of being dispatched and held back (pacing.ts);
+        // Writes queued at the old weight move instead of being dispatched and held back (workflow/pacing.ts);
         // told beside the report, not after it: each moment lets the server dispatch one more at the old rate.
         const change = { connectionId, capPerSecond: rateCapPerSecond, pausedUntil: report.at + pauseMs };
         void broadcastRateChange(this.opts.client, taskQueue, change, waiter).catch((e: unknown) =>

@@ -1,6 +1,6 @@
 // Tells the running writes of a connection that its rate changed (a 429: a cut rate and a pause),
 // from the gate that got the 429: their write calls still queued at the old weight move
-// (connections/pacing.ts) instead of being dispatched at the old rate and held back, a pacing slot
+// (connections/workflow/pacing.ts) instead of being dispatched at the old rate and held back, a pacing slot
 // each. Found through visibility (the writes' MakiniConnectionId search attribute, on the
 // connection's workflow task queue); a write not yet visible there is held back by the gate as
 // before. Only on a 429 (a new pause of this process), so it costs nothing while writes flow.

@@ -1,7 +1,7 @@
 // The connection's rate as the gate saw it for the Makini call running now (its view of the
 // control workflow, with this process's own pause in it), for the profile lookup to hand to the
 // write: a write that starts after a 429 schedules its first write call at the cut rate and after
-// the pause, instead of at the configured rate to be held back by the gate (connections/pacing.ts).
+// the pause, instead of at the configured rate to be held back by the gate (connections/workflow/pacing.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { GateView } from './workflow/control-state.js';
 

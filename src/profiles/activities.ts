@@ -25,7 +25,7 @@ export interface ResolvedProfile {
   /**
    * The connection's rate as the worker knew it then: a cut rate and a running pause after a 429,
    * empty when neither (connections/rate-of-call.ts). Absent in lookups recorded before it: the
-   * write then replays without moving its write calls (connections/pacing.ts).
+   * write then replays without moving its write calls (connections/workflow/pacing.ts).
    */
   rate?: ConnectionRateNow;
 }

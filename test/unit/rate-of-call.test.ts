@@ -2,7 +2,7 @@
 // as the gate saw them for that call, and nothing once neither applies (connections/rate-of-call.ts);
 // and which writes the gate that got the 429 tells (connections/rate-broadcast.ts).
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONNECTION_POLICY, type GateView } from '../../src/connections/control-state.js';
+import { DEFAULT_CONNECTION_POLICY, type GateView } from '../../src/connections/workflow/control-state.js';
 import { connectionRateOfCall, runWithConnectionRate } from '../../src/connections/rate-of-call.js';
 import { runningWritesQuery } from '../../src/connections/rate-broadcast.js';
 

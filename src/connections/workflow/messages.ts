@@ -50,7 +50,7 @@ export const connectionResumedSignal = defineSignal<[{ connectionId: string }]>(
 /**
  * A connection's write rate changed: a 429 cut it to `capPerSecond` and paused its writes until
  * `pausedUntil` (epoch ms). Sent by the gate that got the 429 to the running writes of the
- * connection, so that calls queued at the old weight move (connections/pacing.ts).
+ * connection, so that calls queued at the old weight move (connections/workflow/pacing.ts).
  */
 export interface ConnectionRateChange {
   connectionId: string;

@@ -194,7 +194,7 @@ export class StepRunner {
     let heldAttempts = 0;
     let heldMs = 0;
     let tokenRefreshTried = false;
-    // A write call that waited out its connection's pause before it went (connections/pacing.ts): held, not this call's budget.
+    // A write call that waited out its connection's pause before it went (connections/workflow/pacing.ts): held, not this call's budget.
     const noteRateWaits = () => {
       for (const w of takeRateWaits()) {
         rec.waits.push(w);
