@@ -103,6 +103,30 @@ export async function sentCalls(
   return { sent: sent.sort((a, b) => a.arrivedMs - b.arrivedMs), held };
 }
 
+/**
+ * Write calls a write took back while they were queued (connections/pacing.ts: the connection's
+ * rate changed): before the server dispatched them (no pacing slot) and after (the worker had them,
+ * not yet sent: a slot each, as a held call).
+ */
+export async function movedCalls(
+  handles: readonly WorkflowHandle[],
+  activityType: string,
+): Promise<{ beforeDispatch: number; afterDispatch: number }> {
+  let beforeDispatch = 0;
+  let afterDispatch = 0;
+  for (const handle of handles) {
+    const scheduled = new Set<string>();
+    for (const e of (await handle.fetchHistory()).events ?? []) {
+      if (e.activityTaskScheduledEventAttributes?.activityType?.name === activityType) scheduled.add(String(e.eventId));
+      const c = e.activityTaskCanceledEventAttributes;
+      if (!c || !scheduled.has(String(c.scheduledEventId))) continue;
+      if (Number(c.startedEventId ?? 0) > 0) afterDispatch += 1;
+      else beforeDispatch += 1;
+    }
+  }
+  return { beforeDispatch, afterDispatch };
+}
+
 const minGap = (times: number[]) => {
   const t = [...times].sort((a, b) => a - b);
   let min = Number.POSITIVE_INFINITY;

@@ -106,6 +106,7 @@ export class BenchStack {
       token,
       tokenEnv: `MAKINI_TOKEN_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`,
       writesPerMinute: rates.configuredRate ?? UNPACED_WRITES_PER_MINUTE,
+      ...(rates.sandboxLimit !== undefined ? { sandboxLimit: rates.sandboxLimit } : {}),
     };
   }
 

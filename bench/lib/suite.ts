@@ -13,7 +13,7 @@ export interface BenchSizes {
   throughput: { writes: number; lines: number; warmup: number; startConcurrency: number };
   history: { lines: number[] };
   memory: { workflows: number; connections: number; retryAfterSeconds: number; startConcurrency: number; warmup: number };
-  rate: { writes: number; perMinute: number; concurrent?: number };
+  rate: { writes: number; perMinute: number; concurrent?: number; drainLimit?: number };
   scale: { writes: number; retryAfterSeconds: number; startConcurrency: number };
 }
 
@@ -22,7 +22,9 @@ export const DEFAULT_SIZES: BenchSizes = {
   throughput: { writes: 100, lines: 3, warmup: 5, startConcurrency: 50 },
   history: { lines: [1, 20, 200] },
   memory: { workflows: 1000, connections: 1, retryAfterSeconds: 600, startConcurrency: 50, warmup: 5 },
-  rate: { writes: 200, perMinute: 60, concurrent: 50 },
+  // drainLimit: the system admits 56/min on a connection configured at 60/min: one 429 after about a
+  // minute, then the rest drain at the cut rate (the after-429 drain line).
+  rate: { writes: 200, perMinute: 60, concurrent: 50, drainLimit: 56 },
   // 10,000 writes take about 10 minutes to reach the wait on 2 cores (1,000 take about 1): the hold
   // must outlast that, or the first writes go again while the last are still being started.
   scale: { writes: 10_000, retryAfterSeconds: 1_800, startConcurrency: 50 },
@@ -76,6 +78,16 @@ export const sizeFlags: Record<string, SizeFlag> = Object.fromEntries([
   intFlag('rate-per-minute', 'sandbox write limit per minute', 'rate', 'perMinute'),
   intFlag('scale-writes', 'writes held at once for scale', 'scale', 'writes'),
   intFlag('scale-retry-after', 'seconds the scale writes are held', 'scale', 'retryAfterSeconds'),
+  [
+    'rate-drain-limit',
+    {
+      help: 'writes/min the system admits in the after-429 drain variant',
+      get: (s) => String(s.rate.drainLimit ?? 'none'),
+      set: (s, raw) => {
+        s.rate.drainLimit = positiveInt('rate-drain-limit', raw);
+      },
+    },
+  ],
   [
     'rate-concurrent',
     {

@@ -9,6 +9,7 @@ import { benchActivities } from '../workflows/activities.js';
 import { createProductionWorker, installBenchRuntime } from './production-worker.js';
 import { WorkerThreadHeaps, type ThreadHeaps } from './thread-heaps.js';
 import { workerConfig, type BenchConnection } from './worker-config.js';
+import type { ConnectionPolicyInput } from '../../src/connections/workflow/control-state.js';
 
 export interface ChildConfig {
   address: string;
@@ -18,6 +19,8 @@ export interface ChildConfig {
   conns: BenchConnection[];
   bundlePath: string;
   kind: 'production' | 'baseline';
+  /** Production only: the policy a control workflow starts with when this worker starts it. */
+  connectionPolicy?: ConnectionPolicyInput;
 }
 
 export type ChildMessage =
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
           taskQueue: cfg.taskQueue,
           makiniBaseUrl: cfg.makiniBaseUrl,
           ...workerConfig(cfg.conns),
+          ...(cfg.connectionPolicy ? { connectionPolicy: cfg.connectionPolicy } : {}),
           workflowBundle: { codePath: cfg.bundlePath },
         })
       : await createBaselineWorker(cfg);

@@ -9,6 +9,8 @@ export interface BenchConnection {
   tokenEnv: string;
   /** The connection's write rate in the worker's config (what writes are paced at); else the system profile's. */
   writesPerMinute?: number;
+  /** Writes per minute the sandbox admits on it (none: unlimited). */
+  sandboxLimit?: number;
 }
 
 /** Connections config and token env for a worker, from the connections it serves. */

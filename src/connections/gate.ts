@@ -11,6 +11,8 @@ import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInt
 import { GateViewCache } from './gate-view-cache.js';
 import { LocalPauses } from './local-pauses.js';
 import { SendSpacing } from './send-spacing.js';
+import { broadcastRateChange } from './rate-broadcast.js';
+import { runWithConnectionRate } from './rate-of-call.js';
 import { currentSendWindow, notSentInfo, waitInWindow } from '../makini/send-window.js';
 import {
   connectionPolicySchema,
@@ -164,7 +166,8 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     }
     const startedAt = Date.now();
     try {
-      const out = await next(input);
+      // The profile lookup hands the connection's cut rate and pause to the write (rate-of-call.ts).
+      const out = await runWithConnectionRate(view, () => next(input));
       // A success resets the breaker's count of consecutive failures: it is reported when this
       // process reported a failure since its last success (checked first and without waiting, so
       // it goes as promptly as failures do: the control counts reports in the order they arrive),
@@ -186,15 +189,26 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
       // pause), by the control workflow (which caps the report itself) and by the write's own wait.
       const { maxRetryAfterMs, defaultPauseMs } = this.shared.policy;
       const capped = retryAfterExceedsCap(report.retryAfterMs, this.shared.policy);
+      const pauseMs = capped ? maxRetryAfterMs : (report.retryAfterMs ?? defaultPauseMs);
+      // A pause already running (this process's or the control's) answers the same burst: the rate is cut once for it.
+      const sameEpisode = (this.shared.pauses.merge(controlId, view, this.shared.policy, report.at)?.pausedUntil ?? 0) > report.at;
       // Before the report goes: this process's next write calls must not wait for the control to have it.
-      this.shared.pauses.note(controlId, report.at, capped ? maxRetryAfterMs : (report.retryAfterMs ?? defaultPauseMs));
-      await this.report(taskQueue, connectionId, controlId, report);
-      if (!capped && pacedAt === undefined) throw err;
+      this.shared.pauses.note(controlId, report.at, pauseMs);
       // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
       const rateCapPerSecond =
         pacedAt === undefined
           ? undefined
           : reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? this.shared.policy);
+      if (!sameEpisode && pacedAt !== undefined) {
+        // Writes queued at the old weight move instead of being dispatched and held back (workflow/pacing.ts);
+        // told beside the report, not after it: each moment lets the server dispatch one more at the old rate.
+        const change = { connectionId, capPerSecond: rateCapPerSecond, pausedUntil: report.at + pauseMs };
+        void broadcastRateChange(this.opts.client, taskQueue, change, waiter).catch((e: unknown) =>
+          this.ctx.log.warn('connection gate: could not tell the writes of a rate change', { connectionId, error: (e as Error).message }),
+        );
+      }
+      await this.report(taskQueue, connectionId, controlId, report);
+      if (!capped && pacedAt === undefined) throw err;
       throw ApplicationFailure.create({
         type: err.type ?? undefined,
         message: err.message,

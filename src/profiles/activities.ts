@@ -7,6 +7,7 @@ import { MakiniFailureType } from '../failures/workflow/failure-types.js';
 import type { MakiniClient } from '../makini/client.js';
 import { answer, asActivity, type ActivityResult } from '../makini/activity-result.js';
 import type { WriteProfile } from './workflow/schema.js';
+import { connectionRateOfCall, type ConnectionRateNow } from '../connections/rate-of-call.js';
 
 export interface ProfileDeps {
   makini: MakiniClient;
@@ -21,6 +22,12 @@ export interface ResolvedProfile {
   connectionId: string;
   system: string;
   profile: WriteProfile;
+  /**
+   * The connection's rate as the worker knew it then: a cut rate and a running pause after a 429,
+   * empty when neither (connections/rate-of-call.ts). Absent in lookups recorded before it: the
+   * write then replays without moving its write calls (connections/workflow/pacing.ts).
+   */
+  rate?: ConnectionRateNow;
 }
 
 /** The profile activity over its dependencies. */
@@ -38,15 +45,21 @@ export function profileActivities(deps: ProfileDeps) {
             message: `unknown connection "${connectionId}": it is not in the connections config`,
           });
         }
+        const rate = connectionRateOfCall() ?? {};
         if (connection.system) {
           return {
-            value: { connectionId, system: connection.system, profile: deps.profileFor(connection.system, connection) },
+            value: {
+              connectionId,
+              system: connection.system,
+              profile: deps.profileFor(connection.system, connection),
+              rate,
+            },
             call: { requestIds: [], processingTimeMs: 0, status: 0 },
           };
         }
         const res = await makini.getIntegration(connectionId);
         const system = res.data.data.provider;
-        return answer({ connectionId, system, profile: deps.profileFor(system, connection) }, res);
+        return answer({ connectionId, system, profile: deps.profileFor(system, connection), rate }, res);
       });
     },
   };

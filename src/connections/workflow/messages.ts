@@ -47,6 +47,17 @@ export const connectionPolicySignal = defineSignal<[ConnectionPolicyInput]>('con
 
 /** Sent by `connectionControl` to each waiting write when its connection is clear again. */
 export const connectionResumedSignal = defineSignal<[{ connectionId: string }]>('connectionResumed');
+/**
+ * A connection's write rate changed: a 429 cut it to `capPerSecond` and paused its writes until
+ * `pausedUntil` (epoch ms). Sent by the gate that got the 429 to the running writes of the
+ * connection, so that calls queued at the old weight move (connections/workflow/pacing.ts).
+ */
+export interface ConnectionRateChange {
+  connectionId: string;
+  capPerSecond?: number;
+  pausedUntil?: number;
+}
+export const connectionRateChangedSignal = defineSignal<[ConnectionRateChange]>('connectionRateChanged');
 
 /** Everything about the connection, for ops. */
 export const connectionStateQuery = defineQuery<ConnectionStatus>('connectionState');

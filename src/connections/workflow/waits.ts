@@ -15,7 +15,14 @@ import {
   type SignalDefinition,
 } from '@temporalio/workflow';
 import type { MakiniActivities } from '../../activities/index.js';
-import { connectionControlWorkflowId, connectionReportSignal, connectionResumedSignal, connectionTokenSignal } from './messages.js';
+import {
+  connectionControlWorkflowId,
+  connectionRateChangedSignal,
+  connectionReportSignal,
+  connectionResumedSignal,
+  connectionTokenSignal,
+  type ConnectionRateChange,
+} from './messages.js';
 import { isLastingBlock } from './gate-policy.js';
 import {
   MakiniFailureType,
@@ -24,7 +31,7 @@ import {
   type MakiniFailureInfo,
 } from '../../failures/workflow/failure-types.js';
 import { SA_OUTCOME, SA_WAITING_FOR } from '../../observability/workflow/search-attributes.js';
-import { learnRateCap, setWritesPerMinute } from './pacing.js';
+import { allowRateMoves, learnRateCap, noteRateChange, setWritesPerMinute } from './pacing.js';
 
 /** Where a wait is recorded: the step it holds back (a write's StepRecord is one; connections do not import writes). */
 interface WaitLog {
@@ -72,6 +79,14 @@ export function connectionBlockOf(info: MakiniFailureInfo): ConnectionBlockKind 
   return undefined;
 }
 
+const positive = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0);
+const isRateChange = (v: unknown): v is ConnectionRateChange =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as ConnectionRateChange).connectionId === 'string' &&
+  positive((v as ConnectionRateChange).capPerSecond) &&
+  positive((v as ConnectionRateChange).pausedUntil);
+
 /** A write's view of its connection. One per StepRunner (that is, per write workflow). */
 export class ConnectionWaits {
   private resumes = 0;
@@ -84,13 +99,24 @@ export class ConnectionWaits {
     setHandler(connectionResumedSignal, () => {
       this.resumes += 1;
     });
+    // From the gate that got a 429 (rate-broadcast.ts): a malformed one changes nothing.
+    setHandler(connectionRateChangedSignal, (change) => {
+      if (isRateChange(change)) noteRateChange(change);
+    });
   }
 
-  /** The connection this write goes to and its configured writes per minute. */
-  use(connectionId: string, writesPerMinute: number): void {
+  /**
+   * The connection this write goes to, its configured writes per minute, and its rate as the
+   * worker knew it when the profile was resolved (a cut rate and a pause after a 429; empty when
+   * neither; absent in a lookup recorded before write calls could move).
+   */
+  use(connectionId: string, writesPerMinute: number, rate?: Omit<ConnectionRateChange, 'connectionId'>): void {
     this.connectionId = connectionId;
     this.connectionKnown = true;
     setWritesPerMinute(connectionId, writesPerMinute);
+    if (!rate) return; // a profile lookup recorded before write calls could move (pacing.ts, RATE_MOVES_PATCH)
+    allowRateMoves(connectionId);
+    noteRateChange({ ...rate, connectionId });
   }
 
   /** Takes the connection's adaptive rate from a failure that carries it (a 429, a gate block). */

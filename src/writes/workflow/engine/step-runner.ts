@@ -1,6 +1,7 @@
 // Runs an activity as a named step: times it, classifies its failures, waits on durable timers
 // (honouring Retry-After) and tries again within a budget; after an ambiguous write it first
 // checks whether the write landed. Every attempt and every wait is an event in the history.
+import { takeRateWaits } from '../../../connections/workflow/pacing.js';
 import { ApplicationFailure, patched, setCurrentDetails, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ActivityResult } from '../../../makini/activity-result.js';
 import { MakiniFailureType, WriteFailureType, type MakiniFailureInfo } from '../../../failures/workflow/failure-types.js';
@@ -193,6 +194,13 @@ export class StepRunner {
     let heldAttempts = 0;
     let heldMs = 0;
     let tokenRefreshTried = false;
+    // A write call that waited out its connection's pause before it went (connections/workflow/pacing.ts): held, not this call's budget.
+    const noteRateWaits = () => {
+      for (const w of takeRateWaits()) {
+        rec.waits.push(w);
+        heldMs += w.ms;
+      }
+    };
     for (;;) {
       rec.attempts += 1;
       const attemptAt = Date.now();
@@ -200,7 +208,7 @@ export class StepRunner {
       const resumeMark = this.connection.mark;
       let info: MakiniFailureInfo;
       try {
-        const res = await call(rec.attempts === 1 ? opts.summary : `${opts.summary} (attempt ${rec.attempts})`);
+        const res = await call(rec.attempts === 1 ? opts.summary : `${opts.summary} (attempt ${rec.attempts})`).finally(noteRateWaits);
         rec.requestIds.push(...res.call.requestIds);
         rec.makiniProcessingMs += res.call.processingTimeMs;
         finish('succeeded');

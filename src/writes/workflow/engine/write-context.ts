@@ -24,7 +24,7 @@ import {
 import { DEFAULT_RETRY_BUDGET, type RetryBudget } from './steps.js';
 import { inputProblems } from './input.js';
 import { PACED_ACTIVITIES, WRITE_TYPES, writeWorkflowId, type WriteType } from '../catalog.js';
-import { pacedCallOptions } from '../../../connections/workflow/pacing.js';
+import { pacedCall } from '../../../connections/workflow/pacing.js';
 import { StepRunner } from './step-runner.js';
 import { attemptTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS } from '../../../makini/workflow/call-timing.js';
 import { DEFAULT_WRITE_TIMING } from './horizon.js';
@@ -71,7 +71,10 @@ export function callMakini<K extends keyof MakiniActivities & string>(
   type Result = ReturnType<MakiniActivities[K]>;
   if (PACED_ACTIVITIES.has(name)) {
     const fn = makini[name] as unknown as WithOptions<ActivityOptions, Result>;
-    return fn.executeWithOptions({ ...MAKINI_CALL, startToCloseTimeout: callTimeoutMs, summary, ...pacedCallOptions(args[0]) }, args);
+    const timeout = callTimeoutMs;
+    return pacedCall<unknown>(args[0], (paced) =>
+      fn.executeWithOptions({ ...MAKINI_CALL, startToCloseTimeout: timeout, summary, ...paced }, args),
+    ) as Result;
   }
   if (patched(LOCAL_READS_PATCH)) {
     const fn = makiniLocal[name] as unknown as WithOptions<LocalActivityOptions, Result>;
@@ -159,7 +162,7 @@ export async function beginWrite(runner: StepRunner, type: WriteType, input: Wri
     summary: `which system ${connectionId} is, and its write rules`,
   });
   upsertSearchAttributes([{ key: SA_SYSTEM, value: resolved.system }]);
-  runner.connection.use(connectionId, resolved.profile.writesPerMinute);
+  runner.connection.use(connectionId, resolved.profile.writesPerMinute, resolved.rate);
   // A profile recorded before profiles had timing (an old history) has the defaults.
   const timing = { ...DEFAULT_WRITE_TIMING, ...resolved.profile.timing };
   callTimeoutMs = attemptTimeoutMs(timing.requestTimeoutMs);
