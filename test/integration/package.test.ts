@@ -217,7 +217,7 @@ describe('the npm package (makini-writes/client, makini-writes/worker)', () => {
       'dist/worker.js',
       'dist/workflows/index.js',
       'dist/workflows/shared-modules.js',
-      'dist/codec/failure-converter.js',
+      'dist/codec/workflow/failure-converter.js',
       'dist/cli/main.js',
       'profiles/sap.yaml',
       'scripts/makini-writes.mjs',
