@@ -44,8 +44,7 @@ export function currentWritesPerSecond(connectionId: string): number {
 }
 
 /** Task queue and fairness of one write call (the catalog says which activities write). */
-export function pacedCallOptions(connectionId: unknown): Partial<ActivityOptions> {
-  if (typeof connectionId !== 'string') return {};
+export function pacedCallOptions(connectionId: string): Partial<ActivityOptions> {
   return {
     taskQueue: writeCallsQueueOf(workflowInfo().taskQueue),
     priority: { fairnessKey: fairnessKeyOf(connectionId), fairnessWeight: fairnessWeightFor(currentWritesPerSecond(connectionId)) },

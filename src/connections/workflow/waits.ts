@@ -13,7 +13,7 @@ import {
   workflowInfo,
   type SignalDefinition,
 } from '@temporalio/workflow';
-import type { MakiniActivities } from '../../activities/index.js';
+import type { ConnectionActivities } from '../activity-contract.js';
 import { connectionControlWorkflowId, connectionReportSignal, connectionResumedSignal, connectionTokenSignal } from './messages.js';
 import { isLastingBlock } from './gate-policy.js';
 import {
@@ -37,7 +37,7 @@ interface WaitLog {
 export const CONNECTION_RECHECK_MS = 10 * 60_000;
 
 // One attempt: a failed refresh is not retried here; the write then waits for reauthorization.
-const { refreshConnectionToken } = proxyActivities<Pick<MakiniActivities, 'refreshConnectionToken'>>({
+const { refreshConnectionToken } = proxyActivities<Pick<ConnectionActivities, 'refreshConnectionToken'>>({
   startToCloseTimeout: '60 seconds',
   retry: { maximumAttempts: 1 },
 });
