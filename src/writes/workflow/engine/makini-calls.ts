@@ -10,7 +10,8 @@
 // nothing. What does differ is the activity task: one scheduled before the deploy carries the
 // positional arguments, and the new worker still runs it under the same name
 // (src/activities/positional.ts). Keeping the names keeps the metrics' `operation` label, the
-// dashboards and the reset points as they were.
+// dashboards and the reset points as they were. The other direction (an old worker given a task of
+// this code) is not covered by names or patches either: deploy/README.md says to replace every replica at once.
 import { patched, proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { ActivityResult } from '../../../makini/activity-result.js';
 import { attemptTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS } from '../../../makini/workflow/call-timing.js';
