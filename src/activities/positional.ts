@@ -13,9 +13,11 @@ import { profileActivityInputs } from '../profiles/activity-contract.js';
 import { inventoryActivityInputs } from '../writes/inventory/activity-contract.js';
 import { purchaseOrderActivityInputs } from '../writes/purchase-orders/activity-contract.js';
 import { workOrderActivityInputs } from '../writes/work-orders/activity-contract.js';
+import { awaitWriteResultInputSchema, type WriteResultActivities } from '../writes/bulk/activities.js';
 import type { MakiniActivities } from './index.js';
 
 type ActivityName = keyof MakiniActivities;
+type WorkerActivities = MakiniActivities & WriteResultActivities;
 
 /** The input schema of every Makini activity. */
 export const MAKINI_ACTIVITY_INPUTS: { readonly [K in ActivityName]: z.ZodType } = {
@@ -26,11 +28,20 @@ export const MAKINI_ACTIVITY_INPUTS: { readonly [K in ActivityName]: z.ZodType }
   ...connectionActivityInputs,
 };
 
+/** Every activity of the worker that takes one input object: the Makini ones, and the bulk write's wait (its input names no connection). */
+const ACTIVITY_INPUTS: { readonly [K in keyof WorkerActivities]: z.ZodType } = {
+  ...MAKINI_ACTIVITY_INPUTS,
+  awaitWriteResult: awaitWriteResultInputSchema,
+};
+
 /**
  * The positional signatures of before, as recorded histories and in-flight tasks hold them: the
  * input field each argument was. A record of the past: it never changes (a new activity has none).
  */
-export const POSITIONAL_FIELDS: { readonly [K in ActivityName]?: readonly (keyof Parameters<MakiniActivities[K]>[0] & string)[] } = {
+export const POSITIONAL_FIELDS: {
+  readonly [K in keyof WorkerActivities]?: readonly (keyof Parameters<WorkerActivities[K]>[0] & string)[];
+} = {
+  awaitWriteResult: ['workflowId'],
   resolveWriteProfile: ['connectionId'],
   vendorExists: ['connectionId', 'value', 'by'],
   findPurchaseOrderByReference: ['connectionId', 'referenceField', 'reference'],
@@ -60,26 +71,27 @@ export const POSITIONAL_FIELDS: { readonly [K in ActivityName]?: readonly (keyof
   probeConnection: ['connectionId'],
 };
 
-const isMakiniActivity = (name: string): name is ActivityName => Object.hasOwn(MAKINI_ACTIVITY_INPUTS, name);
+const takesOneInput = (name: string): name is keyof WorkerActivities => Object.hasOwn(ACTIVITY_INPUTS, name);
 
 const invalid = (message: string) => ApplicationFailure.create({ type: ActivityFailureType.invalidInput, nonRetryable: true, message });
 
 /**
- * The one input object of a Makini activity call: as sent, or built from the positional arguments
- * of a task scheduled before; checked against the activity's schema (defaults applied). Arguments
- * of any other activity are returned as they are. Throws InvalidActivityInput, naming the activity
- * and the fields, for an input that is not the activity's (nothing is sent then).
+ * The one input object of an activity call: as sent, or built from the positional arguments of a
+ * task scheduled before; checked against the activity's schema (defaults applied). Arguments of an
+ * activity the worker does not know (a test's, a benchmark's) are returned as they are. Throws
+ * InvalidActivityInput, naming the activity and the fields, for an input that is not the
+ * activity's, and for a Makini activity's input without `connectionId` (nothing is sent then).
  */
 export function oneInputOf(activityType: string, args: readonly unknown[]): unknown[] {
-  if (!isMakiniActivity(activityType)) return [...args];
+  if (!takesOneInput(activityType)) return [...args];
   const positional = args.length !== 1 || typeof args[0] !== 'object' || args[0] === null;
   const fields = POSITIONAL_FIELDS[activityType];
   if (positional && !fields) throw invalid(`activity ${activityType} takes one input object; it got ${args.length} argument(s)`);
   const raw = positional ? Object.fromEntries(fields!.flatMap((f, i) => (args[i] === undefined ? [] : [[f, args[i]]]))) : args[0];
-  if (typeof (raw as { connectionId?: unknown }).connectionId !== 'string') {
+  if (Object.hasOwn(MAKINI_ACTIVITY_INPUTS, activityType) && typeof (raw as { connectionId?: unknown }).connectionId !== 'string') {
     throw invalid(`activity ${activityType}: its input names no connectionId (every Makini activity takes { connectionId, ... })`);
   }
-  const parsed = MAKINI_ACTIVITY_INPUTS[activityType].safeParse(raw);
+  const parsed = ACTIVITY_INPUTS[activityType].safeParse(raw);
   if (parsed.success) return [parsed.data];
   // Field names and what is wrong with them only: the values may be a record's confidential fields.
   const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
@@ -94,7 +106,7 @@ class OneInput implements ActivityInboundCallsInterceptor {
   }
 }
 
-/** The interceptor that gives every Makini activity its one input object; first of the worker's activity interceptors. */
+/** The interceptor that gives every activity of the worker its one input object; before the gate and the call metrics. */
 export function oneInputInterceptors(): ActivityInterceptorsFactory {
   return (ctx) => ({ inbound: new OneInput(ctx.info.activityType) });
 }

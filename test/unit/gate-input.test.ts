@@ -54,6 +54,6 @@ describe('connection gate and the one input object', () => {
   });
 
   it('lets an activity whose input names no connection through', async () => {
-    expect(await callThroughGate('awaitWriteResult', [`purchase-order/create/${CONNECTION}/k-0`])).toBe('sent');
+    expect(await callThroughGate('awaitWriteResult', [{ workflowId: `purchase-order/create/${CONNECTION}/k-0` }])).toBe('sent');
   });
 });

@@ -19,7 +19,9 @@ describe('one input object per Makini activity', () => {
   it('knows the old positional signature of every activity but the one that always took an object', () => {
     const without = Object.keys(MAKINI_ACTIVITY_INPUTS).filter((name) => !Object.hasOwn(POSITIONAL_FIELDS, name));
     expect(without).toEqual(['refreshConnectionToken']);
-    for (const fields of Object.values(POSITIONAL_FIELDS)) expect(fields[0]).toBe('connectionId');
+    // A Makini activity's first argument was always its connection.
+    const positional = POSITIONAL_FIELDS as Record<string, readonly string[] | undefined>;
+    for (const name of Object.keys(MAKINI_ACTIVITY_INPUTS)) if (positional[name]) expect(positional[name][0], name).toBe('connectionId');
   });
 
   it('turns the positional arguments of an old task into the input object', () => {
@@ -35,10 +37,16 @@ describe('one input object per Makini activity', () => {
     expect(oneInputOf('resolveWriteProfile', ['acme'])).toEqual([{ connectionId: 'acme' }]);
   });
 
-  it('passes a current input as it is, and the arguments of an activity that is no Makini call untouched', () => {
+  it('passes a current input as it is, and the arguments of an activity the worker does not know untouched', () => {
     const input = { connectionId: 'acme', key: 'po-1', referenceField: 'orderNo' };
     expect(oneInputOf('getPurchaseOrder', [input])).toEqual([input]);
-    expect(oneInputOf('awaitWriteResult', ['purchase-order/create/acme/k-1'])).toEqual(['purchase-order/create/acme/k-1']);
+    expect(oneInputOf('echo', ['hello', 2])).toEqual(['hello', 2]);
+  });
+
+  it("gives the bulk write's wait its input object too, which names no connection", () => {
+    const workflowId = 'purchase-order/create/acme/k-1';
+    expect(oneInputOf('awaitWriteResult', [workflowId])).toEqual([{ workflowId }]);
+    expect(oneInputOf('awaitWriteResult', [{ workflowId }])).toEqual([{ workflowId }]);
   });
 
   it('refuses an input without connectionId, naming the activity, before anything is sent', () => {
