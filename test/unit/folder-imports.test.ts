@@ -26,7 +26,14 @@ const areaOf = (file: string) => relative('src', file).split('/')[0]!.replace(/\
  * Area pairs that still import each other, one way by type only, as `a <-> b` (a < b). Each is
  * known: a new one fails the test, and a pair that is fixed must leave this list.
  */
-const TYPE_ONLY_PAIRS_LEFT = ['codec <-> config', 'config <-> connections', 'config <-> makini', 'workflows <-> writes'];
+const TYPE_ONLY_PAIRS_LEFT = [
+  'codec <-> config',
+  'config <-> connections',
+  'config <-> makini',
+  // makini/passthrough/ names the profile's dialect type (profiles/workflow/schema.ts).
+  'makini <-> profiles',
+  'workflows <-> writes',
+];
 
 /** Each area pair that imports the other way too, with one import of each direction as the example. */
 function twoWayPairs(imports: [from: string, to: string][]): string[] {
