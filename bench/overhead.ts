@@ -61,7 +61,7 @@ interface DirectCtx {
 
 /**
  * The Makini calls a script would make for each step of the SAP-like create, in order, and how
- * the product dispatches the step (callMakini in src/writes/workflow/engine/write-context.ts: writes are
+ * the product dispatches the step (callMakini in src/writes/workflow/engine/makini-calls.ts: writes are
  * activities on the paced write-calls queue, never eager; the rest run as local activities).
  */
 const DIRECT_STEPS: { step: string; calls: string; dispatch: NoopDispatch; run(c: DirectCtx): Promise<unknown> }[] = [
@@ -254,7 +254,7 @@ function overheadTable(steps: OverheadStep[], totals: Totals, opts: OverheadOpti
     ],
     notes: [
       `Whole write p50: ${fmt(wholeP50)} ms from client start to result (goal ≤ 250 ms: ${wholeP50 <= 250 ? 'met' : `missed by ${fmt(wholeP50 - 250)} ms`}).`,
-      'How the product dispatches its steps (src/writes/workflow/engine/write-context.ts, `callMakini`): the profile lookup and the reads run as local activities (patch `reads-as-local-activities`), ' +
+      'How the product dispatches its steps (src/writes/workflow/engine/makini-calls.ts, `callMakini`): the profile lookup and the reads run as local activities (patch `reads-as-local-activities`), ' +
         'so they go within the workflow task that needs them, without a round trip through the server; the POST is an activity on the paced write-calls queue (fairness key = connection id), ' +
         "never eager (eager dispatch only serves the workflow's own queue, and that queue's dispatch is the pacing). " +
         `The connection is configured at ${UNPACED_WRITES_PER_MINUTE.toLocaleString('en')} writes/min, so pacing never holds the POST back here.`,

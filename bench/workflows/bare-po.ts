@@ -16,11 +16,15 @@ export async function barePurchaseOrderCreate(
   header: Record<string, unknown> & { vendorKey: string },
   lineItems: Record<string, unknown>[],
 ): Promise<string> {
-  const { value: resolved } = await reads.resolveWriteProfile(connectionId);
+  const { value: resolved } = await reads.resolveWriteProfile({ connectionId });
   const ref = resolved.profile.purchaseOrder.referenceField;
-  await reads.vendorExists(connectionId, header.vendorKey, 'key');
-  await reads.findPurchaseOrderByReference(connectionId, ref, idempotencyKey);
-  const { value: po } = await writes.createPurchaseOrder(connectionId, { ...header, [ref]: idempotencyKey, lineItems }, ref);
-  await reads.getPurchaseOrder(connectionId, po.key, ref);
+  await reads.vendorExists({ connectionId, value: header.vendorKey, by: 'key' });
+  await reads.findPurchaseOrderByReference({ connectionId, referenceField: ref, reference: idempotencyKey });
+  const { value: po } = await writes.createPurchaseOrder({
+    connectionId,
+    body: { ...header, [ref]: idempotencyKey, lineItems },
+    referenceField: ref,
+  });
+  await reads.getPurchaseOrder({ connectionId, key: po.key, referenceField: ref });
   return po.key;
 }

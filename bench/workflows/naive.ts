@@ -14,6 +14,6 @@ export async function naiveCreatePurchaseOrder(
   body: Record<string, unknown>,
   referenceField: string,
 ): Promise<string> {
-  const created = await createPurchaseOrder(connectionId, body, referenceField);
+  const created = await createPurchaseOrder({ connectionId, body, referenceField });
   return created.value.key;
 }

@@ -1,5 +1,8 @@
 // Every activity of the writes, built by `createActivities(deps)`: one Makini call each (two where a
-// read-back belongs to the same question), no retry loops of their own. Workflows import only the type.
+// read-back belongs to the same question), no retry loops of their own. Each takes one input object
+// (its contract: the `activity-contract.ts` of its area's workflow folder, which is what workflow
+// code imports, so that no workflow module imports this area). Tasks scheduled with the positional
+// arguments of before run through ./positional.ts.
 import type { MakiniClient } from '../makini/client.js';
 import type { OAuthTokens } from '../config/oauth-tokens.js';
 import { connectionProbeActivities } from '../connections/probe.js';
@@ -9,10 +12,8 @@ import { inventoryActivities } from '../writes/inventory/activities.js';
 import { purchaseOrderActivities } from '../writes/purchase-orders/activities.js';
 import { workOrderActivities } from '../writes/work-orders/activities.js';
 
-export type { ResolvedProfile } from '../profiles/activities.js';
-export type { PoSnapshot } from '../writes/purchase-orders/activities.js';
-export type { WoMaterialSnapshot, WoSnapshot, WoStatusOption } from '../writes/work-orders/activities.js';
-export type { GuardedWrite, InventorySnapshot } from '../writes/inventory/activities.js';
+import type { ConnectionActivities } from '../connections/activity-contract.js';
+import type { StepActivities } from '../writes/workflow/engine/makini-calls.js';
 
 export interface ActivityDeps extends ProfileDeps {
   makini: MakiniClient;
@@ -21,7 +22,7 @@ export interface ActivityDeps extends ProfileDeps {
 }
 
 /** Builds the activities over their dependencies (composition: src/composition/compose.ts). */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): MakiniActivities {
   return {
     ...profileActivities(deps),
     ...purchaseOrderActivities(deps.makini),
@@ -38,5 +39,5 @@ export function createActivities(deps: ActivityDeps) {
   };
 }
 
-/** The activities' type, for `proxyActivities<MakiniActivities>()` in workflows. */
-export type MakiniActivities = ReturnType<typeof createActivities>;
+/** Every Makini activity: the step runner's (writes) and the connection control's. */
+export type MakiniActivities = StepActivities & ConnectionActivities;

@@ -21,6 +21,7 @@ import type { Tracing } from '../observability/tracing.js';
 import { loadBuiltinProfiles } from '../profiles/load-profiles.js';
 import { effectiveProfile } from '../profiles/overrides.js';
 import { createActivities } from '../activities/index.js';
+import { oneInputInterceptors } from '../activities/positional.js';
 import { createWriteResultActivities } from '../writes/bulk/activities.js';
 import { isLoopbackHost } from '../codec/loopback.js';
 
@@ -137,6 +138,9 @@ export async function createProductionWorker(opts: ProductionWorkerOptions): Pro
       sendWindowInterceptors(),
       // Then tracing, so that the activity's span encloses everything the other interceptors do.
       ...(tracing?.workerInterceptors ?? []),
+      // Before the two that read the connection: every Makini activity gets its one input object
+      // (tasks scheduled with the positional arguments of before too) or fails, unsent, saying why.
+      oneInputInterceptors(),
       // Encrypted payloads (a payload codec): Makini's failure messages stay out of the logs too.
       makiniCallInterceptors(opts.connections, { omitFailureText: (opts.dataConverter?.payloadCodecs?.length ?? 0) > 0 }),
       connectionGateInterceptors({ client, connectionIds: opts.connections.connections.map((c) => c.id), policy: opts.connectionPolicy }),

@@ -14,6 +14,7 @@ import { SendSpacing } from './send-spacing.js';
 import { broadcastRateChange } from './rate-broadcast.js';
 import { runWithConnectionRate } from './rate-of-call.js';
 import { currentSendWindow, notSentInfo, waitInWindow } from '../makini/send-window.js';
+import { connectionIdOf } from '../makini/activity-input.js';
 import {
   connectionPolicySchema,
   reducedCap,
@@ -42,7 +43,7 @@ import {
 export interface ConnectionGateOptions {
   /** A client of the worker's namespace. */
   client: Client;
-  /** The configured connections: only calls whose first argument is one of these pass the gate. */
+  /** The configured connections: only calls whose input's `connectionId` is one of these pass the gate. */
   connectionIds: Iterable<string>;
   /** Policy a control workflow starts with when this worker starts it. */
   policy?: ConnectionPolicyInput;
@@ -51,6 +52,12 @@ export interface ConnectionGateOptions {
   /** How long one answer serves every call of this process on the connection (default 1 s). */
   viewMaxAgeMs?: number;
 }
+
+/**
+ * Activities the gate never holds though their input names a connection: the OAuth token refresh
+ * runs while the connection waits for reauthorization (src/connections/token-refresh.ts).
+ */
+const UNGATED_ACTIVITIES: ReadonlySet<string> = new Set(['refreshConnectionToken']);
 
 /** What a failed call tells the connection, if anything. */
 export function reportOfFailure(
@@ -106,14 +113,18 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const info = this.ctx.info;
-    const connectionId = input.args[0];
+    // By name, from the one input object (src/activities/positional.ts made it so, and refused a
+    // Makini activity's input without one); an activity without one calls no connection.
+    const connectionId = connectionIdOf(input.args);
     const waiter = info.workflowExecution?.workflowId;
-    // The control workflow's own probe must pass while the breaker is open.
+    // The control workflow's own probe must pass while the breaker is open, and so must a token
+    // refresh (it is what ends a reauthorization wait).
     if (
-      typeof connectionId !== 'string' ||
+      connectionId === undefined ||
       !this.shared.ids.has(connectionId) ||
       !waiter ||
-      info.workflowType === CONNECTION_CONTROL_WORKFLOW
+      info.workflowType === CONNECTION_CONTROL_WORKFLOW ||
+      UNGATED_ACTIVITIES.has(info.activityType)
     ) {
       return next(input);
     }

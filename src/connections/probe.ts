@@ -2,17 +2,12 @@
 import type { MakiniClient } from '../makini/client.js';
 import { MakiniError } from '../makini/errors.js';
 import { MakiniFailureType } from '../failures/workflow/failure-types.js';
+import type { ConnectionActivities } from './activity-contract.js';
 
-/** `up`: the system answered (even with a refusal); `down`: 5xx or no answer; `auth`: 401. */
-export interface ProbeResult {
-  outcome: 'up' | 'down' | 'auth';
-  message: string;
-}
-
-export function connectionProbeActivities(makini: MakiniClient) {
+export function connectionProbeActivities(makini: MakiniClient): Pick<ConnectionActivities, 'probeConnection'> {
   return {
     /** GET /api/integrations/current on the connection; never throws for a Makini answer. */
-    async probeConnection(connectionId: string): Promise<ProbeResult> {
+    async probeConnection({ connectionId }) {
       try {
         const res = await makini.getIntegration(connectionId);
         return { outcome: 'up', message: `answered ${res.meta.status}${res.meta.requestId ? ` (${res.meta.requestId})` : ''}` };

@@ -10,6 +10,7 @@ import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInt
 import type { ConnectionsFile } from '../config/connections.js';
 import { makiniFailureInfoSchema } from '../failures/workflow/failure-types.js';
 import { errorCodeLabel } from './workflow/error-code-label.js';
+import { connectionIdOf } from './activity-input.js';
 import { MakiniMetric } from '../observability/workflow/metric-labels.js';
 
 interface CallOutcome {
@@ -79,7 +80,8 @@ class MakiniCallObserver implements ActivityInboundCallsInterceptor {
 
   async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
     const operation = this.ctx.info.activityType;
-    const connectionId = typeof input.args[0] === 'string' ? input.args[0] : undefined;
+    // By name, from the activity's one input object (src/activities/positional.ts).
+    const connectionId = connectionIdOf(input.args);
     const started = Date.now();
     try {
       const out = await next(input);

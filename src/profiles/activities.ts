@@ -5,9 +5,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { ConnectionConfig } from '../config/connections.js';
 import { MakiniFailureType } from '../failures/workflow/failure-types.js';
 import type { MakiniClient } from '../makini/client.js';
-import { answer, asActivity, type ActivityResult } from '../makini/activity-result.js';
+import { answer, asActivity } from '../makini/activity-result.js';
 import type { WriteProfile } from './workflow/schema.js';
-import { connectionRateOfCall, type ConnectionRateNow } from '../connections/rate-of-call.js';
+import { connectionRateOfCall } from '../connections/rate-of-call.js';
+import type { ProfileActivities } from './activity-contract.js';
 
 export interface ProfileDeps {
   makini: MakiniClient;
@@ -17,25 +18,12 @@ export interface ProfileDeps {
   profileFor(system: string, connection: ConnectionConfig): WriteProfile;
 }
 
-/** The rules a write runs under, recorded in history so replays and operators see the same. */
-export interface ResolvedProfile {
-  connectionId: string;
-  system: string;
-  profile: WriteProfile;
-  /**
-   * The connection's rate as the worker knew it then: a cut rate and a running pause after a 429,
-   * empty when neither (connections/rate-of-call.ts). Absent in lookups recorded before it: the
-   * write then replays without moving its write calls (connections/workflow/pacing.ts).
-   */
-  rate?: ConnectionRateNow;
-}
-
 /** The profile activity over its dependencies. */
-export function profileActivities(deps: ProfileDeps) {
+export function profileActivities(deps: ProfileDeps): ProfileActivities {
   const { makini } = deps;
   return {
     /** Which system the connection is and the write profile that applies to it. */
-    async resolveWriteProfile(connectionId: string): Promise<ActivityResult<ResolvedProfile>> {
+    async resolveWriteProfile({ connectionId }) {
       return asActivity(async () => {
         const connection = deps.connection(connectionId);
         if (!connection) {

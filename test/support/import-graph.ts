@@ -6,12 +6,12 @@ import { dirname, join, relative, resolve } from 'node:path';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 
-/** The relative value imports of one module. */
-export function directImports(file: string): string[] {
+/** The relative value imports of one module; with `types`, its type-only imports too. */
+export function directImports(file: string, opts: { types?: boolean } = {}): string[] {
   const text = readFileSync(join(repoRoot, file), 'utf8');
   // `import ... from './x.js'`, `export ... from './x.js'`, and the side-effect `import './x.js'`.
   return [...text.matchAll(/^(?:(?:import|export)\s+(type\s+)?[^;]*?from\s*|import\s+)'(\.{1,2}\/[^']+)'/gms)]
-    .filter((m) => !m[1])
+    .filter((m) => opts.types || !m[1])
     .map((m) => relative(repoRoot, resolve(repoRoot, dirname(file), m[2]!)).replace(/\.js$/, '.ts'));
 }
 

@@ -14,6 +14,6 @@ const { findPurchaseOrderByReference } = proxyActivities<MakiniActivities>({
 });
 
 export async function createPurchaseOrder(input: CreatePurchaseOrderInput) {
-  await findPurchaseOrderByReference(input.connectionId, 'orderNo', input.idempotencyKey);
+  await findPurchaseOrderByReference({ connectionId: input.connectionId, referenceField: 'orderNo', reference: input.idempotencyKey });
   return productionCreatePurchaseOrder(input);
 }

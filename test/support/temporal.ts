@@ -53,6 +53,8 @@ export interface TestWorkerOptions {
   oauth?: HarnessWorkerOptions['oauth'];
   /** Token providers by name (connections whose token is `{ provider }`). */
   tokenProviders?: HarnessWorkerOptions['tokenProviders'];
+  /** Other workflows than the production bundle (test workflows beside the production activities). */
+  workflowBundle?: HarnessWorkerOptions['workflowBundle'];
 }
 
 /** A real worker running the production workflows and activities against the sandbox (composed as src/worker.ts does). */
@@ -63,6 +65,6 @@ export async function createProductionWorker(opts: TestWorkerOptions): Promise<H
     address: opts.address ?? temporalAddress(),
     namespace: temporalNamespace(),
     requestTimeoutMs: opts.requestTimeoutMs ?? 5_000,
-    workflowBundle: await workflowBundle(),
+    workflowBundle: opts.workflowBundle ?? (await workflowBundle()),
   });
 }

@@ -58,7 +58,7 @@ describe('makini_calls error_code label', () => {
         { type: MakiniFailureType.rejected, status: 400, code: 'ZZ_CUSTOM_9f2c', message: 'refused', retryable: false, ambiguous: false },
       ],
     });
-    const input = { args: ['acme'], headers: {} } as unknown as ActivityExecuteInput;
+    const input = { args: [{ connectionId: 'acme' }], headers: {} } as unknown as ActivityExecuteInput;
     await expect(
       inbound!.execute!(input, async () => {
         throw failure;

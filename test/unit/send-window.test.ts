@@ -76,7 +76,7 @@ function processUnderTest() {
           z.unknown(),
         ),
       );
-    const input = { args: [CONNECTION, {}], headers: {} } as unknown as ActivityExecuteInput;
+    const input = { args: [{ connectionId: CONNECTION, body: {} }], headers: {} } as unknown as ActivityExecuteInput;
     const g = gate(ctx).inbound!;
     const w = window(ctx).inbound!;
     return w.execute!(input, (i) => g.execute!(i, send));

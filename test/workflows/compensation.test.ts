@@ -15,8 +15,8 @@ const env = timeSkippingEnv();
 
 it('cancels the header when line 2 of 3 is refused for good: WriteCompensated naming the line', async () => {
   await withStack(env(), { connections: dynamics }, async ({ client, taskQueue, makini }) => {
-    makini.when('addPurchaseOrderLine', (args) =>
-      (args[2] as { lineNo: number }).lineNo === 2 ? answers.refused('item 2 is blocked for purchasing') : undefined,
+    makini.when('addPurchaseOrderLine', (input) =>
+      (input.line as { lineNo: number }).lineNo === 2 ? answers.refused('item 2 is blocked for purchasing') : undefined,
     );
     const handle = await startCreatePurchaseOrder(client, poCreate('acme-dyn', 'comp-line-2', 3), { taskQueue });
     const failure = await failureOf(handle.result());
@@ -33,14 +33,14 @@ it('cancels the header when line 2 of 3 is refused for good: WriteCompensated na
     expect(failure.details?.[0]).not.toHaveProperty('leftInSystem');
     // What the system holds: the header (cancelled) and line 1; line 3 was never sent.
     expect(makini.purchaseOrders.get('po_1')).toMatchObject({ status: 'cancelled', lines: [{ lineNo: 1 }] });
-    expect(makini.callsOf('addPurchaseOrderLine').map((c) => (c.args[2] as { lineNo: number }).lineNo)).toEqual([1, 2]);
+    expect(makini.callsOf('addPurchaseOrderLine').map((c) => (c.input.line as { lineNo: number }).lineNo)).toEqual([1, 2]);
   });
 });
 
 it('reports WriteCompensationFailed with leftInSystem when the cancel is refused too', async () => {
   await withStack(env(), { connections: dynamics }, async ({ client, taskQueue, makini }) => {
-    makini.when('addPurchaseOrderLine', (args) =>
-      (args[2] as { lineNo: number }).lineNo === 2 ? answers.invalid('quantity exceeds the contract') : undefined,
+    makini.when('addPurchaseOrderLine', (input) =>
+      (input.line as { lineNo: number }).lineNo === 2 ? answers.invalid('quantity exceeds the contract') : undefined,
     );
     makini.when('setPurchaseOrderStatus', () => answers.refused('the purchase order is in workflow approval'));
     const handle = await startCreatePurchaseOrder(client, poCreate('acme-dyn', 'comp-undo-fails', 2), { taskQueue });

@@ -40,7 +40,7 @@ it('a line sent again after the horizon, whose first request commits later still
     const sweptAt = makini.callsOf('listPurchaseOrderLines').at(-1)!.at;
     expect(sweptAt - resentAt).toBeGreaterThanOrEqual(HORIZON);
     // Line 1 was sent twice (the lost one and the resend), line 2 once.
-    expect(makini.callsOf('addPurchaseOrderLine').map((c) => (c.args[2] as { lineNo: number }).lineNo)).toEqual([1, 1, 2]);
+    expect(makini.callsOf('addPurchaseOrderLine').map((c) => (c.input.line as { lineNo: number }).lineNo)).toEqual([1, 1, 2]);
   });
 });
 

@@ -15,7 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { MakiniActivities } from '../../activities/index.js';
+import type { ConnectionActivities } from '../activity-contract.js';
 import {
   ConnectionControl,
   connectionEventSchema,
@@ -44,14 +44,14 @@ import {
   type ConnectionStatus,
 } from './messages.js';
 
-const { probeConnection } = proxyActivities<Pick<MakiniActivities, 'probeConnection'>>({
+const { probeConnection } = proxyActivities<Pick<ConnectionActivities, 'probeConnection'>>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 1 },
 });
 
 // Not retried by Temporal: the control schedules the next attempt itself (a durable timer), so
 // every attempt and wait is visible, and a refused refresh is not repeated.
-const { refreshConnectionToken } = proxyActivities<Pick<MakiniActivities, 'refreshConnectionToken'>>({
+const { refreshConnectionToken } = proxyActivities<Pick<ConnectionActivities, 'refreshConnectionToken'>>({
   startToCloseTimeout: '60 seconds',
   retry: { maximumAttempts: 1 },
 });
@@ -142,7 +142,7 @@ export async function connectionControl(input: ConnectionControlInput): Promise<
       showHealth();
       let result: { outcome: 'up' | 'down' | 'auth'; message: string };
       try {
-        result = await probeConnection(connectionId);
+        result = await probeConnection({ connectionId });
       } catch (err) {
         result = { outcome: 'down', message: `probe failed: ${err instanceof Error ? err.message : String(err)}` };
       }

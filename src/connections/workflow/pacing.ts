@@ -124,8 +124,7 @@ export function currentWritesPerSecond(connectionId: string): number {
 }
 
 /** Task queue and fairness of one write call (the catalog says which activities write). */
-export function pacedCallOptions(connectionId: unknown): Partial<ActivityOptions> {
-  if (typeof connectionId !== 'string') return {};
+export function pacedCallOptions(connectionId: string): Partial<ActivityOptions> {
   return {
     taskQueue: writeCallsQueueOf(workflowInfo().taskQueue),
     priority: { fairnessKey: fairnessKeyOf(connectionId), fairnessWeight: fairnessWeightFor(currentWritesPerSecond(connectionId)) },
@@ -139,8 +138,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
  * (`noteRateChange`) takes it back and it goes again after the pause at the new weight. In a
  * history from before it (no `rate` in the profile lookup), one call with Temporal's default cancellation.
  */
-export async function pacedCall<R>(connectionId: unknown, run: (options: Partial<ActivityOptions>) => Promise<R>): Promise<R> {
-  if (typeof connectionId !== 'string' || !entry(connectionId).movable) return run(pacedCallOptions(connectionId));
+export async function pacedCall<R>(connectionId: string, run: (options: Partial<ActivityOptions>) => Promise<R>): Promise<R> {
+  if (!entry(connectionId).movable) return run(pacedCallOptions(connectionId));
   for (;;) {
     const p = entry(connectionId);
     const pauseLeft = (p.pausedUntil ?? 0) - Date.now();

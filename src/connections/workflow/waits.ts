@@ -14,7 +14,7 @@ import {
   workflowInfo,
   type SignalDefinition,
 } from '@temporalio/workflow';
-import type { MakiniActivities } from '../../activities/index.js';
+import type { ConnectionActivities } from '../activity-contract.js';
 import {
   connectionControlWorkflowId,
   connectionRateChangedSignal,
@@ -65,7 +65,7 @@ export function recheckAfter(waitedMs: number): number {
 }
 
 // One attempt: a failed refresh is not retried here; the write then waits for reauthorization.
-const { refreshConnectionToken } = proxyActivities<Pick<MakiniActivities, 'refreshConnectionToken'>>({
+const { refreshConnectionToken } = proxyActivities<Pick<ConnectionActivities, 'refreshConnectionToken'>>({
   startToCloseTimeout: '60 seconds',
   retry: { maximumAttempts: 1 },
 });

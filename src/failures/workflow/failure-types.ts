@@ -71,6 +71,12 @@ export const ConnectionControlFailureType = {
   invalidInput: 'InvalidConnectionControlInput',
 } as const;
 
+/** Failure types raised by the worker before a Makini activity runs (src/activities/positional.ts). */
+export const ActivityFailureType = {
+  /** The activity's input is not its one input object (no `connectionId`, a field missing or mistyped); nothing was sent. */
+  invalidInput: 'InvalidActivityInput',
+} as const;
+
 export const CONNECTION_BLOCKS = ['reauthorization', 'connection-down', 'rate-paused', 'rate-reduced'] as const;
 export type ConnectionBlockKind = (typeof CONNECTION_BLOCKS)[number];
 

@@ -7,24 +7,8 @@ import { numericValue, type Inventory } from '../../makini/workflow/entities.js'
 import type { MakiniClient } from '../../makini/client.js';
 import { makiniErrorFrom } from '../../makini/errors.js';
 import type { MakiniResult } from '../../makini/http.js';
-import { answer, asActivity, type ActivityResult } from '../../makini/activity-result.js';
-
-/** An inventory record as the workflows need it. */
-export interface InventorySnapshot {
-  key: string;
-  quantity: number;
-  /** Moves on every write (the guard compares it); absent when the system does not report it. */
-  updatedAt?: string;
-  fields: Record<string, unknown>;
-}
-
-/** What a guarded write found and did. */
-export interface GuardedWrite {
-  /** True when the record matched `expected` and the write was sent and answered. */
-  written: boolean;
-  /** The record after the write, or as found when it no longer matched. */
-  inventory: InventorySnapshot;
-}
+import { answer, asActivity } from '../../makini/activity-result.js';
+import type { InventoryActivities, InventorySnapshot } from './activity-contract.js';
 
 /** `quantity` as a number (the schema admits numeric strings only); `fields` as the system sent them (`"50.000"`). */
 const snapshot = (inv: Inventory): InventorySnapshot => ({
@@ -35,7 +19,7 @@ const snapshot = (inv: Inventory): InventorySnapshot => ({
 });
 
 /** The inventory activities over the shared Makini client. */
-export function inventoryActivities(makini: MakiniClient) {
+export function inventoryActivities(makini: MakiniClient): InventoryActivities {
   /** Reads the record by its key, or as the single inventory of a material. */
   async function read(connectionId: string, target: InventoryTarget): Promise<{ inv: InventorySnapshot; res: MakiniResult<unknown> }> {
     if (target.inventoryKey !== undefined) {
@@ -66,7 +50,7 @@ export function inventoryActivities(makini: MakiniClient) {
   }
 
   return {
-    async readInventory(connectionId: string, target: InventoryTarget): Promise<ActivityResult<InventorySnapshot>> {
+    async readInventory({ connectionId, target }) {
       return asActivity(async () => {
         const { inv, res } = await read(connectionId, target);
         return answer(inv, res);
@@ -74,11 +58,7 @@ export function inventoryActivities(makini: MakiniClient) {
     },
 
     /** PUT absolute values (idempotent: the same PUT twice leaves the same state). */
-    async writeInventory(
-      connectionId: string,
-      target: InventoryTarget,
-      changes: Record<string, unknown>,
-    ): Promise<ActivityResult<InventorySnapshot>> {
+    async writeInventory({ connectionId, target, changes }) {
       return asActivity(async () => {
         const res = await write(connectionId, target, changes);
         return answer(snapshot(res.data.data), res);
@@ -90,12 +70,7 @@ export function inventoryActivities(makini: MakiniClient) {
      * (quantity and updatedAt); otherwise writes nothing and returns what it found. Makini has no
      * If-Match, so the window left is the few milliseconds between this GET and this PUT.
      */
-    async compareAndSetInventory(
-      connectionId: string,
-      target: InventoryTarget,
-      expected: { quantity: number; updatedAt?: string },
-      changes: Record<string, unknown>,
-    ): Promise<ActivityResult<GuardedWrite>> {
+    async compareAndSetInventory({ connectionId, target, expected, changes }) {
       return asActivity(async () => {
         const { inv, res } = await read(connectionId, target);
         if (!unchangedSince(inv, expected)) return answer({ written: false, inventory: inv }, res);

@@ -2,24 +2,13 @@
 // question: a PO and its lines), no retries of their own.
 import type { PoLineItem, PurchaseOrder } from '../../makini/workflow/entities.js';
 import type { MakiniClient, PassthroughRequest } from '../../makini/client.js';
-import { answer, asActivity, callRecord, type ActivityResult } from '../../makini/activity-result.js';
-import { normaliseStatus, type StatusEntry } from '../../profiles/workflow/status-names.js';
-import type { PassthroughDialectName } from '../../profiles/workflow/schema.js';
+import { answer, asActivity, callRecord } from '../../makini/activity-result.js';
+import { normaliseStatus } from '../../profiles/workflow/status-names.js';
+import type { PoSnapshot, PurchaseOrderActivities } from './activity-contract.js';
 import { dialectNamed } from '../../makini/passthrough/index.js';
-import type { NativePo, NativePoInput, PassthroughDialect } from '../../makini/passthrough/dialect.js';
+import type { NativePo, PassthroughDialect } from '../../makini/passthrough/dialect.js';
 import { innerFailure, unreadableAnswer } from '../../makini/passthrough/judge.js';
 import type { CallMeta } from '../../makini/http.js';
-
-/** A PO as the workflows need it: key, status, reference and lines. */
-export interface PoSnapshot {
-  key: string;
-  /** The record's status text, normalised (`cancelled`); compare statuses with status-names.ts. */
-  status: string;
-  statusKey?: string;
-  reference?: string;
-  fields: Record<string, unknown>;
-  lines: { key: string; lineNo?: number }[];
-}
 
 function snapshot(po: PurchaseOrder, referenceField: string, lines?: PoLineItem[]): PoSnapshot {
   const ref = po[referenceField];
@@ -50,17 +39,14 @@ async function lookUpNative(makini: MakiniClient, connectionId: string, dialect:
   );
 }
 
-/** How a reference is looked up: a `*Key` field by the record's key, a code field by its code. */
-export type ReferenceBy = 'key' | 'code';
-
 /** The purchase-order activities over a Makini client. */
-export function purchaseOrderActivities(makini: MakiniClient) {
+export function purchaseOrderActivities(makini: MakiniClient): PurchaseOrderActivities {
   return {
     /**
      * Whether a vendor exists in the target: a `*Key` field by the vendor's own endpoint (a key is
      * Makini's opaque id, never a code), a code field by `filter[code]` compared exactly.
      */
-    async vendorExists(connectionId: string, value: string, by: ReferenceBy = 'key'): Promise<ActivityResult<boolean>> {
+    async vendorExists({ connectionId, value, by = 'key' }) {
       return asActivity(async () => {
         if (by === 'key') {
           const res = await makini.getVendor(connectionId, value);
@@ -75,11 +61,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
     },
 
     /** Finds the PO an earlier attempt created, by the reference field holding the idempotency key. */
-    async findPurchaseOrderByReference(
-      connectionId: string,
-      referenceField: string,
-      reference: string,
-    ): Promise<ActivityResult<PoSnapshot | null>> {
+    async findPurchaseOrderByReference({ connectionId, referenceField, reference }) {
       return asActivity(async () => {
         // Every page, compared exactly: a system's filter may match loosely ("po-1" finding "po-10").
         const res = await makini.findPurchaseOrders(connectionId, { [referenceField]: reference });
@@ -91,11 +73,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
     },
 
     /** Every PO whose reference field holds `reference`, compared exactly (the late-duplicate sweep). */
-    async listPurchaseOrdersByReference(
-      connectionId: string,
-      referenceField: string,
-      reference: string,
-    ): Promise<ActivityResult<{ key: string; status: string }[]>> {
+    async listPurchaseOrdersByReference({ connectionId, referenceField, reference }) {
       return asActivity(async () => {
         const res = await makini.findPurchaseOrders(connectionId, { [referenceField]: reference });
         const hits = res.data.data.filter((po) => po[referenceField] === reference);
@@ -106,7 +84,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
       });
     },
 
-    async getPurchaseOrder(connectionId: string, key: string, referenceField: string): Promise<ActivityResult<PoSnapshot>> {
+    async getPurchaseOrder({ connectionId, key, referenceField }) {
       return asActivity(async () => {
         const res = await makini.getPurchaseOrder(connectionId, key);
         const lines = res.data.data.lineItems ? undefined : await makini.listPurchaseOrderLines(connectionId, key);
@@ -115,22 +93,14 @@ export function purchaseOrderActivities(makini: MakiniClient) {
     },
 
     /** POST a PO (with `lineItems` where the system takes lines with the header). */
-    async createPurchaseOrder(
-      connectionId: string,
-      body: Record<string, unknown>,
-      referenceField: string,
-    ): Promise<ActivityResult<PoSnapshot>> {
+    async createPurchaseOrder({ connectionId, body, referenceField }) {
       return asActivity(async () => {
         const res = await makini.createPurchaseOrder(connectionId, body);
         return answer(snapshot(res.data.data, referenceField), res);
       });
     },
 
-    async addPurchaseOrderLine(
-      connectionId: string,
-      purchaseOrderKey: string,
-      line: Record<string, unknown>,
-    ): Promise<ActivityResult<{ key: string; lineNo?: number }>> {
+    async addPurchaseOrderLine({ connectionId, purchaseOrderKey, line }) {
       return asActivity(async () => {
         const res = await makini.addPurchaseOrderLine(connectionId, purchaseOrderKey, line);
         const l = res.data.data;
@@ -138,10 +108,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
       });
     },
 
-    async listPurchaseOrderLines(
-      connectionId: string,
-      purchaseOrderKey: string,
-    ): Promise<ActivityResult<{ key: string; lineNo?: number }[]>> {
+    async listPurchaseOrderLines({ connectionId, purchaseOrderKey }) {
       return asActivity(async () => {
         const res = await makini.listPurchaseOrderLines(connectionId, purchaseOrderKey);
         return answer(
@@ -151,12 +118,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
       });
     },
 
-    async updatePurchaseOrder(
-      connectionId: string,
-      key: string,
-      changes: Record<string, unknown>,
-      referenceField: string,
-    ): Promise<ActivityResult<PoSnapshot>> {
+    async updatePurchaseOrder({ connectionId, key, changes, referenceField }) {
       return asActivity(async () => {
         const res = await makini.updatePurchaseOrder(connectionId, key, changes);
         return answer(snapshot(res.data.data, referenceField), res);
@@ -169,11 +131,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
      * outcome model (judge.ts). Where the answer carries no record (NetSuite's 204), it is read back
      * by its reference in the same activity: a 2xx without a record to show may have landed.
      */
-    async createPurchaseOrderPassthrough(
-      connectionId: string,
-      dialectName: PassthroughDialectName,
-      input: NativePoInput,
-    ): Promise<ActivityResult<PoSnapshot>> {
+    async createPurchaseOrderPassthrough({ connectionId, dialect: dialectName, purchaseOrder: input }) {
       return asActivity(async () => {
         const dialect = dialectNamed(dialectName);
         const metas: CallMeta[] = [];
@@ -203,11 +161,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
     },
 
     /** The PO carrying `reference` in the native system (its lines included), or null. */
-    async findPurchaseOrderPassthrough(
-      connectionId: string,
-      dialectName: PassthroughDialectName,
-      reference: string,
-    ): Promise<ActivityResult<PoSnapshot | null>> {
+    async findPurchaseOrderPassthrough({ connectionId, dialect: dialectName, reference }) {
       return asActivity(async () => {
         const { found, meta } = await lookUpNative(makini, connectionId, dialectNamed(dialectName), reference);
         const po = found[0];
@@ -216,11 +170,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
     },
 
     /** Every PO carrying `reference` in the native system (the late-duplicate sweep of a dialect that does not deduplicate). */
-    async listPurchaseOrdersPassthrough(
-      connectionId: string,
-      dialectName: PassthroughDialectName,
-      reference: string,
-    ): Promise<ActivityResult<{ key: string; status: string }[]>> {
+    async listPurchaseOrdersPassthrough({ connectionId, dialect: dialectName, reference }) {
       return asActivity(async () => {
         const { found, meta } = await lookUpNative(makini, connectionId, dialectNamed(dialectName), reference);
         return { value: found.map((po) => ({ key: po.key, status: normaliseStatus(po.status) })), call: callRecord(meta) };
@@ -228,7 +178,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
     },
 
     /** The statuses purchase orders of this connection can have: key, code and name of each. */
-    async listPurchaseOrderStatuses(connectionId: string): Promise<ActivityResult<StatusEntry[]>> {
+    async listPurchaseOrderStatuses({ connectionId }) {
       return asActivity(async () => {
         const res = await makini.listStatuses(connectionId, 'purchase-orders');
         return answer(
@@ -238,12 +188,7 @@ export function purchaseOrderActivities(makini: MakiniClient) {
       });
     },
 
-    async setPurchaseOrderStatus(
-      connectionId: string,
-      key: string,
-      status: string,
-      referenceField: string,
-    ): Promise<ActivityResult<PoSnapshot>> {
+    async setPurchaseOrderStatus({ connectionId, key, status, referenceField }) {
       return asActivity(async () => {
         const res = await makini.setPurchaseOrderStatus(connectionId, key, status);
         return answer(snapshot(res.data.data, referenceField), res);

@@ -4,34 +4,8 @@ import { normaliseStatus } from '../../profiles/workflow/status-names.js';
 import type { ReferenceCarrier } from './workflow/contract.js';
 import { carriesReference } from './workflow/reference.js';
 import type { MakiniClient } from '../../makini/client.js';
-import { answer, asActivity, type ActivityResult } from '../../makini/activity-result.js';
-
-/** A work order as the workflows need it: key, normalised status and every field read. */
-export interface WoSnapshot {
-  key: string;
-  /** Normalised status name (`in-progress`), the name state rules use. */
-  status: string;
-  statusKey?: string;
-  fields: Record<string, unknown>;
-}
-
-/** A material planned on a work order. */
-export interface WoMaterialSnapshot {
-  key?: string;
-  materialKey: string;
-  requiredQuantity?: number;
-  usedQuantity?: number;
-  storeroomKey?: string;
-}
-
-/** A status of the connection's work orders (GET /statuses/work-orders). */
-export interface WoStatusOption {
-  key: string;
-  /** Normalised `code` (else `name`): what runs recorded before the one status comparison compared. */
-  status: string;
-  code?: string;
-  name?: string;
-}
+import { answer, asActivity } from '../../makini/activity-result.js';
+import type { WoMaterialSnapshot, WoSnapshot, WorkOrderActivities } from './activity-contract.js';
 
 function woSnapshot(wo: WorkOrder): WoSnapshot {
   return { key: wo.key, status: normaliseStatus(wo.status ?? wo.statusKey ?? 'unknown'), statusKey: wo.statusKey ?? undefined, fields: wo };
@@ -48,7 +22,7 @@ function materialSnapshot(m: WorkOrderMaterial): WoMaterialSnapshot {
 }
 
 /** The work-order activities over the shared Makini client. */
-export function workOrderActivities(makini: MakiniClient) {
+export function workOrderActivities(makini: MakiniClient): WorkOrderActivities {
   /** Every work order carrying the idempotency key, by the carrier's filter, compared exactly. */
   const carrying = async (connectionId: string, carrier: ReferenceCarrier, idempotencyKey: string) => {
     if (carrier.mode === 'none') throw new Error('this system carries no reference (the workflow must not look up)');
@@ -60,11 +34,7 @@ export function workOrderActivities(makini: MakiniClient) {
   };
   return {
     /** The work order an earlier attempt created with this idempotency key, if any. */
-    async findWorkOrderByReference(
-      connectionId: string,
-      carrier: ReferenceCarrier,
-      idempotencyKey: string,
-    ): Promise<ActivityResult<WoSnapshot | null>> {
+    async findWorkOrderByReference({ connectionId, carrier, idempotencyKey }) {
       return asActivity(async () => {
         const { res, hits } = await carrying(connectionId, carrier, idempotencyKey);
         const hit = hits[0];
@@ -73,11 +43,7 @@ export function workOrderActivities(makini: MakiniClient) {
     },
 
     /** Every work order carrying the idempotency key (the late-duplicate sweep). */
-    async listWorkOrdersByReference(
-      connectionId: string,
-      carrier: ReferenceCarrier,
-      idempotencyKey: string,
-    ): Promise<ActivityResult<{ key: string; status: string }[]>> {
+    async listWorkOrdersByReference({ connectionId, carrier, idempotencyKey }) {
       return asActivity(async () => {
         const { res, hits } = await carrying(connectionId, carrier, idempotencyKey);
         return answer(
@@ -87,21 +53,21 @@ export function workOrderActivities(makini: MakiniClient) {
       });
     },
 
-    async getWorkOrder(connectionId: string, key: string): Promise<ActivityResult<WoSnapshot>> {
+    async getWorkOrder({ connectionId, key }) {
       return asActivity(async () => {
         const res = await makini.getWorkOrder(connectionId, key);
         return answer(woSnapshot(res.data.data), res);
       });
     },
 
-    async createWorkOrder(connectionId: string, body: Record<string, unknown>): Promise<ActivityResult<WoSnapshot>> {
+    async createWorkOrder({ connectionId, body }) {
       return asActivity(async () => {
         const res = await makini.createWorkOrder(connectionId, body);
         return answer(woSnapshot(res.data.data), res);
       });
     },
 
-    async updateWorkOrder(connectionId: string, key: string, changes: Record<string, unknown>): Promise<ActivityResult<WoSnapshot>> {
+    async updateWorkOrder({ connectionId, key, changes }) {
       return asActivity(async () => {
         const res = await makini.updateWorkOrder(connectionId, key, changes);
         return answer(woSnapshot(res.data.data), res);
@@ -109,7 +75,7 @@ export function workOrderActivities(makini: MakiniClient) {
     },
 
     /** The statuses work orders of this connection can have, with their keys. */
-    async listWorkOrderStatuses(connectionId: string): Promise<ActivityResult<WoStatusOption[]>> {
+    async listWorkOrderStatuses({ connectionId }) {
       return asActivity(async () => {
         const res = await makini.listStatuses(connectionId, 'work-orders');
         return answer(
@@ -124,25 +90,21 @@ export function workOrderActivities(makini: MakiniClient) {
       });
     },
 
-    async setWorkOrderStatus(connectionId: string, key: string, statusKey: string): Promise<ActivityResult<WoSnapshot>> {
+    async setWorkOrderStatus({ connectionId, key, statusKey }) {
       return asActivity(async () => {
         const res = await makini.setWorkOrderStatus(connectionId, key, statusKey);
         return answer(woSnapshot(res.data.data), res);
       });
     },
 
-    async listWorkOrderMaterials(connectionId: string, key: string): Promise<ActivityResult<WoMaterialSnapshot[]>> {
+    async listWorkOrderMaterials({ connectionId, key }) {
       return asActivity(async () => {
         const res = await makini.listWorkOrderMaterials(connectionId, key);
         return answer(res.data.data.map(materialSnapshot), res);
       });
     },
 
-    async addWorkOrderMaterial(
-      connectionId: string,
-      key: string,
-      material: Record<string, unknown>,
-    ): Promise<ActivityResult<WoMaterialSnapshot>> {
+    async addWorkOrderMaterial({ connectionId, key, material }) {
       return asActivity(async () => {
         const res = await makini.addWorkOrderMaterial(connectionId, key, material);
         return answer(materialSnapshot(res.data.data), res);

@@ -2,13 +2,14 @@
 // workflow id is built, which schema its input has, how it is summarised in the UI, which of its
 // Makini activities write (and so are paced per connection), and whether a key may run twice.
 // Workflow ids, bulk planning, re-runs and the paced list derive from it. Adding a write type takes:
-// one entry here; one folder under src/writes/ (contract, workflows, activities, start helper); and
-// one line in each entry point: its workflow exported from src/workflows/index.ts, its activities
-// spread in src/activities/index.ts, its folder's contract and start re-exported from
+// one entry here; one folder under src/writes/ (contract, workflows, activities and their
+// activity-contract.ts, start helper); and one line in each entry point: its workflow exported from
+// src/workflows/index.ts, its activities spread in src/activities/index.ts (their contract in
+// StepActivities of engine/makini-calls.ts, their inputs in src/activities/positional.ts), its folder's contract and start re-exported from
 // src/client/index.ts, its contract listed in src/workflows/shared-modules.ts.
 // test/unit/catalog.test.ts names whatever an entry lacks.
 import type { z } from 'zod';
-import type { MakiniActivities } from '../../activities/index.js';
+import type { StepActivity } from './engine/makini-calls.js';
 import { adjustInventoryInputSchema, updateInventoryInputSchema } from '../inventory/workflow/contract.js';
 import {
   cancelPurchaseOrderInputSchema,
@@ -34,7 +35,7 @@ export interface WriteTypeEntry<S extends z.ZodType = z.ZodType> {
   /** The execution's static summary in the UI: ids and counts only (nothing confidential). */
   summary: (input: z.infer<S>) => string;
   /** Its Makini activities that write to the target system: paced per connection. */
-  pacedActivities: readonly (keyof MakiniActivities)[];
+  pacedActivities: readonly StepActivity[];
   /** A failed run may have applied the write: the same key never runs again (`adjustInventory`). */
   sameKeyRunsOnce?: boolean;
 }

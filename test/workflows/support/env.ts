@@ -18,6 +18,7 @@ import { writeCallsQueueOf } from '../../../src/connections/workflow/gate-policy
 import { runAlongside } from '../../../src/connections/write-calls-worker.js';
 import type { MakiniClient } from '../../../src/makini/client.js';
 import { makiniCallInterceptors } from '../../../src/makini/call-metrics.js';
+import { oneInputInterceptors } from '../../../src/activities/positional.js';
 import { ALL_SEARCH_ATTRIBUTES } from '../../../src/observability/workflow/search-attributes.js';
 import { profileActivities } from '../../../src/profiles/activities.js';
 import { loadBuiltinProfiles } from '../../../src/profiles/load-profiles.js';
@@ -170,6 +171,8 @@ export async function withStack<T>(env: TestWorkflowEnvironment, opts: StackOpti
   const interceptors = {
     activity: [
       serverClockInterceptor(env),
+      // As src/composition/compose.ts: the one input object before the two that read the connection.
+      oneInputInterceptors(),
       makiniCallInterceptors(connections),
       connectionGateInterceptors({ client, connectionIds: byId.keys(), policy: opts.connectionPolicy }),
     ],

@@ -8,8 +8,9 @@ import { asActivity } from '../../../src/makini/activity-result.js';
 import { classifyHttpFailure, classifyNetworkFailure } from '../../../src/makini/classify-failure.js';
 import { MakiniErrorCode } from '../../../src/makini/workflow/contract.js';
 import { MakiniError } from '../../../src/makini/errors.js';
-import type { MakiniActivities, PoSnapshot } from '../../../src/activities/index.js';
-import type { ProbeResult } from '../../../src/connections/probe.js';
+import type { MakiniActivities } from '../../../src/activities/index.js';
+import type { PoSnapshot } from '../../../src/writes/purchase-orders/activity-contract.js';
+import type { ProbeResult } from '../../../src/connections/activity-contract.js';
 
 /**
  * What Makini answers instead of a success: an HTTP error, or no answer at all. `commitsAfterMs`:
@@ -76,7 +77,8 @@ const REQUESTS: Record<FakeName, [string, string]> = {
 /** One call as the fake saw it: when (test server time), what, and what it answered. */
 export interface FakeCall {
   name: FakeName;
-  args: unknown[];
+  /** The activity's one input object, as the workflow sent it. */
+  input: Record<string, unknown>;
   /** The test server's (skipped) time of the call, epoch ms. */
   at: number;
   /** `ok`, or the status / no-answer reason it failed with. */
@@ -84,7 +86,7 @@ export interface FakeCall {
 }
 
 /** Decides a call's answer: undefined lets the in-memory system answer. */
-type Rule = (args: unknown[], callNo: number) => FakeAnswer | undefined;
+type Rule = (input: Record<string, unknown>, callNo: number) => FakeAnswer | undefined;
 
 interface Po {
   key: string;
@@ -110,7 +112,7 @@ export class FakeMakini {
   /** The next calls of `name` get these answers, in order; later ones answer normally. */
   failNext(name: FakeName, ...scripted: FakeAnswer[]): this {
     const before = this.counts.get(name) ?? 0;
-    return this.when(name, (_args, n) => scripted[n - 1 - before]);
+    return this.when(name, (_input, n) => scripted[n - 1 - before]);
   }
 
   /** Every call of `name` for which `rule` returns an answer gets it. */
@@ -145,16 +147,17 @@ export class FakeMakini {
     return [...this.purchaseOrders.values()].filter((p) => p.committedAt <= at);
   }
 
-  private async call<T>(name: FakeName, args: unknown[], body: (at: number) => T): Promise<ActivityResult<T>> {
+  private async call<T>(name: FakeName, input: object, body: (at: number) => T): Promise<ActivityResult<T>> {
     const n = (this.counts.get(name) ?? 0) + 1;
     this.counts.set(name, n);
     const at = await this.now();
+    const args = { ...input } as Record<string, unknown>;
     const scripted = (this.rules.get(name) ?? []).map((r) => r(args, n)).find((a) => a !== undefined);
     const [method, path] = REQUESTS[name];
     const requestId = `req_${++this.seq}`;
     return asActivity(async () => {
       if (scripted) {
-        this.calls.push({ name, args, at, answer: 'status' in scripted ? String(scripted.status) : scripted.noAnswer });
+        this.calls.push({ name, input: args, at, answer: 'status' in scripted ? String(scripted.status) : scripted.noAnswer });
         if ('commitsAfterMs' in scripted && scripted.commitsAfterMs !== undefined) body(at + scripted.commitsAfterMs);
         throw new MakiniError(
           'status' in scripted
@@ -163,7 +166,7 @@ export class FakeMakini {
         );
       }
       const value = body(at);
-      this.calls.push({ name, args, at, answer: 'ok' });
+      this.calls.push({ name, input: args, at, answer: 'ok' });
       return { value, call: { requestIds: [requestId], processingTimeMs: 3, status: method === 'POST' ? 201 : 200 } };
     });
   }
@@ -188,65 +191,68 @@ export class FakeMakini {
     };
   }
 
-  /** The activities, under their production names (the type checks each signature). */
+  /** The activities, under their production names, each taking its one input object (the type checks each signature). */
   activities(): Pick<MakiniActivities, FakeName> {
     return {
-      vendorExists: (connectionId, value, by) => this.call('vendorExists', [connectionId, value, by], () => true),
-      findPurchaseOrderByReference: (connectionId, ref, reference) =>
-        this.call('findPurchaseOrderByReference', [connectionId, ref, reference], (at) => {
+      vendorExists: (input) => this.call('vendorExists', input, () => true),
+      findPurchaseOrderByReference: (input) =>
+        this.call('findPurchaseOrderByReference', input, (at) => {
+          const { referenceField: ref, reference } = input;
           const po = this.visible(at).find((p) => p.fields[ref] === reference);
           return po ? this.snapshot(po, ref) : null;
         }),
-      listPurchaseOrdersByReference: (connectionId, ref, reference) =>
-        this.call('listPurchaseOrdersByReference', [connectionId, ref, reference], (at) =>
+      listPurchaseOrdersByReference: (input) =>
+        this.call('listPurchaseOrdersByReference', input, (at) =>
           this.visible(at)
-            .filter((p) => p.fields[ref] === reference)
+            .filter((p) => p.fields[input.referenceField] === input.reference)
             .map((p) => ({ key: p.key, status: p.status })),
         ),
-      getPurchaseOrder: (connectionId, key, ref) =>
-        this.call('getPurchaseOrder', [connectionId, key, ref], (at) => this.snapshot(this.po(key, at), ref)),
+      getPurchaseOrder: (input) =>
+        this.call('getPurchaseOrder', input, (at) => this.snapshot(this.po(input.key, at), input.referenceField)),
       // `at`: when the system commits it (the call's time, or later for a late commit).
-      createPurchaseOrder: (connectionId, body, ref) =>
-        this.call('createPurchaseOrder', [connectionId, body, ref], (at) => {
-          const { lineItems, ...fields } = body as { lineItems?: { lineNo: number }[] };
+      createPurchaseOrder: (input) =>
+        this.call('createPurchaseOrder', input, (at) => {
+          const ref = input.referenceField;
+          const { lineItems, ...fields } = input.body as { lineItems?: { lineNo: number }[] };
           const key = `po_${this.purchaseOrders.size + 1}`;
           const po: Po = { key, committedAt: at, status: 'open', fields, lines: [] };
           for (const l of lineItems ?? []) po.lines.push({ key: `${key}_line_${l.lineNo}`, lineNo: l.lineNo });
           this.purchaseOrders.set(key, po);
           return this.snapshot(po, ref);
         }),
-      addPurchaseOrderLine: (connectionId, key, line) =>
-        this.call('addPurchaseOrderLine', [connectionId, key, line], () => {
+      addPurchaseOrderLine: (input) =>
+        this.call('addPurchaseOrderLine', input, () => {
+          const { purchaseOrderKey: key, line } = input;
           const po = this.po(key);
           const added = { key: `${key}_line_${String(line.lineNo)}`, lineNo: Number(line.lineNo) };
           po.lines.push(added);
           return added;
         }),
-      listPurchaseOrderLines: (connectionId, key) =>
-        this.call('listPurchaseOrderLines', [connectionId, key], () => this.po(key).lines.map((l) => ({ ...l }))),
-      updatePurchaseOrder: (connectionId, key, changes, ref) =>
-        this.call('updatePurchaseOrder', [connectionId, key, changes, ref], () => {
-          const po = this.po(key);
-          Object.assign(po.fields, changes);
-          return this.snapshot(po, ref);
+      listPurchaseOrderLines: (input) =>
+        this.call('listPurchaseOrderLines', input, () => this.po(input.purchaseOrderKey).lines.map((l) => ({ ...l }))),
+      updatePurchaseOrder: (input) =>
+        this.call('updatePurchaseOrder', input, () => {
+          const po = this.po(input.key);
+          Object.assign(po.fields, input.changes);
+          return this.snapshot(po, input.referenceField);
         }),
-      setPurchaseOrderStatus: (connectionId, key, status, ref) =>
-        this.call('setPurchaseOrderStatus', [connectionId, key, status, ref], () => {
-          const po = this.po(key);
-          po.status = status;
-          return this.snapshot(po, ref);
+      setPurchaseOrderStatus: (input) =>
+        this.call('setPurchaseOrderStatus', input, () => {
+          const po = this.po(input.key);
+          po.status = input.status;
+          return this.snapshot(po, input.referenceField);
         }),
       // The connection's purchase-order statuses (key, code and name alike here: the status a PO holds).
-      listPurchaseOrderStatuses: (connectionId) =>
-        this.call('listPurchaseOrderStatuses', [connectionId], () =>
+      listPurchaseOrderStatuses: (input) =>
+        this.call('listPurchaseOrderStatuses', input, () =>
           ['open', 'approved', 'cancelled', 'closed'].map((s) => ({ key: s, code: s, name: s })),
         ),
       // The probe never throws for an answer (src/connections/probe.ts): up, down or auth.
-      probeConnection: async (connectionId) => {
+      probeConnection: async (input) => {
         const n = (this.counts.get('probeConnection') ?? 0) + 1;
         this.counts.set('probeConnection', n);
         const outcome = this.probe(n);
-        this.calls.push({ name: 'probeConnection', args: [connectionId], at: await this.now(), answer: outcome });
+        this.calls.push({ name: 'probeConnection', input: { ...input }, at: await this.now(), answer: outcome });
         return { outcome, message: `probe ${n}: ${outcome}` };
       },
     };

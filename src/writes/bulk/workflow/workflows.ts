@@ -110,7 +110,7 @@ async function runItem(p: Extract<Plan, { start: unknown }>, taskQueue: string |
     return { ...base, outcome: 'succeeded', value: withoutSteps(await child.result()) };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { ...base, ...(await awaitWriteResult(s.workflowId)) };
+      return { ...base, ...(await awaitWriteResult({ workflowId: s.workflowId })) };
     }
     if (err instanceof ChildWorkflowFailure) {
       const cause = err.cause;

@@ -2,7 +2,7 @@
 // Workflow type names are the public API: updateInventory, adjustInventory.
 // How the adjustment stays exactly-once: docs/inventory-exactly-once.md.
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import type { GuardedWrite, InventorySnapshot } from '../../../activities/index.js';
+import type { GuardedWrite, InventorySnapshot } from '../activity-contract.js';
 import { WriteFailureType, type Violation } from '../../../failures/workflow/failure-types.js';
 import { judgeGuardedWrite, judgeLostAnswer } from './adjustment.js';
 import {
@@ -17,15 +17,7 @@ import {
 import { checkWrite } from '../../../profiles/workflow/check-write.js';
 import { differingFields, pendingChanges } from '../../workflow/engine/field-values.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../../workflow/engine/step-runner.js';
-import {
-  beginWrite,
-  budgetOf,
-  callMakini,
-  looseValues,
-  parseInput,
-  recordingOutcome,
-  refuse,
-} from '../../workflow/engine/write-context.js';
+import { beginWrite, budgetOf, looseValues, parseInput, recordingOutcome, refuse } from '../../workflow/engine/write-context.js';
 import { stepsQuery } from '../../workflow/messages.js';
 
 /** Rules the inventory workflows add to the profile's. */
@@ -43,7 +35,7 @@ const describeTarget = (t: InventoryTarget) =>
   t.inventoryKey !== undefined ? `inventory ${t.inventoryKey}` : `inventory of material ${t.materialKey}`;
 
 function readInventory(runner: StepRunner, connectionId: string, target: InventoryTarget, name: string): Promise<InventorySnapshot> {
-  return runner.run(name, (s) => callMakini('readInventory', s, [connectionId, target]), { summary: `GET ${describeTarget(target)}` });
+  return runner.run(name, 'readInventory', { connectionId, target }, { summary: `GET ${describeTarget(target)}` });
 }
 
 /** Sets inventory fields to absolute values; an answer that may have landed is checked by a read before any repeat. */
@@ -69,11 +61,16 @@ export async function updateInventory(rawInput: UpdateInventoryInput): Promise<U
       const now = await readInventory(runner, connectionId, target, 'look up update');
       return differingFields(now.fields, pending, looseValues).length === 0 ? now : undefined;
     };
-    await runner.run('update inventory', (s) => callMakini('writeInventory', s, [connectionId, target, pending]), {
-      summary: `PUT ${changedFields.join(', ')} on ${describeTarget(target)}`,
-      checkLanded: updated,
-      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
-    });
+    await runner.run(
+      'update inventory',
+      'writeInventory',
+      { connectionId, target, changes: pending },
+      {
+        summary: `PUT ${changedFields.join(', ')} on ${describeTarget(target)}`,
+        checkLanded: updated,
+        checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+      },
+    );
     const after = await readInventory(runner, connectionId, target, 'read back');
     const wrong = differingFields(after.fields, pending, looseValues);
     if (wrong.length) {
@@ -142,13 +139,8 @@ export async function adjustInventory(rawInput: AdjustInventoryInput): Promise<A
       };
       const res = await runner.run(
         `write quantity ${quantity} if unchanged${suffix}`,
-        (s) =>
-          callMakini('compareAndSetInventory', s, [
-            connectionId,
-            target,
-            { quantity: base.quantity, updatedAt: base.updatedAt },
-            { quantity },
-          ]),
+        'compareAndSetInventory',
+        { connectionId, target, expected: { quantity: base.quantity, updatedAt: base.updatedAt }, changes: { quantity } },
         { summary: `PUT quantity ${base.quantity} → ${quantity} on ${base.key} if still ${base.quantity}`, checkLanded: landed },
       );
 

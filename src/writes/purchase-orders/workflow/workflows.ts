@@ -1,7 +1,7 @@
 // Purchase orders as durable writes: create (one transaction, exactly once), update, cancel.
 // Workflow type names are the public API: createPurchaseOrder, updatePurchaseOrder, cancelPurchaseOrder.
 import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
-import type { PoSnapshot } from '../../../activities/index.js';
+import type { PoSnapshot } from '../activity-contract.js';
 import { WriteFailureType, type Violation } from '../../../failures/workflow/failure-types.js';
 import { checkWrite } from '../../../profiles/workflow/check-write.js';
 import { mapCustomFields } from '../../../profiles/workflow/custom-fields.js';
@@ -34,15 +34,7 @@ import {
 } from './contract.js';
 import { Compensations } from '../../workflow/engine/compensation.js';
 import { differingFields, pendingChanges } from '../../workflow/engine/field-values.js';
-import {
-  beginWrite,
-  budgetOf,
-  callMakini,
-  looseValues,
-  parseInput,
-  recordingOutcome,
-  refuse,
-} from '../../workflow/engine/write-context.js';
+import { beginWrite, budgetOf, looseValues, parseInput, recordingOutcome, refuse } from '../../workflow/engine/write-context.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../../workflow/engine/step-runner.js';
 import { VerdictGate } from '../../workflow/engine/verdict-gate.js';
 import { sweepLateChildDuplicates, sweepLateDuplicates, type AddedChild } from '../../workflow/engine/late-duplicates.js';
@@ -60,9 +52,14 @@ const NO_LINE_UNDO = 'Makini publishes no DELETE, and a purchase-order line has 
 export const REFERENCE_KEPT_PATCH = 'po-reference-kept';
 
 function listPoStatuses(runner: StepRunner, connectionId: string) {
-  return runner.run('list purchase-order statuses', (s) => callMakini('listPurchaseOrderStatuses', s, [connectionId]), {
-    summary: 'GET purchase-order statuses',
-  });
+  return runner.run(
+    'list purchase-order statuses',
+    'listPurchaseOrderStatuses',
+    { connectionId },
+    {
+      summary: 'GET purchase-order statuses',
+    },
+  );
 }
 
 /**
@@ -103,9 +100,14 @@ async function checkReferences(runner: StepRunner, connectionId: string, profile
     if (typeof value !== 'string' || !value) continue;
     // A key is Makini's opaque id (never a code): looked up by the record's own endpoint.
     const by = m.field.endsWith('Key') ? 'key' : 'code';
-    references[m.field] = await runner.run(`check ${m.field} exists`, (s) => callMakini('vendorExists', s, [connectionId, value, by]), {
-      summary: `look up ${m.lookup} ${by} ${value}`,
-    });
+    references[m.field] = await runner.run(
+      `check ${m.field} exists`,
+      'vendorExists',
+      { connectionId, value, by },
+      {
+        summary: `look up ${m.lookup} ${by} ${value}`,
+      },
+    );
   }
   return references;
 }
@@ -161,18 +163,19 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
       verdict.accept(system);
 
       const find = async (): Promise<PoSnapshot | undefined> =>
-        (await runner.run(
-          'look up by idempotency key',
-          (s) =>
-            dialect
-              ? callMakini('findPurchaseOrderPassthrough', s, [connectionId, dialect, idempotencyKey])
-              : callMakini('findPurchaseOrderByReference', s, [connectionId, ref, idempotencyKey]),
-          {
-            summary: dialect
-              ? `find purchase order ${idempotencyKey} (${transportLabel(transport)})`
-              : `find purchase order ${ref}=${idempotencyKey}`,
-          },
-        )) ?? undefined;
+        (dialect
+          ? await runner.run(
+              'look up by idempotency key',
+              'findPurchaseOrderPassthrough',
+              { connectionId, dialect, reference: idempotencyKey },
+              { summary: `find purchase order ${idempotencyKey} (${transportLabel(transport)})` },
+            )
+          : await runner.run(
+              'look up by idempotency key',
+              'findPurchaseOrderByReference',
+              { connectionId, referenceField: ref, reference: idempotencyKey },
+              { summary: `find purchase order ${ref}=${idempotencyKey}` },
+            )) ?? undefined;
 
       // An earlier run (failed or reset) may have created it already.
       const earlier = await find();
@@ -198,7 +201,8 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
           earlier ??
           (await runner.run(
             CREATE_NATIVE_STEP(lines.length, transportLabel(transport)),
-            (s) => callMakini('createPurchaseOrderPassthrough', s, [connectionId, dialect, native]),
+            'createPurchaseOrderPassthrough',
+            { connectionId, dialect, purchaseOrder: native },
             {
               summary: `POST /api/passthrough (${dialect}): purchase order with ${lines.length} lines in one native request`,
               checkLanded: find,
@@ -210,7 +214,8 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
           earlier ??
           (await runner.run(
             CREATE_WITH_LINES_STEP(lines.length),
-            (s) => callMakini('createPurchaseOrder', s, [connectionId, { ...body, lineItems: lines }, ref]),
+            'createPurchaseOrder',
+            { connectionId, body: { ...body, lineItems: lines }, referenceField: ref },
             { summary: `POST purchase order with ${lines.length} lines in one request`, checkLanded: find, createsRecord: true },
           ));
       } else {
@@ -240,7 +245,8 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
             (
               await runner.run(
                 'look for late duplicate lines',
-                (s) => callMakini('listPurchaseOrderLines', s, [connectionId, created.key]),
+                'listPurchaseOrderLines',
+                { connectionId, purchaseOrderKey: created.key },
                 {
                   summary: `GET lines of ${created.key}`,
                 },
@@ -252,9 +258,14 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
 
       const final = dialect
         ? await readBackNative(runner, connectionId, dialect, idempotencyKey, po.key)
-        : await runner.run('read back', (s) => callMakini('getPurchaseOrder', s, [connectionId, po.key, ref]), {
-            summary: `GET purchase order ${po.key}`,
-          });
+        : await runner.run(
+            'read back',
+            'getPurchaseOrder',
+            { connectionId, key: po.key, referenceField: ref },
+            {
+              summary: `GET purchase order ${po.key}`,
+            },
+          );
       // The system dropped or rewrote the reference: no later run could find this PO, so stop here
       // instead of leaving the next retry blind. (Histories from before this check replay without it.)
       if (final.reference !== idempotencyKey && patched(REFERENCE_KEPT_PATCH)) {
@@ -294,18 +305,19 @@ export async function createPurchaseOrder(rawInput: CreatePurchaseOrderInput): P
               kept: final.key,
               reference: `${ref}=${idempotencyKey}`,
               list: () =>
-                runner.run(
-                  'look for late duplicates',
-                  (s) =>
-                    dialect
-                      ? callMakini('listPurchaseOrdersPassthrough', s, [connectionId, dialect, idempotencyKey])
-                      : callMakini('listPurchaseOrdersByReference', s, [connectionId, ref, idempotencyKey]),
-                  {
-                    summary: dialect
-                      ? `list purchase orders ${idempotencyKey} (${transportLabel(transport)})`
-                      : `list purchase orders ${ref}=${idempotencyKey}`,
-                  },
-                ),
+                dialect
+                  ? runner.run(
+                      'look for late duplicates',
+                      'listPurchaseOrdersPassthrough',
+                      { connectionId, dialect, reference: idempotencyKey },
+                      { summary: `list purchase orders ${idempotencyKey} (${transportLabel(transport)})` },
+                    )
+                  : runner.run(
+                      'look for late duplicates',
+                      'listPurchaseOrdersByReference',
+                      { connectionId, referenceField: ref, reference: idempotencyKey },
+                      { summary: `list purchase orders ${ref}=${idempotencyKey}` },
+                    ),
               undo:
                 poProfile.delete.by === 'status'
                   ? {
@@ -365,9 +377,14 @@ async function readBackNative(
   key: string,
   expected: string,
 ): Promise<PoSnapshot> {
-  const now = await runner.run('read back', (s) => callMakini('findPurchaseOrderPassthrough', s, [connectionId, dialect, key]), {
-    summary: `read purchase order ${expected} back (${dialect})`,
-  });
+  const now = await runner.run(
+    'read back',
+    'findPurchaseOrderPassthrough',
+    { connectionId, dialect, reference: key },
+    {
+      summary: `read purchase order ${expected} back (${dialect})`,
+    },
+  );
   if (!now) {
     throw ApplicationFailure.create({
       type: WriteFailureType.verificationFailed,
@@ -385,17 +402,27 @@ const CREATE_HEADER_STEP = 'create purchase order header';
 /** Cancels a late duplicate by its status (looking first whether an earlier attempt already did). */
 async function cancelDuplicate(runner: StepRunner, connectionId: string, ref: string, key: string, status: string): Promise<void> {
   const read = () =>
-    runner.run('read late duplicate', (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), {
-      summary: `GET purchase order ${key}`,
-    });
-  await runner.run('undo late duplicate', (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, status, ref]), {
-    summary: `PUT status ${status} on ${key} (a late duplicate)`,
-    checkLanded: async () => {
-      const now = await read();
-      return now.status === status ? now : undefined;
+    runner.run(
+      'read late duplicate',
+      'getPurchaseOrder',
+      { connectionId, key, referenceField: ref },
+      {
+        summary: `GET purchase order ${key}`,
+      },
+    );
+  await runner.run(
+    'undo late duplicate',
+    'setPurchaseOrderStatus',
+    { connectionId, key, status, referenceField: ref },
+    {
+      summary: `PUT status ${status} on ${key} (a late duplicate)`,
+      checkLanded: async () => {
+        const now = await read();
+        return now.status === status ? now : undefined;
+      },
+      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
     },
-    checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
-  });
+  );
 }
 
 interface LineByLine {
@@ -437,7 +464,8 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
       const value = target ? poStatusBodyValue(target, cancelStatus) : cancelStatus;
       await runner.run(
         'compensate: cancel header',
-        (s) => callMakini('setPurchaseOrderStatus', s, [c.connectionId, found.key, value, c.ref]),
+        'setPurchaseOrderStatus',
+        { connectionId: c.connectionId, key: found.key, status: value, referenceField: c.ref },
         {
           summary: `PUT status ${cancelStatus} on ${found.key} (undo)`,
           checkLanded: undone,
@@ -450,11 +478,16 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
   try {
     const po =
       c.earlier ??
-      (await runner.run(CREATE_HEADER_STEP, (s) => callMakini('createPurchaseOrder', s, [c.connectionId, c.body, c.ref]), {
-        summary: 'POST purchase order header',
-        checkLanded: c.find,
-        createsRecord: true,
-      }));
+      (await runner.run(
+        CREATE_HEADER_STEP,
+        'createPurchaseOrder',
+        { connectionId: c.connectionId, body: c.body, referenceField: c.ref },
+        {
+          summary: 'POST purchase order header',
+          checkLanded: c.find,
+          createsRecord: true,
+        },
+      ));
     headerKey = po.key;
     const present = new Set(po.lines.map((l) => l.lineNo));
     for (const line of c.lines) {
@@ -462,18 +495,24 @@ async function createLineByLine(runner: StepRunner, c: LineByLine): Promise<PoSn
       const landed = async () => {
         const now = await runner.run(
           `look up line ${line.lineNo}`,
-          (s) => callMakini('listPurchaseOrderLines', s, [c.connectionId, po.key]),
+          'listPurchaseOrderLines',
+          { connectionId: c.connectionId, purchaseOrderKey: po.key },
           { summary: `GET lines of ${po.key}` },
         );
         return now.find((l) => l.lineNo === line.lineNo);
       };
       const step = `add line ${line.lineNo}`;
       try {
-        const added = await runner.run(step, (s) => callMakini('addPurchaseOrderLine', s, [c.connectionId, po.key, line]), {
-          summary: `POST line ${line.lineNo} of ${c.lines.length}`,
-          checkLanded: landed,
-          createsRecord: true,
-        });
+        const added = await runner.run(
+          step,
+          'addPurchaseOrderLine',
+          { connectionId: c.connectionId, purchaseOrderKey: po.key, line },
+          {
+            summary: `POST line ${line.lineNo} of ${c.lines.length}`,
+            checkLanded: landed,
+            createsRecord: true,
+          },
+        );
         c.added.push({ step, key: added.key, id: String(line.lineNo) });
       } catch (err) {
         throw Object.assign(err as Error, { failedLine: line.lineNo });
@@ -517,9 +556,14 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
     const { system, profile } = await beginWrite(runner, 'updatePurchaseOrder', input);
     const ref = profile.purchaseOrder.referenceField;
     const read = () =>
-      runner.run('read purchase order', (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), {
-        summary: `GET purchase order ${key}`,
-      });
+      runner.run(
+        'read purchase order',
+        'getPurchaseOrder',
+        { connectionId, key, referenceField: ref },
+        {
+          summary: `GET purchase order ${key}`,
+        },
+      );
     const current = await read();
     const state = await poStateOf(runner, connectionId, profile, current);
     const violations = checkWrite(profile, {
@@ -549,11 +593,16 @@ export async function updatePurchaseOrder(rawInput: UpdatePurchaseOrderInput): P
       const now = await read();
       return differingFields(now.fields, pending, looseValues).length === 0 ? now : undefined;
     };
-    await runner.run('update purchase order', (s) => callMakini('updatePurchaseOrder', s, [connectionId, key, pending, ref]), {
-      summary: `PUT ${changedFields.join(', ')} on ${key}`,
-      checkLanded: updated,
-      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
-    });
+    await runner.run(
+      'update purchase order',
+      'updatePurchaseOrder',
+      { connectionId, key, changes: pending, referenceField: ref },
+      {
+        summary: `PUT ${changedFields.join(', ')} on ${key}`,
+        checkLanded: updated,
+        checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+      },
+    );
     const after = await read();
     const wrong = differingFields(after.fields, pending, looseValues);
     if (wrong.length) {
@@ -578,9 +627,14 @@ export async function cancelPurchaseOrder(rawInput: CancelPurchaseOrderInput): P
     const ref = profile.purchaseOrder.referenceField;
     const del = profile.purchaseOrder.delete;
     const read = () =>
-      runner.run('read purchase order', (s) => callMakini('getPurchaseOrder', s, [connectionId, key, ref]), {
-        summary: `GET purchase order ${key}`,
-      });
+      runner.run(
+        'read purchase order',
+        'getPurchaseOrder',
+        { connectionId, key, referenceField: ref },
+        {
+          summary: `GET purchase order ${key}`,
+        },
+      );
     const current = await read();
     // One status comparison (status-names.ts); histories from before it replay with the text comparison.
     if (patched(STATUS_COMPARISON_PATCH)) {
@@ -599,11 +653,16 @@ export async function cancelPurchaseOrder(rawInput: CancelPurchaseOrderInput): P
         const now = await read();
         return recordHasStatus(now, target) ? now : undefined;
       };
-      await runner.run('cancel purchase order', (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, value, ref]), {
-        summary: `PUT status ${value} on ${key}`,
-        checkLanded: cancelled,
-        checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
-      });
+      await runner.run(
+        'cancel purchase order',
+        'setPurchaseOrderStatus',
+        { connectionId, key, status: value, referenceField: ref },
+        {
+          summary: `PUT status ${value} on ${key}`,
+          checkLanded: cancelled,
+          checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+        },
+      );
       const after = await read();
       if (!recordHasStatus(after, target)) {
         throw ApplicationFailure.create({
@@ -632,11 +691,16 @@ export async function cancelPurchaseOrder(rawInput: CancelPurchaseOrderInput): P
       const now = await read();
       return now.status === target ? now : undefined;
     };
-    await runner.run('cancel purchase order', (s) => callMakini('setPurchaseOrderStatus', s, [connectionId, key, target, ref]), {
-      summary: `PUT status ${target} on ${key}`,
-      checkLanded: cancelled,
-      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
-    });
+    await runner.run(
+      'cancel purchase order',
+      'setPurchaseOrderStatus',
+      { connectionId, key, status: target, referenceField: ref },
+      {
+        summary: `PUT status ${target} on ${key}`,
+        checkLanded: cancelled,
+        checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+      },
+    );
     const after = await read();
     if (after.status !== target) {
       throw ApplicationFailure.create({

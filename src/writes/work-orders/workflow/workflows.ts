@@ -3,7 +3,7 @@
 // addWorkOrderMaterials. Every write is checked against the connection's profile first, with
 // every violation named at once and nothing written.
 import { ApplicationFailure, patched, setHandler } from '@temporalio/workflow';
-import type { WoMaterialSnapshot, WoSnapshot, WoStatusOption } from '../../../activities/index.js';
+import type { WoMaterialSnapshot, WoSnapshot, WoStatusOption } from '../activity-contract.js';
 import { WriteFailureType, type Violation } from '../../../failures/workflow/failure-types.js';
 import { checkWrite } from '../../../profiles/workflow/check-write.js';
 import { mapCustomFields } from '../../../profiles/workflow/custom-fields.js';
@@ -38,15 +38,7 @@ import { carriesReference, referenceCarrier, withReference } from './reference.j
 import { differingFields, hasOwn, isBlank, pendingChanges } from '../../workflow/engine/field-values.js';
 import { sweepLateChildDuplicates, sweepLateDuplicates, type AddedChild } from '../../workflow/engine/late-duplicates.js';
 import { LOOK_BEFORE_REPEATING_PUT_PATCH, StepRunner } from '../../workflow/engine/step-runner.js';
-import {
-  beginWrite,
-  budgetOf,
-  callMakini,
-  looseValues,
-  parseInput,
-  recordingOutcome,
-  refuse,
-} from '../../workflow/engine/write-context.js';
+import { beginWrite, budgetOf, looseValues, parseInput, recordingOutcome, refuse } from '../../workflow/engine/write-context.js';
 import { stepsQuery } from '../../workflow/messages.js';
 
 /** Rules the work-order workflows add to the profile's (stable names, like check-write's `Rule`). */
@@ -64,13 +56,18 @@ const describeCarrier = (c: ReferenceCarrier) =>
       : `no lookup possible (${c.reason})`;
 
 function readWorkOrder(runner: StepRunner, connectionId: string, key: string, name = 'read work order') {
-  return runner.run(name, (s) => callMakini('getWorkOrder', s, [connectionId, key]), { summary: `GET work order ${key}` });
+  return runner.run(name, 'getWorkOrder', { connectionId, key }, { summary: `GET work order ${key}` });
 }
 
 function listStatuses(runner: StepRunner, connectionId: string) {
-  return runner.run('list work-order statuses', (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), {
-    summary: 'GET work-order statuses',
-  });
+  return runner.run(
+    'list work-order statuses',
+    'listWorkOrderStatuses',
+    { connectionId },
+    {
+      summary: 'GET work-order statuses',
+    },
+  );
 }
 
 /**
@@ -150,7 +147,8 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
       return (
         (await runner.run(
           'look up by idempotency key',
-          (s) => callMakini('findWorkOrderByReference', s, [connectionId, carrier, idempotencyKey]),
+          'findWorkOrderByReference',
+          { connectionId, carrier, idempotencyKey },
           {
             summary: `find work order by ${carrier.mode === 'field' ? `${carrier.field}=${idempotencyKey}` : `${carrier.field} containing ${carrier.marker}`}`,
           },
@@ -175,11 +173,16 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
     const body = withReference(mapCustomFields(profile, 'workOrder', workOrder), carrier, idempotencyKey);
     const created =
       earlier ??
-      (await runner.run(CREATE_WORK_ORDER_STEP, (s) => callMakini('createWorkOrder', s, [connectionId, body]), {
-        summary: `POST work order (${Object.keys(body).length} fields)`,
-        checkLanded: find,
-        createsRecord: true,
-      }));
+      (await runner.run(
+        CREATE_WORK_ORDER_STEP,
+        'createWorkOrder',
+        { connectionId, body },
+        {
+          summary: `POST work order (${Object.keys(body).length} fields)`,
+          checkLanded: find,
+          createsRecord: true,
+        },
+      ));
 
     const final = await readWorkOrder(runner, connectionId, created.key, 'read back');
     if (carrier.mode !== 'none' && !carriesReference(final.fields, carrier, idempotencyKey)) {
@@ -212,7 +215,8 @@ export async function createWorkOrder(rawInput: CreateWorkOrderInput): Promise<C
             list: () =>
               runner.run(
                 'look for late duplicates',
-                (s) => callMakini('listWorkOrdersByReference', s, [connectionId, carrier, idempotencyKey]),
+                'listWorkOrdersByReference',
+                { connectionId, carrier, idempotencyKey },
                 {
                   summary: `list work orders carrying ${idempotencyKey}`,
                 },
@@ -241,19 +245,29 @@ const CREATE_WORK_ORDER_STEP = 'create work order';
 
 /** Cancels a late duplicate work order: its system's cancel status by key, looking before repeating. */
 async function cancelDuplicate(runner: StepRunner, connectionId: string, key: string, cancelStatus: string): Promise<void> {
-  const statuses = await runner.run('list work-order statuses', (s) => callMakini('listWorkOrderStatuses', s, [connectionId]), {
-    summary: 'GET work-order statuses',
-  });
+  const statuses = await runner.run(
+    'list work-order statuses',
+    'listWorkOrderStatuses',
+    { connectionId },
+    {
+      summary: 'GET work-order statuses',
+    },
+  );
   const target = findStatus(statuses, cancelStatus);
   if (!target) throw new Error(`the system has no work-order status "${cancelStatus}"`);
-  await runner.run('undo late duplicate', (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]), {
-    summary: `PUT status ${target.status} on ${key} (a late duplicate)`,
-    checkLanded: async () => {
-      const now = await readWorkOrder(runner, connectionId, key, 'read late duplicate');
-      return recordHasStatus(now, target) ? now : undefined;
+  await runner.run(
+    'undo late duplicate',
+    'setWorkOrderStatus',
+    { connectionId, key, statusKey: target.key },
+    {
+      summary: `PUT status ${target.status} on ${key} (a late duplicate)`,
+      checkLanded: async () => {
+        const now = await readWorkOrder(runner, connectionId, key, 'read late duplicate');
+        return recordHasStatus(now, target) ? now : undefined;
+      },
+      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
     },
-    checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
-  });
+  );
 }
 
 /**
@@ -301,11 +315,16 @@ export async function updateWorkOrder(rawInput: UpdateWorkOrderInput): Promise<U
       const now = await readWorkOrder(runner, connectionId, key, 'look up update');
       return unconfirmed(now.fields, pending).length === 0 ? now : undefined;
     };
-    await runner.run('update work order', (s) => callMakini('updateWorkOrder', s, [connectionId, key, { ...pending, ...carried }]), {
-      summary: `PUT ${changedFields.join(', ')} on ${key}`,
-      checkLanded: updated,
-      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
-    });
+    await runner.run(
+      'update work order',
+      'updateWorkOrder',
+      { connectionId, key, changes: { ...pending, ...carried } },
+      {
+        summary: `PUT ${changedFields.join(', ')} on ${key}`,
+        checkLanded: updated,
+        checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+      },
+    );
     const after = await readWorkOrder(runner, connectionId, key, 'read back');
     const wrong = unconfirmed(after.fields, pending);
     if (wrong.length) {
@@ -374,11 +393,16 @@ export async function changeWorkOrderStatus(rawInput: ChangeWorkOrderStatusInput
       const now = await readWorkOrder(runner, connectionId, key, 'look up status');
       return (one ? recordHasStatus(now, target) : legacy.hasStatus(now, target)) ? now : undefined;
     };
-    await runner.run('change status', (s) => callMakini('setWorkOrderStatus', s, [connectionId, key, target.key]), {
-      summary: `PUT status ${to} on ${key}`,
-      checkLanded: moved,
-      checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
-    });
+    await runner.run(
+      'change status',
+      'setWorkOrderStatus',
+      { connectionId, key, statusKey: target.key },
+      {
+        summary: `PUT status ${to} on ${key}`,
+        checkLanded: moved,
+        checkLandedSince: LOOK_BEFORE_REPEATING_PUT_PATCH,
+      },
+    );
     const after = await readWorkOrder(runner, connectionId, key, 'read back');
     if (!has(after)) {
       throw ApplicationFailure.create({
@@ -438,9 +462,14 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
     const wo = await readWorkOrder(runner, connectionId, key);
     const state = await stateOf(runner, connectionId, profile, wo);
     const listMaterials = (name: string) =>
-      runner.run(name, (s) => callMakini('listWorkOrderMaterials', s, [connectionId, key]), {
-        summary: `GET materials of work order ${key}`,
-      });
+      runner.run(
+        name,
+        'listWorkOrderMaterials',
+        { connectionId, key },
+        {
+          summary: `GET materials of work order ${key}`,
+        },
+      );
     const existing = await listMaterials('read materials');
 
     const violations: Violation[] = [];
@@ -475,11 +504,12 @@ export async function addWorkOrderMaterials(rawInput: AddWorkOrderMaterialsInput
       }
       const landed = async () => (await listMaterials(`look up material ${m.materialKey}`)).find((e) => e.materialKey === m.materialKey);
       const step = `add material ${m.materialKey}`;
-      const added = await runner.run(step, (s) => callMakini('addWorkOrderMaterial', s, [connectionId, key, { ...m }]), {
-        summary: `POST material ${m.materialKey} (${m.requiredQuantity}) on ${key}`,
-        checkLanded: landed,
-        createsRecord: true,
-      });
+      const added = await runner.run(
+        step,
+        'addWorkOrderMaterial',
+        { connectionId, key, material: { ...m } },
+        { summary: `POST material ${m.materialKey} (${m.requiredQuantity}) on ${key}`, checkLanded: landed, createsRecord: true },
+      );
       addedChildren.push({ step, key: added.key, id: m.materialKey });
       out.push({ materialKey: m.materialKey, key: added.key, added: true });
     }

@@ -11,6 +11,7 @@ import { failureInfoOf, shortCause } from './failure-info.js';
 import { observeLandedCheck, observeStep, observeWait, type LogContext } from './step-observer.js';
 import { horizonWaitCause, lookupSchedule } from './horizon.js';
 import { SA_WAITING_FOR } from '../../../observability/workflow/search-attributes.js';
+import { callMakini, type InputOf, type StepActivity, type ValueOf } from './makini-calls.js';
 
 export interface StepOptions<T> {
   /** Summary of each activity attempt in the UI ("POST purchase order 12 lines"). */
@@ -166,8 +167,15 @@ export class StepRunner {
     observeStep(rec, this.logContext);
   }
 
-  /** Runs `call` until it succeeds, fails for good, or the budget runs out. */
-  async run<T>(name: string, call: (summary: string) => Promise<ActivityResult<T>>, opts: StepOptions<T>): Promise<T> {
+  /**
+   * Runs the step `name`: calls the Makini `activity` with its `input` until it succeeds, fails for
+   * good, or the budget runs out. Each attempt carries the step's summary in the UI.
+   */
+  run<K extends StepActivity>(name: string, activity: K, input: InputOf<K>, opts: StepOptions<ValueOf<K>>): Promise<ValueOf<K>> {
+    return this.runCall(name, (summary) => callMakini(activity, summary, input), opts);
+  }
+
+  private async runCall<T>(name: string, call: (summary: string) => Promise<ActivityResult<T>>, opts: StepOptions<T>): Promise<T> {
     const started = Date.now();
     const rec: StepRecord = {
       name,

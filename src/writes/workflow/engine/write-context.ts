@@ -1,17 +1,8 @@
 // What every write workflow does around its Makini steps: parse the input, label the execution
 // for ops (search attributes, details), resolve the connection's rules, fail with a typed reason.
-import {
-  ApplicationFailure,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  upsertSearchAttributes,
-  workflowInfo,
-  type ActivityOptions,
-  type LocalActivityOptions,
-} from '@temporalio/workflow';
+import { ApplicationFailure, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { z } from 'zod';
-import type { MakiniActivities, ResolvedProfile } from '../../../activities/index.js';
+import type { ResolvedProfile } from '../../../profiles/activity-contract.js';
 import { WriteFailureType, type Violation } from '../../../failures/workflow/failure-types.js';
 import {
   SA_CONNECTION_ID,
@@ -23,66 +14,10 @@ import {
 } from '../../../observability/workflow/search-attributes.js';
 import { DEFAULT_RETRY_BUDGET, type RetryBudget } from './steps.js';
 import { inputProblems } from './input.js';
-import { PACED_ACTIVITIES, WRITE_TYPES, writeWorkflowId, type WriteType } from '../catalog.js';
-import { pacedCall } from '../../../connections/workflow/pacing.js';
+import { WRITE_TYPES, writeWorkflowId, type WriteType } from '../catalog.js';
 import { StepRunner } from './step-runner.js';
-import { attemptTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS } from '../../../makini/workflow/call-timing.js';
+import { useRequestTimeout } from './makini-calls.js';
 import { DEFAULT_WRITE_TIMING } from './horizon.js';
-
-/** Every Makini activity: one attempt per call; the step runner decides about retries. */
-export const MAKINI_CALL: ActivityOptions = { startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } };
-
-export const makini = proxyActivities<MakiniActivities>(MAKINI_CALL);
-
-/** A read (or the profile lookup) as a local activity: one attempt, the step runner decides about retries. */
-const MAKINI_LOCAL_CALL: LocalActivityOptions = { startToCloseTimeout: '30 seconds', retry: { maximumAttempts: 1 } };
-
-const makiniLocal = proxyLocalActivities<MakiniActivities>(MAKINI_LOCAL_CALL);
-
-/**
- * Patch id of the calls that need no pacing (reads, the profile lookup) running as local
- * activities: each such step was two server round trips (~100 ms on the dev server, measured in
- * `npm run bench`, overhead) and is now part of the workflow task that needs its answer. Writes
- * stay activities on the paced write-calls queue. In the UI a local step is a "Local Activity"
- * event carrying the same summary; its duration is in the step table. Histories from before it
- * replay with the reads as activities (`patched`).
- */
-export const LOCAL_READS_PATCH = 'reads-as-local-activities';
-
-type WithOptions<O, R> = { executeWithOptions(o: O, a: unknown[]): R };
-
-/**
- * Start-to-close timeout of this write's Makini calls: its system's request timeout plus the send
- * window (src/makini/workflow/call-timing.ts), so the activity reads its request timeout back from it.
- * Module state is per workflow execution (this module imports connections/workflow/pacing.ts).
- */
-let callTimeoutMs = attemptTimeoutMs(DEFAULT_REQUEST_TIMEOUT_MS);
-
-/**
- * Calls a Makini activity the way every write does: one attempt, a per-call summary in the UI; the
- * activities the catalog lists as writing go paced per connection (connections/workflow/pacing.ts), the
- * others run as local activities (LOCAL_READS_PATCH).
- */
-export function callMakini<K extends keyof MakiniActivities & string>(
-  name: K,
-  summary: string,
-  args: Parameters<MakiniActivities[K]>,
-): ReturnType<MakiniActivities[K]> {
-  type Result = ReturnType<MakiniActivities[K]>;
-  if (PACED_ACTIVITIES.has(name)) {
-    const fn = makini[name] as unknown as WithOptions<ActivityOptions, Result>;
-    const timeout = callTimeoutMs;
-    return pacedCall<unknown>(args[0], (paced) =>
-      fn.executeWithOptions({ ...MAKINI_CALL, startToCloseTimeout: timeout, summary, ...paced }, args),
-    ) as Result;
-  }
-  if (patched(LOCAL_READS_PATCH)) {
-    const fn = makiniLocal[name] as unknown as WithOptions<LocalActivityOptions, Result>;
-    return fn.executeWithOptions({ ...MAKINI_LOCAL_CALL, startToCloseTimeout: callTimeoutMs, summary }, args);
-  }
-  const fn = makini[name] as unknown as WithOptions<ActivityOptions, Result>;
-  return fn.executeWithOptions({ ...MAKINI_CALL, startToCloseTimeout: callTimeoutMs, summary }, args);
-}
 
 /** Validates a workflow input; every problem at once, non-retryably. */
 export function parseInput<S extends z.ZodType>(schema: S, raw: unknown, what: string): z.infer<S> {
@@ -158,14 +93,19 @@ export async function beginWrite(runner: StepRunner, type: WriteType, input: Wri
     { key: SA_OUTCOME, value: 'running' },
   ]);
   Object.assign(runner.logContext, { connectionId, entity, operation });
-  const resolved = await runner.run('resolve write profile', (s) => callMakini('resolveWriteProfile', s, [connectionId]), {
-    summary: `which system ${connectionId} is, and its write rules`,
-  });
+  const resolved = await runner.run(
+    'resolve write profile',
+    'resolveWriteProfile',
+    { connectionId },
+    {
+      summary: `which system ${connectionId} is, and its write rules`,
+    },
+  );
   upsertSearchAttributes([{ key: SA_SYSTEM, value: resolved.system }]);
   runner.connection.use(connectionId, resolved.profile.writesPerMinute, resolved.rate);
   // A profile recorded before profiles had timing (an old history) has the defaults.
   const timing = { ...DEFAULT_WRITE_TIMING, ...resolved.profile.timing };
-  callTimeoutMs = attemptTimeoutMs(timing.requestTimeoutMs);
+  useRequestTimeout(timing.requestTimeoutMs);
   runner.useTiming(resolved.system, timing, input.retryBudget?.ambiguousSettleMs);
   runner.logContext.system = resolved.system;
   return resolved;
