@@ -271,7 +271,7 @@ describe.skipIf(!RECORD)(
   },
 );
 
-describe.skipIf(!RECORD)('record the OAuth token paths (RECORD_HISTORIES=1)', () => {
+describe.skipIf(!RECORD)('record the OAuth token paths (RECORD_HISTORIES=1; skipped otherwise: it rewrites test/histories/)', () => {
   let stack: WriteStack;
   const id = 'rec-oauth';
   const keys = [{ id: 'rec', key: new Uint8Array(randomBytes(32)) }];
@@ -324,7 +324,7 @@ describe.skipIf(!RECORD)('record the OAuth token paths (RECORD_HISTORIES=1)', ()
   });
 });
 
-describe.skipIf(!RECORD)('record the commit horizon paths (RECORD_HISTORIES=1)', () => {
+describe.skipIf(!RECORD)('record the commit horizon paths (RECORD_HISTORIES=1; skipped otherwise: it rewrites test/histories/)', () => {
   let stack: WriteStack;
   /** The client gives up after 1 s; the system may commit up to 3 s late (short, as in test/integration/commit-horizon.test.ts). */
   const timing = { timing: { requestTimeoutMs: 1_000, settleMs: 300, commitHorizonMs: 3_000 } };

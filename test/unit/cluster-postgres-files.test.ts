@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Postgres } from '../../scripts/lib/cluster/postgres.js';
 
+// Files owned by someone else can only be made by root (chown): those cases run as root only, skipped otherwise.
 const isRoot = process.getuid?.() === 0;
 /** A uid no one on the machine has: "someone else". */
 const STRANGER = 54_321;
@@ -113,35 +114,44 @@ describe('Postgres.prepare: the folder and password file are its own', () => {
     expect(() => lstatSync(join(pgDir, 'password'))).toThrow(/ENOENT/);
   });
 
-  it.runIf(isRoot)('refuses a password file created beforehand by someone else, and does not chown it', () => {
-    const { pgDir } = clusterDir();
-    mkdirSync(pgDir, { mode: 0o700 });
-    const file = join(pgDir, 'password');
-    writeFileSync(file, 'chosen-by-someone-else\n', { mode: 0o600 });
-    chownSync(file, STRANGER, STRANGER);
-    expect(() => prepare(pgDir)).toThrow(new RegExp(`password is owned by uid ${STRANGER}`));
-    expect(statSync(file).uid).toBe(STRANGER);
-  });
+  it.runIf(isRoot)(
+    'refuses a password file created beforehand by someone else, and does not chown it (skipped unless run as root: only root can give a file to another user)',
+    () => {
+      const { pgDir } = clusterDir();
+      mkdirSync(pgDir, { mode: 0o700 });
+      const file = join(pgDir, 'password');
+      writeFileSync(file, 'chosen-by-someone-else\n', { mode: 0o600 });
+      chownSync(file, STRANGER, STRANGER);
+      expect(() => prepare(pgDir)).toThrow(new RegExp(`password is owned by uid ${STRANGER}`));
+      expect(statSync(file).uid).toBe(STRANGER);
+    },
+  );
 
-  it.runIf(isRoot)('refuses a postgres folder created beforehand by someone else, and does not chown it', () => {
-    const { pgDir } = clusterDir();
-    mkdirSync(pgDir, { mode: 0o700 });
-    chownSync(pgDir, STRANGER, STRANGER);
-    expect(() => prepare(pgDir)).toThrow(new RegExp(`postgres is owned by uid ${STRANGER}`));
-    expect(statSync(pgDir).uid).toBe(STRANGER);
-    expect(() => lstatSync(join(pgDir, 'password'))).toThrow(/ENOENT/);
-  });
+  it.runIf(isRoot)(
+    'refuses a postgres folder created beforehand by someone else, and does not chown it (skipped unless run as root: only root can give a file to another user)',
+    () => {
+      const { pgDir } = clusterDir();
+      mkdirSync(pgDir, { mode: 0o700 });
+      chownSync(pgDir, STRANGER, STRANGER);
+      expect(() => prepare(pgDir)).toThrow(new RegExp(`postgres is owned by uid ${STRANGER}`));
+      expect(statSync(pgDir).uid).toBe(STRANGER);
+      expect(() => lstatSync(join(pgDir, 'password'))).toThrow(/ENOENT/);
+    },
+  );
 
-  it.runIf(isRoot)('refuses a cluster folder someone else may rename things in', () => {
-    const { dir, pgDir } = clusterDir();
-    chownSync(dir, STRANGER, STRANGER);
-    expect(() => prepare(pgDir)).toThrow(new RegExp(`cluster-\\d+ \\(uid ${STRANGER}, mode 755\\) can be changed by others`));
-    chownSync(dir, 0, 0);
-    chmodSync(dir, 0o777);
-    expect(() => prepare(pgDir)).toThrow(/mode 777\) can be changed by others/);
-    chmodSync(dir, 0o1777); // sticky, as /tmp: others cannot move what is ours
-    expect(prepare(pgDir).password).toMatch(/^[0-9a-f]{48}$/);
-  });
+  it.runIf(isRoot)(
+    'refuses a cluster folder someone else may rename things in (skipped unless run as root: only root can give a file to another user)',
+    () => {
+      const { dir, pgDir } = clusterDir();
+      chownSync(dir, STRANGER, STRANGER);
+      expect(() => prepare(pgDir)).toThrow(new RegExp(`cluster-\\d+ \\(uid ${STRANGER}, mode 755\\) can be changed by others`));
+      chownSync(dir, 0, 0);
+      chmodSync(dir, 0o777);
+      expect(() => prepare(pgDir)).toThrow(/mode 777\) can be changed by others/);
+      chmodSync(dir, 0o1777); // sticky, as /tmp: others cannot move what is ours
+      expect(prepare(pgDir).password).toMatch(/^[0-9a-f]{48}$/);
+    },
+  );
 
   it('writes its settings file afresh at start, never through a link planted in the data folder', () => {
     const { dir, pgDir } = clusterDir();
