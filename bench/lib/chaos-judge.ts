@@ -12,8 +12,9 @@
 // reference its dialect put in it (NetSuite's externalId, SAP's Your Reference, the PO number of a
 // Dynamics changeset), the create's idempotency key, and its record is judged in the state as a
 // unified one is (the sandbox's native stand-ins keep the connection's purchase orders, `code` =
-// that reference). A request outside every window, or on no planned record, is a violation. Then for each chain the judge replays what the sandbox applied, write by write, and
-// compares with what each write said:
+// that reference). A request outside every window, or on no planned record, is a violation. Then
+// for each chain the judge replays what the sandbox applied, write by write, and compares with what
+// each write said:
 //   - exactly one record per idempotency key, with exactly its lines (lineNo, material KEY,
 //     quantity, price, unit KEY) or its materials (each once, with its quantity);
 //   - absolute updates hold their values: the last update that applied is what the record shows;

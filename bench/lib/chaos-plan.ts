@@ -65,7 +65,7 @@ export const CLUSTER_CHAOS_CONNECTIONS: readonly ChaosConnection[] = CHAOS_CONNE
 ]);
 
 /** A material key no system knows: the line that carries it is refused by the native system. */
-export const UNKNOWN_MATERIAL = 'mat-unknown';
+const UNKNOWN_MATERIAL = 'mat-unknown';
 
 /** Seeded vendors, sites and materials by KEY (their codes differ: sandbox/store.ts). */
 const VENDOR_KEYS = ['V-100', 'V-200', 'V-300'] as const;
@@ -183,9 +183,9 @@ export function planChaos(count: number, seed: number, runId: string, opts: Plan
   };
   // PO chains of a system alternate between its unified and its passthrough connections (the first
   // on the passthrough), and the second passthrough create of each dialect (and every third after
-  // it) has a line the system refuses: counted,
-  // not drawn, so that even a small run has every dialect and a refused line, and the draws of the
-  // rest of the plan stay what the seed gave before there were passthrough connections.
+  // it) has a line the system refuses: counted, not drawn, so that even a small run has every
+  // dialect and a refused line, and the draws of the rest of the plan stay what the seed gave
+  // before there were passthrough connections.
   const poChainsOf = new Map<string, number>();
   const passthroughChainsOf = new Map<string, number>();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
