@@ -5,7 +5,7 @@
 // leaves the Temporal server running at the end, to read the histories (`temporal workflow show`).
 //
 // `npm run chaos -- --cluster [--quick]`: the same on a Temporal cluster on PostgreSQL
-// (scripts/lib/cluster/): 5,000 writes (--quick: 300) on 8 connections of 4 systems, three worker
+// (scripts/lib/cluster/): 5,000 writes (--quick: 300) on 14 connections (2 of each: 4 systems, 3 passthrough dialects), three worker
 // processes, 10 worker SIGKILLs (--quick: 3), one history host SIGKILLed and restarted, one
 // PostgreSQL crash-restart. A full run that passes writes its summary into docs/benchmarks.md.
 import { cpus, loadavg } from 'node:os';
@@ -81,7 +81,7 @@ if (cluster && !quick) {
         '## Chaos on a Temporal cluster on PostgreSQL, with its parts failing',
         '',
         `One run of \`${command}\` (bench/chaos.ts; the cluster: scripts/lib/cluster/, as \`npm run cluster\` starts it). ` +
-          'Every write type in chains per record on paced connections, through the sandbox seeded faults on reads and writes ' +
+          'Every write type in chains per record on paced connections (PO creates also through the passthrough, one connection per dialect), through the sandbox seeded faults on reads and writes ' +
           '(5xx, commit-then-500/502/503/504, HTML and empty bodies, garbled 2xx, drops with and without commit, late answers, 429), ' +
           'while worker processes are SIGKILLed, one history host is SIGKILLed and started again and PostgreSQL is crash-restarted; ' +
           "then every write is judged from the sandbox's state and request log. Written by the command itself; `npm run bench` keeps this section.",

@@ -316,8 +316,18 @@ export const chaosConfigSchema = z.strictObject({
   slowMs: z.number().int().nonnegative().max(60_000).default(250),
   /** Retry-After of chaos 429s and 503s (default 1 s). */
   retryAfterSeconds: z.number().int().nonnegative().default(1),
-  /** Methods chaos applies to (default all). */
+  /**
+   * Methods chaos applies to (default all). A passthrough call (always Makini's POST) counts by the
+   * method of its inner request: a native GET (a lookup, SAP's CSRF fetch) is a read.
+   */
   methods: z.array(z.enum(['GET', 'POST', 'PUT'])).default(['GET', 'POST', 'PUT']),
+  /**
+   * Share of server-error and commit-then-fail hits on a passthrough call answered INSIDE the
+   * envelope (Makini's 200 around the system's own 5xx, the `inner` of a script) rather than as
+   * Makini's own 5xx (default 0.5). Drawn from a sequence of its own, so that the faults of the
+   * other calls stay what the seed gave them.
+   */
+  innerShare: z.number().min(0).max(1).default(0.5),
 });
 export type ChaosConfig = z.input<typeof chaosConfigSchema>;
 type ParsedChaos = z.output<typeof chaosConfigSchema>;
@@ -340,16 +350,19 @@ const CHAOS_MAY_COMMIT: readonly FaultKind[] = ['server-error', 'html-error', 'e
 /** Seeded random faults: a fixed number of rolls per fault kind, so runs replay exactly. */
 export class Chaos {
   private readonly random: () => number;
+  private readonly innerRandom: () => number;
 
   constructor(readonly config: ParsedChaos) {
     this.random = mulberry32(config.seed);
+    this.innerRandom = mulberry32(config.seed ^ 0x5bd1e995);
   }
 
   private serverStatus(): number {
     return SERVER_STATUSES[Math.floor(this.random() * SERVER_STATUSES.length)]!;
   }
 
-  roll(method: string): ActiveFault | undefined {
+  /** The fault of one request, if any; `passthrough`: a call to `/api/passthrough` (`method` is its inner one). */
+  roll(method: string, opts: { passthrough?: boolean } = {}): ActiveFault | undefined {
     if (!this.config.methods.includes(method as 'GET')) return undefined;
     const r = this.random();
     let edge = 0;
@@ -357,7 +370,10 @@ export class Chaos {
       edge += this.config.rates[name] ?? 0;
       if (r >= edge) continue;
       const fault: ActiveFault = { kind, source: 'chaos' };
-      if (kind === 'server-error' || kind === 'commit-then-fail') fault.status = this.serverStatus();
+      if (kind === 'server-error' || kind === 'commit-then-fail') {
+        fault.status = this.serverStatus();
+        if (opts.passthrough && this.innerRandom() < this.config.innerShare) fault.inner = true;
+      }
       if (CHAOS_MAY_COMMIT.includes(kind)) fault.commit = this.random() < this.config.commitShare;
       if (fault.status === 503 || kind === 'rate-limit') fault.retryAfterSeconds = this.config.retryAfterSeconds;
       if (kind === 'slow' || kind === 'late') fault.delayMs = this.config.slowMs;

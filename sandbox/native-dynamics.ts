@@ -64,6 +64,8 @@ function header(po: PurchaseOrderRecord, withLines: boolean): Record<string, unk
             ItemNumber: l.materialKey,
             OrderedPurchaseQuantity: l.quantity,
             PurchasePrice: l.price ?? 0,
+            ...(l.name !== undefined ? { LineDescription: l.name } : {}),
+            ...(l.uomKey !== undefined ? { PurchaseUnitSymbol: l.uomKey } : {}),
           })),
         }
       : {}),
@@ -156,6 +158,7 @@ function batch(ctx: HandlerContext, req: NativeRequest): NativeResult {
       quantity: l.OrderedPurchaseQuantity,
       ...(l.PurchasePrice !== undefined ? { price: l.PurchasePrice } : {}),
       ...(typeof l.LineDescription === 'string' ? { name: l.LineDescription } : {}),
+      ...(typeof l.PurchaseUnitSymbol === 'string' ? { uomKey: l.PurchaseUnitSymbol } : {}),
     });
   }
   const now = ctx.now.toISOString();

@@ -150,8 +150,12 @@ async function handlePublic(
 
   // A passthrough call is matched by its inner request too: `/api/passthrough/put/record/v1/...`
   // (a script's pathPrefix `/api/passthrough` still matches every one).
-  const faultPath = match.operation.name === 'passthrough' ? passthroughFaultPath(path, parsed) : path;
-  const fault = conn.faults.take(method, faultPath) ?? deps.registry.chaosFor(conn)?.roll(method);
+  const inner = match.operation.name === 'passthrough' ? nativeRequestOf(parsed).req : undefined;
+  const faultPath = inner ? `${path}/${inner.method}/${inner.path.replace(/^\/+/, '')}` : path;
+  // Chaos tells reads from writes by what reaches the system: a passthrough's inner method.
+  const fault =
+    conn.faults.take(method, faultPath) ??
+    deps.registry.chaosFor(conn)?.roll(inner ? inner.method.toUpperCase() : method, { passthrough: inner !== undefined });
   if (fault) {
     entry.fault = faultLabel(fault);
     conn.store.counters.faulted += 1;
@@ -265,10 +269,4 @@ function runHandler(
     if (err instanceof SandboxHttpError) return err;
     throw err;
   }
-}
-
-/** `/api/passthrough/<method>/<inner path>` of a passthrough body (the outer path when it names none). */
-function passthroughFaultPath(path: string, body: unknown): string {
-  const { req } = nativeRequestOf(body);
-  return req ? `${path}/${req.method}/${req.path.replace(/^\/+/, '')}` : path;
 }

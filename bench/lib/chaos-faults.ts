@@ -3,6 +3,7 @@
 // nothing about that kind, and fails.
 import { Chaos, chaosConfigSchema, faultCommits, faultLabel, type FaultKind } from '../../sandbox/faults.js';
 import type { ChaosConfig, RequestLogEntry } from '../../sandbox/index.js';
+import { innerFault, isWriteRequest } from './chaos-passthrough.js';
 
 type Rates = NonNullable<ChaosConfig['rates']>;
 
@@ -60,11 +61,14 @@ export function faultsOfFirstRolls(config: ChaosConfig, rolls: number): { kinds:
 export interface FaultCounts {
   /** Requests of every method. */
   requests: number;
-  /** POST and PUT requests. */
+  /** POST and PUT requests (a passthrough call: when its inner request is no GET). */
   writeRequests: number;
   /** Faults on writes, by label (`chaos:server-error+commit`). */
   onWrites: Record<string, number>;
-  /** Writes the sandbox APPLIED and then answered badly, by answer: `500`, `502`, ... (commit-then-500, ...), `dropped`, `garbled 2xx`, late. */
+  /**
+   * Writes the sandbox APPLIED and then answered badly, by answer: `500`, `502`, ... (commit-then-500, ...),
+   * `inner 5xx` (the system's 5xx inside the passthrough envelope), `dropped`, `garbled 2xx`, late.
+   */
   appliedThen: Record<string, number>;
   /** Faults on writes with a status (5xx kinds), by label and status. */
   onWritesByStatus: Record<string, Record<number, number>>;
@@ -73,8 +77,6 @@ export interface FaultCounts {
   /** Writes answered 429 by the sandbox's own write limit (not by chaos): pacing let them through. */
   limitRefusals: number;
 }
-
-const WRITES = new Set(['POST', 'PUT']);
 
 export function countFaults(logs: Iterable<readonly RequestLogEntry[]>): FaultCounts {
   const c: FaultCounts = {
@@ -89,7 +91,7 @@ export function countFaults(logs: Iterable<readonly RequestLogEntry[]>): FaultCo
   for (const log of logs) {
     for (const e of log) {
       c.requests++;
-      const write = WRITES.has(e.method);
+      const write = isWriteRequest(e);
       if (write) c.writeRequests++;
       if (write && !e.fault && e.status === 429) c.limitRefusals++;
       if (!e.fault) continue;
@@ -108,9 +110,11 @@ export function countFaults(logs: Iterable<readonly RequestLogEntry[]>): FaultCo
               ? 'answered after the client gave up'
               : e.status >= 500
                 ? String(e.status)
-                : e.fault.endsWith(':malformed-success')
-                  ? 'garbled 2xx'
-                  : undefined;
+                : innerFault(e)
+                  ? 'inner 5xx'
+                  : e.fault.endsWith(':malformed-success')
+                    ? 'garbled 2xx'
+                    : undefined;
         if (answer) c.appliedThen[answer] = (c.appliedThen[answer] ?? 0) + 1;
       }
     }

@@ -7,9 +7,14 @@
 // writes one write at a time (chaos-plan.ts). So every write request the sandbox logged on a
 // record (found by its path, or for a create by the idempotency key in its body) falls in the time
 // of exactly one write of that record's chain: from just before its start to just after its
-// outcome reached the caller. A request outside every window, or on no planned record, is a
-// violation. Then for each chain the judge replays what the sandbox applied, write by write, and
-// compares with what each write said:
+// outcome reached the caller. A call to Makini's passthrough is read by the system's own request
+// inside it (chaos-passthrough.ts): a native read is no write; a native create is tied by the
+// reference its dialect put in it (NetSuite's externalId, SAP's Your Reference, the PO number of a
+// Dynamics changeset), the create's idempotency key, and its record is judged in the state as a
+// unified one is (the sandbox's native stand-ins keep the connection's purchase orders, `code` =
+// that reference). A request outside every window, or on no planned record, is a violation. Then
+// for each chain the judge replays what the sandbox applied, write by write, and compares with what
+// each write said:
 //   - exactly one record per idempotency key, with exactly its lines (lineNo, material KEY,
 //     quantity, price, unit KEY) or its materials (each once, with its quantity);
 //   - absolute updates hold their values: the last update that applied is what the record shows;
@@ -20,12 +25,16 @@
 //   - a late duplicate (a create, line or material committed after its write sent it again) is
 //     no violation only when the write says so: undone (`duplicatesUndone`, and the record is
 //     cancelled) or reported (`LateDuplicateLeft` naming it in `leftInSystem`); counted apart;
-//   - a refusal writes nothing; a refusal by the profile sends nothing at all;
+//   - a refusal writes nothing; a refusal by the profile sends nothing at all; a create refused for
+//     one of its lines (by the native system, in one request) leaves no record at all;
+//   - no purchase order holds fewer lines than its create sent, unless the create's undo ran
+//     (PARTIAL: a header without its lines; a native create has no undo, it is all or nothing);
 //   - a write that completed applied something in its time (or says it found it already applied);
 //   - every failure is an ApplicationFailure of an exported type, non-retryable, with a message.
 import type { RequestLogEntry, SandboxState } from '../../sandbox/index.js';
 import { MakiniFailureType, WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
+import { isWriteRequest, nativeReferenceOf, requestLine } from './chaos-passthrough.js';
 import type { Chain, PlannedWrite, WriteData } from './chaos-plan.js';
 
 /** What became of one planned write, as the service that started it saw it. */
@@ -82,6 +91,8 @@ export interface Verdict {
     adjustmentsNotExactlyOnce: number;
     writtenByARefusal: number;
     landedLate: number;
+    /** Purchase orders holding fewer lines than their create sent (a header without its lines), undo aside. */
+    partialRecords: number;
   };
   /** Late duplicates the writes named: undone (cancelled, in a result's `duplicatesUndone`) or reported left (`LateDuplicateLeft`). */
   lateDuplicates: { undone: number; left: number };
@@ -118,8 +129,6 @@ const REFUSED_AS_PLANNED = new Set<string>([
   MakiniFailureType.malformedResponse,
   WriteFailureType.retryBudgetExhausted,
 ]);
-const WRITE_METHODS = new Set(['POST', 'PUT']);
-
 /** The idempotency key's marker where a CMMS keeps it in the description (src/writes/work-orders/workflow/reference.ts). */
 const markerOf = (key: string) => `[makini-writes:${key}]`;
 /** Status a cancelled purchase order has, per system (its profile's `delete.status`). */
@@ -206,11 +215,14 @@ export function judge(input: JudgeInput): Verdict {
     if (log.length && log[0]!.seq !== 1)
       violations.push(`${connectionId}: the request log was truncated (first entry ${log[0]!.seq}); the judgement is incomplete`);
     for (const raw of log) {
-      if (!WRITE_METHODS.has(raw.method)) continue;
+      if (!isWriteRequest(raw)) continue;
       const e: Entry = { ...raw, at: Date.parse(raw.time) };
       const body = (typeof e.body === 'object' && e.body !== null ? e.body : {}) as Record<string, unknown>;
       let chain: number | undefined;
-      if (e.path === MakiniPath.purchaseOrders() || e.path === MakiniPath.workOrders()) {
+      if (e.path === MakiniPath.passthrough()) {
+        const reference = nativeReferenceOf(e);
+        chain = reference === undefined ? undefined : chainOfCreateKey.get(reference);
+      } else if (e.path === MakiniPath.purchaseOrders() || e.path === MakiniPath.workOrders()) {
         chain = typeof body.code === 'string' ? chainOfCreateKey.get(body.code) : undefined;
         if (chain === undefined && e.path === MakiniPath.workOrders()) chain = woChainOf(body, connectionId);
       } else if (e.path.startsWith(poPrefix)) {
@@ -223,7 +235,7 @@ export function judge(input: JudgeInput): Verdict {
         const m = /^\/api\/eam\/materials\/([^/]+)\/inventory$/.exec(e.path);
         if (m) chain = chainOfInventory.get(`${connectionId} material:${decodeURIComponent(m[1]!)}`);
       }
-      const what = `${connectionId} ${e.method} ${e.path} (#${e.seq}, ${e.time}${e.writeApplied ? ', applied' : ''}${e.fault ? `, ${e.fault}` : ''})`;
+      const what = `${connectionId} ${requestLine(e)} (#${e.seq}, ${e.time}${e.writeApplied ? ', applied' : ''}${e.fault ? `, ${e.fault}` : ''})`;
       if (chain === undefined || input.chains[chain]!.connectionId !== connectionId) {
         // A refused request on a record that never existed (e.g. a key typo) would land here too.
         if (e.writeApplied) violations.push(`${what}: applied, but belongs to no planned write`);
@@ -252,9 +264,9 @@ export function judge(input: JudgeInput): Verdict {
   input.chains.forEach((chain, i) =>
     chain.writes.forEach((w, j) => {
       for (const e of applied(i, j)) {
-        if (!REQUESTS_OF[w.data.kind].test(`${e.method} ${e.path}`)) {
+        if (!REQUESTS_OF[w.data.kind].test(requestLine(e))) {
           violations.push(
-            `${w.idempotencyKey} (${w.role}): ${e.method} ${e.path} (#${e.seq}) was applied in its time, but it sends no such request`,
+            `${w.idempotencyKey} (${w.role}): ${requestLine(e)} (#${e.seq}) was applied in its time, but it sends no such request`,
           );
           implicated.add(i);
         }
@@ -309,18 +321,18 @@ export function judge(input: JudgeInput): Verdict {
       if (f.type === WriteFailureType.restrictionViolated && sent(i, j).length) {
         flag(
           `${name}: refused by its profile, yet ${sent(i, j).length} write request(s) were sent: ${sent(i, j)
-            .map((e) => `${e.method} ${e.path} #${e.seq}`)
+            .map((e) => `${requestLine(e)} #${e.seq}`)
             .join(', ')}`,
         );
       }
       if (wrote.length === 0) failedProvenNotApplied++;
       else if (REFUSAL_TYPES.has(f.type))
         flag(
-          `${name}: failed with ${f.type} (nothing written), yet ${wrote.length} write(s) of it were applied: ${wrote.map((e) => `${e.method} ${e.path} #${e.seq}`).join(', ')}`,
+          `${name}: failed with ${f.type} (nothing written), yet ${wrote.length} write(s) of it were applied: ${wrote.map((e) => `${requestLine(e)} #${e.seq}`).join(', ')}`,
         );
       else
         failedButApplied.push(
-          `${name}: ${f.type}, yet applied ${wrote.length} write(s) (${wrote.map((e) => `${e.method} ${e.path} #${e.seq}`).join(', ')})`,
+          `${name}: ${f.type}, yet applied ${wrote.length} write(s) (${wrote.map((e) => `${requestLine(e)} #${e.seq}`).join(', ')})`,
         );
     });
   });
@@ -350,6 +362,7 @@ export function judge(input: JudgeInput): Verdict {
     adjustmentsNotExactlyOnce: tally(/an adjustment applied twice|\) applied quantity/),
     writtenByARefusal: tally(/refused by its profile, yet|\(nothing written\), yet|must be refused, yet completed/),
     landedLate: tally(/outside the time of every write|but it sends no such request/),
+    partialRecords: tally(/PARTIAL/),
   };
   return {
     counts,
@@ -386,6 +399,9 @@ export function judge(input: JudgeInput): Verdict {
     );
     if (keys.length > 1)
       return fail(`DUPLICATE: ${keys.length} purchase orders with code ${chain.writes[0]!.idempotencyKey}: ${keys.join(', ')}`);
+    // A create refused as planned (by its profile, or by the system for one of its lines) leaves nothing.
+    if (keys.length && chain.writes[0]!.expect === 'refused')
+      fail(`${keys[0]} carries the key of a create refused as planned (nothing written), yet it is in the system`);
     if (keys.length === 0) {
       if (ok(0))
         fail(
@@ -421,7 +437,8 @@ export function judge(input: JudgeInput): Verdict {
     const undoRan = compensated || createFailure === WriteFailureType.compensationFailed;
     if ((ok(0) || !undoRan) && lineNos.length !== create.lines.length) {
       fail(
-        `${po.key} has ${lineNos.length} lines (${[...lineNos].sort((a, b) => a - b).join(',')}), ${ok(0) ? 'the create completed with' : 'the write sent'} ${create.lines.length}`,
+        `${lineNos.length < create.lines.length ? 'PARTIAL: ' : ''}${po.key} has ${lineNos.length} lines (${[...lineNos].sort((a, b) => a - b).join(',')}), ` +
+          `${ok(0) ? 'the create completed with' : 'the write sent'} ${create.lines.length}${create.passthrough ? ` in one ${create.passthrough} request` : ''}`,
       );
     }
     // The undo's cancel, if the sandbox applied it (its answer may have been lost: a failed undo can
@@ -599,9 +616,10 @@ export function judge(input: JudgeInput): Verdict {
 
 /** The requests each kind of write sends (method and path). */
 const REQUESTS_OF: Record<WriteData['kind'], RegExp> = {
-  // The header with or without its lines, each line, and the header's cancel if a line failed for good.
+  // The header with or without its lines, each line, and the header's cancel if a line failed for good
+  // (also the cancel of a late duplicate); through the passthrough, the one native create of its dialect.
   'po-create':
-    /^(POST \/api\/eam\/purchase-orders|POST \/api\/eam\/purchase-orders\/[^/]+\/line-items|PUT \/api\/eam\/purchase-orders\/[^/]+\/status)$/,
+    /^(POST \/api\/eam\/purchase-orders|POST \/api\/eam\/purchase-orders\/[^/]+\/line-items|PUT \/api\/eam\/purchase-orders\/[^/]+\/status|POST \/api\/passthrough → (PUT record\/v1\/purchaseOrder\/eid:[^/]+|POST sap\/opu\/odata\/sap\/API_PURCHASEORDER_PROCESS_SRV\/A_PurchaseOrder|POST data\/\$batch))$/,
   'po-update': /^PUT \/api\/eam\/purchase-orders\/[^/]+$/,
   'po-cancel': /^PUT \/api\/eam\/purchase-orders\/[^/]+\/status$/,
   'wo-create': /^POST \/api\/eam\/work-orders$/,

@@ -15,6 +15,7 @@
 // Every input uses KEYS (vendor V-100, site 1000, material mat-1, unit EA, inventory inv-…), which
 // the sandbox makes differ from the codes of the same records.
 import type { WriteInput, WriteType } from '../../src/client/index.js';
+import type { PassthroughDialectName } from '../../src/profiles/workflow/schema.js';
 import { mulberry32 } from '../../sandbox/prng.js';
 
 export interface ChaosConnection {
@@ -23,7 +24,19 @@ export interface ChaosConnection {
   token: string;
   /** Env var holding the token (named in the worker's connections file). */
   env: string;
+  /**
+   * The connection's PO creates go through Makini's passthrough in this dialect: a profile override
+   * in the worker's connections file, as a user switches a connection (docs/passthrough-*.md). Its
+   * other writes stay on the unified endpoints. Such a connection takes purchase-order chains only.
+   */
+  passthrough?: PassthroughDialectName;
 }
+
+const PASSTHROUGH_SYSTEM: Readonly<Record<PassthroughDialectName, string>> = {
+  'sap-odata': 'sap',
+  'netsuite-rest': 'netsuite',
+  'dynamics-batch': 'dynamics',
+};
 
 export const CHAOS_CONNECTIONS: readonly ChaosConnection[] = [
   // Lines with the header (one request).
@@ -34,6 +47,13 @@ export const CHAOS_CONNECTIONS: readonly ChaosConnection[] = [
   { id: 'chaos-netsuite', system: 'netsuite', token: 'chaos-token-netsuite', env: 'MAKINI_TOKEN_CHAOS_NETSUITE' },
   // A CMMS: required asset and date, the idempotency key as a marker in the description.
   { id: 'chaos-emaint', system: 'emaint', token: 'chaos-token-emaint', env: 'MAKINI_TOKEN_CHAOS_EMAINT' },
+  // The same systems' own APIs through the passthrough, one connection per dialect (PO creates in one
+  // native request; after every connection above, so that those keep their chaos seeds).
+  ...(['sap-odata', 'netsuite-rest', 'dynamics-batch'] as const).map((dialect) => {
+    const system = PASSTHROUGH_SYSTEM[dialect];
+    const env = `MAKINI_TOKEN_CHAOS_${system.toUpperCase()}_PASSTHROUGH`;
+    return { id: `chaos-${dialect}`, system, token: `chaos-token-${dialect}`, env, passthrough: dialect };
+  }),
 ];
 /**
  * The cluster run's connections (`npm run chaos -- --cluster`): two of each system, so that
@@ -41,8 +61,11 @@ export const CHAOS_CONNECTIONS: readonly ChaosConnection[] = [
  */
 export const CLUSTER_CHAOS_CONNECTIONS: readonly ChaosConnection[] = CHAOS_CONNECTIONS.flatMap((c) => [
   c,
-  { id: `${c.id}-2`, system: c.system, token: `${c.token}-2`, env: `${c.env}_2` },
+  { ...c, id: `${c.id}-2`, token: `${c.token}-2`, env: `${c.env}_2` },
 ]);
+
+/** A material key no system knows: the line that carries it is refused by the native system. */
+const UNKNOWN_MATERIAL = 'mat-unknown';
 
 /** Seeded vendors, sites and materials by KEY (their codes differ: sandbox/store.ts). */
 const VENDOR_KEYS = ['V-100', 'V-200', 'V-300'] as const;
@@ -71,8 +94,13 @@ export type WriteData =
   | {
       kind: 'po-create';
       lines: PlannedLine[];
-      header: { vendorKey: string; siteKey: string; currencyKey: string; title: string };
+      /** No title where the native API has none (SAP's deep insert). */
+      header: { vendorKey: string; siteKey: string; currencyKey: string; title?: string };
       forbidden: boolean;
+      /** Through the passthrough in this dialect (else the unified endpoints). */
+      passthrough?: PassthroughDialectName;
+      /** The lineNo of a line the native system refuses (an unknown material): the whole create is refused, nothing written. */
+      refusedLine?: number;
     }
   | { kind: 'po-update'; title: string }
   | { kind: 'po-cancel' }
@@ -147,11 +175,19 @@ export function planChaos(count: number, seed: number, runId: string, opts: Plan
   const random = mulberry32(seed);
   // One connection of the system: with several, a seeded pick (with one, no draw, so that the
   // default plan stays what its seed gave before there was a choice).
-  const bySystem = (system: string): ChaosConnection => {
-    const of = connections.filter((c) => c.system === system);
-    if (!of.length) throw new Error(`no chaos connection of system ${system}`);
+  // Unified connections only, unless `passthrough`: then only those of the system speaking a dialect.
+  const bySystem = (system: string, passthrough = false): ChaosConnection => {
+    const of = connections.filter((c) => c.system === system && (c.passthrough !== undefined) === passthrough);
+    if (!of.length) throw new Error(`no ${passthrough ? 'passthrough' : 'unified'} chaos connection of system ${system}`);
     return of.length === 1 ? of[0]! : of[Math.floor(random() * of.length)]!;
   };
+  // PO chains of a system alternate between its unified and its passthrough connections (the first
+  // on the passthrough), and the second passthrough create of each dialect (and every third after
+  // it) has a line the system refuses: counted, not drawn, so that even a small run has every
+  // dialect and a refused line, and the draws of the rest of the plan stay what the seed gave
+  // before there were passthrough connections.
+  const poChainsOf = new Map<string, number>();
+  const passthroughChainsOf = new Map<string, number>();
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const chance = (p: number) => random() < p;
   const int = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
@@ -187,29 +223,47 @@ export function planChaos(count: number, seed: number, runId: string, opts: Plan
   return { chains, connections, materials, writes: planned };
 
   function poChain(id: string, key: (role: string) => string, system: string): Chain {
-    const conn = bySystem(system);
+    const nth = poChainsOf.get(system) ?? 0;
+    poChainsOf.set(system, nth + 1);
+    const native = nth % 2 === 0 && connections.some((c) => c.system === system && c.passthrough);
+    const conn = bySystem(system, native);
     const lineCount = minLines + Math.floor(random() ** 2 * (maxLines - minLines + 1)); // mostly few, some up to maxLines
     const forbidden = chance(0.05);
+    const p = conn.passthrough ? (passthroughChainsOf.get(conn.passthrough) ?? 0) : 0;
+    if (conn.passthrough && !forbidden) passthroughChainsOf.set(conn.passthrough, p + 1);
+    const refusedLine = conn.passthrough && !forbidden && p % 3 === 1 ? lineCount : undefined;
     const lines: PlannedLine[] = Array.from({ length: lineCount }, (_, l) => ({
       lineNo: l + 1,
-      materialKey: SEEDED_MATERIALS[l % 3]!,
+      materialKey: l + 1 === refusedLine ? UNKNOWN_MATERIAL : SEEDED_MATERIALS[l % 3]!,
       name: `part ${l + 1}`,
       quantity: l + 1,
       price: 1 + l,
       uomKey: UOM_KEY,
     }));
-    const header = { vendorKey: pick(VENDOR_KEYS), siteKey: SITE_KEY, currencyKey: 'EUR', title: `chaos ${id}` };
+    const vendorKey = pick(VENDOR_KEYS);
+    // SAP's A_PurchaseOrder has no title: the deep insert would refuse the property.
+    const title = conn.passthrough === 'sap-odata' ? {} : { title: `chaos ${id}` };
+    const header = { vendorKey, siteKey: SITE_KEY, currencyKey: 'EUR', ...title };
+    // The create's key is the native reference: SAP's Your Reference holds 12 characters.
+    const createKey = conn.passthrough ? nativeKey(key('create'), id) : key('create');
     const writes: PlannedWrite[] = [];
     const create: PlannedWrite<'createPurchaseOrder'> = {
       role: 'create',
       type: 'createPurchaseOrder',
-      idempotencyKey: key('create'),
-      expect: forbidden ? 'refused' : 'succeed',
-      data: { kind: 'po-create', lines, header, forbidden },
+      idempotencyKey: createKey,
+      expect: forbidden || refusedLine !== undefined ? 'refused' : 'succeed',
+      data: {
+        kind: 'po-create',
+        lines,
+        header,
+        forbidden,
+        ...(conn.passthrough ? { passthrough: conn.passthrough } : {}),
+        ...(refusedLine !== undefined ? { refusedLine } : {}),
+      },
       // totalNetValue is computed by every system: the profile refuses it before any call.
       input: () => ({
         connectionId: conn.id,
-        idempotencyKey: key('create'),
+        idempotencyKey: createKey,
         purchaseOrder: { ...header, ...(forbidden ? { totalNetValue: 1 } : {}), lineItems: lines.map((l) => ({ ...l })) },
       }),
     };
@@ -238,6 +292,9 @@ export function planChaos(count: number, seed: number, runId: string, opts: Plan
           );
       }
     }
+    // Nothing follows a create refused for its line (its followers were drawn all the same: the rest
+    // of the plan stays what the seed gave).
+    if (refusedLine !== undefined) writes.length = 1;
     return { id, kind: 'purchase-order', connectionId: conn.id, system, writes };
   }
 
@@ -405,8 +462,21 @@ export function planChaos(count: number, seed: number, runId: string, opts: Plan
 }
 
 /**
+ * A create key a native reference can hold (letters, digits, `-`; at most 12 characters, SAP's
+ * Your Reference): the run's last 4 characters and the chain id, unique within the run as the long
+ * key is (`${runId}-${chain}-create`).
+ */
+function nativeKey(longKey: string, chainId: string): string {
+  const run = longKey.slice(0, -`-${chainId}-create`.length);
+  const k = `${run.replace(/[^A-Za-z0-9]/g, '').slice(-4)}-${chainId}`;
+  if (k.length > 12) throw new Error(`chain id ${chainId} is too long for a native reference (${k})`);
+  return k;
+}
+
+/**
  * Write requests (POST/PUT) each connection gets at least: one per planned write, one per line of a
- * purchase order written line by line, one per material; none for a write its profile refuses.
+ * purchase order written line by line, one per material; none for a write its profile refuses. A
+ * passthrough create is one (its inner write; the native reads around it are reads).
  */
 export function plannedWriteRequests(plan: ChaosPlan): Record<string, number> {
   const out: Record<string, number> = Object.fromEntries(plan.connections.map((c) => [c.id, 0]));
@@ -416,7 +486,11 @@ export function plannedWriteRequests(plan: ChaosPlan): Record<string, number> {
       if ((d.kind === 'po-create' || d.kind === 'wo-create') && d.forbidden) continue;
       if (d.kind === 'inventory-adjust' && d.delta === FORBIDDEN_ADJUSTMENT) continue;
       out[c.connectionId]! +=
-        d.kind === 'po-create' && c.system === 'dynamics' ? 1 + d.lines.length : d.kind === 'wo-materials' ? d.materials.length : 1;
+        d.kind === 'po-create' && c.system === 'dynamics' && !d.passthrough
+          ? 1 + d.lines.length
+          : d.kind === 'wo-materials'
+            ? d.materials.length
+            : 1;
     }
   }
   return out;

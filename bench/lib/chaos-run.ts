@@ -3,6 +3,9 @@
 // and each of them that may commit doing so on a share of hits: commit-then-500, ...), on paced
 // connections, while worker processes are SIGKILLed, two workers run at once and the Temporal
 // server restarts. At the end the sandbox's state and request log are the judge (chaos-judge.ts).
+// One connection per passthrough dialect (chaos-plan.ts) writes its PO creates through Makini's
+// passthrough, by a profile override as a user switches a connection; chaos hits those calls by
+// their inner method, some of its 5xx inside the passthrough envelope (chaos-passthrough.ts).
 // With `cluster`, the server is a Temporal cluster on PostgreSQL (scripts/lib/cluster/), and
 // instead of a server restart one history host is SIGKILLed and restarted and PostgreSQL restarts.
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +22,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker
 import { InvalidWriteInputError, startWrite, WRITE_TYPE_NAMES, writeWorkflowId } from '../../src/client/index.js';
 import { startSandbox, type ChaosConfig, type RequestLogEntry, type SandboxState, type StartedSandbox } from '../../sandbox/index.js';
 import { countFaults, expectedFaultKinds, type FaultCounts } from './chaos-faults.js';
+import { passthroughCounts, type PassthroughCounts } from './chaos-passthrough.js';
 import type { ProgressBar } from '../../src/cli/progress.js';
 import { judge, type Verdict, type WriteOutcome } from './chaos-judge.js';
 import { CHAOS_CONNECTIONS, planChaos, plannedWriteRequests, type Chain, type ChaosConnection, type PlannedWrite } from './chaos-plan.js';
@@ -84,6 +88,8 @@ export interface ChaosReport extends Omit<Verdict, 'violations' | 'implicatedCha
   /** Planned chains per kind. */
   chains: Record<string, number>;
   faults: FaultCounts;
+  /** Per passthrough dialect: its creates, the native calls and the faults on them. */
+  passthrough: Record<string, PassthroughCounts>;
   /** Fault kinds the chaos config enables, as the request log labels them (`chaos:server-error+commit`, ...). */
   faultKindsEnabled: string[];
   /** Of those, the ones that never hit a write (each is a violation). */
@@ -240,7 +246,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           system: c.system,
           token: { env: c.env },
           writesPerMinute,
-          overrides: { timing: { commitHorizonMs: CHAOS_COMMIT_HORIZON_MS } },
+          overrides: {
+            timing: { commitHorizonMs: CHAOS_COMMIT_HORIZON_MS },
+            // How a user switches a connection's PO create to the system's own API (docs/passthrough-*.md).
+            ...(c.passthrough && { purchaseOrder: { transport: { create: { via: 'passthrough', dialect: c.passthrough } } } }),
+          },
         })),
       }),
     );
@@ -514,6 +524,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     if (stillRunning > 20) violations.push(`... ${stillRunning} write executions still running at the end`);
 
     const faults = countFaults(Object.values(logs));
+    const passthrough = passthroughCounts(plan, outcomes, logs);
+    // A dialect whose creates never completed (or never hit a fault) proved nothing about it.
+    for (const [dialect, n] of Object.entries(passthrough)) {
+      if (n.completed === 0) violations.push(`passthrough ${dialect}: no PO create completed through it (${n.creates} planned)`);
+      if (n.faultsOnWrites === 0) violations.push(`passthrough ${dialect}: no fault hit its ${n.nativeWrites} native writes`);
+    }
     const faultKindsEnabled = [...new Set(connections.flatMap((c) => expectedFaultKinds(chaosConfigOf(options, c.id))))];
     const faultKindsMissing = faultKindsEnabled.filter((k) => !faults.onWrites[k]);
     for (const k of faultKindsMissing)
@@ -555,6 +571,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       elapsedMs: Date.now() - started,
       chains,
       faults,
+      passthrough,
       faultKindsEnabled,
       faultKindsMissing,
       slowest,
@@ -692,7 +709,11 @@ export function chaosReportRows(r: ChaosReport): [string, string][] {
     ['writes', `${r.options.writes} (seed ${r.options.seed})`],
     ['elapsed', `${(r.elapsedMs / 1000).toFixed(1)} s`],
     ['Temporal', r.server],
-    ['connections', `${r.connectionCount} (${[...new Set((r.options.connections ?? CHAOS_CONNECTIONS).map((c) => c.system))].join(', ')})`],
+    [
+      'connections',
+      `${r.connectionCount} (${[...new Set((r.options.connections ?? CHAOS_CONNECTIONS).map((c) => c.system))].join(', ')}; ` +
+        `${(r.options.connections ?? CHAOS_CONNECTIONS).filter((c) => c.passthrough).length} with PO creates through the passthrough)`,
+    ],
     [
       'chains',
       sorted(r.chains)
@@ -726,6 +747,20 @@ export function chaosReportRows(r: ChaosReport): [string, string][] {
     ['failed, proven not applied', `${r.failedProvenNotApplied}; failed but applied: ${r.failedButApplied.length}`],
     ['records judged exactly', String(r.recordsChecked)],
     ['Makini requests', `${r.faults.requests} (${r.faults.writeRequests} writes, ${r.writeRequestsAttributed} of them tied to a write)`],
+    ['passthrough (PO create)', Object.keys(r.passthrough).length ? `${Object.keys(r.passthrough).length} dialects` : 'none'],
+    ...sorted(Object.fromEntries(Object.entries(r.passthrough).map(([d, n]) => [d, n.creates]))).map(([d]) => {
+      const n = r.passthrough[d]!;
+      const outcomes = [
+        `${n.completed} completed`,
+        n.refused && `${n.refused} refused as planned (${n.refusedLinePlanned} for a line the system refuses)`,
+        n.failed && `${n.failed} failed`,
+      ];
+      return [
+        `  ${d}`,
+        `${n.creates} creates on ${n.connections.join(', ')}: ${outcomes.filter(Boolean).join(', ')}; ` +
+          `${n.nativeWrites} native writes (${n.faultsOnWrites} faulted, ${n.innerFaults} inside the envelope, ${n.appliedThenFaulted} applied then faulted), ${n.nativeReads} native reads`,
+      ] as [string, string];
+    }),
     [
       'faults on writes',
       sorted(r.faults.onWrites)

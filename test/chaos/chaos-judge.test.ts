@@ -4,8 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestLogEntry, SandboxState } from '../../sandbox/index.js';
 import { judge, type JudgeInput, type WriteOutcome } from '../../bench/lib/chaos-judge.js';
+import { isWriteRequest } from '../../bench/lib/chaos-passthrough.js';
 import type { Chain, PlannedWrite, WriteData } from '../../bench/lib/chaos-plan.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
+import { dialectNamed } from '../../src/makini/passthrough/index.js';
+import type { PassthroughDialectName } from '../../src/profiles/workflow/schema.js';
 
 const CONN = 'chaos-sap';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
@@ -248,7 +251,7 @@ describe('chaos judge', () => {
   it('passes a run where every write happened exactly once', () => {
     const v = judge(goodRun());
     expect(v.violations).toEqual([]);
-    expect(Object.values(v.counts)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Object.values(v.counts)).toEqual([0, 0, 0, 0, 0, 0, 0]);
     expect(v.recordsChecked).toBe(2);
     expect(v.failedProvenNotApplied).toBe(1);
     expect(v.byType.adjustInventory).toMatchObject({ planned: 3, completed: 2, refused: 1 });
@@ -391,5 +394,147 @@ describe('chaos judge', () => {
     const v = judge(run).violations.join('\n');
     expect(v).toMatch(/belongs to no planned write/);
     expect(v).toMatch(/without a typed, non-retryable failure/);
+  });
+
+  describe('through the passthrough', () => {
+    const SYSTEM: Record<PassthroughDialectName, string> = {
+      'netsuite-rest': 'netsuite',
+      'sap-odata': 'sap',
+      'dynamics-batch': 'dynamics',
+    };
+    const line2 = { ...line, lineNo: 2, materialKey: 'mat-2', name: 'part 2', quantity: 2, price: 2 };
+    const bare = { vendorKey: header.vendorKey, siteKey: header.siteKey, currencyKey: header.currencyKey };
+    const ref = 'k-create';
+
+    /**
+     * A PO create (then a unified update) on a connection of `dialect`: the native create's answer
+     * was lost after it committed (sent twice; a deduplicating dialect applies the second as a
+     * no-op), the lookups around it are native reads. `refusedLine`: line 2 is one the system refuses.
+     */
+    function passthroughRun(dialect: PassthroughDialectName, opts: { refusedLine?: boolean } = {}): JudgeInput {
+      seq = 0;
+      const conn = `chaos-${dialect}`;
+      const lines = [line, opts.refusedLine ? { ...line2, materialKey: 'mat-unknown' } : line2];
+      const chain: Chain = {
+        id: 'c0',
+        kind: 'purchase-order',
+        connectionId: conn,
+        system: SYSTEM[dialect],
+        writes: [
+          write(
+            'create',
+            'createPurchaseOrder',
+            {
+              kind: 'po-create',
+              lines,
+              header: bare,
+              forbidden: false,
+              passthrough: dialect,
+              ...(opts.refusedLine ? { refusedLine: 2 } : {}),
+            },
+            opts.refusedLine ? { expect: 'refused' } : {},
+          ),
+          ...(opts.refusedLine
+            ? []
+            : [write('update', 'updatePurchaseOrder', { kind: 'po-update', title: 'updated c0' }, { requires: 0 })]),
+        ],
+      };
+      const d = dialectNamed(dialect);
+      const create = d.createPurchaseOrder({ reference: ref, header: bare, lines });
+      const lookup = d.lookupByReference(ref);
+      const po = {
+        key: 'PO1',
+        code: ref,
+        status: 'draft',
+        createdAt: at(1),
+        updatedAt: at(12),
+        ...bare,
+        title: 'updated c0',
+        lineItems: lines.map((l, i) => ({ key: `L${i + 1}`, purchaseOrderKey: 'PO1', createdAt: at(1), updatedAt: at(1), ...l })),
+      };
+      const log = [
+        ...(d.prepareCreate ? [entry(0.5, 'POST', MakiniPath.passthrough(), d.prepareCreate(), false)] : []),
+        entry(1, 'POST', MakiniPath.passthrough(), create, !opts.refusedLine, opts.refusedLine ? undefined : 'chaos:commit-then-drop'),
+        entry(6, 'POST', MakiniPath.passthrough(), lookup, false),
+        ...(opts.refusedLine ? [] : [entry(12, 'PUT', MakiniPath.purchaseOrder('PO1'), { title: 'updated c0' })]),
+      ];
+      const outcomes: WriteOutcome[][] = [
+        opts.refusedLine
+          ? [
+              {
+                status: 'failed',
+                from: T0,
+                to: T0 + 10_000,
+                failure: { applicationFailure: true, type: 'MakiniRequestRejected', message: 'line 2: no such item', nonRetryable: true },
+              },
+            ]
+          : [
+              { status: 'completed', from: T0, to: T0 + 10_000, result: { purchaseOrderKey: 'PO1' } },
+              { status: 'completed', from: T0 + 11_000, to: T0 + 13_000, result: { alreadyApplied: false } },
+            ],
+      ];
+      const state = { purchaseOrders: opts.refusedLine ? [] : [po], workOrders: [], inventories: [] } as unknown as SandboxState;
+      return { chains: [chain], outcomes, states: { [conn]: state }, logs: { [conn]: log } };
+    }
+    const DIALECTS = ['netsuite-rest', 'sap-odata', 'dynamics-batch'] as const;
+    const stateOf = (run: JudgeInput) => Object.values(run.states)[0]!;
+    const logOf = (run: JudgeInput) => Object.values(run.logs)[0] as RequestLogEntry[];
+
+    it.each(DIALECTS)('ties a %s create to its write by the native reference, and its native reads to none', (dialect) => {
+      const v = judge(passthroughRun(dialect));
+      expect(v.violations).toEqual([]);
+      expect(Object.values(v.counts).every((n) => n === 0)).toBe(true);
+      // The native create and the unified update; not the lookup (nor SAP's CSRF fetch), which are reads.
+      expect(v.writeRequestsAttributed).toBe(2);
+      expect(v.recordsChecked).toBe(1);
+    });
+
+    it.each(DIALECTS)('counts a %s duplicate: a second record with the same reference', (dialect) => {
+      const run = passthroughRun(dialect);
+      // The resend created a second purchase order (what SAP's create does when it is not swept).
+      logOf(run).splice(2, 0, { ...logOf(run).find((e) => e.fault)!, seq: 99, time: at(4), fault: undefined });
+      stateOf(run).purchaseOrders.push({ ...stateOf(run).purchaseOrders[0]!, key: 'PO2', title: undefined });
+      const v = judge(run);
+      // The duplicate only: both native creates are tied to the write that sent them.
+      expect(v.violations).toEqual([expect.stringMatching(/DUPLICATE: 2 purchase orders with code k-create: PO1, PO2/)]);
+      expect(v.counts.duplicates).toBe(1);
+      expect(v.writeRequestsAttributed).toBe(3);
+    });
+
+    it.each(DIALECTS)('counts a %s header without its lines (a native create is all or nothing)', (dialect) => {
+      const run = passthroughRun(dialect);
+      stateOf(run).purchaseOrders[0]!.lineItems.length = 0;
+      const v = judge(run);
+      expect(v.violations.join('\n')).toMatch(
+        new RegExp(`PARTIAL: PO1 has 0 lines \\(\\), the create completed with 2 in one ${dialect} request`),
+      );
+      expect(v.counts.partialRecords).toBe(1);
+    });
+
+    it.each(DIALECTS)('passes a %s create refused for one line that left nothing, and counts one that left its header', (dialect) => {
+      expect(judge(passthroughRun(dialect, { refusedLine: true })).violations).toEqual([]);
+      const run = passthroughRun(dialect, { refusedLine: true });
+      // The system kept the header and the line it accepted: applied, though the create was refused.
+      logOf(run).find((e) => e.path === MakiniPath.passthrough() && isWriteRequest(e))!.writeApplied = true;
+      stateOf(run).purchaseOrders.push({
+        key: 'PO1',
+        code: ref,
+        status: 'draft',
+        ...bare,
+        lineItems: [{ key: 'L1', purchaseOrderKey: 'PO1', ...line }],
+      } as unknown as SandboxState['purchaseOrders'][number]);
+      const v = judge(run);
+      expect(v.counts.writtenByARefusal).toBe(2); // the write applied something, and its key is in the system
+      expect(v.counts.partialRecords).toBe(1);
+    });
+
+    it('counts a native write of no planned write (an unknown reference in the changeset)', () => {
+      const run = passthroughRun('dynamics-batch');
+      const other = dialectNamed('dynamics-batch').createPurchaseOrder({ reference: 'k-other', header: bare, lines: [line] });
+      logOf(run).push(entry(5, 'POST', MakiniPath.passthrough(), other));
+      expect(judge(run).violations.join('\n')).toMatch(
+        /POST \/api\/passthrough → POST data\/\$batch .*applied, but belongs to no planned write/,
+      );
+    });
   });
 });

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MakiniHeader, MakiniPath } from '../../src/makini/workflow/contract.js';
 import { startSandbox, type ChaosConfig, type StartedSandbox } from '../../sandbox/index.js';
+import { dynamicsBatch } from '../../src/makini/passthrough/dynamics-batch.js';
 import { caller, uniqueCode, type Call } from './helpers.js';
 
 const CONN = 'dyn-1';
@@ -97,6 +98,34 @@ describe('sandbox chaos', () => {
     expect(r.status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect((await sb.admin.requestLog(CONN)).at(-1)).toMatchObject({ fault: 'chaos:late', writeApplied: true });
+  });
+
+  // A passthrough call is Makini's POST whatever it asks the system: chaos must tell the system's
+  // reads from its writes by the inner request, and play the system's own 5xx inside the envelope.
+  it('passthrough: faults the native write, not the native read; innerShare answers inside the envelope', async () => {
+    const reference = 'CHAOS-PT-1';
+    const create = dynamicsBatch.createPurchaseOrder({
+      reference,
+      header: { vendorKey: 'V-100', currencyKey: 'EUR' },
+      lines: [{ lineNo: 1, materialKey: 'mat-1', quantity: 2, price: 5, name: 'part 1', uomKey: 'EA' }],
+    });
+    await sb.admin.setChaos(CONN, { seed: SEED, rates: { commitThenFail: 1 }, methods: ['POST', 'PUT'], innerShare: 1 });
+    const read = await dyn('POST', MakiniPath.passthrough(), dynamicsBatch.lookupByReference(reference));
+    expect(read.status).toBe(200);
+    const written = await dyn('POST', MakiniPath.passthrough(), create);
+    // Makini's 200 around the system's 5xx, and the changeset committed (with its line's unit).
+    expect(written.status).toBe(200);
+    expect((written.json as { data: { status: number } }).data.status).toBeGreaterThanOrEqual(500);
+    const [readEntry, writeEntry] = await sb.admin.requestLog(CONN);
+    expect(readEntry!.fault).toBeUndefined();
+    expect(writeEntry).toMatchObject({ fault: 'chaos:commit-then-fail', writeApplied: true, status: 200 });
+    const po = (await sb.admin.state(CONN)).purchaseOrders.find((p) => p.code === reference);
+    expect(po?.lineItems.map((l) => [l.materialKey, l.quantity, l.uomKey])).toEqual([['mat-1', 2, 'EA']]);
+
+    // innerShare 0: Makini's own 5xx, as on the unified endpoints.
+    await sb.admin.reset();
+    await sb.admin.setChaos(CONN, { seed: SEED, rates: { commitThenFail: 1 }, innerShare: 0 });
+    expect((await dyn('POST', MakiniPath.passthrough(), create)).status).toBeGreaterThanOrEqual(500);
   });
 
   it('refuses a commitShare outside 0..1', async () => {
