@@ -3,7 +3,8 @@
 import proto from '@temporalio/proto';
 import { startCreatePurchaseOrder } from '../src/client/index.js';
 import type { BenchStack } from './lib/stack.js';
-import { createPoInput, uniqueKey } from './lib/po-input.js';
+import { poInput } from '../test/support/po-input.js';
+import { uniqueKey } from '../test/support/production-worker.js';
 import { fmt } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
 
@@ -40,7 +41,8 @@ export async function benchHistoryEvents(
     for (const conn of conns) {
       for (const lines of opts.lines) {
         const started = performance.now();
-        const handle = await startCreatePurchaseOrder(stack.client, createPoInput(conn.id, uniqueKey(`hist${lines}`), lines), {
+        const key = uniqueKey(`hist${lines}`);
+        const handle = await startCreatePurchaseOrder(stack.client, poInput(conn.id, key, { lines, title: `bench ${key}` }), {
           taskQueue,
         });
         await handle.result();

@@ -5,7 +5,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { startCreatePurchaseOrder } from '../src/client/index.js';
 import type { BenchStack } from './lib/stack.js';
 import { startChildWorker, type ChildWorker, type MemorySample, type StatusSample } from './lib/child-worker.js';
-import { createPoInput, uniqueKey } from './lib/po-input.js';
+import { poInput } from '../test/support/po-input.js';
+import { uniqueKey } from '../test/support/production-worker.js';
 import { beforeWait, type BeforeWait } from './lib/before-wait.js';
 import { fmt, mapLimit, mib, sleep } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
@@ -126,10 +127,12 @@ export async function benchMemory(stack: BenchStack, opts: MemoryOptions): Promi
     poQueue,
     {
       kind: 'production',
-      start: (i, warm) =>
-        startCreatePurchaseOrder(stack.client, createPoInput(connOf(i).id, uniqueKey(warm ? 'memwarm' : `mem${i}`), 3), {
+      start: (i, warm) => {
+        const key = uniqueKey(warm ? 'memwarm' : `mem${i}`);
+        return startCreatePurchaseOrder(stack.client, poInput(connOf(i).id, key, { lines: 3, title: `bench ${key}` }), {
           taskQueue: poQueue,
-        }),
+        });
+      },
       prepare: async () => {
         for (const c of conns) {
           await stack.sandbox.admin.scriptFaults(c.id, [

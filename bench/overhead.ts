@@ -10,7 +10,8 @@ import { createTokenSource } from '../src/config/token-source.js';
 import { MakiniClient } from '../src/makini/client.js';
 import type { StepRecord } from '../src/writes/workflow/engine/steps.js';
 import { UNPACED_WRITES_PER_MINUTE, workerConfig, type BenchConnection, type BenchStack } from './lib/stack.js';
-import { createPoInput, uniqueKey, PO_HEADER, poLines } from './lib/po-input.js';
+import { poInput, PO_HEADER, poLines } from '../test/support/po-input.js';
+import { uniqueKey } from '../test/support/production-worker.js';
 import { fmt, percentile, sum } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
 import type { NoopDispatch } from './workflows/minimal.js';
@@ -144,7 +145,10 @@ export async function benchOverhead(stack: BenchStack, opts: OverheadOptions): P
   try {
     for (let i = 0; i < opts.warmup + opts.iterations; i += 1) {
       const t = performance.now();
-      const handle = await startCreatePurchaseOrder(stack.client, createPoInput(conn.id, uniqueKey('ovh'), opts.lines), { taskQueue });
+      const key = uniqueKey('ovh');
+      const handle = await startCreatePurchaseOrder(stack.client, poInput(conn.id, key, { lines: opts.lines, title: `bench ${key}` }), {
+        taskQueue,
+      });
       const { steps } = await handle.result();
       const wfTotal = performance.now() - t;
       const direct = await directCreate(makini, conn.id, uniqueKey('direct'), opts.lines);

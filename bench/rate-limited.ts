@@ -7,7 +7,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { startCreatePurchaseOrder } from '../src/client/index.js';
 import type { BenchConnection, BenchStack } from './lib/stack.js';
 import { startChildWorker, type ChildWorker } from './lib/child-worker.js';
-import { createPoInput, PO_HEADER, poLines, uniqueKey } from './lib/po-input.js';
+import { poInput, PO_HEADER, poLines } from '../test/support/po-input.js';
+import { uniqueKey } from '../test/support/production-worker.js';
 import { fmt, mapLimit } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
 import { NAIVE_RETRY } from './workflows/naive.js';
@@ -228,7 +229,9 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
           opts,
           async (n) => {
             const key = uniqueKey(`rate${n}`);
-            const handle = await startCreatePurchaseOrder(stack.client, createPoInput(d.conn.id, key, 1), { taskQueue: d.queue });
+            const handle = await startCreatePurchaseOrder(stack.client, poInput(d.conn.id, key, { title: `bench ${key}` }), {
+              taskQueue: d.queue,
+            });
             return { handle, key };
           },
           'createPurchaseOrder',

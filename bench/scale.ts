@@ -12,7 +12,8 @@ import { startCreatePurchaseOrder } from '../src/client/index.js';
 import { untilParked } from './memory.js';
 import type { BenchStack } from './lib/stack.js';
 import { startChildWorker, type ChildWorker, type MemorySample } from './lib/child-worker.js';
-import { createPoInput, uniqueKey } from './lib/po-input.js';
+import { poInput } from '../test/support/po-input.js';
+import { uniqueKey } from '../test/support/production-worker.js';
 import { fmt, mapLimit, mib, sleep, sum } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
 
@@ -152,7 +153,9 @@ export async function benchScale(
       taskQueue: productQueue,
       conns: [conn],
       start: (i) =>
-        startCreatePurchaseOrder(stack.client, { ...createPoInput(conn.id, keyOf(i), 3), retryBudget }, { taskQueue: productQueue }),
+        startCreatePurchaseOrder(stack.client, poInput(conn.id, keyOf(i), { lines: 3, title: `bench ${keyOf(i)}`, retryBudget }), {
+          taskQueue: productQueue,
+        }),
       waitEndsAt: async () => {
         const first429 = (await stack.sandbox.admin.requestLog(conn.id)).find((e) => e.status === 429);
         if (!first429) throw new Error('the sandbox never answered 429: nothing held the writes');

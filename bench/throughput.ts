@@ -7,7 +7,8 @@ import proto from '@temporalio/proto';
 import { startCreatePurchaseOrder } from '../src/client/index.js';
 import { writeCallsQueueOf } from '../src/connections/workflow/gate-policy.js';
 import { UNPACED_WRITES_PER_MINUTE, type BenchStack } from './lib/stack.js';
-import { createPoInput, PO_HEADER, poLines, uniqueKey } from './lib/po-input.js';
+import { poInput, PO_HEADER, poLines } from '../test/support/po-input.js';
+import { uniqueKey } from '../test/support/production-worker.js';
 import { fmt, mapLimit, percentile } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
 import { scrapeMetrics, workerCost, type WorkerCost } from './lib/worker-metrics.js';
@@ -148,8 +149,10 @@ export async function benchThroughput(stack: BenchStack, opts: ThroughputOptions
   const product: ThroughputPhase[] = [];
   const bare: ThroughputPhase[] = [];
   try {
-    const startPo: Start = () =>
-      startCreatePurchaseOrder(client, createPoInput(conn.id, uniqueKey('tput'), opts.lines), { taskQueue: poQueue });
+    const startPo: Start = () => {
+      const key = uniqueKey('tput');
+      return startCreatePurchaseOrder(client, poInput(conn.id, key, { lines: opts.lines, title: `bench ${key}` }), { taskQueue: poQueue });
+    };
     const startBare: Start = (i) => {
       const key = uniqueKey(`bare-${i}`);
       return client.workflow.start('barePurchaseOrderCreate', {

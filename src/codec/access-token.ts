@@ -5,9 +5,13 @@
 // parses or checks a signature by hand.
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { isLoopbackHost } from './loopback.js';
-import type { CodecServerSettings } from '../config/settings.js';
 
-export type OidcOptions = NonNullable<CodecServerSettings['oidc']>;
+/** The identity provider whose access tokens are accepted (CODEC_SERVER_OIDC_*, read by src/config/settings.ts). */
+export interface OidcOptions {
+  issuer: string;
+  audience: string[];
+  jwksUrl?: string;
+}
 
 /** Asymmetric only: an `HS*` token would be "signed" with whatever key the caller chose, `none` with none. */
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];

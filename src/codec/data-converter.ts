@@ -3,7 +3,7 @@
 // histories.
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import type { EncryptionSettings } from '../config/settings.js';
+import type { EncryptionSettings } from './encryption-settings.js';
 import { EncryptionCodec, parseEncryptionKeys } from './encryption-codec.js';
 
 /**

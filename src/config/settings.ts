@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { MAKINI_DEFAULT_BASE_URL } from '../makini/workflow/contract.js';
 import { formatZodIssues } from './format-issues.js';
 import { Secret } from '../observability/secret.js';
-import { parseEncryptionKeys } from '../codec/encryption-codec.js';
+import { encryptionSchema, type EncryptionSettings } from '../codec/encryption-settings.js';
+import type { OidcOptions } from '../codec/access-token.js';
 import { isLoopbackHost } from '../codec/loopback.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -12,33 +13,6 @@ const positiveMs = z.coerce.number().int().positive();
 /** An address to listen on: an IP (the Prometheus endpoint takes no host names). */
 const listenHost = z.union([z.ipv4(), z.ipv6()], { error: 'an IPv4 or IPv6 address, e.g. 127.0.0.1 or 0.0.0.0' });
 const bool = z.enum(['true', 'false'], { error: '"true" or "false"' });
-
-/** The settings the data converter is built from (worker, clients, CLI, codec server). */
-const encryptionSchema = z.object({
-  /** `keyId:base64Key[,...]`, newest first: AES-256-GCM encryption of every payload (see README). */
-  MAKINI_WRITES_ENCRYPTION_KEYS: z
-    .string()
-    .optional()
-    .superRefine((v, ctx) => {
-      if (!v) return;
-      try {
-        parseEncryptionKeys(v); // its messages never quote the entries (key material)
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message.replace(/^MAKINI_WRITES_ENCRYPTION_KEYS:? ?/, '') });
-      }
-    }),
-  /**
-   * `true`: with encryption on, refuse to decode any payload that is not encrypted (one written
-   * by a client without the keys, or injected into a history) instead of passing it through.
-   */
-  MAKINI_WRITES_ENCRYPTION_STRICT: bool.default('false').transform((v) => v === 'true'),
-  /**
-   * `true`, beside strict mode, during a migration only: still accept encrypted payloads bound to
-   * no workflow (histories from before the binding, payloads made by the codec server's /encode).
-   */
-  MAKINI_WRITES_ENCRYPTION_ALLOW_UNBOUND: bool.default('false').transform((v) => v === 'true'),
-});
-export type EncryptionSettings = z.infer<typeof encryptionSchema>;
 
 /** Webhook signing secrets, newest first (several during a rotation); never logged. */
 const webhookSecrets = z
@@ -179,7 +153,7 @@ const codecServerSchema = z
 /** The codec server's callers, as createCodecServer takes them. */
 export interface CodecServerSettings {
   authToken?: string;
-  oidc?: { issuer: string; audience: string[]; jwksUrl?: string };
+  oidc?: OidcOptions;
 }
 
 /** Validates CODEC_SERVER_TOKEN and CODEC_SERVER_OIDC_*; throws one error naming every bad setting. */

@@ -2,11 +2,19 @@
 // workflow on a durable timer before the token expires, and by a write after a 401. It returns
 // times only (they go to history); the tokens stay in the store. The connection gate (which holds
 // calls while a connection needs reauthorization) lets it through (UNGATED_ACTIVITIES, gate.ts).
-import type { OAuthTokens } from '../config/oauth-tokens.js';
-import { refreshTokenInputSchema, type ConnectionActivities } from './activity-contract.js';
+import { refreshTokenInputSchema, type ConnectionActivities, type RefreshTokenInput } from './activity-contract.js';
+import type { TokenRefreshAnswer } from './workflow/control-state.js';
+
+/**
+ * What the activity needs of the token store: src/config/oauth-tokens.ts (OAuthTokens) is one, and
+ * names the answer type from here, so the two areas depend one way (config on connections).
+ */
+interface TokenRefresher {
+  refresh(connectionId: string, req: Omit<RefreshTokenInput, 'connectionId'>): Promise<TokenRefreshAnswer>;
+}
 
 export function tokenRefreshActivities(deps: {
-  oauth?: OAuthTokens;
+  oauth?: TokenRefresher;
   isOAuth: (connectionId: string) => boolean;
 }): Pick<ConnectionActivities, 'refreshConnectionToken'> {
   return {

@@ -7,7 +7,6 @@
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
-import type { ConnectionsFile } from '../config/connections.js';
 import { makiniFailureInfoSchema } from '../failures/workflow/failure-types.js';
 import { errorCodeLabel } from './workflow/error-code-label.js';
 import { connectionIdOf } from './activity-input.js';
@@ -49,10 +48,15 @@ function outcomeOfError(err: unknown): CallOutcome | undefined {
   };
 }
 
+/** The configured connections as far as metrics need them (a ConnectionsFile of src/config/connections.ts is one). */
+interface ConfiguredSystems {
+  connections: readonly { id: string; system?: string }[];
+}
+
 /** Which system a connection is: from config, else learned from `resolveWriteProfile` answers. */
 export class SystemDirectory {
   private readonly learned = new Map<string, string>();
-  constructor(private readonly configured: ConnectionsFile) {}
+  constructor(private readonly configured: ConfiguredSystems) {}
 
   systemOf(connectionId: string | undefined): string {
     if (!connectionId) return 'unknown';
@@ -124,7 +128,7 @@ class MakiniCallObserver implements ActivityInboundCallsInterceptor {
 }
 
 /** The worker's activity interceptors: Makini call metrics and logs. */
-export function makiniCallInterceptors(connections: ConnectionsFile, opts: MakiniCallLogOptions = {}): ActivityInterceptorsFactory {
+export function makiniCallInterceptors(connections: ConfiguredSystems, opts: MakiniCallLogOptions = {}): ActivityInterceptorsFactory {
   const systems = new SystemDirectory(connections);
   return (ctx) => ({ inbound: new MakiniCallObserver(ctx, systems, opts) });
 }

@@ -1,9 +1,9 @@
 // Replays a recorded history against workflow code and says where it diverged: the check that a
 // code change is compatible with executions already running in production.
 import { readFileSync } from 'node:fs';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils.js';
+import { historyFromJSON, historyToJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 
 export interface LoadedHistory {
@@ -34,6 +34,15 @@ export function readHistoryFile(path: string): LoadedHistory {
   const history = historyFromJSON(json);
   if (!history.events?.length) throw new Error(`${path} holds no history events`);
   return { history, workflowId: startedWorkflowId(history) ?? path, source: path };
+}
+
+/**
+ * The history of a handle's run as JSON, in the form `temporal workflow show -o json` and the UI's
+ * download write and readHistoryFile reads: what a replay fixture is. Payloads stay as the server
+ * holds them (encrypted where they are).
+ */
+export async function exportHistory(handle: Pick<WorkflowHandle, 'fetchHistory'>): Promise<string> {
+  return historyToJSON(await handle.fetchHistory());
 }
 
 /** Fetches the history of a workflow id (its latest run) from the server. */

@@ -22,6 +22,7 @@ import * as makiniContract from '../makini/workflow/contract.js';
 import * as makiniEntities from '../makini/workflow/entities.js';
 import * as callTiming from '../makini/workflow/call-timing.js';
 import * as errorCodeLabel from '../makini/workflow/error-code-label.js';
+import * as passthroughDialects from '../makini/workflow/passthrough-dialects.js';
 import * as checkWrite from '../profiles/workflow/check-write.js';
 import * as customFields from '../profiles/workflow/custom-fields.js';
 import * as makiniFields from '../profiles/workflow/makini-fields.js';
@@ -75,6 +76,7 @@ for (const moduleExports of [
   makiniEntities,
   callTiming,
   errorCodeLabel,
+  passthroughDialects,
   checkWrite,
   customFields,
   makiniFields,

@@ -9,7 +9,11 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME } from '../observability/workflow/search-attributes.js';
-import type * as workflows from '../workflows/index.js';
+// The write workflows' types from their folders, not from the bundle entry src/workflows (which sits
+// above writes and exports them): a write type missing here fails to compile in WriteWorkflow.
+import type * as inventoryWorkflows from './inventory/workflow/workflows.js';
+import type * as purchaseOrderWorkflows from './purchase-orders/workflow/workflows.js';
+import type * as workOrderWorkflows from './work-orders/workflow/workflows.js';
 import { WRITE_TYPES, writeWorkflowId, type WriteInput, type WriteType } from './workflow/catalog.js';
 import { inputProblems, type InputProblem } from './workflow/engine/input.js';
 
@@ -32,7 +36,7 @@ export interface StartOptions {
 }
 
 /** The workflow function of a write type (its input and result types). */
-export type WriteWorkflow<T extends WriteType> = (typeof workflows)[T];
+export type WriteWorkflow<T extends WriteType> = (typeof inventoryWorkflows & typeof purchaseOrderWorkflows & typeof workOrderWorkflows)[T];
 
 /** Validates a write's input and builds its start options (shared by start and update-with-start). */
 export function writeStartOptions<T extends WriteType>(type: T, raw: WriteInput<T>, opts: StartOptions = {}) {

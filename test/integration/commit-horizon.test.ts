@@ -6,17 +6,12 @@ import { Context } from '@temporalio/activity';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startAddWorkOrderMaterials,
-  startCreatePurchaseOrder,
-  startCreateWorkOrder,
-  WriteFailureType,
-  type CreatePurchaseOrderInput,
-} from '../../src/client/index.js';
+import { startAddWorkOrderMaterials, startCreatePurchaseOrder, startCreateWorkOrder, WriteFailureType } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { SA_LATE_DUPLICATE, SA_WAITING_FOR } from '../../src/observability/workflow/search-attributes.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
-import { createPoInput, uniqueKey } from '../../bench/lib/po-input.js';
+import { poInput } from '../support/po-input.js';
+import { uniqueKey } from '../support/production-worker.js';
 
 /** The client gives up after 1 s (the worker's and the profile's request timeout). */
 const REQUEST_TIMEOUT_MS = 1_000;
@@ -24,10 +19,7 @@ const REQUEST_TIMEOUT_MS = 1_000;
 const BUDGET = { ambiguousSettleMs: 300, baseBackoffMs: 200, maxBackoffMs: 400 };
 const timing = (commitHorizonMs: number) => ({ timing: { requestTimeoutMs: REQUEST_TIMEOUT_MS, settleMs: 300, commitHorizonMs } });
 
-const po = (connectionId: string, idempotencyKey: string): CreatePurchaseOrderInput => ({
-  ...createPoInput(connectionId, idempotencyKey, 1),
-  retryBudget: BUDGET,
-});
+const po = (connectionId: string, idempotencyKey: string) => poInput(connectionId, idempotencyKey, { retryBudget: BUDGET });
 const lateCommit = (commitDelayMs: number) => ({
   kind: 'late' as const,
   method: 'POST' as const,
@@ -148,7 +140,7 @@ describe('exactly once past the timeout', () => {
     await stack.sb.sandbox.admin.setBehaviour('dyn-lines', { repeatedLines: 'accepted' });
     // The first line POST (the header's path is exact, lines go to <po>/line-items) commits 5.5 s late.
     await stack.sb.sandbox.admin.scriptFaults('dyn-lines', [{ ...lateCommit(5_500), pathPrefix: `${MakiniPath.purchaseOrders()}/` }]);
-    const handle = await startCreatePurchaseOrder(stack.client, { ...createPoInput('dyn-lines', k, 2), retryBudget: BUDGET }, opts());
+    const handle = await startCreatePurchaseOrder(stack.client, poInput('dyn-lines', k, { lines: 2, retryBudget: BUDGET }), opts());
     const { failure, details } = await lateDuplicateLeft(handle);
     const [record] = await posWith('dyn-lines', k);
     expect(record!.lineItems.map((l) => Number(l.lineNo)).sort()).toEqual([1, 1, 2]);
@@ -168,7 +160,7 @@ describe('exactly once past the timeout', () => {
     await stack.sb.sandbox.admin.scriptFaults('dyn-lines', [
       { kind: 'drop', method: 'POST', pathPrefix: `${MakiniPath.purchaseOrders()}/` },
     ]);
-    const handle = await startCreatePurchaseOrder(stack.client, { ...createPoInput('dyn-lines', k, 2), retryBudget: BUDGET }, opts());
+    const handle = await startCreatePurchaseOrder(stack.client, poInput('dyn-lines', k, { lines: 2, retryBudget: BUDGET }), opts());
     const done = await handle.result();
     expect(done.lineItemKeys).toHaveLength(2);
     expect(done.steps.find((s) => s.name === 'sweep for late duplicates')?.note).toMatch(/no second line of lineNo 1/);

@@ -29,7 +29,8 @@ import { temporalAddress, temporalNamespace } from '../support/temporal.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { activityAttempts } from '../../bench/lib/history-times.js';
 import { movedCalls } from '../../bench/lib/send-timing.js';
-import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { poInput } from '../support/po-input.js';
 import { uniqueKey } from '../support/production-worker.js';
 
 const run = promisify(execFile);
@@ -47,7 +48,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
   }
 }
 
-const po = onePurchaseOrder;
+const po = (connectionId: string, idempotencyKey: string) => poInput(connectionId, idempotencyKey);
 
 describe('one connection, many writes', () => {
   let stack: WriteStack;

@@ -11,20 +11,16 @@ import {
   startUpdatePurchaseOrder,
   writeWorkflowId,
   WriteFailureType,
-  type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
 import { MakiniPath, MakiniQuery } from '../../src/makini/workflow/contract.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { uniqueKey } from '../support/production-worker.js';
+import { poInput } from '../support/po-input.js';
 
 const FAST = { ambiguousSettleMs: 100, baseBackoffMs: 100, maxBackoffMs: 400 };
 const key = uniqueKey;
-const po = (connectionId: string, idempotencyKey: string, vendorKey = 'V-100'): CreatePurchaseOrderInput => ({
-  connectionId,
-  idempotencyKey,
-  purchaseOrder: { vendorKey, siteKey: '1000', currencyKey: 'EUR', lineItems: [{ materialKey: 'mat-1', quantity: 2, price: 4.2 }] },
-  retryBudget: FAST,
-});
+const po = (connectionId: string, idempotencyKey: string, vendorKey = 'V-100') =>
+  poInput(connectionId, idempotencyKey, { fields: { vendorKey }, retryBudget: FAST });
 
 async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
   const err = await p.then(

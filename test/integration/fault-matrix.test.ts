@@ -38,6 +38,7 @@ import {
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { poInput } from '../support/po-input.js';
 
 /** Short waits so that a case takes about a second; every decision stays the production one. */
 const BUDGET = { ambiguousSettleMs: 100, baseBackoffMs: 100, maxBackoffMs: 400 };
@@ -83,19 +84,11 @@ interface Late {
 }
 type Made = Record<string, string>;
 
-const header = { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR' };
-const threeLines = [1, 2, 3].map((i) => ({ materialKey: `mat-${i}`, quantity: i, price: 10 * i }));
 const state = (c: Ctx) => c.sb.sandbox.admin.state(c.connectionId);
 const opts = (c: Ctx) => ({ taskQueue: c.taskQueue });
 
 async function makePo(c: Ctx): Promise<Made> {
-  const done = await (
-    await startCreatePurchaseOrder(
-      c.client,
-      { connectionId: c.connectionId, idempotencyKey: `${c.key}-po`, purchaseOrder: { ...header, lineItems: threeLines } },
-      opts(c),
-    )
-  ).result();
+  const done = await (await startCreatePurchaseOrder(c.client, poInput(c.connectionId, `${c.key}-po`, { lines: 3 }), opts(c))).result();
   return { po: done.purchaseOrderKey };
 }
 
@@ -151,11 +144,7 @@ async function expectOnePoWithLines(c: Ctx, refused: boolean, late: Late, lineIt
 
 /** The PO create every create route starts (the route decides which call the fault hits). */
 const startPoCreate = (c: Ctx) =>
-  startCreatePurchaseOrder(
-    c.client,
-    { connectionId: c.connectionId, idempotencyKey: c.key, purchaseOrder: { ...header, lineItems: threeLines }, retryBudget: BUDGET },
-    opts(c),
-  );
+  startCreatePurchaseOrder(c.client, poInput(c.connectionId, c.key, { lines: 3, retryBudget: BUDGET }), opts(c));
 
 const ROUTES: Route[] = [
   {

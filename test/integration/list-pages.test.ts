@@ -16,9 +16,9 @@ import { MakiniPath, MakiniQuery } from '../../src/makini/workflow/contract.js';
 import { MakiniClient } from '../../src/makini/client.js';
 import { startTestSandbox, type TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { poInput } from '../support/po-input.js';
 
 const LINES = 250;
-const lines = (n: number) => Array.from({ length: n }, (_, i) => ({ materialKey: `mat-${(i % 3) + 1}`, quantity: i + 1, price: 10 }));
 const makiniFor = (sb: TestSandbox) =>
   new MakiniClient({
     baseUrl: sb.sandbox.url,
@@ -56,17 +56,7 @@ describe.each(['pages', 'cursor'] as const)('lists served by %s', (pagination) =
     await sb.sandbox.admin.scriptFaults('sap-1', [
       { kind: 'commit-then-fail', status: 504, method: 'POST', pathPrefix: MakiniPath.purchaseOrders() },
     ]);
-    const result = await (
-      await startCreatePurchaseOrder(
-        client,
-        {
-          connectionId: 'sap-1',
-          idempotencyKey: k,
-          purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', lineItems: lines(LINES) },
-        },
-        { taskQueue },
-      )
-    ).result();
+    const result = await (await startCreatePurchaseOrder(client, poInput('sap-1', k, { lines: LINES }), { taskQueue })).result();
     expect(result.foundExisting).toBe(false);
     expect(result.lineItemKeys).toHaveLength(LINES);
     expect(new Set(result.lineItemKeys).size).toBe(LINES);
@@ -155,17 +145,7 @@ describe.each(['pages', 'cursor'] as const)('lists served by %s', (pagination) =
     const makini = makiniFor(sb);
     const k = key('list');
     for (const suffix of ['-1', '-2', '-3']) {
-      await (
-        await startCreatePurchaseOrder(
-          client,
-          {
-            connectionId: 'sap-small',
-            idempotencyKey: `${k}${suffix}`,
-            purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', lineItems: lines(3) },
-          },
-          { taskQueue },
-        )
-      ).result();
+      await (await startCreatePurchaseOrder(client, poInput('sap-small', `${k}${suffix}`, { lines: 3 }), { taskQueue })).result();
     }
     const pos = await makini.findPurchaseOrders('sap-small', { code: k });
     expect(pos.data.data.map((p) => p.code)).toEqual(['-1', '-2', '-3'].map((s) => `${k}${s}`));

@@ -18,13 +18,14 @@ import { Secret } from '../../src/observability/secret.js';
 import { FileTokenStore } from '../../src/config/token-store.js';
 import { connectionControlWorkflowId } from '../../src/connections/workflow/messages.js';
 import { temporalAddress, temporalNamespace } from '../support/temporal.js';
-import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { poInput } from '../support/po-input.js';
 
 const KEYS = `it-1:${randomBytes(32).toString('base64')}`;
 const codec = payloadCodecFromSetting(KEYS)!;
 const REDIRECT_URI = 'https://app.example.com/makini/callback';
 
-const po = onePurchaseOrder;
+const po = (connectionId: string, idempotencyKey: string) => poInput(connectionId, idempotencyKey);
 
 /** Every payload of a history decoded (the codec), plus the history's own JSON: what a token could hide in. */
 async function historyText(handle: WorkflowHandle): Promise<string> {

@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MakiniFailureType, startCreatePurchaseOrder } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
-import { uniqueKey } from '../../bench/lib/po-input.js';
+import { uniqueKey } from '../support/production-worker.js';
 import { failureOf } from '../support/failures.js';
-import { passthroughCalls, threeLinePo, timerSummaries } from '../support/passthrough.js';
+import { passthroughCalls, QUICK_BUDGET, timerSummaries } from '../support/passthrough.js';
+import { poInput } from '../support/po-input.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const REQUEST_TIMEOUT_MS = 1_000;
@@ -20,7 +21,7 @@ const NATIVE = {
 const ON_BATCH = `${MakiniPath.passthrough()}/post/data/$batch`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const po = (key: string) => threeLinePo('dyn-native', key);
+const po = (key: string) => poInput('dyn-native', key, { lines: 3, retryBudget: QUICK_BUDGET });
 
 describe('Dynamics 365 through the passthrough (dynamics-batch)', () => {
   let stack: WriteStack;

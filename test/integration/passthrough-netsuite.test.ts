@@ -4,10 +4,11 @@
 // horizon (NetSuite's external id makes a resend a no-op). Real dev server, production worker,
 // sandbox over HTTP standing in for NetSuite behind /api/passthrough.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MakiniFailureType, startCreatePurchaseOrder, WriteFailureType, type CreatePurchaseOrderInput } from '../../src/client/index.js';
+import { MakiniFailureType, startCreatePurchaseOrder, WriteFailureType } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import type { FaultScript } from '../../sandbox/faults.js';
-import { createPoInput, uniqueKey } from '../../bench/lib/po-input.js';
+import { poInput } from '../support/po-input.js';
+import { uniqueKey } from '../support/production-worker.js';
 import { failureOf, violatedRules } from '../support/failures.js';
 import { passthroughCalls as calls, QUICK_BUDGET, timerSummaries } from '../support/passthrough.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
@@ -20,10 +21,7 @@ const TIMING = { timing: { requestTimeoutMs: REQUEST_TIMEOUT_MS, settleMs: 300 }
 /** Faults on the native create only (the lookup before it is a passthrough GET). */
 const ON_PUT = `${MakiniPath.passthrough()}/put/`;
 
-const po = (connectionId: string, key: string, lines = 3): CreatePurchaseOrderInput => ({
-  ...createPoInput(connectionId, key, lines),
-  retryBudget: QUICK_BUDGET,
-});
+const po = (connectionId: string, key: string, lines = 3) => poInput(connectionId, key, { lines, retryBudget: QUICK_BUDGET });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type NetSuiteBody = { externalId?: string; item?: { items: unknown[] } };

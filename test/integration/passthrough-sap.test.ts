@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MakiniFailureType, startCreatePurchaseOrder, WriteFailureType } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { failureOf, violatedRules } from '../support/failures.js';
-import { passthroughCalls as calls, threeLinePo } from '../support/passthrough.js';
+import { passthroughCalls as calls, QUICK_BUDGET } from '../support/passthrough.js';
+import { poInput } from '../support/po-input.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 
 const REQUEST_TIMEOUT_MS = 1_000;
@@ -22,7 +23,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let seq = 0;
 /** SAP's Your Reference holds 12 characters. */
 const shortKey = () => `s${Date.now().toString(36).slice(-6)}${(seq++).toString(36)}`;
-const po = (key: string) => threeLinePo('sap-native', key);
+const po = (key: string) => poInput('sap-native', key, { lines: 3, retryBudget: QUICK_BUDGET });
 type SapBody = { CorrespncExternalReference?: string; to_PurchaseOrderItem?: { results: unknown[] } };
 
 describe('SAP through the passthrough (sap-odata)', () => {

@@ -3,24 +3,14 @@
 // test/workflows/retry-after.test.ts.)
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getSteps, startCreatePurchaseOrder, type CreatePurchaseOrderInput } from '../../src/client/index.js';
+import { getSteps, startCreatePurchaseOrder } from '../../src/client/index.js';
 import { SA_CONNECTION_ID, SA_ENTITY, SA_OPERATION, SA_OUTCOME, SA_SYSTEM } from '../../src/observability/workflow/search-attributes.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { uniqueKey } from '../support/production-worker.js';
+import { poInput } from '../support/po-input.js';
 
-const po = (idempotencyKey: string, extra: Partial<CreatePurchaseOrderInput> = {}): CreatePurchaseOrderInput => ({
-  connectionId: 'sap-1',
-  idempotencyKey,
-  ...extra,
-  purchaseOrder: {
-    vendorKey: 'V-100',
-    siteKey: '1000',
-    currencyKey: 'EUR',
-    title: 'ops',
-    lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 2 }],
-  },
-});
+const po = (idempotencyKey: string) => poInput('sap-1', idempotencyKey, { title: 'ops' });
 
 describe('purchase order writes, as ops see them', () => {
   let stack: WriteStack;

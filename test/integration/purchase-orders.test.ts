@@ -1,57 +1,28 @@
 // Purchase orders end to end: real Temporal dev server, production worker, sandbox over HTTP.
-import { execFileSync } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   writeWorkflowId,
   startCreatePurchaseOrder,
   startUpdatePurchaseOrder,
   startCancelPurchaseOrder,
   WriteFailureType,
-  type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { eventMs } from '../../bench/lib/history-times.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { uniqueKey } from '../support/production-worker.js';
+import { saveHistory } from '../support/temporal.js';
+import { poInput } from '../support/po-input.js';
 
-const lines = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ materialKey: `mat-${(i % 3) + 1}`, name: `part ${i + 1}`, quantity: i + 1, price: 10 + i }));
-const po = (connectionId: string, idempotencyKey: string, n = 3): CreatePurchaseOrderInput => ({
-  connectionId,
-  idempotencyKey,
-  purchaseOrder: { vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: `PO ${idempotencyKey}`, lineItems: lines(n) },
-});
+const po = (connectionId: string, idempotencyKey: string, lines = 3) =>
+  poInput(connectionId, idempotencyKey, { lines, title: `PO ${idempotencyKey}` });
 
-/** Saves a finished run's history as a replay fixture when RECORD_HISTORIES=1. */
-/** With RECORD_HISTORIES=1, saves the run's history as a replay fixture, exported by the CLI in
- * the same JSON as `temporal workflow show -o json` and the UI's download. */
-function maybeRecord(workflowId: string, name: string) {
-  if (!process.env.RECORD_HISTORIES) return;
-  const cli = findTemporalCli();
-  if (!cli) throw new Error('RECORD_HISTORIES needs the temporal CLI');
-  const out = execFileSync(
-    cli,
-    [
-      'workflow',
-      'show',
-      '--workflow-id',
-      workflowId,
-      '--output',
-      'json',
-      '--address',
-      inject('temporalAddress'),
-      '--namespace',
-      inject('temporalNamespace'),
-    ],
-    { encoding: 'utf8' },
-  );
-  mkdirSync('test/histories', { recursive: true });
-  writeFileSync(`test/histories/${name}.json`, out);
+/** With RECORD_HISTORIES=1, saves the run's history as a replay fixture (test/histories/<name>.json). */
+async function maybeRecord(handle: WorkflowHandle, name: string) {
+  if (process.env.RECORD_HISTORIES) await saveHistory(handle, `test/histories/${name}.json`);
 }
 
 describe('purchase order workflows', () => {
@@ -88,7 +59,7 @@ describe('purchase order workflows', () => {
     expect(writes.map((w) => `${w.method} ${w.path}`)).toEqual(['POST /api/eam/purchase-orders']);
     expect(result.steps.map((s) => s.name)).toContain('create purchase order with 20 lines');
     expect(result.steps.every((s) => s.outcome === 'succeeded')).toBe(true);
-    maybeRecord(handle.workflowId, 'create-po-sap-20-lines');
+    await maybeRecord(handle, 'create-po-sap-20-lines');
   });
 
   it('creates header then each line on the line-by-line system', async () => {
@@ -101,7 +72,7 @@ describe('purchase order workflows', () => {
     expect(created?.lineItems?.map((l) => Number(l.lineNo)).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const writes = (await sb.sandbox.admin.requestLog('dyn-1')).filter((r) => r.method === 'POST' && r.path.includes(created!.key));
     expect(writes).toHaveLength(20);
-    maybeRecord(handle.workflowId, 'create-po-dynamics-20-lines');
+    await maybeRecord(handle, 'create-po-dynamics-20-lines');
   });
 
   it('cancels the header when a line is refused for good, naming the line and the rule', async () => {
@@ -142,7 +113,7 @@ describe('purchase order workflows', () => {
       [3, 400],
     ]);
     expect(created?.lineItems.map((l) => Number(l.lineNo))).toEqual([1, 2]);
-    maybeRecord(handle.workflowId, 'create-po-dynamics-line-refused');
+    await maybeRecord(handle, 'create-po-dynamics-line-refused');
   });
 
   it('waits for Retry-After on 429 before the next attempt (from history timestamps)', async () => {
@@ -161,7 +132,7 @@ describe('purchase order workflows', () => {
     const timer = events.find((e) => e.timerStartedEventAttributes);
     expect(Number(timer?.timerStartedEventAttributes?.startToFireTimeout?.seconds)).toBe(2);
     expect(await posWithCode('sap-1', k)).toHaveLength(1);
-    maybeRecord(handle.workflowId, 'create-po-sap-429-retry-after');
+    await maybeRecord(handle, 'create-po-sap-429-retry-after');
   });
 
   it('a 503 may have landed: looks the PO up before each of three retries with backoff, then creates it once', async () => {
@@ -181,7 +152,7 @@ describe('purchase order workflows', () => {
     );
     expect(result.steps.filter((s) => s.name === 'look up by idempotency key')).toHaveLength(4);
     expect(await posWithCode('sap-1', k)).toHaveLength(1);
-    maybeRecord(handle.workflowId, 'create-po-sap-503-three-times');
+    await maybeRecord(handle, 'create-po-sap-503-three-times');
   });
 
   it('creates exactly one PO when the create commits and then answers 504', async () => {
@@ -198,7 +169,7 @@ describe('purchase order workflows', () => {
     expect(step.note).toMatch(/504.*landed/);
     const posts = (await sb.sandbox.admin.requestLog('sap-1')).filter((r) => r.method === 'POST' && r.path === '/api/eam/purchase-orders');
     expect(posts.filter((p) => p.time >= step.startedAt).length).toBe(1);
-    maybeRecord(handle.workflowId, 'create-po-sap-commit-then-504');
+    await maybeRecord(handle, 'create-po-sap-commit-then-504');
   });
 
   it('runs one execution and creates one PO when the same key is started twice', async () => {
@@ -245,7 +216,7 @@ describe('purchase order workflows', () => {
     expect(cause.details?.[0]).toMatchObject({ system: 'sap', violations: [{ field: 'status', rule: 'state-locked', system: 'sap' }] });
     const after = (await sb.sandbox.admin.requestLog('sap-1')).slice(before);
     expect(after.filter((r) => r.method !== 'GET')).toEqual([]);
-    maybeRecord(handle.workflowId, 'update-po-sap-after-approval-refused');
+    await maybeRecord(handle, 'update-po-sap-after-approval-refused');
   });
 
   it('updates and cancels a draft PO, reading back to confirm', async () => {

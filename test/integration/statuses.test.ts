@@ -12,24 +12,15 @@ import {
   startUpdatePurchaseOrder,
   startUpdateWorkOrder,
   WriteFailureType,
-  type CreatePurchaseOrderInput,
 } from '../../src/client/index.js';
 import type { TestSandbox } from '../support/sandbox.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { failureOf, violatedRules as rules } from '../support/failures.js';
 import { uniqueKey } from '../support/production-worker.js';
+import { poInput } from '../support/po-input.js';
 
-const po = (connectionId: string, idempotencyKey: string, n = 3): CreatePurchaseOrderInput => ({
-  connectionId,
-  idempotencyKey,
-  purchaseOrder: {
-    vendorKey: 'V-100',
-    siteKey: '1000',
-    currencyKey: 'EUR',
-    title: `PO ${idempotencyKey}`,
-    lineItems: Array.from({ length: n }, (_, i) => ({ materialKey: `mat-${(i % 3) + 1}`, quantity: i + 1, price: 10 + i })),
-  },
-});
+const po = (connectionId: string, idempotencyKey: string, lines = 3) =>
+  poInput(connectionId, idempotencyKey, { lines, title: `PO ${idempotencyKey}` });
 
 describe('statuses whose key, code and name all differ', () => {
   let stack: WriteStack;

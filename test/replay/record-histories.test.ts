@@ -15,14 +15,12 @@
 //
 // Skipped otherwise: recording rewrites the fixtures, which must stay what older code recorded
 // until someone decides to add newer ones.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectionControlWorkflowId,
   getConnectionStatus,
@@ -46,8 +44,9 @@ import { FileTokenStore } from '../../src/config/token-store.js';
 import { noticeConnectionToken } from '../../src/connections/control-client.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { TokenEndpoint } from '../../src/makini/token-endpoint.js';
-import { onePurchaseOrder, startWriteStack, type WriteStack } from '../support/write-stack.js';
-import { createPoInput } from '../../bench/lib/po-input.js';
+import { startWriteStack, type WriteStack } from '../support/write-stack.js';
+import { poInput } from '../support/po-input.js';
+import { saveHistory } from '../support/temporal.js';
 import { validInputs, type InputTargets } from '../fuzz/write-inputs.js';
 import { failureOf } from '../support/failures.js';
 
@@ -56,15 +55,8 @@ const HISTORIES = join(import.meta.dirname, '..', 'histories');
 /** Short waits; every decision is the production one. */
 const FAST = { ambiguousSettleMs: 100, baseBackoffMs: 100, maxBackoffMs: 400 };
 
-/** Saves one run's history as `test/histories/<name>.json`, exported as `temporal workflow show -o json` (and the UI) does. */
-function record(workflowId: string, name: string, runId?: string): void {
-  const cli = findTemporalCli();
-  if (!cli) throw new Error('RECORD_HISTORIES needs the temporal CLI');
-  const args = ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--address', inject('temporalAddress')];
-  args.push('--namespace', inject('temporalNamespace'), ...(runId ? ['--run-id', runId] : []));
-  mkdirSync(HISTORIES, { recursive: true });
-  writeFileSync(join(HISTORIES, `${name}.json`), execFileSync(cli, args, { encoding: 'utf8' }));
-}
+/** Saves one run's history as `test/histories/<name>.json` (src/operations/replay.ts exports it as `temporal workflow show -o json` does). */
+const record = (handle: Pick<WorkflowHandle, 'fetchHistory'>, name: string) => saveHistory(handle, join(HISTORIES, `${name}.json`));
 
 async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -86,7 +78,7 @@ describe.skipIf(!RECORD)(
     const opts = () => ({ taskQueue: stack.taskQueue });
     const done = async <R>(h: WorkflowHandle, name: string): Promise<R> => {
       const r = (await h.result()) as R;
-      record(h.workflowId, name);
+      await record(h, name);
       return r;
     };
 
@@ -180,7 +172,7 @@ describe.skipIf(!RECORD)(
         opts(),
       );
       expect((await failureOf(h.result())).type).toBe(WriteFailureType.compensated);
-      record(h.workflowId, 'create-po-dynamics-line-refused-status-labels');
+      await record(h, 'create-po-dynamics-line-refused-status-labels');
     });
 
     it('status labels: updatePurchaseOrder, its state resolved through the status list', async () => {
@@ -204,7 +196,7 @@ describe.skipIf(!RECORD)(
       const workflowId = `my-own-id-${key('id')}`;
       const h = await client.workflow.start('createWorkOrder', { ...opts(), workflowId, args: [inputs('wo-id').createWorkOrder] });
       expect((await failureOf(h.result())).type).toBe(WriteFailureType.workflowIdNotDerived);
-      record(workflowId, 'create-wo-non-derived-workflow-id-refused');
+      await record(h, 'create-wo-non-derived-workflow-id-refused');
     });
 
     it('updateWorkOrder', async () => {
@@ -247,8 +239,8 @@ describe.skipIf(!RECORD)(
       });
       const r = (await h.result()) as BulkWriteResult;
       expect(r).toMatchObject({ total: 6, succeeded: 5, invalid: 1, runs: 3 });
-      record(h.workflowId, 'bulk-write-first-run-continued-as-new', h.firstExecutionRunId);
-      record(h.workflowId, 'bulk-write-last-run');
+      await record(client.workflow.getHandle(h.workflowId, h.firstExecutionRunId), 'bulk-write-first-run-continued-as-new');
+      await record(client.workflow.getHandle(h.workflowId), 'bulk-write-last-run');
     });
 
     it('connectionControl: a 401 holds the writes until the connection is reauthorized (and the write that waited)', async () => {
@@ -266,7 +258,7 @@ describe.skipIf(!RECORD)(
       const control = client.workflow.getHandle(connectionControlWorkflowId(stack.taskQueue, id));
       await waitFor('the connection to be healthy again', async () => (await getConnectionStatus(client, id, opts()))?.health === 'ok');
       await waitFor('no pending workflow task', async () => (await control.describe()).raw.pendingWorkflowTask == null);
-      record(control.workflowId, 'connection-control-401-reauthorized');
+      await record(control, 'connection-control-401-reauthorized');
     });
   },
 );
@@ -315,12 +307,12 @@ describe.skipIf(!RECORD)('record the OAuth token paths (RECORD_HISTORIES=1; skip
     await admin.oauthCode(id, { accessLifetimeMs: 10 * 60_000, refreshLifetimeMs: 60 * 60_000 });
     await waitFor('a refresh with the long lifetime', async () => ((await admin.oauthState(id))?.refreshes ?? 0) >= 3, 20_000);
     await admin.expireOAuthTokens(id);
-    const h = await startCreatePurchaseOrder(client, onePurchaseOrder(id, `rec-oauth-${Date.now().toString(36)}`), { taskQueue });
+    const h = await startCreatePurchaseOrder(client, poInput(id, `rec-oauth-${Date.now().toString(36)}`), { taskQueue });
     await h.result();
-    record(h.workflowId, 'create-po-sap-401-token-refreshed');
+    await record(h, 'create-po-sap-401-token-refreshed');
     const control = client.workflow.getHandle(connectionControlWorkflowId(taskQueue, id));
     await waitFor('no pending workflow task', async () => (await control.describe()).raw.pendingWorkflowTask == null);
-    record(control.workflowId, 'connection-control-oauth-refresh');
+    await record(control, 'connection-control-oauth-refresh');
   });
 });
 
@@ -353,36 +345,28 @@ describe.skipIf(!RECORD)('record the commit horizon paths (RECORD_HISTORIES=1; s
 
   it('commit horizon: a create committed 2 s after the client gave up, found on a later look', async () => {
     await stack.sb.sandbox.admin.scriptFaults('rec-horizon-sap', [late(3_000, MakiniPath.purchaseOrders())]);
-    const h = await startCreatePurchaseOrder(
-      stack.client,
-      { ...onePurchaseOrder('rec-horizon-sap', key('found')), retryBudget: FAST },
-      opts(),
-    );
+    const h = await startCreatePurchaseOrder(stack.client, poInput('rec-horizon-sap', key('found'), { retryBudget: FAST }), opts());
     const r = await h.result();
     expect(r.steps.find((s) => s.name.startsWith('create purchase order'))?.note).toMatch(/found it/);
-    record(h.workflowId, 'create-po-sap-late-commit-found-at-horizon');
+    await record(h, 'create-po-sap-late-commit-found-at-horizon');
   });
 
   it('commit horizon: a create committed past the horizon, its late duplicate swept (cancelled)', async () => {
     await stack.sb.sandbox.admin.scriptFaults('rec-horizon-sap', [late(5_500, MakiniPath.purchaseOrders())]);
-    const h = await startCreatePurchaseOrder(
-      stack.client,
-      { ...onePurchaseOrder('rec-horizon-sap', key('swept')), retryBudget: FAST },
-      opts(),
-    );
+    const h = await startCreatePurchaseOrder(stack.client, poInput('rec-horizon-sap', key('swept'), { retryBudget: FAST }), opts());
     const r = await h.result();
     expect(r.duplicatesUndone).toHaveLength(1);
-    record(h.workflowId, 'create-po-sap-late-duplicate-swept');
+    await record(h, 'create-po-sap-late-duplicate-swept');
   });
 
   it('commit horizon: a line committed past the horizon on a system that accepts it twice, reported (LateDuplicateLeft)', async () => {
     await stack.sb.sandbox.admin.scriptFaults('rec-horizon-dyn', [late(5_500, `${MakiniPath.purchaseOrders()}/`)]);
     const h = await startCreatePurchaseOrder(
       stack.client,
-      { ...createPoInput('rec-horizon-dyn', key('line-left'), 2), retryBudget: FAST },
+      poInput('rec-horizon-dyn', key('line-left'), { lines: 2, retryBudget: FAST }),
       opts(),
     );
     expect((await failureOf(h.result())).type).toBe(WriteFailureType.lateDuplicateLeft);
-    record(h.workflowId, 'create-po-dynamics-late-line-left');
+    await record(h, 'create-po-dynamics-late-line-left');
   });
 });

@@ -3,15 +3,17 @@
 // workflow type the worker runs (recorded by test/replay/record-histories.test.ts), and each
 // recorded input still parses as it did when it ran: a tightened schema that refused one would
 // make the replay fail with InvalidWriteInput where the history went on.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import type { History } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { CONNECTION_CONTROL_WORKFLOW } from '../../src/connections/workflow/messages.js';
 import { WRITE_TYPES, WRITE_TYPE_NAMES, isWriteType } from '../../src/writes/workflow/catalog.js';
 import { bulkWriteInputSchema } from '../../src/writes/bulk/workflow/contract.js';
 import { inputProblems } from '../../src/writes/workflow/engine/input.js';
+import { exportHistory, readHistoryFile, replayHistory } from '../../src/operations/replay.js';
 import { installQuietRuntime, workflowBundle } from '../support/temporal.js';
 
 const dir = join(import.meta.dirname, '..', 'histories');
@@ -19,8 +21,8 @@ const fixtures = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .sort();
 
-type LoadedFixture = ReturnType<typeof historyFromJSON>;
-const load = (file: string): LoadedFixture => historyFromJSON(JSON.parse(readFileSync(join(dir, file), 'utf8')));
+type LoadedFixture = History;
+const load = (file: string): LoadedFixture => readHistoryFile(join(dir, file)).history;
 const started = (h: LoadedFixture) => h.events![0]!.workflowExecutionStartedEventAttributes!;
 const typeOf = (h: LoadedFixture) => started(h).workflowType!.name!;
 /** The recorded input (plain JSON payloads: the fixtures are recorded without encryption). */
@@ -59,5 +61,16 @@ describe('replay of recorded histories', () => {
   it.each(fixtures)('%s replays without nondeterminism', async (file) => {
     installQuietRuntime();
     await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, load(file), file);
+  });
+
+  it('a history exported the way fixtures are recorded (exportHistory) reads back whole and replays', async () => {
+    installQuietRuntime();
+    const recorded = readHistoryFile(join(dir, fixtures[0]!));
+    const path = join(mkdtempSync(join(tmpdir(), 'export-')), 'h.json');
+    writeFileSync(path, await exportHistory({ fetchHistory: () => Promise.resolve(recorded.history) }));
+    const exported = readHistoryFile(path);
+    expect(exported.workflowId).toBe(recorded.workflowId);
+    expect(exported.history.events?.length).toBe(recorded.history.events?.length);
+    expect(await replayHistory(exported, { workflowBundle: await workflowBundle() })).toMatchObject({ ok: true });
   });
 });

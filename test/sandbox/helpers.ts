@@ -1,6 +1,7 @@
 // Real-HTTP helpers for the sandbox tests: one call = one fetch, answers read in full.
 import { MakiniHeader } from '../../src/makini/workflow/contract.js';
 import type { StartedSandbox } from '../../sandbox/index.js';
+import { PO_HEADER, poLines } from '../support/po-input.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface Answer<T = any> {
@@ -30,18 +31,11 @@ export function caller(sb: StartedSandbox, token: string | undefined): Call {
   };
 }
 
-/** n valid lines for any system (SAP wants quantity and price). */
-export const lines = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({
-    lineNo: i + 1,
-    materialKey: `mat-${(i % 3) + 1}`,
-    name: `part ${i + 1}`,
-    quantity: i + 1,
-    price: 10 + i,
-  }));
+/** n valid lines for any system (SAP wants quantity and price): the one line builder of test/ and bench/. */
+export const lines = poLines;
 
 /** A PO header valid on every system. */
-export const header = (code: string) => ({ code, vendorKey: 'V-100', siteKey: '1000', currencyKey: 'EUR', title: `PO ${code}` });
+export const header = (code: string) => ({ code, ...PO_HEADER, title: `PO ${code}` });
 
 let n = 0;
 export const uniqueCode = (label: string) => `${label}-${Date.now().toString(36)}-${n++}`;

@@ -1,9 +1,7 @@
 // What the passthrough integration tests share: the native requests the sandbox logged (the body of
-// each POST /api/passthrough), a PO input of three lines, and the summaries of a write's timers.
+// each POST /api/passthrough), quick waits, and the summaries of a write's timers.
 import type { WorkflowHandle } from '@temporalio/client';
-import type { CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
-import { PO_HEADER, poLines } from '../../bench/lib/po-input.js';
 import type { TestSandbox } from './sandbox.js';
 
 /** The body of one POST /api/passthrough: the request to the system's own API. */
@@ -24,14 +22,6 @@ export async function passthroughCalls<B = unknown>(sb: TestSandbox, connectionI
 
 /** Waits that spend little time, every decision the production one. */
 export const QUICK_BUDGET = { ambiguousSettleMs: 300, baseBackoffMs: 200, maxBackoffMs: 400 };
-
-/** A PO with three lines on `connectionId`, without a title (not every native API has one). */
-export const threeLinePo = (connectionId: string, idempotencyKey: string): CreatePurchaseOrderInput => ({
-  connectionId,
-  idempotencyKey,
-  purchaseOrder: { ...PO_HEADER, lineItems: poLines(3) },
-  retryBudget: QUICK_BUDGET,
-});
 
 /** The summary of every timer the write started. */
 export const timerSummaries = async (h: WorkflowHandle) =>

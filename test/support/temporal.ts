@@ -1,12 +1,15 @@
 // Test helpers around the real dev server started by global-setup: client, worker, sandbox.
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ConnectionsFile } from '../../src/config/connections.js';
 import type { ConnectionPolicyInput } from '../../src/connections/workflow/control-state.js';
 import type { DataConverter } from '@temporalio/common';
 import type { ProductionWorkerOptions } from '../../src/composition/compose.js';
+import { exportHistory } from '../../src/operations/replay.js';
 import {
   bundleProductionWorkflows,
   installQuietRuntime,
@@ -19,6 +22,12 @@ export { installQuietRuntime, runtimeInstalledElsewhere } from './production-wor
 
 export const temporalAddress = () => inject('temporalAddress');
 export const temporalNamespace = () => inject('temporalNamespace');
+
+/** Saves the history of a handle's run at `path` as a replay fixture (test/histories/), exported by src/operations/replay.ts. */
+export async function saveHistory(handle: Pick<WorkflowHandle, 'fetchHistory'>, path: string): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, await exportHistory(handle));
+}
 
 /** A unique task queue per test, so tests never steal each other's tasks. */
 export const uniqueTaskQueue = (prefix = 'test') => `${prefix}-${randomUUID()}`;

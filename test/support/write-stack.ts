@@ -3,7 +3,6 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import type { CreatePurchaseOrderInput } from '../../src/client/index.js';
 import { startTestSandbox, type TestConnection, type TestSandbox } from './sandbox.js';
 import { connectClient, createProductionWorker, uniqueTaskQueue, type TestWorkerOptions } from './temporal.js';
 
@@ -96,16 +95,3 @@ export async function startWriteStack(opts: WriteStackOptions): Promise<WriteSta
     throw err;
   }
 }
-
-/** A one-line purchase order on the sandbox's seeded reference data (vendor V-100, site 1000, mat-1). */
-export const onePurchaseOrder = (connectionId: string, idempotencyKey: string): CreatePurchaseOrderInput => ({
-  connectionId,
-  idempotencyKey,
-  purchaseOrder: {
-    vendorKey: 'V-100',
-    siteKey: '1000',
-    currencyKey: 'EUR',
-    title: `PO ${idempotencyKey}`,
-    lineItems: [{ materialKey: 'mat-1', quantity: 1, price: 10 }],
-  },
-});

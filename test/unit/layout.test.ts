@@ -1,4 +1,5 @@
-// The layout stays as the README's "Layout" section says, and the workflow boundary is a folder
+// The layout stays as the README's "Layout" section says (src/ and the test layers of test/, which
+// its "Tests" section describes), and the workflow boundary is a folder
 // boundary: the modules the workflow bundle loads are exactly those of src/workflows/ and of the
 // `workflow/` folders, which the lint guard covers (a workflow module elsewhere would escape the
 // no-Node-built-ins rule; a Node module the bundle reaches would fail here).
@@ -14,6 +15,7 @@ const root = join(import.meta.dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const layoutSection = /## Layout\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
 const namedFolders = [...layoutSection.matchAll(/^\| `([^`]+)\/` \|/gm)].map((m) => m[1]!);
+const testsSection = /## Tests\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
 
 /** Every module the workflow bundle loads: from its entry, its shared modules, and the modules the worker bundles by path. */
 const bundle = [
@@ -42,6 +44,15 @@ describe('layout', () => {
   it('every folder under src/ is named in the README', () => {
     const missing = foldersUnder('src').filter((f) => !namedFolders.includes(f));
     expect(missing).toEqual([]);
+  });
+
+  it('every folder of test/ is named in the Layout, and each test layer in the Tests section', () => {
+    const testFolders = readdirSync(join(root, 'test'))
+      .filter((name) => statSync(join(root, 'test', name)).isDirectory())
+      .map((name) => `test/${name}`);
+    expect(testFolders.filter((f) => !namedFolders.includes(f))).toEqual([]);
+    const withTests = testFolders.filter((f) => readdirSync(join(root, f)).some((name) => name.endsWith('.test.ts')));
+    expect(withTests.filter((f) => !testsSection.includes(`\`${f}/\``))).toEqual([]);
   });
 
   it('the lint guard on workflow code covers every module the workflow bundle loads', async () => {

@@ -50,7 +50,7 @@ describe('makini_calls error_code label', () => {
       metricMeter: meter,
       log: { info: () => undefined, warn: (_m: string, attrs: Record<string, unknown>) => logged.push(attrs) },
     } as unknown as Context;
-    const { inbound } = makiniCallInterceptors({ connections: [{ id: 'acme', system: 'sap', token: { env: 'T' } }] })(ctx);
+    const { inbound } = makiniCallInterceptors({ connections: [{ id: 'acme', system: 'sap' }] })(ctx);
     const failure = ApplicationFailure.create({
       type: MakiniFailureType.rejected,
       message: '400 ZZ_CUSTOM_9f2c',

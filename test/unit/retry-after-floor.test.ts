@@ -1,33 +1,20 @@
 // Retry-After has a floor: `Retry-After: 0` (or a date in the past) waits the step's backoff, not
 // 1 ms. The floor is a patch: a history recorded before it (a 1 ms timer on Retry-After 0, where
 // the backoff would have run out of the step's time budget) still replays.
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findTemporalCli } from '../../scripts/lib/temporal-cli.js';
-import { startCreatePurchaseOrder, type CreatePurchaseOrderInput } from '../../src/client/index.js';
-import { installQuietRuntime, workflowBundle } from '../support/temporal.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCreatePurchaseOrder } from '../../src/client/index.js';
+import { readHistoryFile } from '../../src/operations/replay.js';
+import { installQuietRuntime, saveHistory, workflowBundle } from '../support/temporal.js';
 import { startWriteStack, type WriteStack } from '../support/write-stack.js';
 import { uniqueKey } from '../support/production-worker.js';
+import { poInput, type PoInputOptions } from '../support/po-input.js';
 
 /** Recorded with the code before the floor (RECORD_HISTORIES=1 re-records it: only with that code). */
 const BEFORE_FLOOR = join(import.meta.dirname, 'retry-after-0.before-floor.history.json');
 
-const po = (idempotencyKey: string, retryBudget: CreatePurchaseOrderInput['retryBudget']): CreatePurchaseOrderInput => ({
-  connectionId: 'sap-1',
-  idempotencyKey,
-  purchaseOrder: {
-    vendorKey: 'V-100',
-    siteKey: '1000',
-    currencyKey: 'EUR',
-    title: `PO ${idempotencyKey}`,
-    lineItems: [{ materialKey: 'mat-1', name: 'part', quantity: 1, price: 10 }],
-  },
-  retryBudget,
-});
+const po = (idempotencyKey: string, retryBudget: PoInputOptions['retryBudget']) => poInput('sap-1', idempotencyKey, { retryBudget });
 
 const timerMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   Number(t?.seconds ?? 0) * 1000 + Math.round((t?.nanos ?? 0) / 1e6);
@@ -74,17 +61,13 @@ describe('Retry-After floor', () => {
       const budget = { baseBackoffMs: 30_000, maxBackoffMs: 60_000, maxTotalMs: 10_000 };
       const handle = await startCreatePurchaseOrder(stack.client, po(k, budget), { taskQueue: stack.taskQueue });
       await handle.result();
-      const cli = findTemporalCli();
-      if (!cli) throw new Error('RECORD_HISTORIES needs the temporal CLI');
-      const args = ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json'];
-      const where = ['--address', inject('temporalAddress'), '--namespace', inject('temporalNamespace')];
-      writeFileSync(BEFORE_FLOOR, execFileSync(cli, [...args, ...where], { encoding: 'utf8' }));
+      await saveHistory(handle, BEFORE_FLOOR);
     },
   );
 
   it('a history recorded before the floor (1 ms wait on Retry-After 0) replays', async () => {
     installQuietRuntime();
-    const history = historyFromJSON(JSON.parse(readFileSync(BEFORE_FLOOR, 'utf8')));
+    const { history } = readHistoryFile(BEFORE_FLOOR);
     const timer = history.events?.find((e) => e.timerStartedEventAttributes)?.timerStartedEventAttributes;
     // What makes it a real test: its budget had room for 1 ms, not for the backoff the floor waits.
     expect(timerMs(timer?.startToFireTimeout)).toBe(1);

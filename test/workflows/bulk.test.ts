@@ -3,7 +3,8 @@
 import { expect, it } from 'vitest';
 import { startBulkWrite } from '../../src/writes/bulk/start.js';
 import { answers } from './support/fake-makini.js';
-import { HOUR, poCreate, timeSkippingEnv, withStack } from './support/env.js';
+import { HOUR, timeSkippingEnv, withStack } from './support/env.js';
+import { poInput } from '../support/po-input.js';
 
 const env = timeSkippingEnv();
 
@@ -12,7 +13,7 @@ it('runs 5 creates 2 per run (3 runs, continued as new), one of them after a 1 h
     makini.failNext('createPurchaseOrder', answers.rateLimited(HOUR));
     const items = Array.from({ length: 5 }, (_, i) => ({
       type: 'createPurchaseOrder',
-      input: poCreate('acme-sap', `bulk-item-${i + 1}`, 1, { maxTotalMs: 2 * HOUR }),
+      input: poInput('acme-sap', `bulk-item-${i + 1}`, { retryBudget: { maxTotalMs: 2 * HOUR } }),
     }));
     const handle = await startBulkWrite(
       client,

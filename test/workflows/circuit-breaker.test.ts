@@ -6,7 +6,8 @@
 import { expect, it } from 'vitest';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
-import { poCreate, timeSkippingEnv, withStack } from './support/env.js';
+import { timeSkippingEnv, withStack } from './support/env.js';
+import { poInput } from '../support/po-input.js';
 
 const env = timeSkippingEnv();
 
@@ -14,7 +15,7 @@ it('opens after 5 consecutive 503s, probes at 30 s, 1, 2, 4 and 5 min, and lets 
   await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
     makini.failNext('vendorExists', ...Array.from({ length: 5 }, answers.unavailable));
     makini.probe = (n) => (n < 5 ? 'down' : 'up');
-    const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'breaker', 1), { taskQueue });
+    const handle = await startCreatePurchaseOrder(client, poInput('acme-sap', 'breaker'), { taskQueue });
     const result = await handle.result();
 
     // Five 503s, then nothing reached Makini while the breaker was open, then the call that succeeded.

@@ -8,7 +8,8 @@ import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { SA_LATE_DUPLICATE, SA_WAITING_FOR } from '../../src/observability/workflow/search-attributes.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers, type FakeMakini } from './support/fake-makini.js';
-import { failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';
+import { failureOf, timeSkippingEnv, withStack } from './support/env.js';
+import { poInput } from '../support/po-input.js';
 
 const env = timeSkippingEnv();
 
@@ -28,7 +29,7 @@ function lookupsAfterPost(makini: FakeMakini): number[] {
 it('a PO committed 90 s after the timeout is found by the 2-minute lookup: the wait ends there and nothing is sent again', async () => {
   await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
     makini.failNext('createPurchaseOrder', answers.commitsLate(90_000));
-    const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'horizon-found', 2), { taskQueue });
+    const handle = await startCreatePurchaseOrder(client, poInput('acme-sap', 'horizon-found', { lines: 2 }), { taskQueue });
     // While it waits (the test holds no result: the server does not skip), ops see why.
     await makini.called('createPurchaseOrder');
     await expect.poll(async () => (await handle.describe()).typedSearchAttributes.get(SA_WAITING_FOR)).toBe('commit-horizon');
@@ -69,7 +70,7 @@ async function commitBeyondHorizon(
   connectionId = 'acme-sap',
 ) {
   makini.failNext('createPurchaseOrder', answers.commitsLate(25 * MIN));
-  return startCreatePurchaseOrder(client, poCreate(connectionId, key, 2), { taskQueue });
+  return startCreatePurchaseOrder(client, poInput(connectionId, key, { lines: 2 }), { taskQueue });
 }
 
 /** No resend before the horizon's last look: exactly one more POST, after every lookup up to the horizon. */

@@ -7,7 +7,8 @@ import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { SA_ERROR_CODE, SA_OUTCOME } from '../../src/observability/workflow/search-attributes.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
-import { failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';
+import { failureOf, timeSkippingEnv, withStack } from './support/env.js';
+import { poInput } from '../support/po-input.js';
 
 const dynamics = [{ id: 'acme-dyn', system: 'dynamics', token: { env: 'ACME_DYN_TOKEN' } }];
 
@@ -18,7 +19,7 @@ it('cancels the header when line 2 of 3 is refused for good: WriteCompensated na
     makini.when('addPurchaseOrderLine', (input) =>
       (input.line as { lineNo: number }).lineNo === 2 ? answers.refused('item 2 is blocked for purchasing') : undefined,
     );
-    const handle = await startCreatePurchaseOrder(client, poCreate('acme-dyn', 'comp-line-2', 3), { taskQueue });
+    const handle = await startCreatePurchaseOrder(client, poInput('acme-dyn', 'comp-line-2', { lines: 3 }), { taskQueue });
     const failure = await failureOf(handle.result());
 
     expect(failure.type).toBe(WriteFailureType.compensated);
@@ -43,7 +44,7 @@ it('reports WriteCompensationFailed with leftInSystem when the cancel is refused
       (input.line as { lineNo: number }).lineNo === 2 ? answers.invalid('quantity exceeds the contract') : undefined,
     );
     makini.when('setPurchaseOrderStatus', () => answers.refused('the purchase order is in workflow approval'));
-    const handle = await startCreatePurchaseOrder(client, poCreate('acme-dyn', 'comp-undo-fails', 2), { taskQueue });
+    const handle = await startCreatePurchaseOrder(client, poInput('acme-dyn', 'comp-undo-fails', { lines: 2 }), { taskQueue });
     const failure = await failureOf(handle.result());
 
     expect(failure.type).toBe(WriteFailureType.compensationFailed);

@@ -7,7 +7,8 @@ import { connectionControlWorkflowId } from '../../src/connections/workflow/mess
 import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
-import { DAY, failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';
+import { DAY, failureOf, timeSkippingEnv, withStack } from './support/env.js';
+import { poInput } from '../support/po-input.js';
 
 const env = timeSkippingEnv();
 
@@ -22,9 +23,13 @@ it(
   async () => {
     await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
       makini.when('createPurchaseOrder', () => answers.unauthorized());
-      const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'wait-30d', 1, { maxConnectionWaitMs: 30 * DAY }), {
-        taskQueue,
-      });
+      const handle = await startCreatePurchaseOrder(
+        client,
+        poInput('acme-sap', 'wait-30d', { retryBudget: { maxConnectionWaitMs: 30 * DAY } }),
+        {
+          taskQueue,
+        },
+      );
       const failure = await failureOf(handle.result());
 
       expect(failure.type).toBe(WriteFailureType.reauthorizationTimedOut);

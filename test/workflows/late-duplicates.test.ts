@@ -6,7 +6,8 @@
 import { expect, it } from 'vitest';
 import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
-import { failureOf, poCreate, timeSkippingEnv, withStack } from './support/env.js';
+import { failureOf, timeSkippingEnv, withStack } from './support/env.js';
+import { poInput } from '../support/po-input.js';
 
 const dynamics = [{ id: 'acme-dyn', system: 'dynamics', token: { env: 'ACME_DYN_TOKEN' } }];
 const HORIZON = 5 * 60_000;
@@ -26,7 +27,7 @@ it('a line sent again after the horizon, whose first request commits later still
       }
       return undefined;
     });
-    const handle = await startCreatePurchaseOrder(client, poCreate('acme-dyn', 'late-line', 2), { taskQueue });
+    const handle = await startCreatePurchaseOrder(client, poInput('acme-dyn', 'late-line', { lines: 2 }), { taskQueue });
     const failure = await failureOf(handle.result());
 
     expect(failure.type).toBe(WriteFailureType.lateDuplicateLeft);
@@ -47,7 +48,7 @@ it('a line sent again after the horizon, whose first request commits later still
 it('a line sent again after the horizon with no late commit: one look more, nothing found, the write completes', async () => {
   await withStack(env(), { connections: dynamics }, async ({ client, taskQueue, makini }) => {
     makini.failNext('addPurchaseOrderLine', { noAnswer: 'timeout', connected: true });
-    const handle = await startCreatePurchaseOrder(client, poCreate('acme-dyn', 'line-resent', 2), { taskQueue });
+    const handle = await startCreatePurchaseOrder(client, poInput('acme-dyn', 'line-resent', { lines: 2 }), { taskQueue });
     const done = await handle.result();
     expect(done.lineItemKeys).toEqual(['po_1_line_1', 'po_1_line_2']);
     expect(done.steps.find((s) => s.name === 'sweep for late duplicates')?.note).toMatch(

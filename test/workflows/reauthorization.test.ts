@@ -6,7 +6,8 @@ import { reauthorizeConnection } from '../../src/connections/control-client.js';
 import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
-import { DAY, failureOf, HOUR, poCreate, skipTime, timeSkippingEnv, withStack } from './support/env.js';
+import { DAY, failureOf, HOUR, skipTime, timeSkippingEnv, withStack } from './support/env.js';
+import { poInput } from '../support/po-input.js';
 
 const env = timeSkippingEnv();
 
@@ -18,9 +19,13 @@ describe('a 401 on the PO create', () => {
       // e.g. when the control's answer is late, gets 401 again and waits again).
       let reauthorized = false;
       makini.when('createPurchaseOrder', () => (reauthorized ? undefined : answers.unauthorized()));
-      const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'reauth-2d', 2, { maxConnectionWaitMs: 7 * DAY }), {
-        taskQueue,
-      });
+      const handle = await startCreatePurchaseOrder(
+        client,
+        poInput('acme-sap', 'reauth-2d', { lines: 2, retryBudget: { maxConnectionWaitMs: 7 * DAY } }),
+        {
+          taskQueue,
+        },
+      );
       await makini.called('createPurchaseOrder');
       // (Before the recheck grew with the wait, 2 days of 10-minute rechecks took the connection's
       // control workflow past its continue-as-new, which the test server alone could stall:
@@ -52,9 +57,13 @@ describe('a 401 on the PO create', () => {
   it('fails with ConnectionReauthorizationTimedOut once maxConnectionWaitMs (6 h) has passed', async () => {
     await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
       makini.when('createPurchaseOrder', () => answers.unauthorized());
-      const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'reauth-timeout', 1, { maxConnectionWaitMs: 6 * HOUR }), {
-        taskQueue,
-      });
+      const handle = await startCreatePurchaseOrder(
+        client,
+        poInput('acme-sap', 'reauth-timeout', { retryBudget: { maxConnectionWaitMs: 6 * HOUR } }),
+        {
+          taskQueue,
+        },
+      );
       const failure = await failureOf(handle.result());
 
       expect(failure.type).toBe(WriteFailureType.reauthorizationTimedOut);

@@ -6,7 +6,8 @@ import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { SA_OUTCOME } from '../../src/observability/workflow/search-attributes.js';
 import { startCreatePurchaseOrder } from '../../src/writes/purchase-orders/start.js';
 import { answers } from './support/fake-makini.js';
-import { failureOf, HOUR, poCreate, timeSkippingEnv, withStack } from './support/env.js';
+import { failureOf, HOUR, timeSkippingEnv, withStack } from './support/env.js';
+import { poInput } from '../support/po-input.js';
 
 const env = timeSkippingEnv();
 
@@ -14,7 +15,11 @@ describe('a 429 with Retry-After 2 h on the PO create', () => {
   it('waits 2 h on a durable timer and sends once more when the budget and the policy allow it (maxTotalMs 3 h, maxRetryAfterMs 3 h)', async () => {
     await withStack(env(), { connectionPolicy: { maxRetryAfterMs: 3 * HOUR } }, async ({ client, taskQueue, makini }) => {
       makini.failNext('createPurchaseOrder', answers.rateLimited(2 * HOUR));
-      const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'ra-2h-ok', 2, { maxTotalMs: 3 * HOUR }), { taskQueue });
+      const handle = await startCreatePurchaseOrder(
+        client,
+        poInput('acme-sap', 'ra-2h-ok', { lines: 2, retryBudget: { maxTotalMs: 3 * HOUR } }),
+        { taskQueue },
+      );
       const result = await handle.result();
 
       const posts = makini.callsOf('createPurchaseOrder');
@@ -33,9 +38,13 @@ describe('a 429 with Retry-After 2 h on the PO create', () => {
   it("waits only the connection policy's maxRetryAfterMs (default 1 h) when Makini asks for 2 h", async () => {
     await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
       makini.failNext('createPurchaseOrder', answers.rateLimited(2 * HOUR));
-      const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'ra-2h-capped', 1, { maxTotalMs: 3 * HOUR }), {
-        taskQueue,
-      });
+      const handle = await startCreatePurchaseOrder(
+        client,
+        poInput('acme-sap', 'ra-2h-capped', { retryBudget: { maxTotalMs: 3 * HOUR } }),
+        {
+          taskQueue,
+        },
+      );
       const result = await handle.result();
 
       expect(makini.callsOf('createPurchaseOrder').map((c) => c.answer)).toEqual(['429', 'ok']);
@@ -49,7 +58,7 @@ describe('a 429 with Retry-After 2 h on the PO create', () => {
   it('fails at once with RetryBudgetExhausted under the default budget (15 min), sending nothing again', async () => {
     await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
       makini.failNext('createPurchaseOrder', answers.rateLimited(2 * HOUR));
-      const handle = await startCreatePurchaseOrder(client, poCreate('acme-sap', 'ra-2h-over'), { taskQueue });
+      const handle = await startCreatePurchaseOrder(client, poInput('acme-sap', 'ra-2h-over', { lines: 2 }), { taskQueue });
       const failure = await failureOf(handle.result());
 
       expect(failure.type).toBe(WriteFailureType.retryBudgetExhausted);
@@ -69,7 +78,7 @@ describe('a 429 with Retry-After 2 h on the PO create', () => {
       makini.when('createPurchaseOrder', () => answers.rateLimited(HOUR));
       const handle = await startCreatePurchaseOrder(
         client,
-        poCreate('acme-sap', 'ra-attempts', 1, { maxAttempts: 3, maxTotalMs: 24 * HOUR }),
+        poInput('acme-sap', 'ra-attempts', { retryBudget: { maxAttempts: 3, maxTotalMs: 24 * HOUR } }),
         {
           taskQueue,
         },

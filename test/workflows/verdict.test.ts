@@ -4,14 +4,15 @@ import { expect, it } from 'vitest';
 import { WriteFailureType } from '../../src/failures/workflow/failure-types.js';
 import { createPurchaseOrderWithVerdict } from '../../src/writes/purchase-orders/start-with-verdict.js';
 import { answers } from './support/fake-makini.js';
-import { failureOf, HOUR, poCreate, timeSkippingEnv, withStack } from './support/env.js';
+import { failureOf, HOUR, timeSkippingEnv, withStack } from './support/env.js';
+import { poInput } from '../support/po-input.js';
 
 const env = timeSkippingEnv();
 
 it('answers "accepted" before the write is done; the write then waits out a 1 h Retry-After and completes', async () => {
   await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
     makini.failNext('createPurchaseOrder', answers.rateLimited(HOUR));
-    const input = poCreate('acme-sap', 'verdict-ok', 2, { maxTotalMs: 2 * HOUR });
+    const input = poInput('acme-sap', 'verdict-ok', { lines: 2, retryBudget: { maxTotalMs: 2 * HOUR } });
     const { verdict, handle } = await createPurchaseOrderWithVerdict(client, input, { taskQueue });
 
     expect(verdict).toEqual({ verdict: 'accepted', system: 'sap' });
@@ -27,7 +28,7 @@ it('answers "accepted" before the write is done; the write then waits out a 1 h 
 
 it('answers "rejected" with every violated rule, and nothing is sent', async () => {
   await withStack(env(), {}, async ({ client, taskQueue, makini }) => {
-    const input = poCreate('acme-sap', 'verdict-refused', 1);
+    const input = poInput('acme-sap', 'verdict-refused');
     // `code` carries the idempotency key on SAP; `totalNetValue` is computed by the system.
     Object.assign(input.purchaseOrder, { code: 'MY-CODE', totalNetValue: 10 });
     const { verdict, handle } = await createPurchaseOrderWithVerdict(client, input, { taskQueue });

@@ -5,7 +5,7 @@
 // dialect (./judge.ts, by the outcome model of src/makini/outcome.ts), never by a dialect.
 import type { PassthroughAnswer } from '../workflow/entities.js';
 import type { PassthroughRequest } from '../client.js';
-import type { PassthroughDialectName } from '../../profiles/workflow/schema.js';
+import type { PassthroughDialectName } from '../workflow/passthrough-dialects.js';
 
 /** A PO create in the project's terms (the same input the unified transport sends). */
 export interface NativePoInput {

@@ -1,5 +1,5 @@
 // The native dialects by name (profile data names them: `transport.create.dialect`).
-import type { PassthroughDialectName } from '../../profiles/workflow/schema.js';
+import type { PassthroughDialectName } from '../workflow/passthrough-dialects.js';
 import type { PassthroughDialect } from './dialect.js';
 import { dynamicsBatch } from './dynamics-batch.js';
 import { netsuiteRest } from './netsuite-rest.js';

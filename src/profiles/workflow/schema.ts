@@ -1,6 +1,7 @@
 // The write profile of a system, as data: what each entity and operation allows, requires and
 // refuses. Built-in profiles live in `profiles/*.yaml`; connections may override them.
 import { z } from 'zod';
+import { passthroughDialectSchema, type PassthroughDialectName } from '../../makini/workflow/passthrough-dialects.js';
 
 /** Entities makini-writes writes. */
 export const ENTITIES = ['purchaseOrder', 'workOrder', 'inventory'] as const;
@@ -66,14 +67,6 @@ export const entityProfileSchema = z.strictObject({
   customFieldMap: z.record(z.string().min(1), z.string().min(1)).default({}),
 });
 export type EntityProfile = z.infer<typeof entityProfileSchema>;
-
-/**
- * Native dialects a write can speak through Makini's passthrough (`POST /api/passthrough`): each is
- * one module behind one interface (src/makini/passthrough/dialect.ts).
- */
-export const PASSTHROUGH_DIALECTS = ['netsuite-rest', 'sap-odata', 'dynamics-batch'] as const;
-export const passthroughDialectSchema = z.enum(PASSTHROUGH_DIALECTS);
-export type PassthroughDialectName = z.infer<typeof passthroughDialectSchema>;
 
 /**
  * What the workflows must know of a dialect (the rest lives behind its module): the system it

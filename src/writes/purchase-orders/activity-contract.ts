@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { ActivityResult } from '../../makini/activity-result.js';
 import type { StatusEntry } from '../../profiles/workflow/status-names.js';
-import { passthroughDialectSchema } from '../../profiles/workflow/schema.js';
+import { passthroughDialectSchema } from '../../makini/workflow/passthrough-dialects.js';
 import { connectionIdSchema, fieldsSchema } from '../../makini/activity-input.js';
 
 /** A PO as the workflows need it: key, status, reference and lines. */

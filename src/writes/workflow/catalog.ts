@@ -6,7 +6,8 @@
 // activity-contract.ts, start helper); and one line in each entry point: its workflow exported from
 // src/workflows/index.ts, its activities spread in src/activities/index.ts (their contract in
 // StepActivities of engine/makini-calls.ts, their inputs in src/activities/positional.ts), its folder's contract and start re-exported from
-// src/client/index.ts, its contract listed in src/workflows/shared-modules.ts.
+// src/client/index.ts, its contract listed in src/workflows/shared-modules.ts (a new folder: its
+// workflows module named in WriteWorkflow, src/writes/start-write.ts, or tsc refuses its start helper).
 // test/unit/catalog.test.ts names whatever an entry lacks.
 import type { z } from 'zod';
 import type { StepActivity } from './engine/makini-calls.js';

@@ -24,8 +24,6 @@ import { profileActivities } from '../../../src/profiles/activities.js';
 import { loadBuiltinProfiles } from '../../../src/profiles/load-profiles.js';
 import { effectiveProfile } from '../../../src/profiles/overrides.js';
 import { createWriteResultActivities } from '../../../src/writes/bulk/activities.js';
-import type { RetryBudget } from '../../../src/writes/workflow/engine/steps.js';
-import type { CreatePurchaseOrderInput } from '../../../src/writes/purchase-orders/workflow/contract.js';
 import { runtimeInstalledElsewhere } from '../../support/production-worker.js';
 import { FakeMakini } from './fake-makini.js';
 
@@ -262,26 +260,6 @@ function repairLostContinueAsNew(env: TestWorkflowEnvironment, client: Client, w
       stopped = true;
       await loop;
     },
-  };
-}
-
-/** A purchase order create on `connectionId` with `lines` lines (vendor, site and currency as the profiles require). */
-export function poCreate(
-  connectionId: string,
-  idempotencyKey: string,
-  lines = 2,
-  retryBudget?: Partial<RetryBudget>,
-): CreatePurchaseOrderInput {
-  return {
-    connectionId,
-    idempotencyKey,
-    purchaseOrder: {
-      vendorKey: 'vendor_100',
-      siteKey: 'site_1',
-      currencyKey: 'EUR',
-      lineItems: Array.from({ length: lines }, (_, i) => ({ name: `item ${i + 1}`, quantity: i + 1, price: 10 })),
-    },
-    ...(retryBudget ? { retryBudget } : {}),
   };
 }
 

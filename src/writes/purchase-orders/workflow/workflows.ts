@@ -5,13 +5,8 @@ import type { PoSnapshot } from '../activity-contract.js';
 import { WriteFailureType, type Violation } from '../../../failures/workflow/failure-types.js';
 import { checkWrite } from '../../../profiles/workflow/check-write.js';
 import { mapCustomFields } from '../../../profiles/workflow/custom-fields.js';
-import {
-  PASSTHROUGH_DIALECT_TRAITS,
-  transportLabel,
-  UNIFIED,
-  type PassthroughDialectName,
-  type WriteProfile,
-} from '../../../profiles/workflow/schema.js';
+import type { PassthroughDialectName } from '../../../makini/workflow/passthrough-dialects.js';
+import { PASSTHROUGH_DIALECT_TRAITS, transportLabel, UNIFIED, type WriteProfile } from '../../../profiles/workflow/schema.js';
 import {
   findStatus,
   poStatusBodyValue,
