@@ -12,7 +12,14 @@ import { uniqueKey } from '../test/support/production-worker.js';
 import { fmt, mapLimit } from './lib/stats.js';
 import type { BenchTable } from './lib/table.js';
 import { NAIVE_RETRY } from './workflows/naive.js';
-import { movedCalls, sentCalls, summarizeSendTiming, type SendTimingSummary } from './lib/send-timing.js';
+import {
+  firstDispatchPhases,
+  movedCalls,
+  sentCalls,
+  summarizeSendTiming,
+  type FirstDispatchPhases,
+  type SendTimingSummary,
+} from './lib/send-timing.js';
 import { PACING_WINDOW_S, pacedWritesPerSecond } from '../src/connections/workflow/gate-policy.js';
 import { DEFAULT_CONNECTION_POLICY, reducedCap } from '../src/connections/workflow/control-state.js';
 import { connectionControlWorkflowId, connectionStateQuery } from '../src/connections/workflow/messages.js';
@@ -45,6 +52,8 @@ export interface RateVariant {
   sandboxLimit: number;
   /** This design only: the server's dispatch of each POST against its arrival at the sandbox. */
   sendTiming?: SendTimingSummary;
+  /** This design only: where start → first write call dispatched went. */
+  firstPhases?: FirstDispatchPhases;
   /** The drain variant only: from its first 429 to the last write done. */
   drain?: DrainSummary;
 }
@@ -125,6 +134,14 @@ async function runVariant(
     answered429: state.writes.rateLimited,
     created: state.purchaseOrders.length,
     ...(timedActivity ? { sendTiming: summarizeSendTiming(await sentCalls(writes, timedActivity, log), WINDOW_MS) } : {}),
+    ...(timedActivity
+      ? {
+          firstPhases: await firstDispatchPhases(
+            writes.map((w) => w.handle),
+            timedActivity,
+          ),
+        }
+      : {}),
     ...(drainQueue && timedActivity
       ? { drain: await drainOf(stack, conn, drainQueue, log, writes, timedActivity, opts, startedAtMs + completedMs) }
       : {}),
@@ -323,8 +340,14 @@ function sendTimingNote(v: RateVariant, t: SendTimingSummary, opts: RateLimitedO
   const s = (n: number) => `${fmt(n / 1000, 1)} s`;
   // The server's limiter: one second of burst, then one call per interval.
   const pacedSpanMs = Math.max(0, (t.calls - 1) * (1_000 / pacedWritesPerSecond(opts.perMinute)) - 1_000);
+  const f = v.firstPhases;
+  const firstParts = f
+    ? ` (from the history of the write dispatched first: its start call ${s(f.startedMs - v.startedAtMs)}, ` +
+      `waiting for its first workflow task ${s(f.firstTaskWaitMs)}, its ${f.tasks} workflow task(s) with ${f.localActivities} local activities ${s(f.tasksMs)}, ` +
+      `the write-calls queue ${s(f.queueMs)})`
+    : '';
   const phases =
-    `${v.label}: start → first POST dispatched ${s(t.firstDispatchMs - v.startedAtMs)}, first → last dispatched ${s(t.lastDispatchMs - t.firstDispatchMs)} ` +
+    `${v.label}: start → first POST dispatched ${s(t.firstDispatchMs - v.startedAtMs)}${firstParts}, first → last dispatched ${s(t.lastDispatchMs - t.firstDispatchMs)} ` +
     `(the server's pacing alone: ${s(pacedSpanMs)}), last dispatched → every write complete ${s(v.startedAtMs + v.completedMs - t.lastDispatchMs)}`;
   const sends =
     `server dispatch → arrival at the sandbox of its ${t.calls} POSTs: p50 ${ms(t.delayP50Ms)}, p99 ${ms(t.delayP99Ms)}, ` +

@@ -6,7 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { RequestLogEntry } from '../../sandbox/admin-client.js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { makiniFailureInfoSchema, MakiniFailureType } from '../../src/failures/workflow/failure-types.js';
-import { activityAttempts, type ActivityAttempt } from './history-times.js';
+import { activityAttempts, eventMs, type ActivityAttempt } from './history-times.js';
 import { percentile } from './stats.js';
 
 export interface SentCall {
@@ -165,4 +165,52 @@ export function summarizeSendTiming(
     lastDispatchMs: Math.max(...calls.map((c) => c.dispatchedMs)),
     limited,
   };
+}
+
+/** Where the time to the first write call's dispatch went, from the history of the write dispatched first (server clock). */
+export interface FirstDispatchPhases {
+  /** Its WorkflowExecutionStarted, epoch ms (the client's start call before it). */
+  startedMs: number;
+  /** Workflow started → its first workflow task started (waiting for a worker). */
+  firstTaskWaitMs: number;
+  /** Workflow tasks (their code and local activities) and waits between them, up to the call's scheduling. */
+  tasksMs: number;
+  /** Workflow tasks up to the call's scheduling. */
+  tasks: number;
+  /** Local activities up to the call's scheduling, and their time (marker to marker in the task). */
+  localActivities: number;
+  /** The call scheduled → dispatched (ActivityTaskStarted): the write-calls queue. */
+  queueMs: number;
+}
+
+/** The phases of the write whose `activityType` call the server dispatched first. */
+export async function firstDispatchPhases(
+  handles: readonly WorkflowHandle[],
+  activityType: string,
+): Promise<FirstDispatchPhases | undefined> {
+  const first = (await activityAttempts(handles, activityType))[0];
+  const handle = first && handles.find((h) => h.workflowId === first.workflowId);
+  if (!handle) return undefined;
+  const events = (await handle.fetchHistory()).events ?? [];
+  const startedMs = eventMs(events[0]!);
+  let firstTaskMs: number | undefined;
+  let tasks = 0;
+  let localActivities = 0;
+  for (const e of events) {
+    if (e.workflowTaskStartedEventAttributes) firstTaskMs ??= eventMs(e);
+    if (e.workflowTaskCompletedEventAttributes) tasks += 1;
+    if (e.markerRecordedEventAttributes?.markerName === 'core_local_activity') localActivities += 1;
+    if (e.activityTaskScheduledEventAttributes?.activityType?.name === activityType) {
+      const scheduledMs = eventMs(e);
+      return {
+        startedMs,
+        firstTaskWaitMs: (firstTaskMs ?? scheduledMs) - startedMs,
+        tasksMs: scheduledMs - (firstTaskMs ?? scheduledMs),
+        tasks,
+        localActivities,
+        queueMs: first.startedMs - scheduledMs,
+      };
+    }
+  }
+  return undefined;
 }

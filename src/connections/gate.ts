@@ -203,13 +203,14 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
       const pauseMs = capped ? maxRetryAfterMs : (report.retryAfterMs ?? defaultPauseMs);
       // A pause already running (this process's or the control's) answers the same burst: the rate is cut once for it.
       const sameEpisode = (this.shared.pauses.merge(controlId, view, this.shared.policy, report.at)?.pausedUntil ?? 0) > report.at;
-      // Before the report goes: this process's next write calls must not wait for the control to have it.
-      this.shared.pauses.note(controlId, report.at, pauseMs);
       // The write that got the 429 goes on at the reduced rate the control now holds, without a bounce.
       const rateCapPerSecond =
         pacedAt === undefined
           ? undefined
           : reducedCap(view?.capPerSecond, view?.ceilingPerSecond, pacedAt, view?.policy ?? this.shared.policy);
+      // Before the report goes: this process's next write calls must not wait for the control to have
+      // it, and writes resolving their profile now learn the cut as well (the control cuts once per episode).
+      this.shared.pauses.note(controlId, report.at, pauseMs, sameEpisode ? undefined : rateCapPerSecond);
       if (!sameEpisode && pacedAt !== undefined) {
         // Writes queued at the old weight move instead of being dispatched and held back (workflow/pacing.ts);
         // told beside the report, not after it: each moment lets the server dispatch one more at the old rate.

@@ -22,6 +22,7 @@ import { Secret } from '../../src/observability/secret.js';
 import { MakiniWebhookEvent } from '../../src/makini/workflow/contract.js';
 import { connectionControlWorkflowId } from '../../src/connections/workflow/messages.js';
 import { pacedWritesPerSecond } from '../../src/connections/workflow/gate-policy.js';
+import { broadcastRateChange } from '../../src/connections/rate-broadcast.js';
 import type { RequestLogEntry } from '../../sandbox/index.js';
 import { createWebhookReceiver, WEBHOOK_PATH } from '../../src/webhooks/receiver.js';
 import { postDelivery, signedDelivery } from '../../src/webhooks/signed-delivery.js';
@@ -91,6 +92,7 @@ describe('one connection, many writes', () => {
         { id: 'pace-1', system: 'sap', writesPerMinute: 120 },
         { id: 'rl-1', system: 'sap', writesPerMinute: 600 },
         { id: 'move-1', system: 'sap', writesPerMinute: 120 },
+        { id: 'move-2', system: 'sap', writesPerMinute: 6 },
         { id: 'rl-cap', system: 'sap' },
         { id: 'down-1', system: 'sap' },
         { id: 'flaky-1', system: 'sap' },
@@ -243,6 +245,33 @@ describe('one connection, many writes', () => {
     ).flatMap((w) => w.slice(1));
     expect(weights.length).toBeGreaterThanOrEqual(3);
     for (const w of weights) expect(w).toBeCloseTo(pacedWritesPerSecond(120) * 0.8, 5);
+  });
+
+  it('a write the first round of telling did not list (started after it) is told by a later round while the pause runs: its queued call moves', async () => {
+    // 6/min: paced at 0.098/s. A's POST takes the key's slot; B's then waits ~10 s on the queue at the old weight.
+    const [a] = await startAll('move-2', [key('late-a')]);
+    await a!.result();
+    const cap = pacedWritesPerSecond(6) * 0.8;
+    // The gate that got a 429 tells the writes (here the call is made directly, with rounds 1 s apart):
+    // B starts after the first round listed the running writes, so only a later round can tell it.
+    const told = broadcastRateChange(client, taskQueue, { connectionId: 'move-2', capPerSecond: cap, pausedUntil: Date.now() + 3_000 });
+    await sleep(300);
+    const kb = key('late-b');
+    const [b] = await startAll('move-2', [kb]);
+    expect(await told).toBeGreaterThanOrEqual(1);
+    await b!.result();
+    const events = (await b!.fetchHistory()).events ?? [];
+    expect(events.some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'connectionRateChanged')).toBe(true);
+    // Its call queued at the old weight was taken back before the server dispatched it, and went again at the cut rate, once.
+    expect((await movedCalls([b!], 'createPurchaseOrder')).beforeDispatch).toBe(1);
+    const weights = events
+      .map((e) => e.activityTaskScheduledEventAttributes)
+      .filter((x) => x?.activityType?.name === 'createPurchaseOrder')
+      .map((x) => x!.priority?.fairnessWeight ?? 0);
+    expect(weights).toHaveLength(2);
+    expect(weights[1]).toBeCloseTo(cap, 5);
+    expect(await posWithCode('move-2', kb)).toHaveLength(1);
+    expect(await createPosts('move-2')).toHaveLength(2);
   });
 
   it("a Retry-After of 99999999 s pauses the connection for the policy's maxRetryAfterMs only, and the step says so", async () => {

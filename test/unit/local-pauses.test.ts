@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { gateDecision } from '../../src/connections/workflow/gate-policy.js';
 import { DEFAULT_CONNECTION_POLICY, type GateView } from '../../src/connections/workflow/control-state.js';
 import { LocalPauses } from '../../src/connections/local-pauses.js';
+import { connectionRateOfCall, runWithConnectionRate } from '../../src/connections/rate-of-call.js';
 
 const T = 1_800_000_000_000;
 const policy = DEFAULT_CONNECTION_POLICY;
@@ -33,5 +34,21 @@ describe('local pauses', () => {
     expect(pauses.merge('conn', { ...open, pausedUntil: T + 60_000 }, policy, T)?.pausedUntil).toBe(T + 60_000);
     expect(pauses.merge('conn', open, policy, T)?.pausedUntil).toBe(T + 5_000);
     expect(pauses.merge('conn', open, policy, T + 5_000)).toBe(open);
+  });
+
+  it('hands the cut rate of its own 429 to a write resolving its profile before the control has it, while the pause runs', () => {
+    const pauses = new LocalPauses();
+    pauses.note('conn', T, 4_000, 0.78);
+    // A view from before the 429 (no cut): the profile lookup still learns the cut and the pause.
+    const rate = (view: GateView | undefined, now: number) =>
+      runWithConnectionRate(pauses.merge('conn', view, policy, now), () => connectionRateOfCall(now));
+    expect(rate(open, T + 1)).toEqual({ capPerSecond: 0.78, pausedUntil: T + 4_000 });
+    expect(rate(undefined, T + 1)).toEqual({ capPerSecond: 0.78, pausedUntil: T + 4_000 });
+    // The lower of the two caps; a later 429 of the same pause (noted without a cut) keeps it.
+    pauses.note('conn', T + 1_000, 4_000);
+    expect(rate({ ...open, capPerSecond: 0.5 }, T + 2)).toEqual({ capPerSecond: 0.5, pausedUntil: T + 5_000 });
+    expect(rate(open, T + 2)).toEqual({ capPerSecond: 0.78, pausedUntil: T + 5_000 });
+    // Once the pause ended the control's view says what the rate is.
+    expect(rate(open, T + 5_000)).toBeUndefined();
   });
 });
