@@ -15,7 +15,7 @@
 // Every input uses KEYS (vendor V-100, site 1000, material mat-1, unit EA, inventory inv-…), which
 // the sandbox makes differ from the codes of the same records.
 import type { WriteInput, WriteType } from '../../src/client/index.js';
-import type { PassthroughDialectName } from '../../src/profiles/workflow/schema.js';
+import type { PassthroughDialectName } from '../../src/makini/workflow/passthrough-dialects.js';
 import { mulberry32 } from '../../sandbox/prng.js';
 
 export interface ChaosConnection {

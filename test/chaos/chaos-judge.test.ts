@@ -8,7 +8,7 @@ import { isWriteRequest } from '../../bench/lib/chaos-passthrough.js';
 import type { Chain, PlannedWrite, WriteData } from '../../bench/lib/chaos-plan.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { dialectNamed } from '../../src/makini/passthrough/index.js';
-import type { PassthroughDialectName } from '../../src/profiles/workflow/schema.js';
+import type { PassthroughDialectName } from '../../src/makini/workflow/passthrough-dialects.js';
 
 const CONN = 'chaos-sap';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
