@@ -6,7 +6,9 @@
 //   - netsuite-rest: `PUT record/v1/purchaseOrder/eid:{externalId}` (and `externalId` in the body);
 //   - sap-odata: `POST …/A_PurchaseOrder` with `CorrespncExternalReference` (Your Reference);
 //   - dynamics-batch: `POST data/$batch`, the PurchaseOrderNumber of its changeset's header.
-import type { RequestLogEntry } from '../../sandbox/index.js';
+import type { FaultScript, RequestLogEntry } from '../../sandbox/index.js';
+import { dialectNamed } from '../../src/makini/passthrough/index.js';
+import type { PassthroughDialectName } from '../../src/makini/workflow/passthrough-dialects.js';
 import { nativeRequestOf } from '../../sandbox/passthrough.js';
 import { boundaryOf, parseHttpPart, partHeaders, splitParts } from '../../src/makini/passthrough/multipart.js';
 import { SAP_REFERENCE_FIELD } from '../../src/makini/passthrough/sap-odata.js';
@@ -151,4 +153,24 @@ export function passthroughCounts(
     else if (o?.status === 'failed') n[chain.writes[0]!.expect === 'refused' ? 'refused' : 'failed']++;
   });
   return out;
+}
+
+/**
+ * A fault every passthrough connection meets on its first native write, whatever the seed rolls:
+ * the system applies the create and answers its own 500 inside Makini's 200 (the unfavourable
+ * side: the write must look the PO up, not send it again). A chaos run with few writes per
+ * dialect (the cluster run splits them over two connections each) would otherwise let a dialect
+ * go unfaulted by chance, and prove nothing about it. Aimed at the dialect's own create method
+ * (its inner GETs, the lookup and SAP's CSRF fetch, are reads).
+ */
+export function firstNativeWriteFault(dialect: PassthroughDialectName): FaultScript {
+  const create = dialectNamed(dialect).createPurchaseOrder({ reference: 'chaos-probe', header: {}, lines: [] });
+  return {
+    kind: 'commit-then-fail',
+    status: 500,
+    inner: true,
+    method: 'POST',
+    pathPrefix: `${MakiniPath.passthrough()}/${create.method.toLowerCase()}/`,
+    times: 1,
+  };
 }

@@ -22,7 +22,7 @@ import { startWorkerProcess, type WorkerProcess } from '../../scripts/lib/worker
 import { InvalidWriteInputError, startWrite, WRITE_TYPE_NAMES, writeWorkflowId } from '../../src/client/index.js';
 import { startSandbox, type ChaosConfig, type RequestLogEntry, type SandboxState, type StartedSandbox } from '../../sandbox/index.js';
 import { countFaults, expectedFaultKinds, type FaultCounts } from './chaos-faults.js';
-import { passthroughCounts, type PassthroughCounts } from './chaos-passthrough.js';
+import { firstNativeWriteFault, passthroughCounts, type PassthroughCounts } from './chaos-passthrough.js';
 import type { ProgressBar } from '../../src/cli/progress.js';
 import { judge, type Verdict, type WriteOutcome } from './chaos-judge.js';
 import { CHAOS_CONNECTIONS, planChaos, plannedWriteRequests, type Chain, type ChaosConnection, type PlannedWrite } from './chaos-plan.js';
@@ -236,6 +236,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       if (materials.length) await sandbox.admin.addReferenceData(c.id, { materials });
     }
     for (const c of connections) await sandbox.admin.setChaos(c.id, chaosConfigOf(options, c.id));
+    for (const c of connections) if (c.passthrough) await sandbox.admin.scriptFaults(c.id, [firstNativeWriteFault(c.passthrough)]);
     const connectionsFile = join(dir, 'connections.json');
     writeFileSync(
       connectionsFile,

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestLogEntry, SandboxState } from '../../sandbox/index.js';
 import { judge, type JudgeInput, type WriteOutcome } from '../../bench/lib/chaos-judge.js';
-import { isWriteRequest } from '../../bench/lib/chaos-passthrough.js';
+import { firstNativeWriteFault, isWriteRequest } from '../../bench/lib/chaos-passthrough.js';
+import { nativeRequestOf } from '../../sandbox/passthrough.js';
 import type { Chain, PlannedWrite, WriteData } from '../../bench/lib/chaos-plan.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { dialectNamed } from '../../src/makini/passthrough/index.js';
@@ -526,6 +527,20 @@ describe('chaos judge', () => {
       const v = judge(run);
       expect(v.counts.writtenByARefusal).toBe(2); // the write applied something, and its key is in the system
       expect(v.counts.partialRecords).toBe(1);
+    });
+
+    it.each(DIALECTS)('the fault every %s connection meets aims at its create, never at a lookup or a token fetch', (dialect) => {
+      // The sandbox names a passthrough call for fault scripts by its inner request (sandbox/server.ts).
+      const faultPath = (req: unknown) => {
+        const inner = nativeRequestOf(req).req!;
+        return `${MakiniPath.passthrough()}/${inner.method}/${inner.path.replace(/^\/+/, '')}`;
+      };
+      const d = dialectNamed(dialect);
+      const { pathPrefix, method } = firstNativeWriteFault(dialect);
+      expect(method).toBe('POST'); // Makini's own method of every passthrough call
+      expect(faultPath(d.createPurchaseOrder({ reference: ref, header: bare, lines: [line] })).startsWith(pathPrefix!)).toBe(true);
+      const reads = [d.lookupByReference(ref), ...(d.prepareCreate ? [d.prepareCreate()] : [])];
+      expect(reads.filter((r) => faultPath(r).startsWith(pathPrefix!))).toEqual([]);
     });
 
     it('counts a native write of no planned write (an unknown reference in the changeset)', () => {
