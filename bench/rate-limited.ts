@@ -18,12 +18,14 @@ import {
   sentCalls,
   summarizeSendTiming,
   type FirstDispatchPhases,
+  type SendParts,
   type SendTimingSummary,
 } from './lib/send-timing.js';
 import { PACING_WINDOW_S, pacedWritesPerSecond } from '../src/connections/workflow/gate-policy.js';
 import { DEFAULT_CONNECTION_POLICY, reducedCap } from '../src/connections/workflow/control-state.js';
 import { connectionControlWorkflowId, connectionStateQuery } from '../src/connections/workflow/messages.js';
 import type { RequestLogEntry } from '../sandbox/admin-client.js';
+import type { WorkerRecords } from './lib/paced-releases.js';
 
 export interface RateLimitedOptions {
   writes: number;
@@ -99,6 +101,7 @@ async function runVariant(
   start: (i: number) => Promise<{ handle: WorkflowHandle; key: string }>,
   timedActivity?: string,
   drainQueue?: string,
+  workerRecords?: () => Promise<WorkerRecords[]>,
 ): Promise<RateVariant> {
   const startedAtMs = Date.now();
   const t0 = performance.now();
@@ -133,7 +136,9 @@ async function runVariant(
     writeCalls: state.writes.attempted + state.writes.rateLimited,
     answered429: state.writes.rateLimited,
     created: state.purchaseOrders.length,
-    ...(timedActivity ? { sendTiming: summarizeSendTiming(await sentCalls(writes, timedActivity, log), WINDOW_MS) } : {}),
+    ...(timedActivity
+      ? { sendTiming: summarizeSendTiming(await sentCalls(writes, timedActivity, log), WINDOW_MS, await workerRecords?.()) }
+      : {}),
     ...(timedActivity
       ? {
           firstPhases: await firstDispatchPhases(
@@ -201,7 +206,7 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
           },
         ]
       : []),
-  ].map((d) => ({ ...d, queue: stack.taskQueue(d.conn.id) }));
+  ].map((d) => ({ ...d, queue: stack.taskQueue(d.conn.id), children: [] as ChildWorker[] }));
 
   const naiveQueue = stack.taskQueue('rate-naive');
   const naiveWorker = await stack.benchWorker(naiveQueue, [naiveConn]);
@@ -211,7 +216,7 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
     // Worker processes start before the clock does.
     for (const d of designs) {
       for (let k = 0; k < d.workers; k += 1) {
-        children.push(
+        d.children.push(
           await startChildWorker({
             address: stack.address,
             namespace: stack.namespace,
@@ -220,10 +225,12 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
             conns: [d.conn],
             bundlePath,
             kind: 'production',
+            recordReleases: true,
             ...('policy' in d ? { connectionPolicy: d.policy } : {}),
           }),
         );
       }
+      children.push(...d.children);
     }
     const body = (key: string) => ({ ...PO_HEADER, title: `bench ${key}`, code: key, lineItems: poLines(1) });
     const variants = await Promise.all([
@@ -253,6 +260,7 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
           },
           'createPurchaseOrder',
           'policy' in d ? d.queue : undefined,
+          () => Promise.all(d.children.map((c) => c.records())),
         );
       }),
     ]);
@@ -357,10 +365,25 @@ function sendTimingNote(v: RateVariant, t: SendTimingSummary, opts: RateLimitedO
     ? `${heldTotal} POST dispatches held back by the gate, not sent (${t.held.paused} during the pause after a 429, ${t.held.reduced} scheduled faster than the reduced rate` +
       `${t.held.other ? `, ${t.held.other} other` : ''}): each took a pacing slot of the connection on the server as a sent call does, and was scheduled again`
     : 'no POST dispatch held back by the gate';
+  const w = t.worker;
+  const onWorkers = w
+    ? `from the workers' own records (${w.matched} of ${t.calls} POSTs): server dispatch → the gate had the call p50 ${ms(w.takeUpP50Ms)}, ` +
+      `p99 ${ms(w.takeUpP99Ms)}, max ${ms(w.takeUpMaxMs)}; ${w.spaced} held by the process's send spacing` +
+      `${w.spaced ? ` (p50 ${ms(w.spacingP50Ms)})` : ''}; longest event-loop stall of a worker process ${ms(w.longestStallMs)}`
+    : undefined;
+  const split = (p: SendParts) =>
+    ` (worker process ${p.worker + 1}: ${ms(p.takeUpMs)} from the dispatch until its gate had the call` +
+    `${
+      p.stallMs !== undefined
+        ? `, its event loop blocked ${ms(p.stallMs)} in that time while the process used ${ms(p.stallCpuMs ?? 0)} of CPU`
+        : ', no event-loop stall of 50 ms or more in that time'
+    }, ` +
+    `${ms(p.spacingWaitMs)} of send spacing, ${ms(p.gateMs)} in the rest of the gate, ${ms(p.requestMs)} from release to arrival)`;
   const limited = t.limited.map(
     (l) =>
       `the POST answered 429 (no. ${l.position} to arrive) came ${ms(l.windowSpanMs)} after the oldest admitted POST in its minute, ` +
-      `whose dispatch was ${ms(l.dispatchSpanMs)} before its own: the oldest waited ${ms(l.oldestDelayMs)} on the worker, this one ${ms(l.delayMs)}`,
+      `whose dispatch was ${ms(l.dispatchSpanMs)} before its own: the oldest waited ${ms(l.oldestDelayMs)} on the worker` +
+      `${l.oldestParts ? split(l.oldestParts) : ''}, this one ${ms(l.delayMs)}`,
   );
-  return `${[phases, sends, held, ...limited].join('; ')}.`;
+  return `${[phases, sends, ...(onWorkers ? [onWorkers] : []), held, ...limited].join('; ')}.`;
 }

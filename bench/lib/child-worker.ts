@@ -6,6 +6,7 @@ import type { ChildConfig, ChildMessage } from './worker-child.js';
 
 export type MemorySample = Extract<ChildMessage, { type: 'sample' }>;
 export type StatusSample = Extract<ChildMessage, { type: 'status' }>;
+export type RecordsSample = Extract<ChildMessage, { type: 'records' }>;
 
 export interface ChildWorker {
   pid: number;
@@ -14,6 +15,8 @@ export interface ChildWorker {
   sample(): Promise<MemorySample>;
   /** The workers' status only. */
   status(): Promise<StatusSample>;
+  /** What a worker started with `recordReleases` recorded (empty otherwise). */
+  records(): Promise<RecordsSample>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +67,11 @@ export async function startChildWorker(cfg: ChildConfig, readyTimeoutMs = 120_00
     status: () => {
       const answer = next('status', 30_000);
       child.send({ type: 'status' });
+      return answer;
+    },
+    records: () => {
+      const answer = next('records', 30_000);
+      child.send({ type: 'records' });
       return answer;
     },
     stop: async () => {

@@ -8,6 +8,7 @@ import {
   type HarnessWorker,
   type HarnessWorkerOptions,
 } from '../../test/support/production-worker.js';
+import { releaseSink, type PacedRelease } from './paced-releases.js';
 
 export { bundleProductionWorkflows };
 
@@ -17,6 +18,9 @@ export { bundleProductionWorkflows };
  * Returns where the metrics are served, if they are.
  */
 export const installBenchRuntime = (metricsBindAddress?: string) => installQuietRuntime({ level: 'ERROR', metricsBindAddress });
+
+/** The bench runtime, keeping the gate's record of each paced write call it lets go in `into` (bench/lib/paced-releases.ts). */
+export const installReleaseRecordingRuntime = (into: PacedRelease[]) => installQuietRuntime({ level: 'ERROR', sink: releaseSink(into) });
 
 /** A production worker on its own connection; the caller runs it and shuts it down. */
 export function createProductionWorker(

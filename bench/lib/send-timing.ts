@@ -8,8 +8,12 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { makiniFailureInfoSchema, MakiniFailureType } from '../../src/failures/workflow/failure-types.js';
 import { activityAttempts, eventMs, type ActivityAttempt } from './history-times.js';
 import { percentile } from './stats.js';
+import { longestStallWithin, type EventLoopStall, type PacedRelease, type WorkerRecords } from './paced-releases.js';
 
 export interface SentCall {
+  workflowId: string;
+  /** Which of the workflow's sent calls of the type this is, from 0 (the order of its releases too). */
+  nth: number;
   /** Server dispatch (ActivityTaskStarted) in epoch ms. */
   dispatchedMs: number;
   /** Arrival at the sandbox in epoch ms. */
@@ -49,7 +53,40 @@ export interface SendTimingSummary {
     /** Dispatch → arrival of the oldest call in the window and of this one, ms. */
     oldestDelayMs: number;
     delayMs: number;
+    /** Where the oldest call's dispatch → arrival went, from its worker's records (when they were kept). */
+    oldestParts?: SendParts;
   }[];
+  /** From the workers' records, when they were kept: each sent call's dispatch → arrival split. */
+  worker?: {
+    /** Calls with a release record. */
+    matched: number;
+    /** Server dispatch → the gate had the call (the worker taking the task up), ms. */
+    takeUpP50Ms: number;
+    takeUpP99Ms: number;
+    takeUpMaxMs: number;
+    /** Calls this process's send spacing held, and the median of their waits, ms. */
+    spaced: number;
+    spacingP50Ms: number;
+    /** The longest event-loop stall of any worker process during the run, ms. */
+    longestStallMs: number;
+  };
+}
+
+/** One sent call's dispatch → arrival, split by its worker's records. */
+export interface SendParts {
+  /** Worker process (its index among the variant's). */
+  worker: number;
+  /** Server dispatch → the gate had the call. */
+  takeUpMs: number;
+  /** The longest event-loop stall of that process in that time, if any, and the CPU time the process used in it. */
+  stallMs?: number;
+  stallCpuMs?: number;
+  /** This process's send spacing. */
+  spacingWaitMs: number;
+  /** The rest of the gate (its view, its checks). */
+  gateMs: number;
+  /** Release → arrival at the sandbox (the request on its way). */
+  requestMs: number;
 }
 
 /** Each string anywhere in a parsed JSON body. */
@@ -96,9 +133,13 @@ export async function sentCalls(
   }
   const sent = writes.flatMap(({ handle, key }) => {
     const arrivals = (byKey.get(key) ?? []).slice().sort((a, b) => a.seq - b.seq);
-    return (dispatched.get(handle.workflowId) ?? [])
-      .slice(0, arrivals.length)
-      .map((d, i) => ({ dispatchedMs: d, arrivedMs: Date.parse(arrivals[i]!.time), status: arrivals[i]!.status }));
+    return (dispatched.get(handle.workflowId) ?? []).slice(0, arrivals.length).map((d, i) => ({
+      workflowId: handle.workflowId,
+      nth: i,
+      dispatchedMs: d,
+      arrivedMs: Date.parse(arrivals[i]!.time),
+      status: arrivals[i]!.status,
+    }));
   });
   return { sent: sent.sort((a, b) => a.arrivedMs - b.arrivedMs), held };
 }
@@ -134,10 +175,47 @@ const minGap = (times: number[]) => {
   return min;
 };
 
+/** Each worker's release records by workflow, in release order, with the worker's index. */
+function releasesByWorkflow(workers: readonly WorkerRecords[]): Map<string, { release: PacedRelease; worker: number }[]> {
+  const by = new Map<string, { release: PacedRelease; worker: number }[]>();
+  workers.forEach((w, worker) => {
+    for (const release of w.releases) by.set(release.workflowId, [...(by.get(release.workflowId) ?? []), { release, worker }]);
+  });
+  for (const list of by.values()) list.sort((a, b) => a.release.releasedAtMs - b.release.releasedAtMs);
+  return by;
+}
+
+function partsOf(
+  c: SentCall,
+  byWorkflow: Map<string, { release: PacedRelease; worker: number }[]>,
+  stalls: readonly (readonly EventLoopStall[])[],
+): SendParts | undefined {
+  const r = byWorkflow.get(c.workflowId)?.[c.nth];
+  if (!r) return undefined;
+  const { enteredAtMs, releasedAtMs, spacingWaitMs } = r.release;
+  const stall = longestStallWithin(stalls[r.worker] ?? [], c.dispatchedMs, enteredAtMs);
+  return {
+    worker: r.worker,
+    takeUpMs: enteredAtMs - c.dispatchedMs,
+    ...(stall ? { stallMs: stall.blockedMs, stallCpuMs: stall.cpuMs } : {}),
+    spacingWaitMs,
+    gateMs: releasedAtMs - enteredAtMs - spacingWaitMs,
+    requestMs: c.arrivedMs - releasedAtMs,
+  };
+}
+
+/**
+ * The run's send timing; with `workers` (each worker process's records, bench/lib/paced-releases.ts)
+ * each late send is split into the worker taking the task up, the spacing and the request.
+ */
 export function summarizeSendTiming(
   { sent: calls, held }: { sent: readonly SentCall[]; held: HeldCalls },
   windowMs: number,
+  workers?: readonly WorkerRecords[],
 ): SendTimingSummary {
+  const byWorkflow = releasesByWorkflow(workers ?? []);
+  const stalls = (workers ?? []).map((w) => w.stalls);
+  const parts = (c: SentCall) => (workers ? partsOf(c, byWorkflow, stalls) : undefined);
   const delays = calls.map((c) => c.arrivedMs - c.dispatchedMs);
   const limited: SendTimingSummary['limited'] = [];
   calls.forEach((c, i) => {
@@ -151,8 +229,11 @@ export function summarizeSendTiming(
       dispatchSpanMs: c.dispatchedMs - oldest.dispatchedMs,
       oldestDelayMs: oldest.arrivedMs - oldest.dispatchedMs,
       delayMs: c.arrivedMs - c.dispatchedMs,
+      ...(parts(oldest) ? { oldestParts: parts(oldest) } : {}),
     });
   });
+  const split = calls.flatMap((c) => parts(c) ?? []);
+  const spaced = split.filter((p) => p.spacingWaitMs > 0);
   return {
     calls: calls.length,
     held,
@@ -164,6 +245,30 @@ export function summarizeSendTiming(
     firstDispatchMs: Math.min(...calls.map((c) => c.dispatchedMs)),
     lastDispatchMs: Math.max(...calls.map((c) => c.dispatchedMs)),
     limited,
+    ...(workers
+      ? {
+          worker: {
+            matched: split.length,
+            takeUpP50Ms: percentile(
+              split.map((p) => p.takeUpMs),
+              50,
+            ),
+            takeUpP99Ms: percentile(
+              split.map((p) => p.takeUpMs),
+              99,
+            ),
+            takeUpMaxMs: Math.max(0, ...split.map((p) => p.takeUpMs)),
+            spaced: spaced.length,
+            spacingP50Ms: spaced.length
+              ? percentile(
+                  spaced.map((p) => p.spacingWaitMs),
+                  50,
+                )
+              : 0,
+            longestStallMs: Math.max(0, ...stalls.flat().map((s) => s.blockedMs)),
+          },
+        }
+      : {}),
   };
 }
 

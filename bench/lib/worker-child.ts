@@ -3,10 +3,12 @@
 //   { type: 'sample' } → { type: 'sample', memory, workflowThreads, status } after a full GC in
 //                        every thread (main: --expose-gc; workflow threads: the inspector)
 //   { type: 'status' } → { type: 'status', status, writeCallsStatus } (cheap: no GC)
+//   { type: 'records' } → { type: 'records', releases, stalls } (recordReleases only: bench/lib/paced-releases.ts)
 //   { type: 'stop' }   → drains and exits.
 import { NativeConnection, Worker, type WorkerStatus } from '@temporalio/worker';
 import { benchActivities } from '../workflows/activities.js';
-import { createProductionWorker, installBenchRuntime } from './production-worker.js';
+import { createProductionWorker, installBenchRuntime, installReleaseRecordingRuntime } from './production-worker.js';
+import { recordEventLoopStalls, type EventLoopStall, type PacedRelease } from './paced-releases.js';
 import { WorkerThreadHeaps, type ThreadHeaps } from './thread-heaps.js';
 import { workerConfig, type BenchConnection } from './worker-config.js';
 import type { ConnectionPolicyInput } from '../../src/connections/workflow/control-state.js';
@@ -21,11 +23,14 @@ export interface ChildConfig {
   kind: 'production' | 'baseline';
   /** Production only: the policy a control workflow starts with when this worker starts it. */
   connectionPolicy?: ConnectionPolicyInput;
+  /** Production only: keep the gate's record of each paced write call it lets go, and the event loop's stalls. */
+  recordReleases?: boolean;
 }
 
 export type ChildMessage =
   | { type: 'ready'; maxCachedWorkflows: number; pid: number }
   | { type: 'status'; status: WorkerStatus; writeCallsStatus?: WorkerStatus }
+  | { type: 'records'; releases: PacedRelease[]; stalls: EventLoopStall[] }
   | { type: 'sample'; memory: NodeJS.MemoryUsage; workflowThreads: ThreadHeaps; status: WorkerStatus; writeCallsStatus?: WorkerStatus };
 
 const send = (m: ChildMessage) => process.send!(m);
@@ -52,6 +57,13 @@ async function createBaselineWorker(cfg: ChildConfig): Promise<{ worker: Worker;
 
 async function main(): Promise<void> {
   const cfg = JSON.parse(process.env.BENCH_WORKER_CONFIG ?? '') as ChildConfig;
+  const releases: PacedRelease[] = [];
+  const stalls: EventLoopStall[] = [];
+  if (cfg.recordReleases) {
+    // Before the worker is created: it installs the quiet runtime only if none is.
+    installReleaseRecordingRuntime(releases);
+    recordEventLoopStalls(stalls);
+  }
   const { worker, writeCalls, connection } =
     cfg.kind === 'production'
       ? await createProductionWorker({
@@ -81,6 +93,8 @@ async function main(): Promise<void> {
       });
     } else if (msg.type === 'status') {
       send({ type: 'status', status: worker.getStatus(), writeCallsStatus: writeCalls?.getStatus() });
+    } else if (msg.type === 'records') {
+      send({ type: 'records', releases, stalls });
     } else if (msg.type === 'stop' && worker.getState() === 'RUNNING') {
       worker.shutdown();
     }

@@ -59,6 +59,22 @@ export interface ConnectionGateOptions {
  */
 const UNGATED_ACTIVITIES: ReadonlySet<string> = new Set(['refreshConnectionToken']);
 
+/**
+ * The debug record of a paced write call leaving the gate: when the gate got the task
+ * (`enteredAtMs`), when it let the request go (`releasedAtMs`) and how long of that was this
+ * process's send spacing (`spacingWaitMs`). The activity logger adds the workflow id and attempt.
+ * With the server's dispatch time (ActivityTaskStarted) it splits a late send into the worker
+ * taking the task up, the spacing and the request itself (the rate benchmark reads it).
+ */
+export const PACED_SEND_RELEASED = 'connection gate: paced write call released';
+
+export interface PacedSendReleased {
+  connectionId: string;
+  enteredAtMs: number;
+  releasedAtMs: number;
+  spacingWaitMs: number;
+}
+
 /** What a failed call tells the connection, if anything. */
 export function reportOfFailure(
   err: unknown,
@@ -128,6 +144,7 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     ) {
       return next(input);
     }
+    const enteredAtMs = Date.now();
     const taskQueue = workflowQueueOf(info.taskQueue);
     const weight = info.priority?.fairnessWeight;
     const pacedAt = info.taskQueue.endsWith(WRITE_CALLS_QUEUE_SUFFIX) && weight ? writesPerSecondOfWeight(weight) : undefined;
@@ -140,6 +157,7 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
       return { view, decision: gateDecision(view, pacedAt, Date.now()) };
     };
     let { view, decision } = decide();
+    let spacingWaitMs = 0;
     if (decision.proceed && pacedAt !== undefined) {
       // Bounded by the attempt: a call held past it would leave after the workflow gave up on it.
       const window = currentSendWindow();
@@ -156,6 +174,7 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
         throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true, details: [failure] });
       }
       if (slot.waitMs > 0) {
+        spacingWaitMs = slot.waitMs;
         if (window) await waitInWindow(window, slot.waitMs);
         else await this.ctx.sleep(slot.waitMs);
         // A call of this process may have got a 429 meanwhile: its pause holds this one too.
@@ -176,6 +195,10 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
       throw ApplicationFailure.create({ type: failure.type, message: failure.message, nonRetryable: true, details: [failure] });
     }
     const startedAt = Date.now();
+    if (pacedAt !== undefined) {
+      const record: PacedSendReleased = { connectionId, enteredAtMs, releasedAtMs: startedAt, spacingWaitMs };
+      this.ctx.log.debug(PACED_SEND_RELEASED, { ...record });
+    }
     try {
       // The profile lookup hands the connection's cut rate and pause to the write (rate-of-call.ts).
       const out = await runWithConnectionRate(view, () => next(input));

@@ -8,6 +8,8 @@ import {
   NativeConnection,
   Runtime,
   type LogLevel,
+  type LogMetadata,
+  type Logger,
   type Worker,
   type WorkflowBundleOption,
 } from '@temporalio/worker';
@@ -21,15 +23,41 @@ export function runtimeInstalledElsewhere(): void {
   installed ??= {};
 }
 
+/** Log records of one message handed to `take` whatever their level (a benchmark reads them). */
+export interface LogRecordSink {
+  message: string;
+  take(meta: LogMetadata): void;
+}
+
+/** `inner`, and every record whose message is the sink's goes to the sink too. */
+function sinkingLogger(inner: Logger, sink: LogRecordSink | undefined): Logger {
+  if (!sink) return inner;
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) => {
+    if (message === sink.message) sink.take(meta ?? {});
+    inner.log(level, message, meta);
+  };
+  return {
+    log,
+    trace: (m, meta) => log('TRACE', m, meta),
+    debug: (m, meta) => log('DEBUG', m, meta),
+    info: (m, meta) => log('INFO', m, meta),
+    warn: (m, meta) => log('WARN', m, meta),
+    error: (m, meta) => log('ERROR', m, meta),
+  };
+}
+
 /**
  * Runtime.install once per process, quiet: `level` (tests WARN; benchmarks ERROR, so that the
  * WARN of every wait does not flood them), and the SDK's worker metrics on a Prometheus endpoint
- * at `metricsBindAddress` if given. Returns where the metrics are served, if they are.
+ * at `metricsBindAddress` if given; `sink` takes the records of one message at any level.
+ * Returns where the metrics are served, if they are.
  */
-export function installQuietRuntime(opts: { level?: LogLevel; metricsBindAddress?: string } = {}): string | undefined {
+export function installQuietRuntime(
+  opts: { level?: LogLevel; metricsBindAddress?: string; sink?: LogRecordSink } = {},
+): string | undefined {
   if (installed) return installed.metricsAt;
   Runtime.install({
-    logger: new DefaultLogger(opts.level ?? 'WARN'),
+    logger: sinkingLogger(new DefaultLogger(opts.level ?? 'WARN'), opts.sink),
     ...(opts.metricsBindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: opts.metricsBindAddress } } } } : {}),
   });
   installed = { metricsAt: opts.metricsBindAddress };

@@ -61,7 +61,7 @@ function processUnderTest() {
       heartbeat: () => undefined,
       // Resolves even when cancelled: the check right before the request must catch it.
       sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
-      log: { warn: () => undefined },
+      log: { warn: () => undefined, debug: () => undefined },
     } as unknown as Context;
     const fetch = (async () => {
       sent.push({ at: Date.now(), attemptStartedAt });
