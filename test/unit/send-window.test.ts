@@ -1,8 +1,9 @@
 // Never send after giving up: a write call the connection gate holds (the process's send spacing)
 // must leave in time for its answer to come back before the activity attempt's start-to-close
-// timeout, or not at all. The waits are the measured ones: at the floor rate (0.01 writes/s) one
-// earlier call makes the next wait 99 s; 40 calls at once at 60/min make the last wait 38.975 s;
-// the write-call attempt lasts 30 s. The gate, the send window and the HTTP client are the
+// timeout, or not at all. The spacing holds a call until its connection's budget of sends in the
+// window (60.5 s) has room: at the floor rate (0.01 writes/s, a budget of one) one earlier call
+// makes the next wait 60.5 s; at 6/min the seventh call of a minute waits until the first leaves
+// the window; the write-call attempt lasts 30 s. The gate, the send window and the HTTP client are the
 // production ones; only the Temporal context, the control workflow's query and fetch are stand-ins.
 import type { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
@@ -13,7 +14,7 @@ import { z } from 'zod';
 import { Secret } from '../../src/observability/secret.js';
 import { connectionGateInterceptors } from '../../src/connections/gate.js';
 import { fairnessWeightFor, pacedWritesPerSecond } from '../../src/connections/workflow/gate-policy.js';
-import { SendSpacing } from '../../src/connections/send-spacing.js';
+import { SEND_WINDOW_MS, SendSpacing } from '../../src/connections/send-spacing.js';
 import { MakiniFailureType, makiniFailureInfoSchema } from '../../src/failures/workflow/failure-types.js';
 import { attemptTimeoutMs, DEFAULT_REQUEST_TIMEOUT_MS } from '../../src/makini/workflow/call-timing.js';
 import { asActivity } from '../../src/makini/activity-result.js';
@@ -106,51 +107,51 @@ describe('a write call held by the send spacing', () => {
     vi.useRealTimers();
   });
 
-  it('the measured waits: 99 s at the floor rate after one call, 38.975 s for the last of 40 at 60/min, both past a 30 s attempt', () => {
+  it('the waits past a 30 s attempt: 60.5 s at the floor rate after one call, and for the seventh call of a minute at 6/min', () => {
     const floor = new SendSpacing();
-    expect([floor.reserve('c', 0.01, T0), floor.reserve('c', 0.01, T0)]).toEqual([0, 99_000]);
+    expect([floor.reserve('c', 0.01, T0), floor.reserve('c', 0.01, T0)]).toEqual([0, SEND_WINDOW_MS]);
     const spacing = new SendSpacing();
-    const waits = Array.from({ length: 40 }, () => spacing.reserve('c', pacedWritesPerSecond(60), T0));
-    expect(Math.round(waits.at(-1)!)).toBe(38_975);
-    expect(waits.at(-1)!).toBeGreaterThan(ATTEMPT_MS);
+    const waits = Array.from({ length: 7 }, () => spacing.reserve('c', pacedWritesPerSecond(6), T0));
+    expect(waits).toEqual([0, 0, 0, 0, 0, 0, SEND_WINDOW_MS]);
+    expect(SEND_WINDOW_MS).toBeGreaterThan(ATTEMPT_MS);
   });
 
-  it('at the floor rate, the second call is not sent (typed, with the wait it needs) instead of leaving 99 s later', async () => {
+  it('at the floor rate, the second call is not sent (typed, with the wait it needs) instead of leaving 60.5 s later', async () => {
     const p = processUnderTest();
     const first = p.attempt(0.01);
     const second = p.attempt(0.01).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(120_000);
     await first;
     const info = notSent(await second);
-    expect(info.retryAfterMs).toBe(99_000);
+    expect(info.retryAfterMs).toBe(SEND_WINDOW_MS);
     expect(p.sent).toHaveLength(1);
     expectNoneLate(p.sent);
   });
 
-  it('of 40 calls at once at 60/min, the ones whose slot comes too late are not sent, and none leaves after its attempt could end', async () => {
+  it('of 10 calls at once at 6/min, the ones over the budget are not sent, and none leaves after its attempt could end', async () => {
     const p = processUnderTest();
-    const results = Array.from({ length: 40 }, () => p.attempt(pacedWritesPerSecond(60)).then(() => 'sent', notSent));
+    const results = Array.from({ length: 10 }, () => p.attempt(pacedWritesPerSecond(6)).then(() => 'sent', notSent));
     await vi.advanceTimersByTimeAsync(60_000);
     const outcomes = await Promise.all(results);
     const refused = outcomes.filter((o) => o !== 'sent');
-    // A slot within 30 s − 1 s slack − 20 s request timeout = 9 s: k × 1,025 ms − 1,000 ms ≤ 9,000 ms for k = 0..9.
-    expect(p.sent).toHaveLength(10);
-    expect(refused).toHaveLength(30);
+    expect(p.sent).toHaveLength(6);
+    expect(refused).toHaveLength(4);
     expectNoneLate(p.sent);
-    // The refused ones hold no slot and say when the next one is free (the 11th: 10 × 1,025 ms − 1,000 ms):
+    // The refused ones hold no slot and say when the next one is free (the first send leaves the window):
     // the workflow waits that long, durably, and schedules the call again.
-    for (const r of refused) expect(Math.round((r as { retryAfterMs: number }).retryAfterMs)).toBe(9_250);
+    for (const r of refused) expect((r as { retryAfterMs: number }).retryAfterMs).toBe(SEND_WINDOW_MS);
   });
 
   it('a call whose attempt is cancelled while it waits is not sent', async () => {
     const p = processUnderTest();
-    const rate = pacedWritesPerSecond(60);
-    const early = Array.from({ length: 5 }, () => p.attempt(rate));
-    // The sixth waits 4.1 s for its slot; its attempt is cancelled after 2 s.
+    const rate = pacedWritesPerSecond(6);
+    const early = Array.from({ length: 6 }, () => p.attempt(rate));
+    await vi.advanceTimersByTimeAsync(56_000);
+    // The seventh waits 4.5 s for the first to leave the window; its attempt is cancelled after 2 s.
     const cancelled = p.attempt(rate, 2_000).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(10_000);
     await Promise.all(early);
     expect(notSent(await cancelled).message).toMatch(/cancelled/);
-    expect(p.sent).toHaveLength(5);
+    expect(p.sent).toHaveLength(6);
   });
 });
