@@ -23,8 +23,13 @@ import { FAIRNESS_BURST_S, PACING_WINDOW_S } from './workflow/gate-policy.js';
  */
 export const SEND_WINDOW_MS = (PACING_WINDOW_S - FAIRNESS_BURST_S) * 1_000;
 
-/** The per-window budget a paced rate stands for (N writes per PACING_WINDOW_S), at least one. */
-export const sendsPerWindow = (writesPerSecond: number) => Math.max(1, Math.floor(writesPerSecond * PACING_WINDOW_S + 1e-6));
+/**
+ * The per-window budget a paced rate stands for (N writes per PACING_WINDOW_S), at least one. The
+ * rate comes back from the task's fairness weight, a 32-bit float on the wire: N / 61.5 read back
+ * can give N − 0.004 (for N up to 61,500), so a hundredth is added before rounding down; a cut
+ * rate's fractional budget (47.97) still rounds down.
+ */
+export const sendsPerWindow = (writesPerSecond: number) => Math.max(1, Math.floor(writesPerSecond * PACING_WINDOW_S + 0.01));
 
 /** One connection's latest sends in this process. */
 interface SendLog {

@@ -116,6 +116,16 @@ describe('send spacing', () => {
     expect(spacing.reserve('other', three, T0)).toBe(0);
   });
 
+  it('reads the budget of every configured per-minute rate back from its fairness weight, a 32-bit float', () => {
+    // 32/min came back as 31 before: 32 / 61.5 as a float32, times 61.5, is 31.9999...
+    const off = [];
+    for (let n = 1; n <= 61_500; n += 1) if (sendsPerWindow(Math.fround(pacedWritesPerSecond(n))) !== n) off.push(n);
+    expect(off).toEqual([]);
+    // 80 % of 60/min is 48 per 61.5 s; a fractional budget is rounded down (0.78/s is 47.97 per 61.5 s).
+    expect(sendsPerWindow(Math.fround(pacedWritesPerSecond(60) * 0.8))).toBe(48);
+    expect(sendsPerWindow(0.78)).toBe(47);
+  });
+
   it('does not keep a slot it could not send in time', () => {
     const spacing = new SendSpacing();
     const one = 1 / PACING_WINDOW_S;
