@@ -4,7 +4,7 @@
 // Makini's own 400; whatever the system answers (a refusal included) is a 200 around its answer.
 // Systems with a native stand-in: NetSuite (native-netsuite.ts), SAP S/4HANA (native-sap.ts),
 // Dynamics 365 F&O (native-dynamics.ts).
-import { MakiniPassthrough } from '../src/makini/workflow/contract.js';
+import { MakiniPassthrough, MakiniPath } from '../src/makini/workflow/contract.js';
 import { validationFailed } from './errors.js';
 import type { HandlerContext, HandlerResult } from './handler.js';
 import { netsuiteNative, type NativeRequest, type NativeResult } from './native-netsuite.js';
@@ -44,6 +44,17 @@ export function nativeRequestOf(body: unknown): { req?: NativeRequest; problems:
     problems,
   };
 }
+
+/**
+ * How fault scripts name a passthrough call: by its inner request too, under Makini's path
+ * (`/api/passthrough/post/record/v1/...`), so a script can aim at one native method and path;
+ * a pathPrefix of `/api/passthrough` still matches every one.
+ */
+export const passthroughFaultPrefix = (innerMethod: string) => `${MakiniPath.passthrough()}/${innerMethod.toLowerCase()}/`;
+
+/** The fault-script path of a passthrough call's inner request (`nativeRequestOf`). */
+export const passthroughFaultPath = (inner: Pick<NativeRequest, 'method' | 'path'>) =>
+  `${passthroughFaultPrefix(inner.method)}${inner.path.replace(/^\/+/, '')}`;
 
 export function passthrough(ctx: HandlerContext): HandlerResult {
   const { req, problems } = nativeRequestOf(ctx.body);

@@ -15,7 +15,7 @@ import type { Handler, HandlerResult } from './handler.js';
 import type { Registry, RequestLogEntry, SandboxConnection } from './registry.js';
 import { beginExchange, dropSocket, elapsedMs, readBody, sendError, sendJson, sendRaw, type Exchange } from './respond.js';
 import { isWriteMethod, matchRoute } from './routes.js';
-import { nativeRequestOf } from './passthrough.js';
+import { nativeRequestOf, passthroughFaultPath } from './passthrough.js';
 
 export interface ServerDeps {
   registry: Registry;
@@ -148,10 +148,9 @@ async function handlePublic(
   const { time, query, requestId, body } = entry;
   conn.inFlight.set(x.requestId, { time, method, path, query, requestId, body });
 
-  // A passthrough call is matched by its inner request too: `/api/passthrough/put/record/v1/...`
-  // (a script's pathPrefix `/api/passthrough` still matches every one).
+  // A passthrough call is matched by its inner request too (passthroughFaultPath).
   const inner = match.operation.name === 'passthrough' ? nativeRequestOf(parsed).req : undefined;
-  const faultPath = inner ? `${path}/${inner.method}/${inner.path.replace(/^\/+/, '')}` : path;
+  const faultPath = inner ? passthroughFaultPath(inner) : path;
   // Chaos tells reads from writes by what reaches the system: a passthrough's inner method.
   const fault =
     conn.faults.take(method, faultPath) ??

@@ -9,7 +9,7 @@
 import type { FaultScript, RequestLogEntry } from '../../sandbox/index.js';
 import { dialectNamed } from '../../src/makini/passthrough/index.js';
 import type { PassthroughDialectName } from '../../src/makini/workflow/passthrough-dialects.js';
-import { nativeRequestOf } from '../../sandbox/passthrough.js';
+import { nativeRequestOf, passthroughFaultPrefix } from '../../sandbox/passthrough.js';
 import { boundaryOf, parseHttpPart, partHeaders, splitParts } from '../../src/makini/passthrough/multipart.js';
 import { SAP_REFERENCE_FIELD } from '../../src/makini/passthrough/sap-odata.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
@@ -170,7 +170,7 @@ export function firstNativeWriteFault(dialect: PassthroughDialectName): FaultScr
     status: 500,
     inner: true,
     method: 'POST',
-    pathPrefix: `${MakiniPath.passthrough()}/${create.method.toLowerCase()}/`,
+    pathPrefix: passthroughFaultPrefix(create.method),
     times: 1,
   };
 }

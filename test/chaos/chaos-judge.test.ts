@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RequestLogEntry, SandboxState } from '../../sandbox/index.js';
 import { judge, type JudgeInput, type WriteOutcome } from '../../bench/lib/chaos-judge.js';
 import { firstNativeWriteFault, isWriteRequest } from '../../bench/lib/chaos-passthrough.js';
-import { nativeRequestOf } from '../../sandbox/passthrough.js';
+import { nativeRequestOf, passthroughFaultPath } from '../../sandbox/passthrough.js';
 import type { Chain, PlannedWrite, WriteData } from '../../bench/lib/chaos-plan.js';
 import { MakiniPath } from '../../src/makini/workflow/contract.js';
 import { dialectNamed } from '../../src/makini/passthrough/index.js';
@@ -531,10 +531,7 @@ describe('chaos judge', () => {
 
     it.each(DIALECTS)('the fault every %s connection meets aims at its create, never at a lookup or a token fetch', (dialect) => {
       // The sandbox names a passthrough call for fault scripts by its inner request (sandbox/server.ts).
-      const faultPath = (req: unknown) => {
-        const inner = nativeRequestOf(req).req!;
-        return `${MakiniPath.passthrough()}/${inner.method}/${inner.path.replace(/^\/+/, '')}`;
-      };
+      const faultPath = (req: unknown) => passthroughFaultPath(nativeRequestOf(req).req!);
       const d = dialectNamed(dialect);
       const { pathPrefix, method } = firstNativeWriteFault(dialect);
       expect(method).toBe('POST'); // Makini's own method of every passthrough call
