@@ -264,6 +264,17 @@ describe('every problem names its field and rule', () => {
     ]);
   });
 
+  it('a field name one could not see in the message is quoted: empty, with a space or a dot in it', () => {
+    // A fuzzed bulk item once came back as "invalid bulkWrite input:  r1@: ...": a name with a leading space.
+    const input = { ...valid.createWorkOrder, ' r1@': 1, 'a.b': 2, '': 3, 'r2@': 4 };
+    expect(named(problems('createWorkOrder', input)).sort()).toEqual([
+      '" r1@" [unknown-field]',
+      '"" [unknown-field]',
+      '"a.b" [unknown-field]',
+      'r2@ [unknown-field]',
+    ]);
+  });
+
   it('missing, mistyped and out-of-range fields, at once', () => {
     const ps = problems('createPurchaseOrder', { connectionId: 7, purchaseOrder: { vendorKey: 'V-1', lineItems: [] } });
     expect(named(ps)).toEqual(['connectionId [type]', 'idempotencyKey [required]', 'purchaseOrder.lineItems [min-items]']);

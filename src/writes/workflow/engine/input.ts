@@ -189,8 +189,12 @@ function ruleOf(issue: Issue): string {
   }
 }
 
-/** A dotted path; an empty name shows as `""` so that every problem names a field. */
-const fieldOf = (path: PropertyKey[]) => (path.length ? path.map((p) => (String(p) === '' ? '""' : String(p))).join('.') : '(input)');
+/**
+ * A dotted path. A name that would not read as one in a message (empty, with a space or a dot in
+ * it: `" r1@"`, `"a.b"`) is quoted, so that every problem names a field one can see.
+ */
+const segmentOf = (p: PropertyKey) => (/^[^\s.]+$/u.test(String(p)) ? String(p) : JSON.stringify(String(p)));
+const fieldOf = (path: PropertyKey[]) => (path.length ? path.map(segmentOf).join('.') : '(input)');
 
 function problemsOf(issue: Issue, at: PropertyKey[] = []): InputProblem[] {
   const path = [...at, ...issue.path];
