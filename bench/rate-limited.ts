@@ -93,6 +93,16 @@ export interface RateLimitedResult {
 
 const WINDOW_MS = 60_000;
 
+/** What a variant of this design is measured by beyond the table: its write calls' timing, its drain after a 429. */
+interface DesignTiming {
+  /** The paced write call timed from the histories. */
+  activityType: string;
+  /** The drain variant's task queue (its connection's control workflow holds the cut rate). */
+  drainQueue?: string;
+  /** Each worker process's records (bench/lib/paced-releases.ts). */
+  workerRecords: () => Promise<WorkerRecords[]>;
+}
+
 async function runVariant(
   stack: BenchStack,
   label: string,
@@ -101,9 +111,7 @@ async function runVariant(
   opts: RateLimitedOptions,
   start: (i: number) => Promise<{ handle: WorkflowHandle; key: string }>,
   turns: StartTurns,
-  timedActivity?: string,
-  drainQueue?: string,
-  workerRecords?: () => Promise<WorkerRecords[]>,
+  design?: DesignTiming,
 ): Promise<RateVariant> {
   const startedAtMs = Date.now();
   const t0 = performance.now();
@@ -139,19 +147,17 @@ async function runVariant(
     writeCalls: state.writes.attempted + state.writes.rateLimited,
     answered429: state.writes.rateLimited,
     created: state.purchaseOrders.length,
-    ...(timedActivity
-      ? { sendTiming: summarizeSendTiming(await sentCalls(writes, timedActivity, log), WINDOW_MS, await workerRecords?.()) }
-      : {}),
-    ...(timedActivity
+    ...(design
       ? {
+          sendTiming: summarizeSendTiming(await sentCalls(writes, design.activityType, log), WINDOW_MS, await design.workerRecords()),
           firstPhases: await firstDispatchPhases(
             writes.map((w) => w.handle),
-            timedActivity,
+            design.activityType,
           ),
         }
       : {}),
-    ...(drainQueue && timedActivity
-      ? { drain: await drainOf(stack, conn, drainQueue, log, writes, timedActivity, opts, startedAtMs + completedMs) }
+    ...(design?.drainQueue
+      ? { drain: await drainOf(stack, conn, design.drainQueue, log, writes, design.activityType, opts, startedAtMs + completedMs) }
       : {}),
   };
 }
@@ -214,7 +220,6 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
   const naiveQueue = stack.taskQueue('rate-naive');
   const naiveWorker = await stack.benchWorker(naiveQueue, [naiveConn]);
   const bundlePath = await stack.bundleFile('production');
-  const children: ChildWorker[] = [];
   try {
     // Worker processes start before the clock does.
     for (const d of designs) {
@@ -233,7 +238,6 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
           }),
         );
       }
-      children.push(...d.children);
     }
     const body = (key: string) => ({ ...PO_HEADER, title: `bench ${key}`, code: key, lineItems: poLines(1) });
     // The variants' start calls go out in turn, so that none waits behind the others' (start-turns.ts).
@@ -272,16 +276,18 @@ export async function benchRateLimited(stack: BenchStack, opts: RateLimitedOptio
             return { handle, key };
           },
           turns,
-          'createPurchaseOrder',
-          'policy' in d ? d.queue : undefined,
-          () => Promise.all(d.children.map((c) => c.records())),
+          {
+            activityType: 'createPurchaseOrder',
+            ...('policy' in d ? { drainQueue: d.queue } : {}),
+            workerRecords: () => Promise.all(d.children.map((c) => c.records())),
+          },
         );
       }),
     ]);
     const minimumMs = (opts.writes / opts.perMinute) * WINDOW_MS;
     return { minimumMs, variants, table: rateTable(minimumMs, variants, opts) };
   } finally {
-    await Promise.all(children.map((c) => c.stop()));
+    await Promise.all(designs.flatMap((d) => d.children).map((c) => c.stop()));
     await naiveWorker.stop();
   }
 }

@@ -44,8 +44,8 @@ const TICK_MS = 20;
 /** Shorter blocks are the ordinary jitter of timers on a loaded machine. */
 const STALL_MIN_MS = 50;
 
-/** Samples the event loop every 20 ms and keeps each block of 50 ms or more in `into`; returns the stopper. */
-export function recordEventLoopStalls(into: EventLoopStall[]): () => void {
+/** Samples the event loop every 20 ms, for the life of the process, and keeps each block of 50 ms or more in `into`. */
+export function recordEventLoopStalls(into: EventLoopStall[]): void {
   let last = Date.now();
   let lastCpu = process.cpuUsage();
   const timer = setInterval(() => {
@@ -57,7 +57,6 @@ export function recordEventLoopStalls(into: EventLoopStall[]): () => void {
     lastCpu = process.cpuUsage();
   }, TICK_MS);
   timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** The longest stall that overlaps [fromMs, toMs], if any. */

@@ -179,7 +179,11 @@ const minGap = (times: number[]) => {
 function releasesByWorkflow(workers: readonly WorkerRecords[]): Map<string, { release: PacedRelease; worker: number }[]> {
   const by = new Map<string, { release: PacedRelease; worker: number }[]>();
   workers.forEach((w, worker) => {
-    for (const release of w.releases) by.set(release.workflowId, [...(by.get(release.workflowId) ?? []), { release, worker }]);
+    for (const release of w.releases) {
+      const list = by.get(release.workflowId) ?? [];
+      list.push({ release, worker });
+      by.set(release.workflowId, list);
+    }
   });
   for (const list of by.values()) list.sort((a, b) => a.release.releasedAtMs - b.release.releasedAtMs);
   return by;
@@ -215,7 +219,8 @@ export function summarizeSendTiming(
 ): SendTimingSummary {
   const byWorkflow = releasesByWorkflow(workers ?? []);
   const stalls = (workers ?? []).map((w) => w.stalls);
-  const parts = (c: SentCall) => (workers ? partsOf(c, byWorkflow, stalls) : undefined);
+  // Each call's split, once (none without the workers' records).
+  const partsByCall = new Map(calls.map((c) => [c, workers ? partsOf(c, byWorkflow, stalls) : undefined]));
   const delays = calls.map((c) => c.arrivedMs - c.dispatchedMs);
   const limited: SendTimingSummary['limited'] = [];
   calls.forEach((c, i) => {
@@ -229,11 +234,12 @@ export function summarizeSendTiming(
       dispatchSpanMs: c.dispatchedMs - oldest.dispatchedMs,
       oldestDelayMs: oldest.arrivedMs - oldest.dispatchedMs,
       delayMs: c.arrivedMs - c.dispatchedMs,
-      ...(parts(oldest) ? { oldestParts: parts(oldest) } : {}),
+      ...(partsByCall.get(oldest) ? { oldestParts: partsByCall.get(oldest) } : {}),
     });
   });
-  const split = calls.flatMap((c) => parts(c) ?? []);
-  const spaced = split.filter((p) => p.spacingWaitMs > 0);
+  const split = [...partsByCall.values()].flatMap((p) => p ?? []);
+  const takeUps = split.map((p) => p.takeUpMs);
+  const spacingWaits = split.map((p) => p.spacingWaitMs).filter((ms) => ms > 0);
   return {
     calls: calls.length,
     held,
@@ -249,22 +255,11 @@ export function summarizeSendTiming(
       ? {
           worker: {
             matched: split.length,
-            takeUpP50Ms: percentile(
-              split.map((p) => p.takeUpMs),
-              50,
-            ),
-            takeUpP99Ms: percentile(
-              split.map((p) => p.takeUpMs),
-              99,
-            ),
-            takeUpMaxMs: Math.max(0, ...split.map((p) => p.takeUpMs)),
-            spaced: spaced.length,
-            spacingP50Ms: spaced.length
-              ? percentile(
-                  spaced.map((p) => p.spacingWaitMs),
-                  50,
-                )
-              : 0,
+            takeUpP50Ms: percentile(takeUps, 50),
+            takeUpP99Ms: percentile(takeUps, 99),
+            takeUpMaxMs: Math.max(0, ...takeUps),
+            spaced: spacingWaits.length,
+            spacingP50Ms: spacingWaits.length ? percentile(spacingWaits, 50) : 0,
             longestStallMs: Math.max(0, ...stalls.flat().map((s) => s.blockedMs)),
           },
         }

@@ -196,8 +196,12 @@ class ConnectionGate implements ActivityInboundCallsInterceptor {
     }
     const startedAt = Date.now();
     if (pacedAt !== undefined) {
-      const record: PacedSendReleased = { connectionId, enteredAtMs, releasedAtMs: startedAt, spacingWaitMs };
-      this.ctx.log.debug(PACED_SEND_RELEASED, { ...record });
+      this.ctx.log.debug(PACED_SEND_RELEASED, {
+        connectionId,
+        enteredAtMs,
+        releasedAtMs: startedAt,
+        spacingWaitMs,
+      } satisfies PacedSendReleased);
     }
     try {
       // The profile lookup hands the connection's cut rate and pause to the write (rate-of-call.ts).
